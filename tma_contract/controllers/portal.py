@@ -1,0 +1,158 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+CONTRACTS_PER_PAGE = 20
+LEDGER_PER_PAGE = 20
+TICKETS_ON_PAGE = 20
+
+
+class TmaCustomerPortal(CustomerPortal):
+    """Client pages of TMA contracts: list and detail with balance and ledger."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "tma_contract_count" in counters:
+            Contract = request.env["tma.contract"]
+            values["tma_contract_count"] = (
+                Contract.search_count(self._tma_contract_domain())
+                if Contract.has_access("read")
+                else 0
+            )
+        return values
+
+    def _tma_contract_domain(self):
+        partner = request.env.user.partner_id.commercial_partner_id
+        return [("partner_id", "=", partner.id), ("state", "!=", "draft")]
+
+    def _tma_contract_sortings(self):
+        env = request.env
+        return {
+            "date": {"label": env._("Newest"), "order": "date_start desc, id desc"},
+            "name": {"label": env._("Reference"), "order": "name"},
+            "state": {"label": env._("Status"), "order": "state, date_start desc"},
+        }
+
+    @http.route(
+        ["/my/tma/contracts", "/my/tma/contracts/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_tma_contracts(self, page=1, sortby=None, **kw):
+        Contract = request.env["tma.contract"]
+        if not Contract.has_access("read"):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        sortings = self._tma_contract_sortings()
+        if sortby not in sortings:
+            sortby = "date"
+        domain = self._tma_contract_domain()
+        pager = portal_pager(
+            url="/my/tma/contracts",
+            url_args={"sortby": sortby},
+            total=Contract.search_count(domain),
+            page=page,
+            step=CONTRACTS_PER_PAGE,
+        )
+        contracts = Contract.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=CONTRACTS_PER_PAGE,
+            offset=pager["offset"],
+        )
+        request.session["my_tma_contracts_history"] = contracts.ids[:100]
+        values.update(
+            {
+                "contracts": contracts,
+                "page_name": "tma_contract",
+                "pager": pager,
+                "default_url": "/my/tma/contracts",
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+            }
+        )
+        return request.render("tma_contract.portal_my_tma_contracts", values)
+
+    @http.route(
+        ["/my/tma/contracts/<int:contract_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_my_tma_contract(
+        self, contract_id, access_token=None, ledger_page=1, **kw
+    ):
+        try:
+            contract_sudo = self._document_check_access(
+                "tma.contract", contract_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if contract_sudo.state == "draft":
+            return request.redirect("/my")
+        values = self._tma_contract_page_values(
+            contract_sudo, access_token, ledger_page, **kw
+        )
+        return request.render("tma_contract.portal_my_tma_contract", values)
+
+    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
+        """Values of the contract page: reads are bounded whatever the ledger's
+        size (one page of entries, counts by SQL)."""
+        Entry = request.env["tma.unit.entry"].sudo()
+        entry_domain = [("contract_id", "=", contract.id)]
+        try:
+            ledger_page = max(1, int(ledger_page))
+        except (TypeError, ValueError):
+            ledger_page = 1
+        url_args = {"access_token": access_token} if access_token else {}
+        ledger_pager = portal_pager(
+            url=f"/my/tma/contracts/{contract.id}",
+            url_args=url_args,
+            total=Entry.search_count(entry_domain),
+            page=ledger_page,
+            step=LEDGER_PER_PAGE,
+        )
+        # The portal pager names its parameter "page": rewrite it for the ledger.
+        for key in ("page", "page_previous", "page_next", "page_first", "page_last"):
+            if isinstance(ledger_pager.get(key), dict):
+                ledger_pager[key]["url"] = self._tma_ledger_url(
+                    contract, access_token, ledger_pager[key]["num"]
+                )
+        for item in ledger_pager.get("pages", []):
+            item["url"] = self._tma_ledger_url(contract, access_token, item["num"])
+        entries = Entry.search(
+            entry_domain, limit=LEDGER_PER_PAGE, offset=ledger_pager["offset"]
+        )
+        Ticket = request.env["helpdesk.ticket"].sudo()
+        ticket_domain = [("tma_contract_id", "=", contract.id)]
+        tickets = Ticket.search(ticket_domain, limit=TICKETS_ON_PAGE, order="id desc")
+        values = self._get_page_view_values(
+            contract,
+            access_token,
+            {
+                "contract": contract,
+                "page_name": "tma_contract",
+                "books": contract.book_ids,
+                "entries": entries,
+                "ledger_pager": ledger_pager,
+                "tickets": tickets,
+                "ticket_total": Ticket.search_count(ticket_domain),
+                "user_tickets_access": request.env["helpdesk.ticket"].has_access("read"),
+            },
+            "my_tma_contracts_history",
+            False,
+            **kw,
+        )
+        return values
+
+    def _tma_ledger_url(self, contract, access_token, num):
+        url = f"/my/tma/contracts/{contract.id}?ledger_page={num}"
+        if access_token:
+            url += f"&access_token={access_token}"
+        return url + "#ledger"

@@ -1,0 +1,205 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+from .tma_valuation_rule import COMPLEXITY
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    tma_contract_id = fields.Many2one(
+        "tma.contract",
+        string="TMA contract",
+        compute="_compute_tma_contract_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index="btree_not_null",
+        domain="[('state', '=', 'active'), ('partner_id', '=', commercial_partner_id)]",
+        help="Set automatically when exactly one active contract of the client "
+        "fits the ticket's team.",
+    )
+    tma_contract_mode = fields.Selection(related="tma_contract_id.mode")
+    tma_balance = fields.Float(
+        related="tma_contract_id.balance", string="Contract balance"
+    )
+    tma_application_id = fields.Many2one(
+        "tma.application",
+        string="Application",
+        domain="[('partner_id', '=', commercial_partner_id)]",
+    )
+    tma_environment_id = fields.Many2one(
+        "tma.application.environment",
+        string="Environment",
+        domain="[('application_id', '=', tma_application_id)]",
+    )
+    tma_maintenance_type_id = fields.Many2one(
+        "tma.maintenance.type", string="Maintenance type"
+    )
+    tma_support_level_id = fields.Many2one("tma.support.level", string="Support level")
+    tma_complexity = fields.Selection(COMPLEXITY, string="Complexity", default="simple")
+    tma_entry_ids = fields.One2many(
+        "tma.unit.entry", "ticket_id", string="Unit entries", readonly=True
+    )
+    tma_units_consumed = fields.Float(
+        string="Units consumed",
+        compute="_compute_tma_units_consumed",
+        digits="TMA Units",
+    )
+    tma_units_valued = fields.Float(
+        string="Units valued",
+        compute="_compute_tma_units_valued",
+        digits="TMA Units",
+        help="What the contract's valuation method gives for the ticket now.",
+    )
+
+    @api.depends("commercial_partner_id", "team_id", "company_id")
+    def _compute_tma_contract_id(self):
+        pending = self.filtered(
+            lambda t: not t.tma_contract_id
+            or t.tma_contract_id.partner_id != t.commercial_partner_id
+        )
+        matches = self.env["tma.contract"]._find_for_tickets(pending)
+        for ticket in self:
+            if ticket in pending:
+                ticket.tma_contract_id = matches.get(ticket.id, False)
+            else:
+                ticket.tma_contract_id = ticket.tma_contract_id
+
+    @api.depends("tma_entry_ids.consumed_units")
+    def _compute_tma_units_consumed(self):
+        groups = self.env["tma.unit.entry"]._read_group(
+            [("ticket_id", "in", self.ids)], ["ticket_id"], ["consumed_units:sum"]
+        )
+        totals = {ticket.id: units for ticket, units in groups}
+        for ticket in self:
+            ticket.tma_units_consumed = totals.get(ticket.id, 0.0)
+
+    def _compute_tma_units_valued(self):
+        for ticket in self:
+            ticket.tma_units_valued = (
+                ticket._tma_get_valuation() if ticket.tma_contract_id else 0.0
+            )
+
+    @api.constrains("tma_contract_id")
+    def _check_tma_contract(self):
+        for ticket in self.filtered("tma_contract_id"):
+            contract = ticket.tma_contract_id
+            if contract.partner_id != ticket.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Ticket %(ticket)s cannot be attached to contract "
+                        "%(contract)s: it belongs to another client.",
+                        ticket=ticket.display_name,
+                        contract=contract.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        if vals.get("tma_contract_id"):
+            contract = self.env["tma.contract"].browse(vals["tma_contract_id"])
+            if contract.state != "active":
+                raise ValidationError(
+                    _(
+                        "Tickets can only be attached to an active contract; "
+                        "%(name)s is not.",
+                        name=contract.display_name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        contract_ids = {v["tma_contract_id"] for v in vals_list if v.get("tma_contract_id")}
+        for contract in self.env["tma.contract"].browse(contract_ids):
+            if contract.state != "active":
+                raise ValidationError(
+                    _(
+                        "Tickets can only be attached to an active contract; "
+                        "%(name)s is not.",
+                        name=contract.display_name,
+                    )
+                )
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Valuation and consumption
+    # ------------------------------------------------------------------
+    def _tma_get_valuation(self):
+        """Units the ticket is worth under its contract's valuation method.
+
+        Hook: override to add other methods.
+        """
+        self.ensure_one()
+        contract = self.tma_contract_id
+        if contract.valuation_method == "timesheet":
+            return round(
+                self.total_hours * contract.units_per_hour,
+                contract._get_units_precision(),
+            )
+        rules = contract.valuation_rule_ids.filtered(
+            lambda r: r.complexity == self.tma_complexity
+        )
+        rule = rules.filtered(lambda r: r.category_id == self.category_id)[:1] or (
+            rules.filtered(lambda r: not r.category_id)[:1]
+        )
+        return rule.units
+
+    def _tma_record_consumption(self, units=None):
+        """Bring the ticket's net consumption to ``units`` (default: its valuation).
+
+        A change of value reverses the live consumption entries and posts a new
+        one: posted entries are never edited.
+        """
+        Entry = self.env["tma.unit.entry"]
+        posted = Entry
+        for ticket in self:
+            contract = ticket.tma_contract_id
+            if not contract:
+                raise UserError(
+                    _("Ticket %(name)s has no TMA contract.", name=ticket.display_name)
+                )
+            contract._check_can_consume(ticket)
+            target = ticket._tma_get_valuation() if units is None else units
+            digits = contract._get_units_precision()
+            if float_compare(target, 0.0, precision_digits=digits) <= 0:
+                raise ValidationError(
+                    _(
+                        "Ticket %(name)s is worth no units: complete the "
+                        "valuation grid or record time first.",
+                        name=ticket.display_name,
+                    )
+                )
+            with contract._ledger_transaction():
+                contract._lock_ledger()
+                ticket.invalidate_recordset(["tma_entry_ids"])
+                live = ticket.tma_entry_ids.filtered(
+                    lambda e: e.entry_type == "consumption" and not e.is_reversed
+                )
+                if (
+                    len(live) == 1
+                    and float_compare(
+                        live.consumed_units, target, precision_digits=digits
+                    )
+                    == 0
+                ):
+                    continue
+                if live:
+                    live._reverse(_("Ticket re-valued at %(units)s units.", units=target))
+                posted |= contract._post_consumption(target, ticket=ticket)
+            ticket.message_post(
+                body=_(
+                    "%(units)s units of work recorded on contract %(contract)s.",
+                    units=target,
+                    contract=contract.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return posted
+
+    def action_tma_record_consumption(self):
+        self._tma_record_consumption()
+        return True

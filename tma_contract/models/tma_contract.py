@@ -1,0 +1,1150 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_compare, float_is_zero
+
+# Allowed state transitions: the only place that says which move is legal.
+# tma_reversibility adds its own checks through ``_check_transition``.
+CONTRACT_TRANSITIONS = {
+    "draft": ("active", "cancelled"),
+    "active": ("reversibility", "closed"),
+    "reversibility": ("active", "closed"),
+    "closed": (),
+    "cancelled": ("draft",),
+}
+
+CONTRACT_STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("reversibility", "Reversibility"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+
+CONTRACT_MODES = [
+    ("forfait", "Fixed price"),
+    ("ticket_book", "Ticket book"),
+    ("regie", "Capped time and materials"),
+]
+
+
+class TmaContract(models.Model):
+    _name = "tma.contract"
+    _description = "TMA Contract"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "tma.ledger.protected.mixin",
+    ]
+    _order = "date_start desc, id desc"
+    _tma_protected_fields = ("balance", "ledger_seq")
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    name = fields.Char(
+        string="Reference", required=True, copy=False, default="/", tracking=True
+    )
+    title = fields.Char(help="Short description shown to the client.")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        required=True,
+        tracking=True,
+        index=True,
+        domain=[("is_company", "=", True)],
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Provider",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Account manager",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain=[("share", "=", False)],
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale order",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        help="The order that sold the contract; consumed units and overage are "
+        "delivered on its lines.",
+    )
+    sale_order_ids = fields.One2many(
+        "sale.order", "tma_contract_id", string="Sale orders"
+    )
+    team_ids = fields.Many2many(
+        "helpdesk.ticket.team",
+        string="Helpdesk teams",
+        help="Tickets of these teams are attached to the contract automatically. "
+        "Leave empty to match every team.",
+    )
+    mode = fields.Selection(
+        CONTRACT_MODES, required=True, default="ticket_book", tracking=True
+    )
+    state = fields.Selection(
+        CONTRACT_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    date_start = fields.Date(
+        string="Start date", default=fields.Date.context_today, tracking=True
+    )
+    date_end = fields.Date(string="End date", tracking=True)
+    # Renewal and termination
+    tacit_renewal = fields.Boolean(
+        help="The contract renews itself for another period unless one side "
+        "gives notice."
+    )
+    renewal_period = fields.Integer(string="Renewal period (months)", default=12)
+    auto_renew = fields.Boolean(
+        string="Renew automatically",
+        help="Extend the end date by itself at term. Otherwise the account "
+        "manager gets an activity to decide.",
+    )
+    notice_period_days = fields.Integer(string="Notice period (days)", default=90)
+    termination_reason = fields.Text(tracking=True, copy=False)
+    termination_notice_date = fields.Date(copy=False, tracking=True)
+    termination_date = fields.Date(
+        string="Effective termination date", copy=False, tracking=True
+    )
+    # Scope
+    application_ids = fields.Many2many(
+        "tma.application",
+        string="Applications",
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    maintenance_type_ids = fields.Many2many(
+        "tma.maintenance.type", string="Maintenance types"
+    )
+    support_level_ids = fields.Many2many("tma.support.level", string="Support levels")
+    out_of_scope_policy = fields.Selection(
+        [
+            ("refuse", "Refuse"),
+            ("bill", "Bill"),
+            ("count", "Count in the volume"),
+        ],
+        string="Out-of-scope questions",
+        default="count",
+        required=True,
+        help="What happens with functional questions outside the scope.",
+    )
+    monthly_volume = fields.Float(
+        string="Monthly volume estimate", digits="TMA Units"
+    )
+    volume_uom = fields.Selection(
+        [("units", "Units of work"), ("hours", "Hours")],
+        string="Volume unit",
+        default="units",
+        required=True,
+    )
+    volume_alert_deviation = fields.Float(
+        string="Alert deviation (%)",
+        default=20.0,
+        help="An activity is raised when a month's consumption exceeds the "
+        "estimate by more than this share.",
+    )
+    volume_alert_month = fields.Date(copy=False, readonly=True)
+    # Clauses
+    ip_clause = fields.Html(string="Intellectual property")
+    confidentiality_clause = fields.Html(string="Confidentiality")
+    # Units of work
+    valuation_method = fields.Selection(
+        [("grid", "Valuation grid"), ("timesheet", "Time spent")],
+        default="grid",
+        required=True,
+        help="How a ticket's consumption is valued: a grid of units per ticket "
+        "category and complexity, or the hours timesheeted on the ticket.",
+    )
+    units_per_hour = fields.Float(digits="TMA Units", default=1.0)
+    valuation_rule_ids = fields.One2many(
+        "tma.valuation.rule", "contract_id", string="Valuation grid", copy=True
+    )
+    overdraft_policy = fields.Selection(
+        [("block", "Block consumption"), ("allow", "Allow up to a limit")],
+        default="block",
+        required=True,
+        tracking=True,
+    )
+    overdraft_limit = fields.Float(
+        digits="TMA Units",
+        help="Ticket book: units that may be consumed beyond the books and "
+        "invoiced as overage. Capped time and materials: units allowed beyond "
+        "the monthly estimate.",
+    )
+    low_balance_threshold = fields.Float(digits="TMA Units", default=5.0)
+    overage_product_id = fields.Many2one(
+        "product.product",
+        domain=[("tma_product_type", "in", ("overage", "regie"))],
+        help="Product used to invoice overage or consumed units. Defaults to "
+        "the company's.",
+    )
+    balance = fields.Float(
+        digits="TMA Units",
+        readonly=True,
+        default=0.0,
+        copy=False,
+        help="Units left: the sum of the ledger. For capped time and materials "
+        "and fixed price contracts it is minus the units consumed.",
+    )
+    ledger_seq = fields.Integer(readonly=True, copy=False, default=0)
+    book_ids = fields.One2many("tma.unit.book", "contract_id", string="Unit books")
+    entry_ids = fields.One2many("tma.unit.entry", "contract_id", string="Ledger")
+    ticket_ids = fields.One2many("helpdesk.ticket", "tma_contract_id", string="Tickets")
+    units_credited = fields.Float(compute="_compute_ledger_figures", digits="TMA Units")
+    units_consumed = fields.Float(compute="_compute_ledger_figures", digits="TMA Units")
+    units_overage = fields.Float(compute="_compute_ledger_figures", digits="TMA Units")
+    units_month = fields.Float(
+        string="Consumed this month",
+        compute="_compute_ledger_figures",
+        digits="TMA Units",
+    )
+    balance_ratio = fields.Float(compute="_compute_ledger_figures")
+    ticket_count = fields.Integer(compute="_compute_counts")
+    book_count = fields.Integer(compute="_compute_counts")
+    entry_count = fields.Integer(compute="_compute_counts")
+    credit_note_pending = fields.Boolean(
+        compute="_compute_credit_note_pending",
+        help="Units that were already invoiced have been reversed: a credit note "
+        "is due.",
+    )
+    recurring_contract_id = fields.Many2one(
+        "contract.contract",
+        string="Recurring invoicing",
+        copy=False,
+        help="OCA contract that invoices the fixed fee periodically.",
+    )
+    fee_product_id = fields.Many2one(
+        "product.product",
+        string="Fee product",
+        domain=[("tma_product_type", "=", "forfait")],
+    )
+    fee_amount = fields.Monetary(string="Periodic fee", currency_field="currency_id")
+    fee_period = fields.Selection(
+        [("monthly", "Monthly"), ("quarterly", "Quarterly"), ("yearly", "Yearly")],
+        default="monthly",
+    )
+    color = fields.Integer()
+
+    _sql_constraints = [
+        (
+            "dates_check",
+            "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
+            "The end date of a contract cannot be before its start date.",
+        ),
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A contract with this reference already exists.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
+    @api.depends("balance", "entry_ids.units")
+    def _compute_ledger_figures(self):
+        Entry = self.env["tma.unit.entry"]
+        credited, consumed, overage, month = {}, {}, {}, {}
+        if self.ids:
+            for contract, entry_type, units, cons, over in Entry._read_group(
+                [("contract_id", "in", self.ids)],
+                ["contract_id", "entry_type"],
+                ["units:sum", "consumed_units:sum", "overage_units:sum"],
+            ):
+                if entry_type in ("credit", "adjustment") and units > 0:
+                    credited[contract.id] = credited.get(contract.id, 0.0) + units
+                consumed[contract.id] = consumed.get(contract.id, 0.0) + cons
+                overage[contract.id] = overage.get(contract.id, 0.0) + over
+            month_start = fields.Date.context_today(self).replace(day=1)
+            for contract, cons in Entry._read_group(
+                [("contract_id", "in", self.ids), ("date", ">=", month_start)],
+                ["contract_id"],
+                ["consumed_units:sum"],
+            ):
+                month[contract.id] = cons
+        for contract in self:
+            contract.units_credited = credited.get(contract.id, 0.0)
+            contract.units_consumed = consumed.get(contract.id, 0.0)
+            contract.units_overage = overage.get(contract.id, 0.0)
+            contract.units_month = month.get(contract.id, 0.0)
+            total = contract.units_credited
+            contract.balance_ratio = (
+                max(0.0, min(100.0, 100.0 * contract.balance / total)) if total else 0.0
+            )
+
+    def _compute_counts(self):
+        def count_by(model, field):
+            groups = self.env[model]._read_group(
+                [(field, "in", self.ids)], [field], ["__count"]
+            )
+            return {record.id: count for record, count in groups}
+
+        tickets = count_by("helpdesk.ticket", "tma_contract_id")
+        books = count_by("tma.unit.book", "contract_id")
+        entries = count_by("tma.unit.entry", "contract_id")
+        for contract in self:
+            contract.ticket_count = tickets.get(contract.id, 0)
+            contract.book_count = books.get(contract.id, 0)
+            contract.entry_count = entries.get(contract.id, 0)
+
+    def _compute_credit_note_pending(self):
+        lines = self.env["sale.order.line"].search(
+            [("tma_contract_id", "in", self.ids), ("qty_to_invoice", "<", 0)]
+        )
+        pending = set(lines.tma_contract_id.ids)
+        for contract in self:
+            contract.credit_note_pending = contract.id in pending
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for contract in self:
+            contract.access_url = f"/my/tma/contracts/{contract.id}"
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for contract in self:
+            if (
+                contract.date_start
+                and contract.date_end
+                and contract.date_end < contract.date_start
+            ):
+                raise ValidationError(
+                    _(
+                        "The end date of contract %(name)s cannot be before its "
+                        "start date.",
+                        name=contract.display_name,
+                    )
+                )
+
+    @api.constrains(
+        "overdraft_limit",
+        "low_balance_threshold",
+        "monthly_volume",
+        "units_per_hour",
+        "renewal_period",
+        "notice_period_days",
+    )
+    def _check_positive_figures(self):
+        for contract in self:
+            if (
+                contract.overdraft_limit < 0
+                or contract.low_balance_threshold < 0
+                or contract.monthly_volume < 0
+                or contract.notice_period_days < 0
+            ):
+                raise ValidationError(
+                    _(
+                        "Overdraft limit, low-balance threshold, monthly volume and "
+                        "notice period cannot be negative."
+                    )
+                )
+            if contract.units_per_hour <= 0:
+                raise ValidationError(_("Units per hour must be positive."))
+            if contract.tacit_renewal and contract.renewal_period <= 0:
+                raise ValidationError(
+                    _("A tacitly renewed contract needs a renewal period.")
+                )
+
+    @api.constrains("termination_notice_date", "termination_date")
+    def _check_termination_dates(self):
+        for contract in self:
+            if contract.termination_date and not contract.termination_notice_date:
+                raise ValidationError(
+                    _("A termination date needs the date notice was given.")
+                )
+            if contract.termination_date:
+                earliest = contract._get_earliest_termination_date(
+                    contract.termination_notice_date
+                )
+                if contract.termination_date < earliest:
+                    raise ValidationError(
+                        _(
+                            "With a notice period of %(days)s days, notice given "
+                            "on %(notice)s ends the contract on %(earliest)s at "
+                            "the earliest.",
+                            days=contract.notice_period_days,
+                            notice=contract.termination_notice_date,
+                            earliest=earliest,
+                        )
+                    )
+
+    def _get_earliest_termination_date(self, notice_date):
+        self.ensure_one()
+        return notice_date + relativedelta(days=self.notice_period_days)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._tma_check_protected(vals)
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("tma.contract")
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            if partner:
+                vals["partner_id"] = partner.commercial_partner_id.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._tma_check_protected(vals)
+        if "state" in vals and not self.env.context.get("tma_transition"):
+            raise UserError(
+                _("Use the contract's buttons to change its state.")
+            )
+        if "partner_id" in vals and self.entry_ids:
+            raise UserError(
+                _("The client of a contract with ledger entries cannot change.")
+            )
+        if "mode" in vals and any(c.entry_ids for c in self):
+            raise UserError(
+                _("The mode of a contract with ledger entries cannot change.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        for contract in self:
+            if contract.state not in ("draft", "cancelled") or contract.entry_ids:
+                raise UserError(
+                    _(
+                        "Only draft or cancelled contracts without ledger entries "
+                        "can be deleted. Cancel or close %(name)s instead.",
+                        name=contract.display_name,
+                    )
+                )
+
+    @api.depends("name", "title")
+    def _compute_display_name(self):
+        for contract in self:
+            contract.display_name = (
+                f"{contract.name} - {contract.title}"
+                if contract.title
+                else contract.name
+            )
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    def _check_transition(self, new_state):
+        """Raise when a contract may not move to ``new_state``.
+
+        Override to add business conditions (the reversibility gate does); call
+        super first.
+        """
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for contract in self:
+            if new_state not in CONTRACT_TRANSITIONS[contract.state]:
+                raise UserError(
+                    _(
+                        "Contract %(name)s cannot go from %(from)s to %(to)s.",
+                        name=contract.display_name,
+                        **{"from": labels[contract.state], "to": labels[new_state]},
+                    )
+                )
+            if new_state == "active":
+                if not contract.date_start:
+                    raise UserError(_("Set a start date before activating."))
+                if contract.mode == "forfait" and (
+                    not contract.fee_product_id or contract.fee_amount <= 0
+                ):
+                    raise UserError(
+                        _(
+                            "A fixed price contract needs a fee product and a "
+                            "positive periodic fee before activation."
+                        )
+                    )
+
+    def _set_state(self, new_state):
+        self._check_transition(new_state)
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for contract in self:
+            old = contract.state
+            contract.with_context(tma_transition=True).write({"state": new_state})
+            contract.message_post(
+                body=_(
+                    "Contract moved from %(from)s to %(to)s.",
+                    **{"from": labels[old], "to": labels[new_state]},
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_activate(self):
+        self._set_state("active")
+        self.filtered(lambda c: c.mode == "forfait")._ensure_recurring_contract()
+        return True
+
+    def action_start_reversibility(self):
+        return self._set_state("reversibility")
+
+    def action_resume(self):
+        return self._set_state("active")
+
+    def action_close(self):
+        self._set_state("closed")
+        self.recurring_contract_id.filtered(lambda c: not c.date_end).write(
+            {"date_end": fields.Date.context_today(self)}
+        )
+        return True
+
+    def action_cancel(self):
+        return self._set_state("cancelled")
+
+    def action_draft(self):
+        return self._set_state("draft")
+
+    def action_terminate(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "tma.contract.terminate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def _terminate(self, reason, notice_date, termination_date=None):
+        """Record a termination notice; the contract ends at the effective date."""
+        self.ensure_one()
+        if self.state not in ("active", "reversibility"):
+            raise UserError(_("Only a running contract can be terminated."))
+        if not reason:
+            raise UserError(_("Give a reason for the termination."))
+        termination_date = termination_date or self._get_earliest_termination_date(
+            notice_date
+        )
+        self.write(
+            {
+                "termination_reason": reason,
+                "termination_notice_date": notice_date,
+                "termination_date": termination_date,
+                "date_end": termination_date,
+                "tacit_renewal": False,
+            }
+        )
+        self.message_post(
+            body=_(
+                "Termination notified on %(notice)s, effective on %(date)s: "
+                "%(reason)s",
+                notice=notice_date,
+                date=termination_date,
+                reason=reason,
+            )
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Units of work: the ledger engine
+    # ------------------------------------------------------------------
+    @contextmanager
+    def _ledger_transaction(self):
+        """Savepoint around a balance change: on error nothing is left behind,
+        neither in the database nor in the ORM cache."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except Exception:
+            self.env.invalidate_all()
+            raise
+
+    def _lock_ledger(self):
+        """Serialize every balance change of this contract.
+
+        The row is updated, not merely locked: a concurrent transaction that
+        changed the balance after our snapshot makes this UPDATE fail with a
+        serialization error, so Odoo replays the whole call on a fresh
+        snapshot. Returns the current balance.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE tma_contract SET ledger_seq = COALESCE(ledger_seq, 0) + 1 "
+                "WHERE id = %s RETURNING balance",
+                self.id,
+            )
+        )
+        balance = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["balance", "ledger_seq"])
+        return float(balance or 0.0)
+
+    def _apply_balance_delta(self, delta):
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE tma_contract SET balance = COALESCE(balance, 0) + %s "
+                "WHERE id = %s "
+                "RETURNING balance",
+                delta,
+                self.id,
+            )
+        )
+        balance = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["balance"])
+        return float(balance)
+
+    def _get_units_precision(self):
+        return self.env["decimal.precision"].precision_get("TMA Units")
+
+    def _check_can_consume(self, ticket=None):
+        self.ensure_one()
+        if self.state != "active":
+            raise UserError(
+                _(
+                    "Contract %(name)s is not active: no units can be consumed "
+                    "on it.",
+                    name=self.display_name,
+                )
+            )
+        if ticket and ticket.commercial_partner_id != self.partner_id:
+            raise UserError(
+                _(
+                    "Ticket %(ticket)s belongs to another client than contract "
+                    "%(contract)s.",
+                    ticket=ticket.display_name,
+                    contract=self.display_name,
+                )
+            )
+
+    def _open_books_for_update(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, units_remaining FROM tma_unit_book
+                 WHERE contract_id = %s AND state = 'open' AND units_remaining > 0
+                   AND (date_expiry IS NULL OR date_expiry >= %s)
+                 ORDER BY date_expiry NULLS LAST, id
+                """,
+                self.id,
+                today,
+            )
+        )
+        return [(book_id, float(remaining)) for book_id, remaining in self.env.cr.fetchall()]
+
+    def _allocate_on_books(self, units):
+        """Draw ``units`` from the open books, earliest expiry first.
+
+        Returns (allocation commands, units that no book covered).
+        """
+        digits = self._get_units_precision()
+        left = units
+        commands = []
+        for book_id, remaining in self._open_books_for_update():
+            if float_is_zero(left, precision_digits=digits):
+                break
+            take = min(left, remaining)
+            commands.append(
+                fields.Command.create({"book_id": book_id, "units": -take})
+            )
+            left -= take
+        return commands, max(0.0, round(left, digits))
+
+    def _month_consumption(self, day):
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(SUM(consumed_units), 0) FROM tma_unit_entry "
+                "WHERE contract_id = %s AND date >= %s",
+                self.id,
+                fields.Datetime.to_datetime(day.replace(day=1)),
+            )
+        )
+        return float(self.env.cr.fetchone()[0])
+
+    def _post_consumption(self, units, ticket=None, note=None):
+        """Record ``units`` consumed by ``ticket``: one ledger entry.
+
+        Ticket book: units come from the books, earliest expiry first; beyond
+        the books the overdraft policy decides (refuse, or overage to invoice
+        up to the limit). Capped time and materials: every unit is billable
+        and the monthly estimate plus the overdraft limit is the cap. Fixed
+        price: units are counted for reporting only.
+        """
+        self.ensure_one()
+        digits = self._get_units_precision()
+        if float_compare(units, 0.0, precision_digits=digits) <= 0:
+            raise ValidationError(_("A consumption must be a positive number of units."))
+        self._check_can_consume(ticket)
+        with self._ledger_transaction():
+            balance = self._lock_ledger()
+            vals = {
+                "contract_id": self.id,
+                "entry_type": "consumption",
+                "ticket_id": ticket.id if ticket else False,
+                "consumed_units": units,
+                "reason": note,
+            }
+            if self.mode == "ticket_book":
+                allocations, overage = self._allocate_on_books(units)
+                if overage:
+                    self._check_overage(overage)
+                vals.update(
+                    units=-(units - overage),
+                    overage_units=overage,
+                    billable_units=overage,
+                    allocation_ids=allocations,
+                )
+            else:
+                if self.mode == "regie":
+                    self._check_regie_cap(units)
+                vals.update(
+                    units=-units,
+                    billable_units=units if self.mode == "regie" else 0.0,
+                )
+            if vals.get("billable_units"):
+                vals["sale_line_id"] = self._get_billing_line().id
+            entry = self.env["tma.unit.entry"]._tma_engine().create(vals)
+            new_balance = self._apply_balance_delta(vals["units"])
+            if vals.get("allocation_ids"):
+                entry.allocation_ids._apply_to_books()
+        self._after_balance_change(balance, new_balance)
+        self._check_volume_deviation()
+        return entry
+
+    def _check_overage(self, overage):
+        """Refuse an overage the overdraft policy does not allow."""
+        self.ensure_one()
+        if self.overdraft_policy == "block":
+            raise UserError(
+                _(
+                    "Contract %(name)s has not enough units left: %(missing)s "
+                    "units are missing and its policy blocks consumption beyond "
+                    "the books.",
+                    name=self.display_name,
+                    missing=overage,
+                )
+            )
+        open_overage = self._get_open_overage()
+        if (
+            float_compare(
+                open_overage + overage,
+                self.overdraft_limit,
+                precision_digits=self._get_units_precision(),
+            )
+            > 0
+        ):
+            raise UserError(
+                _(
+                    "Contract %(name)s would exceed its overdraft limit of "
+                    "%(limit)s units (already %(open)s units of overage not "
+                    "invoiced).",
+                    name=self.display_name,
+                    limit=self.overdraft_limit,
+                    open=open_overage,
+                )
+            )
+
+    def _get_open_overage(self):
+        """Overage units posted and not invoiced yet (read after the lock)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(SUM(overage_units), 0) FROM tma_unit_entry "
+                "WHERE contract_id = %s",
+                self.id,
+            )
+        )
+        posted = float(self.env.cr.fetchone()[0])
+        lines = self.env["sale.order.line"].search(
+            [("tma_contract_id", "=", self.id), ("tma_billing", "=", True)]
+        )
+        invoiced = sum(
+            line.qty_invoiced
+            for line in lines
+            if line.product_id.tma_product_type == "overage"
+        )
+        return max(0.0, posted - invoiced)
+
+    def _check_regie_cap(self, units):
+        self.ensure_one()
+        if not self.monthly_volume:
+            return
+        cap = self.monthly_volume + (
+            self.overdraft_limit if self.overdraft_policy == "allow" else 0.0
+        )
+        already = self._month_consumption(fields.Date.context_today(self))
+        if (
+            float_compare(
+                already + units, cap, precision_digits=self._get_units_precision()
+            )
+            > 0
+        ):
+            raise UserError(
+                _(
+                    "Contract %(name)s would exceed this month's cap of %(cap)s "
+                    "units (%(already)s already consumed).",
+                    name=self.display_name,
+                    cap=cap,
+                    already=already,
+                )
+            )
+
+    def _post_credit(self, book):
+        """Credit a new book's units to the contract."""
+        self.ensure_one()
+        with self._ledger_transaction():
+            self._lock_ledger()
+            entry = (
+                self.env["tma.unit.entry"]
+                ._tma_engine()
+                .create(
+                    {
+                        "contract_id": self.id,
+                        "entry_type": "credit",
+                        "book_id": book.id,
+                        "units": book.units,
+                        "reason": book.name,
+                    }
+                )
+            )
+            self._apply_balance_delta(book.units)
+        return entry
+
+    def _post_adjustment(self, units, reason):
+        """Managers' manual correction of the balance, with a reason."""
+        self.ensure_one()
+        if not self.env.user.has_group("tma_contract.group_tma_manager"):
+            raise UserError(_("Only TMA managers can adjust a balance."))
+        digits = self._get_units_precision()
+        if float_is_zero(units, precision_digits=digits):
+            raise ValidationError(_("An adjustment cannot be zero."))
+        if not (reason or "").strip():
+            raise ValidationError(_("An adjustment needs a reason."))
+        if self.state in ("closed", "cancelled"):
+            raise UserError(_("A closed or cancelled contract cannot be adjusted."))
+        with self._ledger_transaction():
+            balance = self._lock_ledger()
+            vals = {
+                "contract_id": self.id,
+                "entry_type": "adjustment",
+                "units": units,
+                "reason": reason,
+            }
+            if self.mode == "ticket_book":
+                if units > 0:
+                    book = (
+                        self.env["tma.unit.book"]
+                        ._tma_engine()
+                        .create(
+                            {
+                                "contract_id": self.id,
+                                "name": _("Adjustment: %(reason)s", reason=reason),
+                                "units": units,
+                                "origin": "adjustment",
+                            }
+                        )
+                    )
+                    vals["book_id"] = book.id
+                else:
+                    allocations, missing = self._allocate_on_books(-units)
+                    if missing:
+                        raise UserError(
+                            _(
+                                "The books hold fewer units than the adjustment "
+                                "removes."
+                            )
+                        )
+                    vals["allocation_ids"] = allocations
+            entry = self.env["tma.unit.entry"]._tma_engine().create(vals)
+            new_balance = self._apply_balance_delta(units)
+            entry.allocation_ids._apply_to_books()
+        self._after_balance_change(balance, new_balance)
+        return entry
+
+    def _get_billing_line(self):
+        """Sale order line that receives billable units as delivered quantity."""
+        self.ensure_one()
+        product = self.overage_product_id or (
+            self.company_id.tma_regie_product_id
+            if self.mode == "regie"
+            else self.company_id.tma_overage_product_id
+        )
+        if not product:
+            raise UserError(
+                _(
+                    "Set the product that invoices consumed units on contract "
+                    "%(name)s or in the settings.",
+                    name=self.display_name,
+                )
+            )
+        SaleLine = self.env["sale.order.line"].sudo()
+        line = SaleLine.search(
+            [
+                ("tma_contract_id", "=", self.id),
+                ("tma_billing", "=", True),
+                ("product_id", "=", product.id),
+                ("state", "=", "sale"),
+            ],
+            limit=1,
+        )
+        if line:
+            return line
+        order = self.sale_order_id.sudo()
+        if not order or order.state != "sale":
+            order = (
+                self.env["sale.order"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": self.partner_id.id,
+                        "company_id": self.company_id.id,
+                        "tma_contract_id": self.id,
+                        "origin": self.name,
+                    }
+                )
+            )
+            order.with_context(tma_skip_contract_creation=True).action_confirm()
+        return SaleLine.create(
+            {
+                "order_id": order.id,
+                "product_id": product.id,
+                "product_uom_qty": 0.0,
+                "tma_contract_id": self.id,
+                "tma_billing": True,
+            }
+        )
+
+    def _after_balance_change(self, old_balance, new_balance):
+        """Raise the low-balance alert when the balance crosses the threshold."""
+        self.ensure_one()
+        if self.mode != "ticket_book":
+            return
+        threshold = self.low_balance_threshold
+        if old_balance > threshold >= new_balance:
+            self._notify_low_balance()
+
+    def _notify_low_balance(self):
+        self.ensure_one()
+        if self.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Low unit balance"),
+                note=_(
+                    "Contract %(name)s has %(balance)s units left: offer the "
+                    "client a new book.",
+                    name=self.display_name,
+                    balance=self.balance,
+                ),
+                user_id=self.user_id.id,
+            )
+        template = self.env.ref(
+            "tma_contract.mail_template_low_balance", raise_if_not_found=False
+        )
+        if template:
+            self.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.partner_id.ids,
+            )
+
+    def _check_volume_deviation(self):
+        """Raise an activity once a month when consumption exceeds the estimate."""
+        self.ensure_one()
+        if not self.monthly_volume or self.volume_uom != "units":
+            return
+        month_start = fields.Date.context_today(self).replace(day=1)
+        if self.volume_alert_month == month_start:
+            return
+        consumed = self._month_consumption(month_start)
+        limit = self.monthly_volume * (1 + self.volume_alert_deviation / 100.0)
+        if consumed > limit and self.user_id:
+            self.sudo().volume_alert_month = month_start
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Monthly volume exceeded"),
+                note=_(
+                    "%(consumed)s units consumed this month against an estimate "
+                    "of %(estimate)s.",
+                    consumed=consumed,
+                    estimate=self.monthly_volume,
+                ),
+                user_id=self.user_id.id,
+            )
+
+    # ------------------------------------------------------------------
+    # Recurring fee (fixed price) through the OCA contract addon
+    # ------------------------------------------------------------------
+    def _prepare_recurring_contract_values(self):
+        """Values of the OCA ``contract.contract`` that invoices the fee.
+
+        Hook: override to add journal, payment term or lines.
+        """
+        self.ensure_one()
+        product = self.fee_product_id
+        interval = {"monthly": 1, "quarterly": 3, "yearly": 12}[self.fee_period or "monthly"]
+        return {
+            "name": self.display_name,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "contract_type": "sale",
+            "line_recurrence": True,
+            "contract_line_ids": [
+                fields.Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": _("%(product)s - %(contract)s from #START# to #END#",
+                                  product=product.display_name,
+                                  contract=self.name),
+                        "quantity": 1,
+                        "uom_id": product.uom_id.id,
+                        "price_unit": self.fee_amount,
+                        "recurring_rule_type": "monthly",
+                        "recurring_interval": interval,
+                        "recurring_invoicing_type": "pre-paid",
+                        "date_start": self.date_start,
+                        "date_end": self.date_end,
+                    }
+                )
+            ],
+        }
+
+    def _ensure_recurring_contract(self):
+        for contract in self:
+            if contract.recurring_contract_id:
+                continue
+            recurring = (
+                self.env["contract.contract"]
+                .sudo()
+                .create(contract._prepare_recurring_contract_values())
+            )
+            contract.recurring_contract_id = recurring
+            contract.message_post(
+                body=_(
+                    "Fixed fee invoiced periodically by recurring contract "
+                    "%(name)s.",
+                    name=recurring.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Ticket matching
+    # ------------------------------------------------------------------
+    @api.model
+    def _find_for_tickets(self, tickets):
+        """Map ticket id -> the only active contract that fits it, if any."""
+        partners = tickets.commercial_partner_id
+        if not partners:
+            return {}
+        contracts = self.sudo().search(
+            [("state", "=", "active"), ("partner_id", "in", partners.ids)]
+        )
+        result = {}
+        for ticket in tickets:
+            fits = contracts.filtered(
+                lambda c, t=ticket: c.partner_id == t.commercial_partner_id
+                and (not c.team_ids or t.team_id in c.team_ids)
+                and (not t.company_id or c.company_id == t.company_id)
+            )
+            if len(fits) == 1:
+                result[ticket.id] = fits.id
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _action_open(self, xmlid, domain, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = context or {}
+        return action
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        return self._action_open(
+            "helpdesk_mgmt.helpdesk_ticket_action",
+            [("tma_contract_id", "=", self.id)],
+            {"default_tma_contract_id": self.id, "default_partner_id": self.partner_id.id},
+        )
+
+    def action_view_books(self):
+        self.ensure_one()
+        return self._action_open(
+            "tma_contract.tma_unit_book_action",
+            [("contract_id", "=", self.id)],
+            {"default_contract_id": self.id},
+        )
+
+    def action_view_entries(self):
+        self.ensure_one()
+        return self._action_open(
+            "tma_contract.tma_unit_entry_action", [("contract_id", "=", self.id)]
+        )
+
+    def action_adjust_balance(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "tma.unit.adjustment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_renew_contracts(self, batch_size=200):
+        """Apply tacit renewal to contracts whose end date has passed.
+
+        Idempotent: a contract is extended only while its end date is past,
+        and a renewal activity is scheduled once per term.
+        """
+        today = fields.Date.context_today(self)
+        contracts = self.search(
+            [
+                ("state", "=", "active"),
+                ("tacit_renewal", "=", True),
+                ("date_end", "!=", False),
+                ("date_end", "<", today),
+            ],
+            limit=batch_size,
+        )
+        for contract in contracts:
+            if contract.auto_renew:
+                new_end = contract.date_end
+                while new_end < today:
+                    new_end += relativedelta(months=contract.renewal_period)
+                contract.date_end = new_end
+                contract.message_post(
+                    body=_("Contract renewed tacitly until %(date)s.", date=new_end)
+                )
+            elif not contract.activity_ids.filtered(
+                lambda a: a.summary == _("Renewal decision")
+            ):
+                contract.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Renewal decision"),
+                    note=_("The contract reached its end date: renew or close it."),
+                    user_id=(contract.user_id or self.env.user).id,
+                )
+        return True
+
+    def action_preview(self):
+        """Open the contract's portal page, as the client sees it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self.get_portal_url(),
+        }

@@ -1,0 +1,185 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+
+class TmaUnitBook(models.Model):
+    """A prepaid book of units of work (carnet de tickets)."""
+
+    _name = "tma.unit.book"
+    _description = "TMA Unit Book"
+    _inherit = ["mail.thread", "tma.ledger.protected.mixin"]
+    _order = "date_expiry, id"
+    _tma_protected_fields = (
+        "contract_id",
+        "units",
+        "units_remaining",
+        "state",
+        "cancelled",
+    )
+
+    name = fields.Char(required=True)
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="restrict", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    origin = fields.Selection(
+        [("sale", "Sale"), ("manual", "Manual"), ("adjustment", "Adjustment")],
+        default="manual",
+        required=True,
+        readonly=True,
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sale order line", readonly=True, index="btree_not_null"
+    )
+    sale_order_id = fields.Many2one(related="sale_line_id.order_id", store=True)
+    units = fields.Float(digits="TMA Units", required=True, readonly=True)
+    units_remaining = fields.Float(digits="TMA Units", readonly=True, copy=False)
+    units_used = fields.Float(digits="TMA Units", compute="_compute_units_used")
+    date_start = fields.Date(default=fields.Date.context_today)
+    date_expiry = fields.Date(string="Expiry date", tracking=True)
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("exhausted", "Exhausted"),
+            ("expired", "Expired"),
+            ("cancelled", "Cancelled"),
+        ],
+        compute="_compute_state",
+        store=True,
+        readonly=True,
+        index=True,
+    )
+    cancelled = fields.Boolean(readonly=True, copy=False)
+    entry_ids = fields.One2many("tma.unit.entry", "book_id", string="Entries")
+    allocation_ids = fields.One2many("tma.unit.allocation", "book_id")
+
+    @api.depends("units_remaining", "date_expiry", "cancelled")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for book in self:
+            if book.cancelled:
+                book.state = "cancelled"
+            elif book.date_expiry and book.date_expiry < today:
+                book.state = "expired"
+            elif book.units_remaining <= 0:
+                book.state = "exhausted"
+            else:
+                book.state = "open"
+
+    @api.depends("units", "units_remaining")
+    def _compute_units_used(self):
+        for book in self:
+            book.units_used = book.units - book.units_remaining
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("contract_id"):
+                raise ValidationError(_("A unit book must belong to a contract."))
+            if (vals.get("units") or 0.0) <= 0:
+                raise ValidationError(
+                    _("A unit book must hold a positive number of units.")
+                )
+            vals["units_remaining"] = vals["units"]
+        contracts = self.env["tma.contract"].browse(
+            {vals["contract_id"] for vals in vals_list}
+        )
+        for contract in contracts:
+            if contract.mode != "ticket_book":
+                raise ValidationError(
+                    _(
+                        "Unit books belong to ticket book contracts; %(name)s is "
+                        "not one.",
+                        name=contract.display_name,
+                    )
+                )
+            if contract.state in ("closed", "cancelled"):
+                raise ValidationError(
+                    _("No book can be added to a closed or cancelled contract.")
+                )
+        books = super(TmaUnitBook, self._tma_engine()).create(vals_list)
+        for book in books.filtered(lambda b: b.origin != "adjustment"):
+            book.contract_id._post_credit(book)
+        return books.with_env(self.env)
+
+    def write(self, vals):
+        self._tma_check_protected(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if self.entry_ids or self.allocation_ids:
+            raise UserError(
+                _("A book with ledger entries cannot be deleted; reverse its credit.")
+            )
+
+    def _add_remaining(self, delta):
+        """Change the remaining units in SQL; the caller holds the contract lock."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE tma_unit_book SET units_remaining = units_remaining + %s "
+                "WHERE id = %s RETURNING units_remaining",
+                delta,
+                self.id,
+            )
+        )
+        remaining = self.env.cr.fetchone()[0]
+        if remaining < 0:
+            raise UserError(_("Book %(name)s cannot go below zero.", name=self.name))
+        self.invalidate_recordset(["units_remaining"])
+        self.modified(["units_remaining"])
+
+    # ------------------------------------------------------------------
+    # Expiry
+    # ------------------------------------------------------------------
+    def _expire(self):
+        """Move the remainder of expired books out of the balance."""
+        Entry = self.env["tma.unit.entry"]
+        for book in self:
+            contract = book.contract_id
+            with contract._ledger_transaction():
+                contract._lock_ledger()
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT units_remaining FROM tma_unit_book WHERE id = %s",
+                        book.id,
+                    )
+                )
+                remaining = float(self.env.cr.fetchone()[0])
+                if remaining <= 0:
+                    continue
+                Entry._tma_engine().create(
+                    {
+                        "contract_id": contract.id,
+                        "entry_type": "expiry",
+                        "book_id": book.id,
+                        "units": -remaining,
+                        "reason": _("Book %(name)s expired.", name=book.name),
+                    }
+                )
+                book._add_remaining(-remaining)
+                contract._apply_balance_delta(-remaining)
+            book.message_post(
+                body=_("%(units)s units expired.", units=remaining)
+            )
+
+    @api.model
+    def _cron_expire_books(self, batch_size=500):
+        """Expire books past their date. Idempotent and safe with parallel runs:
+        each book is re-read under its contract's ledger lock."""
+        today = fields.Date.context_today(self)
+        domain = [("date_expiry", "<", today), ("units_remaining", ">", 0)]
+        books = self.search(domain, limit=batch_size)
+        books._expire()
+        remaining = self.search_count(domain)
+        if self.env.context.get("ir_cron_progress_id"):
+            # The cron runner calls us again while work remains.
+            self.env["ir.cron"]._notify_progress(done=len(books), remaining=remaining)
+        elif remaining:
+            self.env.ref("tma_contract.ir_cron_tma_expire_books")._trigger()
+        return True

@@ -1,0 +1,236 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+ENTRY_TYPES = [
+    ("credit", "Credit"),
+    ("consumption", "Consumption"),
+    ("expiry", "Expiry"),
+    ("adjustment", "Adjustment"),
+    ("reversal", "Reversal"),
+]
+
+
+class TmaUnitEntry(models.Model):
+    """Append-only ledger of units of work.
+
+    Entries are created by the ledger engine only (``tma.contract`` methods)
+    and never modified nor deleted: corrections are reversals.
+    """
+
+    _name = "tma.unit.entry"
+    _description = "TMA Unit Ledger Entry"
+    _inherit = ["tma.ledger.protected.mixin"]
+    _order = "date desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(readonly=True, copy=False, default="/")
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="restrict", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    mode = fields.Selection(related="contract_id.mode", store=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    entry_type = fields.Selection(ENTRY_TYPES, required=True, readonly=True, index=True)
+    units = fields.Float(
+        digits="TMA Units",
+        readonly=True,
+        help="Change of the balance: positive for credits, negative for "
+        "consumption.",
+    )
+    consumed_units = fields.Float(
+        digits="TMA Units",
+        readonly=True,
+        help="Units of work consumed, books and overage together.",
+    )
+    overage_units = fields.Float(
+        digits="TMA Units",
+        readonly=True,
+        help="Units consumed beyond the prepaid books, to invoice.",
+    )
+    billable_units = fields.Float(
+        digits="TMA Units",
+        readonly=True,
+        help="Units delivered on the sale order line and invoiced.",
+    )
+    book_id = fields.Many2one("tma.unit.book", readonly=True, index="btree_not_null")
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    allocation_ids = fields.One2many("tma.unit.allocation", "entry_id", readonly=True)
+    reversed_entry_id = fields.Many2one(
+        "tma.unit.entry", string="Reverses", readonly=True, index="btree_not_null"
+    )
+    reversal_entry_ids = fields.One2many(
+        "tma.unit.entry", "reversed_entry_id", string="Reversed by", readonly=True
+    )
+    is_reversed = fields.Boolean(compute="_compute_is_reversed", store=True)
+    reason = fields.Text(readonly=True)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "reversal_uniq",
+            "unique(reversed_entry_id)",
+            "This entry has already been reversed.",
+        ),
+    ]
+
+    @api.depends("reversal_entry_ids")
+    def _compute_is_reversed(self):
+        for entry in self:
+            entry.is_reversed = bool(entry.reversal_entry_ids)
+
+    # ------------------------------------------------------------------
+    # CRUD: append only
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._tma_is_engine():
+            raise AccessError(
+                _(
+                    "Ledger entries are posted by contracts, books and tickets; "
+                    "they cannot be created directly."
+                )
+            )
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code("tma.unit.entry") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Only the stored compute of is_reversed may change, by the engine.
+        if not (self._tma_is_engine() and set(vals) <= {"is_reversed"}):
+            raise UserError(
+                _("Posted ledger entries cannot be modified; post a reversal.")
+            )
+        return super().write(vals)
+
+    def _write(self, vals):
+        if set(vals) - {"is_reversed"}:
+            raise UserError(
+                _("Posted ledger entries cannot be modified; post a reversal.")
+            )
+        return super()._write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("Posted ledger entries cannot be deleted; post a reversal."))
+
+    # ------------------------------------------------------------------
+    # Reversal
+    # ------------------------------------------------------------------
+    def _check_reversible(self):
+        for entry in self:
+            if entry.entry_type in ("reversal", "expiry"):
+                raise UserError(
+                    _("Reversals and expiries cannot themselves be reversed.")
+                )
+            if entry.is_reversed:
+                raise UserError(
+                    _("Entry %(name)s has already been reversed.", name=entry.name)
+                )
+            if entry.contract_id.state in ("closed", "cancelled"):
+                raise UserError(
+                    _("Entries of a closed or cancelled contract cannot be reversed.")
+                )
+            if entry.entry_type == "adjustment" and not self.env.user.has_group(
+                "tma_contract.group_tma_manager"
+            ):
+                raise UserError(_("Only TMA managers can reverse an adjustment."))
+
+    def _reverse(self, reason):
+        """Post one reversal per entry; returns the reversals."""
+        if not (reason or "").strip():
+            raise UserError(_("A reversal needs a reason."))
+        reversals = self.browse()
+        for entry in self:
+            contract = entry.contract_id
+            with contract._ledger_transaction():
+                balance = contract._lock_ledger()
+                # Re-read under the lock: another worker may have reversed it.
+                entry.invalidate_recordset()
+                entry._check_reversible()
+                allocations = [
+                    fields.Command.create(
+                        {"book_id": allocation.book_id.id, "units": -allocation.units}
+                    )
+                    for allocation in entry.allocation_ids
+                ]
+                credited_book = entry.book_id if entry.units > 0 else self.env[
+                    "tma.unit.book"
+                ]
+                if credited_book:
+                    if credited_book.units_remaining < entry.units:
+                        raise UserError(
+                            _(
+                                "Units of book %(book)s have been used already: "
+                                "the credit cannot be reversed.",
+                                book=credited_book.name,
+                            )
+                        )
+                    allocations.append(
+                        fields.Command.create(
+                            {"book_id": credited_book.id, "units": -entry.units}
+                        )
+                    )
+                reversal = entry._tma_engine().create(
+                    {
+                        "contract_id": contract.id,
+                        "entry_type": "reversal",
+                        "reversed_entry_id": entry.id,
+                        "units": -entry.units,
+                        "consumed_units": -entry.consumed_units,
+                        "overage_units": -entry.overage_units,
+                        "billable_units": -entry.billable_units,
+                        "sale_line_id": entry.sale_line_id.id,
+                        "ticket_id": entry.ticket_id.id,
+                        "book_id": entry.book_id.id,
+                        "allocation_ids": allocations,
+                        "reason": reason,
+                    }
+                )
+                reversal.allocation_ids._apply_to_books()
+                if credited_book and entry.entry_type == "credit":
+                    credited_book._tma_engine().write({"cancelled": True})
+                new_balance = contract._apply_balance_delta(-entry.units)
+            contract._after_balance_change(balance, new_balance)
+            entry._notify_invoiced_reversal(reversal)
+            reversals |= reversal
+        return reversals
+
+    def _notify_invoiced_reversal(self, reversal):
+        """Tell finance when units already invoiced are given back."""
+        line = reversal.sale_line_id
+        if not line or not reversal.billable_units:
+            return
+        line.invalidate_recordset(["qty_delivered", "qty_to_invoice"])
+        if line.qty_invoiced > line.qty_delivered:
+            self.contract_id.message_post(
+                body=_(
+                    "%(units)s units already invoiced on %(order)s were reversed: "
+                    "create the credit note from the sale order (its quantity to "
+                    "invoice is now %(qty)s).",
+                    units=-reversal.billable_units,
+                    order=line.order_id.name,
+                    qty=line.qty_to_invoice,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_reverse(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "tma.entry.reverse",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_entry_ids": self.ids},
+        }

@@ -1,0 +1,3 @@
+from . import tma_unit_adjustment
+from . import tma_contract_terminate
+from . import tma_entry_reverse
