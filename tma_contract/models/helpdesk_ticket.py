@@ -98,31 +98,44 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    def _tma_check_contract_is_active(self, contract_id):
+        contract = self.env["tma.contract"].browse(contract_id)
+        if contract.state != "active":
+            raise ValidationError(
+                _(
+                    "Tickets can only be attached to an active contract; "
+                    "%(name)s is not.",
+                    name=contract.display_name,
+                )
+            )
+        return contract
+
     def write(self, vals):
         if vals.get("tma_contract_id"):
-            contract = self.env["tma.contract"].browse(vals["tma_contract_id"])
-            if contract.state != "active":
-                raise ValidationError(
-                    _(
-                        "Tickets can only be attached to an active contract; "
-                        "%(name)s is not.",
-                        name=contract.display_name,
-                    )
+            contract = self._tma_check_contract_is_active(vals["tma_contract_id"])
+            partner_id = vals.get("partner_id")
+            for ticket in self:
+                partner = (
+                    self.env["res.partner"].browse(partner_id)
+                    if partner_id
+                    else ticket.partner_id
                 )
+                if partner.commercial_partner_id != contract.partner_id:
+                    raise ValidationError(
+                        _(
+                            "Ticket %(ticket)s cannot be attached to contract "
+                            "%(contract)s: it belongs to another client.",
+                            ticket=ticket.display_name,
+                            contract=contract.display_name,
+                        )
+                    )
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
-        contract_ids = {v["tma_contract_id"] for v in vals_list if v.get("tma_contract_id")}
-        for contract in self.env["tma.contract"].browse(contract_ids):
-            if contract.state != "active":
-                raise ValidationError(
-                    _(
-                        "Tickets can only be attached to an active contract; "
-                        "%(name)s is not.",
-                        name=contract.display_name,
-                    )
-                )
+        for vals in vals_list:
+            if vals.get("tma_contract_id"):
+                self._tma_check_contract_is_active(vals["tma_contract_id"])
         return super().create(vals_list)
 
     # ------------------------------------------------------------------

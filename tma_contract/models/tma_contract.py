@@ -245,11 +245,6 @@ class TmaContract(models.Model):
 
     _sql_constraints = [
         (
-            "dates_check",
-            "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
-            "The end date of a contract cannot be before its start date.",
-        ),
-        (
             "name_company_uniq",
             "unique(name, company_id)",
             "A contract with this reference already exists.",
@@ -321,18 +316,19 @@ class TmaContract(models.Model):
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for contract in self:
-            if (
-                contract.date_start
-                and contract.date_end
-                and contract.date_end < contract.date_start
-            ):
-                raise ValidationError(
-                    _(
-                        "The end date of contract %(name)s cannot be before its "
-                        "start date.",
-                        name=contract.display_name,
-                    )
+            contract._raise_if_bad_dates(contract.date_start, contract.date_end)
+
+    def _raise_if_bad_dates(self, date_start, date_end):
+        date_start = fields.Date.to_date(date_start)
+        date_end = fields.Date.to_date(date_end)
+        if date_start and date_end and date_end < date_start:
+            raise ValidationError(
+                _(
+                    "The end date of contract %(name)s cannot be before its "
+                    "start date.",
+                    name=self.display_name or _("New"),
                 )
+            )
 
     @api.constrains(
         "overdraft_limit",
@@ -397,6 +393,7 @@ class TmaContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._tma_check_protected(vals)
+            self._raise_if_bad_dates(vals.get("date_start"), vals.get("date_end"))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("tma.contract")
             partner = self.env["res.partner"].browse(vals.get("partner_id"))
@@ -406,6 +403,12 @@ class TmaContract(models.Model):
 
     def write(self, vals):
         self._tma_check_protected(vals)
+        if "date_start" in vals or "date_end" in vals:
+            for contract in self:
+                contract._raise_if_bad_dates(
+                    vals.get("date_start", contract.date_start),
+                    vals.get("date_end", contract.date_end),
+                )
         if "state" in vals and not self.env.context.get("tma_transition"):
             raise UserError(
                 _("Use the contract's buttons to change its state.")
@@ -529,9 +532,18 @@ class TmaContract(models.Model):
             raise UserError(_("Only a running contract can be terminated."))
         if not reason:
             raise UserError(_("Give a reason for the termination."))
-        termination_date = termination_date or self._get_earliest_termination_date(
-            notice_date
-        )
+        earliest = self._get_earliest_termination_date(notice_date)
+        termination_date = termination_date or earliest
+        if termination_date < earliest:
+            raise ValidationError(
+                _(
+                    "With a notice period of %(days)s days, notice given on "
+                    "%(notice)s ends the contract on %(earliest)s at the earliest.",
+                    days=self.notice_period_days,
+                    notice=notice_date,
+                    earliest=earliest,
+                )
+            )
         self.write(
             {
                 "termination_reason": reason,

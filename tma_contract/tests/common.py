@@ -1,0 +1,153 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Fixtures shared by the TMA test suites (other addons import this module)."""
+
+from odoo import Command, fields
+
+from odoo.addons.base.tests.common import BaseCommon
+
+
+class TmaCommon(BaseCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.manager = cls._create_user(
+            "tma_manager_t", ["tma_contract.group_tma_manager"]
+        )
+        cls.engineer = cls._create_user("tma_engineer_t", ["tma_contract.group_tma_user"])
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "TMA test team", "show_in_portal": True}
+        )
+        cls.client_a = cls.env["res.partner"].create(
+            {"name": "Client A", "is_company": True, "email": "a@example.com"}
+        )
+        cls.client_b = cls.env["res.partner"].create(
+            {"name": "Client B", "is_company": True, "email": "b@example.com"}
+        )
+        cls.contact_a = cls.env["res.partner"].create(
+            {"name": "Alice A", "parent_id": cls.client_a.id, "email": "alice@a.example.com"}
+        )
+        cls.contact_b = cls.env["res.partner"].create(
+            {"name": "Bob B", "parent_id": cls.client_b.id, "email": "bob@b.example.com"}
+        )
+        cls.portal_a = cls._create_portal_user("portal_a_t", cls.contact_a)
+        cls.portal_b = cls._create_portal_user("portal_b_t", cls.contact_b)
+        cls.pack = cls.env["product.product"].create(
+            {
+                "name": "Pack of 10 units",
+                "type": "service",
+                "tma_product_type": "unit_pack",
+                "tma_units_per_pack": 10,
+                "tma_validity_months": 12,
+                "invoice_policy": "order",
+                "list_price": 1000,
+            }
+        )
+        cls.regie_product = cls.env.ref("tma_contract.product_tma_regie")
+        cls.overage_product = cls.env.ref("tma_contract.product_tma_overage")
+        cls.fee_product = cls.env["product.product"].create(
+            {
+                "name": "Monthly TMA fee",
+                "type": "service",
+                "tma_product_type": "forfait",
+                "invoice_policy": "delivery",
+                "list_price": 3000,
+            }
+        )
+        cls.category = cls.env["helpdesk.ticket.category"].create({"name": "Bug"})
+
+    @classmethod
+    def _create_user(cls, login, groups):
+        return cls.env["res.users"].create(
+            {
+                "name": login,
+                "login": login,
+                "password": login + "_pw1",
+                "email": f"{login}@example.com",
+                "groups_id": [
+                    Command.set([cls.env.ref(g).id for g in ["base.group_user", *groups]])
+                ],
+            }
+        )
+
+    @classmethod
+    def _create_portal_user(cls, login, partner):
+        return cls.env["res.users"].create(
+            {
+                "login": login,
+                "password": login + "_pw1",
+                "partner_id": partner.id,
+                "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
+            }
+        )
+
+    @classmethod
+    def _create_contract(cls, partner=None, mode="ticket_book", activate=True, **vals):
+        values = {
+            "partner_id": (partner or cls.client_a).id,
+            "mode": mode,
+            "date_start": fields.Date.today(),
+            "team_ids": [Command.set(cls.team.ids)],
+            "valuation_rule_ids": [
+                Command.create({"complexity": "simple", "units": 1.0}),
+                Command.create({"complexity": "medium", "units": 3.0}),
+                Command.create({"complexity": "complex", "units": 8.0}),
+            ],
+        }
+        if mode == "forfait":
+            values.update(fee_product_id=cls.fee_product.id, fee_amount=3000.0)
+        values.update(vals)
+        contract = cls.env["tma.contract"].create(values)
+        if activate:
+            contract.action_activate()
+        return contract
+
+    @classmethod
+    def _add_book(cls, contract, units, expiry=None, name=None):
+        return cls.env["tma.unit.book"].create(
+            {
+                "contract_id": contract.id,
+                "name": name or f"Book {units}",
+                "units": units,
+                "date_expiry": expiry,
+            }
+        )
+
+    @classmethod
+    def _create_ticket(cls, contract=None, partner=None, complexity="simple", **vals):
+        values = {
+            "name": "Something is broken",
+            "description": "<p>Broken</p>",
+            "partner_id": (partner or cls.contact_a).id,
+            "team_id": cls.team.id,
+            "tma_complexity": complexity,
+        }
+        if contract:
+            values["tma_contract_id"] = contract.id
+        values.update(vals)
+        return cls.env["helpdesk.ticket"].create(values)
+
+    def _ledger_state(self, contract):
+        """A snapshot of everything a balance change touches."""
+        self.env.invalidate_all()
+        return (
+            contract.balance,
+            self.env["tma.unit.entry"].search_count([("contract_id", "=", contract.id)]),
+            tuple(contract.book_ids.mapped("units_remaining")),
+        )
+
+    def assertLedgerConsistent(self, contract):
+        self.env.invalidate_all()
+        self.env.cr.execute(
+            "SELECT COALESCE(SUM(units), 0) FROM tma_unit_entry WHERE contract_id = %s",
+            (contract.id,),
+        )
+        ledger_sum = float(self.env.cr.fetchone()[0])
+        self.assertAlmostEqual(contract.balance, ledger_sum, places=2)
+        if contract.mode == "ticket_book":
+            self.assertAlmostEqual(
+                contract.balance,
+                sum(contract.book_ids.mapped("units_remaining")),
+                places=2,
+            )

@@ -1,0 +1,182 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Real parallel transactions against PostgreSQL: each thread has its own
+connection and commits, like separate Odoo workers. Serialization failures are
+replayed with Odoo's own ``retrying``, as the HTTP and RPC layers do."""
+
+import random
+import threading
+import time
+from functools import partial
+
+from psycopg2 import OperationalError
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.sql_db import db_connect
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentConsumption(TransactionCase):
+    WORKERS = 6
+
+    def _committed_env(self, cr):
+        # Bind the cursor to the loaded registry: looking it up by name would
+        # wait on the registry lock that Odoo's test runner holds.
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(
+            cr,
+            SUPERUSER_ID,
+            {"tracking_disable": True, "mail_notify_force_send": False},
+        )
+
+    def _setup_committed(self, units, tickets, policy="block", limit=0.0):
+        """Create a contract with one book and tickets in a committed transaction."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            env = self._committed_env(cr)
+            partner = env["res.partner"].create({"name": "Concurrent client", "is_company": True})
+            contract = env["tma.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "mode": "ticket_book",
+                    "date_start": fields.Date.today(),
+                    "overdraft_policy": policy,
+                    "overdraft_limit": limit,
+                    "low_balance_threshold": 0.0,
+                }
+            )
+            contract.action_activate()
+            env["tma.unit.book"].create(
+                {"contract_id": contract.id, "name": "Shared book", "units": units}
+            )
+            ticket_ids = (
+                env["helpdesk.ticket"]
+                .create(
+                    [
+                        {
+                            "name": f"Parallel ticket {i}",
+                            "description": "<p>x</p>",
+                            "partner_id": partner.id,
+                            "tma_contract_id": contract.id,
+                        }
+                        for i in range(tickets)
+                    ]
+                )
+                .ids
+            )
+            cr.commit()
+            ids = {"partner": partner.id, "contract": contract.id, "tickets": ticket_ids}
+        self.addCleanup(self._purge, ids)
+        return ids
+
+    def _purge(self, ids):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            contract = ids["contract"]
+            cr.execute(
+                "DELETE FROM tma_unit_allocation WHERE entry_id IN "
+                "(SELECT id FROM tma_unit_entry WHERE contract_id = %s)",
+                (contract,),
+            )
+            cr.execute("DELETE FROM tma_unit_entry WHERE contract_id = %s", (contract,))
+            cr.execute("DELETE FROM helpdesk_ticket WHERE id IN %s", (tuple(ids["tickets"]),))
+            cr.execute("DELETE FROM tma_unit_book WHERE contract_id = %s", (contract,))
+            cr.execute(
+                "DELETE FROM sale_order_line WHERE tma_contract_id = %s", (contract,)
+            )
+            cr.execute("DELETE FROM sale_order WHERE tma_contract_id = %s", (contract,))
+            cr.execute("DELETE FROM tma_contract WHERE id = %s", (contract,))
+            cr.execute("DELETE FROM res_partner WHERE id = %s", (ids["partner"],))
+            cr.commit()
+
+    def _consume_in_parallel(self, ids, units):
+        barrier = threading.Barrier(len(ids["tickets"]))
+        outcomes = []
+        lock = threading.Lock()
+
+        def consume(env, ticket_id):
+            ticket = env["helpdesk.ticket"].browse(ticket_id)
+            return ticket.tma_contract_id._post_consumption(units, ticket=ticket)
+
+        def worker(ticket_id):
+            barrier.wait(timeout=30)
+            outcome = self._run_like_a_worker(partial(consume, ticket_id=ticket_id))
+            with lock:
+                outcomes.append(outcome)
+
+        threads = [
+            threading.Thread(target=worker, args=(ticket_id,)) for ticket_id in ids["tickets"]
+        ]
+        # Serialization failures are expected and replayed: keep them out of the
+        # error log, as a real worker's retried request does not show them either.
+        with mute_logger("odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        return outcomes
+
+    def _run_like_a_worker(self, func, tries=10):
+        """Run ``func(env)`` in its own transaction and commit, replaying it on a
+        fresh cursor after a serialization failure, as Odoo's ``retrying`` does
+        for HTTP and RPC calls (which cannot be used as is here: it looks the
+        registry up by name, under a lock the test runner holds)."""
+        for attempt in range(tries):
+            with db_connect(self.env.cr.dbname).cursor() as cr:
+                env = self._committed_env(cr)
+                try:
+                    func(env)
+                    cr.commit()
+                    return "posted"
+                except UserError:
+                    cr.rollback()
+                    return "refused"
+                except OperationalError as exc:
+                    cr.rollback()
+                    if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                        return f"error: {exc!r}"
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))
+        return "gave up"
+
+    def _committed_figures(self, ids):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute("SELECT balance FROM tma_contract WHERE id = %s", (ids["contract"],))
+            balance = float(cr.fetchone()[0])
+            cr.execute(
+                "SELECT COUNT(*), COALESCE(SUM(units), 0), COALESCE(SUM(overage_units), 0),"
+                " COUNT(DISTINCT ticket_id) FROM tma_unit_entry"
+                " WHERE contract_id = %s AND entry_type = 'consumption'",
+                (ids["contract"],),
+            )
+            count, units, overage, tickets = cr.fetchone()
+            cr.execute(
+                "SELECT SUM(units_remaining) FROM tma_unit_book WHERE contract_id = %s",
+                (ids["contract"],),
+            )
+            remaining = float(cr.fetchone()[0])
+        return balance, count, float(units), float(overage), tickets, remaining
+
+    def test_parallel_workers_never_overdraw_a_blocking_contract(self):
+        ids = self._setup_committed(units=4.0, tickets=self.WORKERS)
+        outcomes = self._consume_in_parallel(ids, 1.0)
+        self.assertEqual(sorted(outcomes), ["posted"] * 4 + ["refused"] * 2, outcomes)
+        balance, count, units, overage, tickets, remaining = self._committed_figures(ids)
+        self.assertEqual(balance, 0.0)
+        self.assertEqual(count, 4)  # one entry per accepted consumption
+        self.assertEqual(tickets, 4)
+        self.assertEqual(units, -4.0)
+        self.assertEqual(overage, 0.0)
+        self.assertEqual(remaining, 0.0)
+
+    def test_parallel_workers_respect_the_overdraft_limit(self):
+        ids = self._setup_committed(units=3.0, tickets=self.WORKERS, policy="allow", limit=2.0)
+        outcomes = self._consume_in_parallel(ids, 1.0)
+        self.assertEqual(sorted(outcomes), ["posted"] * 5 + ["refused"], outcomes)
+        balance, count, units, overage, tickets, remaining = self._committed_figures(ids)
+        self.assertEqual(balance, 0.0)
+        self.assertEqual(count, 5)
+        self.assertEqual(units, -3.0)
+        self.assertEqual(overage, 2.0)
+        self.assertEqual(remaining, 0.0)

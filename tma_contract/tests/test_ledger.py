@@ -1,0 +1,254 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import TmaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLedger(TmaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.today()
+        cls.contract = cls._create_contract(low_balance_threshold=2.0)
+        cls.late_book = cls._add_book(cls.contract, 10, today + timedelta(days=200), "Late")
+        cls.early_book = cls._add_book(cls.contract, 4, today + timedelta(days=20), "Early")
+
+    def test_consumption_draws_the_earliest_expiring_book_first(self):
+        ticket = self._create_ticket(self.contract, complexity="medium")
+        entry = self.contract._post_consumption(3.0, ticket=ticket)
+        self.assertEqual(entry.allocation_ids.book_id, self.early_book)
+        self.assertEqual(self.early_book.units_remaining, 1.0)
+        self.assertEqual(self.late_book.units_remaining, 10.0)
+        # The next consumption empties the early book and spills onto the late one.
+        entry2 = self.contract._post_consumption(3.0, ticket=ticket)
+        self.assertEqual(
+            sorted(entry2.allocation_ids.mapped("units")), [-2.0, -1.0]
+        )
+        self.assertEqual(self.early_book.state, "exhausted")
+        self.assertEqual(self.late_book.units_remaining, 8.0)
+        self.assertEqual(self.contract.balance, 8.0)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_zero_or_negative_consumption_is_refused(self):
+        before = self._ledger_state(self.contract)
+        for units in (0.0, -2.0):
+            with self.assertRaisesRegex(ValidationError, "positive number of units"):
+                self.contract._post_consumption(units)
+        self.assertEqual(self._ledger_state(self.contract), before)
+
+    def test_zero_or_negative_book_is_refused(self):
+        before = self._ledger_state(self.contract)
+        for units in (0.0, -5.0):
+            with self.assertRaisesRegex(ValidationError, "positive number of units"):
+                self._add_book(self.contract, units)
+        self.assertEqual(self._ledger_state(self.contract), before)
+
+    def test_book_without_contract_is_refused(self):
+        count = self.env["tma.unit.book"].search_count([])
+        with self.assertRaisesRegex(ValidationError, "must belong to a contract"):
+            self.env["tma.unit.book"].create({"name": "Orphan", "units": 5})
+        self.assertEqual(self.env["tma.unit.book"].search_count([]), count)
+
+    def test_consumption_on_a_draft_contract_is_refused(self):
+        draft = self._create_contract(activate=False)
+        self._add_book(draft, 5)
+        before = self._ledger_state(draft)
+        with self.assertRaisesRegex(UserError, "is not active"):
+            draft._post_consumption(1.0)
+        self.assertEqual(self._ledger_state(draft), before)
+
+    def test_consumption_on_a_closed_contract_is_refused(self):
+        contract = self._create_contract()
+        self._add_book(contract, 5)
+        contract.action_close()
+        before = self._ledger_state(contract)
+        with self.assertRaisesRegex(UserError, "is not active"):
+            contract._post_consumption(1.0)
+        self.assertEqual(self._ledger_state(contract), before)
+
+    def test_consumption_for_another_clients_ticket_is_refused(self):
+        ticket_b = self._create_ticket(partner=self.contact_b)
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "another client"):
+            self.contract._post_consumption(1.0, ticket=ticket_b)
+        self.assertEqual(self._ledger_state(self.contract), before)
+
+    def test_overdraft_blocked_by_policy_leaves_everything_unchanged(self):
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "not enough units"):
+            self.contract._post_consumption(15.0)
+        self.assertEqual(self._ledger_state(self.contract), before)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_overdraft_allowed_up_to_the_limit_then_refused(self):
+        contract = self._create_contract(overdraft_policy="allow", overdraft_limit=3.0)
+        self._add_book(contract, 2)
+        entry = contract._post_consumption(4.0)
+        self.assertEqual(entry.units, -2.0)
+        self.assertEqual(entry.overage_units, 2.0)
+        self.assertEqual(entry.billable_units, 2.0)
+        self.assertEqual(entry.sale_line_id.product_id, self.overage_product)
+        self.assertEqual(entry.sale_line_id.qty_delivered, 2.0)
+        self.assertEqual(contract.balance, 0.0)
+        before = self._ledger_state(contract)
+        with self.assertRaisesRegex(UserError, "overdraft limit of 3.0"):
+            contract._post_consumption(2.0)
+        self.assertEqual(self._ledger_state(contract), before)
+        contract._post_consumption(1.0)
+        self.assertEqual(contract.units_overage, 3.0)
+        self.assertLedgerConsistent(contract)
+
+    def test_posted_entries_cannot_be_edited_or_deleted(self):
+        entry = self.contract.entry_ids[:1]
+        with self.assertRaisesRegex(UserError, "cannot be modified"):
+            entry.with_user(self.manager).write({"units": 1000})
+        with self.assertRaises(AccessError):
+            entry.with_user(self.manager).unlink()
+        # Even the superuser, past access rights, meets the ledger's own refusal.
+        with self.assertRaisesRegex(UserError, "cannot be modified"):
+            entry.sudo().write({"units": 1000})
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            entry.sudo().unlink()
+        self.env.invalidate_all()
+        self.assertEqual(entry.units, 4.0)
+
+    def test_entries_cannot_be_created_outside_the_engine(self):
+        count = self.env["tma.unit.entry"].search_count([])
+        with self.assertRaises(AccessError):
+            self.env["tma.unit.entry"].with_user(self.manager).create(
+                {"contract_id": self.contract.id, "entry_type": "credit", "units": 99}
+            )
+        with self.assertRaises(AccessError):
+            self.env["tma.unit.entry"].create(
+                {"contract_id": self.contract.id, "entry_type": "credit", "units": 99}
+            )
+        self.assertEqual(self.env["tma.unit.entry"].search_count([]), count)
+
+    def test_balance_and_book_figures_are_protected(self):
+        with self.assertRaisesRegex(AccessError, "maintained by the unit ledger"):
+            self.contract.with_user(self.manager).write({"balance": 1000})
+        with self.assertRaisesRegex(AccessError, "maintained by the unit ledger"):
+            self.late_book.with_user(self.manager).write({"units_remaining": 1000})
+        with self.assertRaisesRegex(AccessError, "maintained by the unit ledger"):
+            self.late_book.write({"units": 1000})
+        self.env.invalidate_all()
+        self.assertEqual(self.contract.balance, 14.0)
+        self.assertEqual(self.late_book.units_remaining, 10.0)
+
+    def test_adjustment_needs_a_manager_and_a_reason(self):
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "Only TMA managers"):
+            self.contract.with_user(self.engineer)._post_adjustment(5.0, "Gift")
+        with self.assertRaisesRegex(ValidationError, "needs a reason"):
+            self.contract.with_user(self.manager)._post_adjustment(5.0, "  ")
+        with self.assertRaisesRegex(ValidationError, "cannot be zero"):
+            self.contract.with_user(self.manager)._post_adjustment(0.0, "Nothing")
+        self.assertEqual(self._ledger_state(self.contract), before)
+        entry = self.contract.with_user(self.manager)._post_adjustment(5.0, "Goodwill")
+        self.assertEqual(entry.entry_type, "adjustment")
+        self.assertEqual(self.contract.balance, 19.0)
+        self.contract.with_user(self.manager)._post_adjustment(-2.0, "Correction")
+        self.assertEqual(self.contract.balance, 17.0)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_reversal_gives_units_back_once(self):
+        ticket = self._create_ticket(self.contract)
+        entry = self.contract._post_consumption(5.0, ticket=ticket)
+        self.assertEqual(self.contract.balance, 9.0)
+        reversal = entry._reverse("Wrong ticket")
+        self.assertEqual(reversal.units, 5.0)
+        self.assertEqual(reversal.reversed_entry_id, entry)
+        self.assertTrue(entry.is_reversed)
+        self.assertEqual(self.contract.balance, 14.0)
+        self.assertEqual(self.early_book.units_remaining, 4.0)
+        with self.assertRaisesRegex(UserError, "already been reversed"):
+            entry._reverse("Again")
+        with self.assertRaisesRegex(UserError, "cannot themselves be reversed"):
+            reversal._reverse("Undo the undo")
+        self.assertEqual(self.contract.balance, 14.0)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_revaluing_a_ticket_posts_a_reversal_and_a_new_entry(self):
+        ticket = self._create_ticket(self.contract, complexity="simple")
+        first = ticket._tma_record_consumption()
+        self.assertEqual(ticket.tma_units_consumed, 1.0)
+        # Same value again: nothing new is posted.
+        self.assertFalse(ticket._tma_record_consumption())
+        ticket.tma_complexity = "medium"
+        second = ticket._tma_record_consumption()
+        self.assertTrue(first.is_reversed)
+        self.assertEqual(second.consumed_units, 3.0)
+        self.assertEqual(ticket.tma_units_consumed, 3.0)
+        types = ticket.tma_entry_ids.sorted("id").mapped("entry_type")
+        self.assertEqual(types, ["consumption", "reversal", "consumption"])
+        self.assertEqual(self.contract.balance, 11.0)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_ticket_without_value_is_refused(self):
+        contract = self._create_contract(valuation_rule_ids=False)
+        self._add_book(contract, 3)
+        ticket = self._create_ticket(contract)
+        with self.assertRaisesRegex(ValidationError, "worth no units"):
+            ticket._tma_record_consumption()
+        self.assertFalse(ticket.tma_entry_ids)
+
+    def test_timesheet_valuation_uses_hours_times_rate(self):
+        contract = self._create_contract(valuation_method="timesheet", units_per_hour=0.5)
+        self._add_book(contract, 10)
+        project = self.env["project.project"].create({"name": "TMA", "allow_timesheets": True})
+        self.team.write({"allow_timesheet": True, "default_project_id": project.id})
+        ticket = self._create_ticket(contract, project_id=project.id)
+        employee = self.env["hr.employee"].create(
+            {"name": "Eng", "user_id": self.env.user.id}
+        )
+        self.env["account.analytic.line"].create(
+            {
+                "name": "Fix",
+                "project_id": project.id,
+                "ticket_id": ticket.id,
+                "unit_amount": 3.0,
+                "employee_id": employee.id,
+            }
+        )
+        entry = ticket._tma_record_consumption()
+        self.assertEqual(entry.consumed_units, 1.5)
+        self.assertEqual(contract.balance, 8.5)
+
+    def test_expiry_cron_moves_the_remainder_out_once(self):
+        contract = self._create_contract()
+        book = self._add_book(contract, 6, fields.Date.today() - timedelta(days=1))
+        self.assertEqual(book.state, "expired")
+        Book = self.env["tma.unit.book"]
+        Book._cron_expire_books()
+        Book._cron_expire_books()
+        expiries = contract.entry_ids.filtered(lambda e: e.entry_type == "expiry")
+        self.assertEqual(len(expiries), 1)
+        self.assertEqual(expiries.units, -6.0)
+        self.assertEqual(contract.balance, 0.0)
+        self.assertLedgerConsistent(contract)
+        # Expired books are not drawn from.
+        with self.assertRaisesRegex(UserError, "not enough units"):
+            contract._post_consumption(1.0)
+
+    def test_low_balance_raises_an_activity_and_tells_the_client(self):
+        self.contract.user_id = self.manager
+        self.contract._post_consumption(11.0)
+        self.assertFalse(self.contract.activity_ids)
+        self.contract._post_consumption(1.0)  # 2 left: threshold reached
+        activity = self.contract.activity_ids
+        self.assertEqual(activity.summary, "Low unit balance")
+        self.assertEqual(activity.user_id, self.manager)
+        message = self.contract.message_ids.filtered(
+            lambda m: self.client_a in m.partner_ids
+        )
+        self.assertTrue(message)
+        self.assertIn("units of work left", message[0].body)
+        # Going further down does not raise it again.
+        self.contract._post_consumption(1.0)
+        self.assertEqual(len(self.contract.activity_ids), 1)

@@ -1,0 +1,144 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
+from odoo import http
+from odoo.tests import HttpCase, tagged
+
+from .common import TmaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase, TmaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contract_a = cls._create_contract(title="Alpha upkeep")
+        cls._add_book(cls.contract_a, 7, name="Book Alpha")
+        cls.ticket_a = cls._create_ticket(cls.contract_a, name="Printer queue frozen")
+        cls.ticket_a._tma_record_consumption()
+        cls.contract_b = cls._create_contract(partner=cls.client_b, title="Beta upkeep")
+        cls._add_book(cls.contract_b, 9, name="Book Beta")
+
+    def _login(self, user):
+        self.authenticate(user.login, user.login + "_pw1")
+
+    def test_home_counter_counts_own_contracts(self):
+        self._login(self.portal_a)
+        response = self.url_open(
+            "/my/counters",
+            data=json.dumps({"params": {"counters": ["tma_contract_count"]}}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.json()["result"]["tma_contract_count"], 1)
+
+    def test_list_shows_only_own_contracts(self):
+        self._login(self.portal_a)
+        response = self.url_open("/my/tma/contracts")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.contract_a.name, response.text)
+        self.assertNotIn(self.contract_b.name, response.text)
+
+    def test_contract_page_shows_balance_books_ledger_and_tickets(self):
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/tma/contracts/{self.contract_a.id}")
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn("Alpha upkeep", html)
+        self.assertIn("6.00", html)  # balance: 7 credited, 1 consumed
+        self.assertIn("progress-bar", html)
+        self.assertIn("Book Alpha", html)
+        self.assertIn(self.ticket_a.number, html)
+        self.assertIn("Printer queue frozen", html)
+        self.assertIn(self.contract_a.entry_ids[0].name, html)
+        self.assertNotIn("Book Beta", html)
+
+    def test_other_clients_contract_by_id_is_refused(self):
+        self._login(self.portal_a)
+        response = self.url_open(
+            f"/my/tma/contracts/{self.contract_b.id}", allow_redirects=False
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertNotIn("Book Beta", response.text)
+
+    def test_wrong_token_is_refused(self):
+        self.contract_b._portal_ensure_token()
+        for user in (self.portal_a, None):
+            if user:
+                self._login(user)
+            else:
+                self.authenticate(None, None)
+            response = self.url_open(
+                f"/my/tma/contracts/{self.contract_b.id}?access_token=not-the-token",
+                allow_redirects=False,
+            )
+            self.assertIn(response.status_code, (302, 303))
+            self.assertNotIn("Book Beta", response.text)
+
+    def test_public_visitor_without_token_gets_nothing(self):
+        self.authenticate(None, None)
+        response = self.url_open(
+            f"/my/tma/contracts/{self.contract_a.id}", allow_redirects=False
+        )
+        self.assertIn(response.status_code, (302, 303))
+        response = self.url_open("/my/tma/contracts", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+
+    def test_valid_token_opens_the_shared_page(self):
+        token = self.contract_b._portal_ensure_token()
+        self.authenticate(None, None)
+        response = self.url_open(
+            f"/my/tma/contracts/{self.contract_b.id}?access_token={token}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Book Beta", response.text)
+
+    def test_draft_contract_is_not_shown(self):
+        draft = self._create_contract(activate=False, title="Not signed yet")
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/tma/contracts/{draft.id}", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+
+    def test_portal_ticket_is_attached_to_the_clients_contract(self):
+        self.contract_a.team_ids = False
+        self._login(self.portal_a)
+        response = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "Label printing broken",
+                "description": "Labels come out blank",
+                "category": self.category.id,
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Label printing broken")]
+        )
+        self.assertEqual(ticket.tma_contract_id, self.contract_a)
+
+    def test_contract_page_query_count_stays_flat_as_the_ledger_grows(self):
+        self._login(self.portal_a)
+        url = f"/my/tma/contracts/{self.contract_a.id}"
+
+        def count():
+            before = self.cr.sql_log_count
+            self.assertEqual(self.url_open(url).status_code, 200)
+            return self.cr.sql_log_count - before
+
+        def grow(n):
+            for _i in range(n):
+                self.contract_a._post_consumption(0.5, ticket=self.ticket_a)
+            self.env.flush_all()
+
+        self.contract_a.with_user(self.env.ref("base.user_admin"))._post_adjustment(
+            60.0, "Grow the ledger"
+        )
+        grow(25)  # past one page of ledger
+        count()  # warm-up: the pager template is compiled once
+        with_30 = count()
+        grow(60)
+        with_90 = count()
+        self.assertEqual(with_30, with_90, "the page reads more as the ledger grows")
