@@ -39,6 +39,11 @@
         "wizards/tma_entry_reverse_views.xml",
     ],
     "demo": ["demo/tma_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "tma_contract/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

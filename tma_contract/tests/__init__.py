@@ -5,3 +5,4 @@ from . import test_invoicing
 from . import test_security
 from . import test_portal
 from . import test_concurrency
+from . import test_tours

@@ -63,7 +63,7 @@ class TmaCommon(BaseCommon):
             {
                 "name": login,
                 "login": login,
-                "password": login + "_pw1",
+                "password": login,
                 "email": f"{login}@example.com",
                 "groups_id": [
                     Command.set([cls.env.ref(g).id for g in ["base.group_user", *groups]])
@@ -76,7 +76,7 @@ class TmaCommon(BaseCommon):
         return cls.env["res.users"].create(
             {
                 "login": login,
-                "password": login + "_pw1",
+                "password": login,
                 "partner_id": partner.id,
                 "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
             }

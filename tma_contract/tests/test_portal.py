@@ -21,7 +21,7 @@ class TestPortal(HttpCase, TmaCommon):
         cls._add_book(cls.contract_b, 9, name="Book Beta")
 
     def _login(self, user):
-        self.authenticate(user.login, user.login + "_pw1")
+        self.authenticate(user.login, user.login)
 
     def test_home_counter_counts_own_contracts(self):
         self._login(self.portal_a)

@@ -65,7 +65,7 @@ class TestLedgerRpc(HttpCase, TmaCommon):
         self._add_book(contract, 10)
         entry = contract.entry_ids
         book = contract.book_ids
-        self.authenticate(self.manager.login, self.manager.login + "_pw1")
+        self.authenticate(self.manager.login, self.manager.login)
         attempts = [
             ("tma.unit.entry", "write", [entry.ids, {"units": 500}]),
             ("tma.unit.entry", "unlink", [entry.ids]),
@@ -100,7 +100,7 @@ class TestLedgerRpc(HttpCase, TmaCommon):
 
     def test_rpc_read_of_another_clients_contract_is_refused(self):
         contract_b = self._create_contract(partner=self.client_b)
-        self.authenticate(self.portal_a.login, self.portal_a.login + "_pw1")
+        self.authenticate(self.portal_a.login, self.portal_a.login)
         result = self._call_kw("tma.contract", "read", [contract_b.ids, ["balance"]])
         self.assertIn("error", result)
         result = self._call_kw("tma.contract", "search_read", [[]], {"fields": ["name"]})
