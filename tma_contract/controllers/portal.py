@@ -143,7 +143,9 @@ class TmaCustomerPortal(CustomerPortal):
                 "ledger_pager": ledger_pager,
                 "tickets": tickets,
                 "ticket_total": Ticket.search_count(ticket_domain),
-                "user_tickets_access": request.env["helpdesk.ticket"].has_access("read"),
+                "user_tickets_access": request.env["helpdesk.ticket"].has_access(
+                    "read"
+                ),
             },
             "my_tma_contracts_history",
             False,

@@ -59,8 +59,10 @@ class HelpdeskTicket(models.Model):
     @api.depends("commercial_partner_id", "team_id", "company_id")
     def _compute_tma_contract_id(self):
         pending = self.filtered(
-            lambda t: not t.tma_contract_id
-            or t.tma_contract_id.partner_id != t.commercial_partner_id
+            lambda t: (
+                not t.tma_contract_id
+                or t.tma_contract_id.partner_id != t.commercial_partner_id
+            )
         )
         matches = self.env["tma.contract"]._find_for_tickets(pending)
         for ticket in self:
@@ -156,8 +158,9 @@ class HelpdeskTicket(models.Model):
         rules = contract.valuation_rule_ids.filtered(
             lambda r: r.complexity == self.tma_complexity
         )
-        rule = rules.filtered(lambda r: r.category_id == self.category_id)[:1] or (
-            rules.filtered(lambda r: not r.category_id)[:1]
+        rule = (
+            rules.filtered(lambda r: r.category_id == self.category_id)[:1]
+            or (rules.filtered(lambda r: not r.category_id)[:1])
         )
         return rule.units
 
@@ -201,7 +204,9 @@ class HelpdeskTicket(models.Model):
                 ):
                     continue
                 if live:
-                    live._reverse(_("Ticket re-valued at %(units)s units.", units=target))
+                    live._reverse(
+                        _("Ticket re-valued at %(units)s units.", units=target)
+                    )
                 posted |= contract._post_consumption(target, ticket=ticket)
             ticket.message_post(
                 body=_(

@@ -6,7 +6,9 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    tma_contract_ids = fields.One2many("tma.contract", "partner_id", string="TMA contracts")
+    tma_contract_ids = fields.One2many(
+        "tma.contract", "partner_id", string="TMA contracts"
+    )
     tma_contract_count = fields.Integer(compute="_compute_tma_contract_count")
 
     def _compute_tma_contract_count(self):

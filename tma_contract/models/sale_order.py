@@ -59,7 +59,8 @@ class SaleOrder(models.Model):
             contract = order.tma_contract_id
             if not contract:
                 modes = {
-                    MODE_BY_PRODUCT[t] for t in tma_lines.product_id.mapped("tma_product_type")
+                    MODE_BY_PRODUCT[t]
+                    for t in tma_lines.product_id.mapped("tma_product_type")
                 }
                 if len(modes) > 1:
                     raise UserError(
@@ -94,4 +95,3 @@ class SaleOrder(models.Model):
             "view_mode": "form",
             "res_id": self.tma_contract_id.id,
         }
-

@@ -17,9 +17,7 @@ class SaleOrderLine(models.Model):
         help="Delivered quantity comes from the contract's unit ledger.",
     )
     tma_entry_ids = fields.One2many("tma.unit.entry", "sale_line_id")
-    qty_delivered_method = fields.Selection(
-        selection_add=[("tma", "TMA unit ledger")]
-    )
+    qty_delivered_method = fields.Selection(selection_add=[("tma", "TMA unit ledger")])
 
     @api.depends("tma_billing")
     def _compute_qty_delivered_method(self):
@@ -32,10 +30,14 @@ class SaleOrderLine(models.Model):
         result = super()._compute_qty_delivered()
         tma_lines = self.filtered(lambda line: line.qty_delivered_method == "tma")
         if tma_lines:
-            groups = self.env["tma.unit.entry"].sudo()._read_group(
-                [("sale_line_id", "in", tma_lines.ids)],
-                ["sale_line_id"],
-                ["billable_units:sum"],
+            groups = (
+                self.env["tma.unit.entry"]
+                .sudo()
+                ._read_group(
+                    [("sale_line_id", "in", tma_lines.ids)],
+                    ["sale_line_id"],
+                    ["billable_units:sum"],
+                )
             )
             delivered = {line.id: units for line, units in groups}
             for line in tma_lines:
@@ -59,7 +61,9 @@ class SaleOrderLine(models.Model):
             "origin": "sale",
             "units": self.product_uom_qty * product.tma_units_per_pack,
             "date_start": today,
-            "date_expiry": today + relativedelta(months=validity) if validity else False,
+            "date_expiry": today + relativedelta(months=validity)
+            if validity
+            else False,
         }
 
     def _tma_create_books(self):

@@ -146,9 +146,7 @@ class TmaContract(models.Model):
         required=True,
         help="What happens with functional questions outside the scope.",
     )
-    monthly_volume = fields.Float(
-        string="Monthly volume estimate", digits="TMA Units"
-    )
+    monthly_volume = fields.Float(string="Monthly volume estimate", digits="TMA Units")
     volume_uom = fields.Selection(
         [("units", "Units of work"), ("hours", "Hours")],
         string="Volume unit",
@@ -309,9 +307,10 @@ class TmaContract(models.Model):
             contract.credit_note_pending = contract.id in pending
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for contract in self:
             contract.access_url = f"/my/tma/contracts/{contract.id}"
+        return result
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -410,9 +409,7 @@ class TmaContract(models.Model):
                     vals.get("date_end", contract.date_end),
                 )
         if "state" in vals and not self.env.context.get("tma_transition"):
-            raise UserError(
-                _("Use the contract's buttons to change its state.")
-            )
+            raise UserError(_("Use the contract's buttons to change its state."))
         if "partner_id" in vals and self.entry_ids:
             raise UserError(
                 _("The client of a contract with ledger entries cannot change.")
@@ -555,8 +552,7 @@ class TmaContract(models.Model):
         )
         self.message_post(
             body=_(
-                "Termination notified on %(notice)s, effective on %(date)s: "
-                "%(reason)s",
+                "Termination notified on %(notice)s, effective on %(date)s: %(reason)s",
                 notice=notice_date,
                 date=termination_date,
                 reason=reason,
@@ -621,8 +617,7 @@ class TmaContract(models.Model):
         if self.state != "active":
             raise UserError(
                 _(
-                    "Contract %(name)s is not active: no units can be consumed "
-                    "on it.",
+                    "Contract %(name)s is not active: no units can be consumed on it.",
                     name=self.display_name,
                 )
             )
@@ -651,7 +646,9 @@ class TmaContract(models.Model):
                 today,
             )
         )
-        return [(book_id, float(remaining)) for book_id, remaining in self.env.cr.fetchall()]
+        return [
+            (book_id, float(remaining)) for book_id, remaining in self.env.cr.fetchall()
+        ]
 
     def _allocate_on_books(self, units):
         """Draw ``units`` from the open books, earliest expiry first.
@@ -665,9 +662,7 @@ class TmaContract(models.Model):
             if float_is_zero(left, precision_digits=digits):
                 break
             take = min(left, remaining)
-            commands.append(
-                fields.Command.create({"book_id": book_id, "units": -take})
-            )
+            commands.append(fields.Command.create({"book_id": book_id, "units": -take}))
             left -= take
         return commands, max(0.0, round(left, digits))
 
@@ -695,7 +690,9 @@ class TmaContract(models.Model):
         self.ensure_one()
         digits = self._get_units_precision()
         if float_compare(units, 0.0, precision_digits=digits) <= 0:
-            raise ValidationError(_("A consumption must be a positive number of units."))
+            raise ValidationError(
+                _("A consumption must be a positive number of units.")
+            )
         self._check_can_consume(ticket)
         with self._ledger_transaction():
             balance = self._lock_ledger()
@@ -871,10 +868,7 @@ class TmaContract(models.Model):
                     allocations, missing = self._allocate_on_books(-units)
                     if missing:
                         raise UserError(
-                            _(
-                                "The books hold fewer units than the adjustment "
-                                "removes."
-                            )
+                            _("The books hold fewer units than the adjustment removes.")
                         )
                     vals["allocation_ids"] = allocations
             entry = self.env["tma.unit.entry"]._tma_engine().create(vals)
@@ -1003,7 +997,9 @@ class TmaContract(models.Model):
         """
         self.ensure_one()
         product = self.fee_product_id
-        interval = {"monthly": 1, "quarterly": 3, "yearly": 12}[self.fee_period or "monthly"]
+        interval = {"monthly": 1, "quarterly": 3, "yearly": 12}[
+            self.fee_period or "monthly"
+        ]
         return {
             "name": self.display_name,
             "partner_id": self.partner_id.id,
@@ -1014,9 +1010,11 @@ class TmaContract(models.Model):
                 fields.Command.create(
                     {
                         "product_id": product.id,
-                        "name": _("%(product)s - %(contract)s from #START# to #END#",
-                                  product=product.display_name,
-                                  contract=self.name),
+                        "name": _(
+                            "%(product)s - %(contract)s from #START# to #END#",
+                            product=product.display_name,
+                            contract=self.name,
+                        ),
                         "quantity": 1,
                         "uom_id": product.uom_id.id,
                         "price_unit": self.fee_amount,
@@ -1042,8 +1040,7 @@ class TmaContract(models.Model):
             contract.recurring_contract_id = recurring
             contract.message_post(
                 body=_(
-                    "Fixed fee invoiced periodically by recurring contract "
-                    "%(name)s.",
+                    "Fixed fee invoiced periodically by recurring contract %(name)s.",
                     name=recurring.display_name,
                 )
             )
@@ -1063,9 +1060,11 @@ class TmaContract(models.Model):
         result = {}
         for ticket in tickets:
             fits = contracts.filtered(
-                lambda c, t=ticket: c.partner_id == t.commercial_partner_id
-                and (not c.team_ids or t.team_id in c.team_ids)
-                and (not t.company_id or c.company_id == t.company_id)
+                lambda c, t=ticket: (
+                    c.partner_id == t.commercial_partner_id
+                    and (not c.team_ids or t.team_id in c.team_ids)
+                    and (not t.company_id or c.company_id == t.company_id)
+                )
             )
             if len(fits) == 1:
                 result[ticket.id] = fits.id
@@ -1085,7 +1084,10 @@ class TmaContract(models.Model):
         return self._action_open(
             "helpdesk_mgmt.helpdesk_ticket_action",
             [("tma_contract_id", "=", self.id)],
-            {"default_tma_contract_id": self.id, "default_partner_id": self.partner_id.id},
+            {
+                "default_tma_contract_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
         )
 
     def action_view_books(self):

@@ -49,7 +49,9 @@ class TmaDemo(models.AbstractModel):
             dict(
                 scope,
                 title="Alpha WMS maintenance",
-                application_ids=[fields.Command.set(ref("tma_contract.app_alpha_wms").ids)],
+                application_ids=[
+                    fields.Command.set(ref("tma_contract.app_alpha_wms").ids)
+                ],
                 valuation_rule_ids=grid,
                 overdraft_policy="allow",
                 overdraft_limit=5.0,
@@ -71,17 +73,14 @@ class TmaDemo(models.AbstractModel):
             1,
             contract=alpha,
         )
-        expired = (
-            self.env["tma.unit.book"]
-            .create(
-                {
-                    "contract_id": alpha.id,
-                    "name": "Book carried over from 2025",
-                    "units": 5.0,
-                    "date_start": today - relativedelta(years=1, days=10),
-                    "date_expiry": today - relativedelta(days=10),
-                }
-            )
+        expired = self.env["tma.unit.book"].create(
+            {
+                "contract_id": alpha.id,
+                "name": "Book carried over from 2025",
+                "units": 5.0,
+                "date_start": today - relativedelta(years=1, days=10),
+                "date_expiry": today - relativedelta(days=10),
+            }
         )
         expired._expire()
         tickets = self._tickets(
@@ -104,7 +103,9 @@ class TmaDemo(models.AbstractModel):
             dict(
                 scope,
                 title="Patient portal maintenance",
-                application_ids=[fields.Command.set(ref("tma_contract.app_beta_portal").ids)],
+                application_ids=[
+                    fields.Command.set(ref("tma_contract.app_beta_portal").ids)
+                ],
                 valuation_rule_ids=grid,
                 monthly_volume=40.0,
                 volume_uom="units",
@@ -130,7 +131,9 @@ class TmaDemo(models.AbstractModel):
             dict(
                 scope,
                 title="Gamma ERP fixed-price maintenance",
-                application_ids=[fields.Command.set(ref("tma_contract.app_gamma_erp").ids)],
+                application_ids=[
+                    fields.Command.set(ref("tma_contract.app_gamma_erp").ids)
+                ],
                 valuation_rule_ids=grid,
                 date_end=today + relativedelta(years=3),
                 notice_period_days=180,
@@ -151,7 +154,9 @@ class TmaDemo(models.AbstractModel):
                 "partner_id": partner.id,
                 "tma_contract_id": contract.id if contract else False,
                 "order_line": [
-                    fields.Command.create({"product_id": product.id, "product_uom_qty": qty})
+                    fields.Command.create(
+                        {"product_id": product.id, "product_uom_qty": qty}
+                    )
                 ],
             }
         )
@@ -159,9 +164,7 @@ class TmaDemo(models.AbstractModel):
         return order.tma_contract_id
 
     def _tickets(self, contract, contact, specs, application):
-        types = {
-            t.code: t for t in self.env["tma.maintenance.type"].search([])
-        }
+        types = {t.code: t for t in self.env["tma.maintenance.type"].search([])}
         return self.env["helpdesk.ticket"].create(
             [
                 {

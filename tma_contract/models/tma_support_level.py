@@ -15,15 +15,14 @@ class TmaSupportLevel(models.Model):
     )
     description = fields.Text(translate=True)
     team_id = fields.Many2one(
-        "helpdesk.ticket.team", string="Team", help="Team that handles this level."
+        "helpdesk.ticket.team", help="Team that handles this level."
     )
     user_ids = fields.Many2many(
         "res.users", string="Engineers", domain=[("share", "=", False)]
     )
     provider_side = fields.Boolean(
         default=True,
-        help="Unset for a level run by the client itself, such as its own L1 "
-        "helpdesk.",
+        help="Unset for a level run by the client itself, such as its own L1 helpdesk.",
     )
     active = fields.Boolean(default=True)
 

@@ -28,7 +28,9 @@ class TmaUnitAllocation(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(_("Posted ledger allocations cannot be modified."))
+        if not self._tma_is_engine():
+            raise UserError(_("Posted ledger allocations cannot be modified."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -33,7 +33,10 @@ class TmaUnitBook(models.Model):
         readonly=True,
     )
     sale_line_id = fields.Many2one(
-        "sale.order.line", string="Sale order line", readonly=True, index="btree_not_null"
+        "sale.order.line",
+        string="Sale order line",
+        readonly=True,
+        index="btree_not_null",
     )
     sale_order_id = fields.Many2one(related="sale_line_id.order_id", store=True)
     units = fields.Float(digits="TMA Units", required=True, readonly=True)
@@ -164,9 +167,7 @@ class TmaUnitBook(models.Model):
                 )
                 book._add_remaining(-remaining)
                 contract._apply_balance_delta(-remaining)
-            book.message_post(
-                body=_("%(units)s units expired.", units=remaining)
-            )
+            book.message_post(body=_("%(units)s units expired.", units=remaining))
 
     @api.model
     def _cron_expire_books(self, batch_size=500):

@@ -37,8 +37,7 @@ class TmaUnitEntry(models.Model):
     units = fields.Float(
         digits="TMA Units",
         readonly=True,
-        help="Change of the balance: positive for credits, negative for "
-        "consumption.",
+        help="Change of the balance: positive for credits, negative for consumption.",
     )
     consumed_units = fields.Float(
         digits="TMA Units",
@@ -165,9 +164,9 @@ class TmaUnitEntry(models.Model):
                     )
                     for allocation in entry.allocation_ids
                 ]
-                credited_book = entry.book_id if entry.units > 0 else self.env[
-                    "tma.unit.book"
-                ]
+                credited_book = (
+                    entry.book_id if entry.units > 0 else self.env["tma.unit.book"]
+                )
                 if credited_book:
                     if credited_book.units_remaining < entry.units:
                         raise UserError(

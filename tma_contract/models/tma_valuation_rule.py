@@ -33,8 +33,7 @@ class TmaValuationRule(models.Model):
         (
             "rule_uniq",
             "unique(contract_id, category_id, complexity)",
-            "The valuation grid already has a rule for this category and "
-            "complexity.",
+            "The valuation grid already has a rule for this category and complexity.",
         )
     ]
 

@@ -15,7 +15,9 @@ class TmaCommon(BaseCommon):
         cls.manager = cls._create_user(
             "tma_manager_t", ["tma_contract.group_tma_manager"]
         )
-        cls.engineer = cls._create_user("tma_engineer_t", ["tma_contract.group_tma_user"])
+        cls.engineer = cls._create_user(
+            "tma_engineer_t", ["tma_contract.group_tma_user"]
+        )
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {"name": "TMA test team", "show_in_portal": True}
         )
@@ -26,10 +28,18 @@ class TmaCommon(BaseCommon):
             {"name": "Client B", "is_company": True, "email": "b@example.com"}
         )
         cls.contact_a = cls.env["res.partner"].create(
-            {"name": "Alice A", "parent_id": cls.client_a.id, "email": "alice@a.example.com"}
+            {
+                "name": "Alice A",
+                "parent_id": cls.client_a.id,
+                "email": "alice@a.example.com",
+            }
         )
         cls.contact_b = cls.env["res.partner"].create(
-            {"name": "Bob B", "parent_id": cls.client_b.id, "email": "bob@b.example.com"}
+            {
+                "name": "Bob B",
+                "parent_id": cls.client_b.id,
+                "email": "bob@b.example.com",
+            }
         )
         cls.portal_a = cls._create_portal_user("portal_a_t", cls.contact_a)
         cls.portal_b = cls._create_portal_user("portal_b_t", cls.contact_b)
@@ -66,7 +76,9 @@ class TmaCommon(BaseCommon):
                 "password": login,
                 "email": f"{login}@example.com",
                 "groups_id": [
-                    Command.set([cls.env.ref(g).id for g in ["base.group_user", *groups]])
+                    Command.set(
+                        [cls.env.ref(g).id for g in ["base.group_user", *groups]]
+                    )
                 ],
             }
         )
@@ -133,7 +145,9 @@ class TmaCommon(BaseCommon):
         self.env.invalidate_all()
         return (
             contract.balance,
-            self.env["tma.unit.entry"].search_count([("contract_id", "=", contract.id)]),
+            self.env["tma.unit.entry"].search_count(
+                [("contract_id", "=", contract.id)]
+            ),
             tuple(contract.book_ids.mapped("units_remaining")),
         )
 

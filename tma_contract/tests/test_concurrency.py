@@ -37,7 +37,9 @@ class TestConcurrentConsumption(TransactionCase):
         """Create a contract with one book and tickets in a committed transaction."""
         with db_connect(self.env.cr.dbname).cursor() as cr:
             env = self._committed_env(cr)
-            partner = env["res.partner"].create({"name": "Concurrent client", "is_company": True})
+            partner = env["res.partner"].create(
+                {"name": "Concurrent client", "is_company": True}
+            )
             contract = env["tma.contract"].create(
                 {
                     "partner_id": partner.id,
@@ -67,8 +69,12 @@ class TestConcurrentConsumption(TransactionCase):
                 )
                 .ids
             )
-            cr.commit()
-            ids = {"partner": partner.id, "contract": contract.id, "tickets": ticket_ids}
+            cr.commit()  # pylint: disable=invalid-commit
+            ids = {
+                "partner": partner.id,
+                "contract": contract.id,
+                "tickets": ticket_ids,
+            }
         self.addCleanup(self._purge, ids)
         return ids
 
@@ -81,7 +87,9 @@ class TestConcurrentConsumption(TransactionCase):
                 (contract,),
             )
             cr.execute("DELETE FROM tma_unit_entry WHERE contract_id = %s", (contract,))
-            cr.execute("DELETE FROM helpdesk_ticket WHERE id IN %s", (tuple(ids["tickets"]),))
+            cr.execute(
+                "DELETE FROM helpdesk_ticket WHERE id IN %s", (tuple(ids["tickets"]),)
+            )
             cr.execute("DELETE FROM tma_unit_book WHERE contract_id = %s", (contract,))
             cr.execute(
                 "DELETE FROM sale_order_line WHERE tma_contract_id = %s", (contract,)
@@ -89,7 +97,7 @@ class TestConcurrentConsumption(TransactionCase):
             cr.execute("DELETE FROM sale_order WHERE tma_contract_id = %s", (contract,))
             cr.execute("DELETE FROM tma_contract WHERE id = %s", (contract,))
             cr.execute("DELETE FROM res_partner WHERE id = %s", (ids["partner"],))
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _consume_in_parallel(self, ids, units):
         barrier = threading.Barrier(len(ids["tickets"]))
@@ -107,7 +115,8 @@ class TestConcurrentConsumption(TransactionCase):
                 outcomes.append(outcome)
 
         threads = [
-            threading.Thread(target=worker, args=(ticket_id,)) for ticket_id in ids["tickets"]
+            threading.Thread(target=worker, args=(ticket_id,))
+            for ticket_id in ids["tickets"]
         ]
         # Serialization failures are expected and replayed: keep them out of the
         # error log, as a real worker's retried request does not show them either.
@@ -128,7 +137,7 @@ class TestConcurrentConsumption(TransactionCase):
                 env = self._committed_env(cr)
                 try:
                     func(env)
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     return "posted"
                 except UserError:
                     cr.rollback()
@@ -142,11 +151,14 @@ class TestConcurrentConsumption(TransactionCase):
 
     def _committed_figures(self, ids):
         with db_connect(self.env.cr.dbname).cursor() as cr:
-            cr.execute("SELECT balance FROM tma_contract WHERE id = %s", (ids["contract"],))
+            cr.execute(
+                "SELECT balance FROM tma_contract WHERE id = %s", (ids["contract"],)
+            )
             balance = float(cr.fetchone()[0])
             cr.execute(
-                "SELECT COUNT(*), COALESCE(SUM(units), 0), COALESCE(SUM(overage_units), 0),"
-                " COUNT(DISTINCT ticket_id) FROM tma_unit_entry"
+                "SELECT COUNT(*), COALESCE(SUM(units), 0),"
+                " COALESCE(SUM(overage_units), 0), COUNT(DISTINCT ticket_id)"
+                " FROM tma_unit_entry"
                 " WHERE contract_id = %s AND entry_type = 'consumption'",
                 (ids["contract"],),
             )
@@ -162,7 +174,9 @@ class TestConcurrentConsumption(TransactionCase):
         ids = self._setup_committed(units=4.0, tickets=self.WORKERS)
         outcomes = self._consume_in_parallel(ids, 1.0)
         self.assertEqual(sorted(outcomes), ["posted"] * 4 + ["refused"] * 2, outcomes)
-        balance, count, units, overage, tickets, remaining = self._committed_figures(ids)
+        balance, count, units, overage, tickets, remaining = self._committed_figures(
+            ids
+        )
         self.assertEqual(balance, 0.0)
         self.assertEqual(count, 4)  # one entry per accepted consumption
         self.assertEqual(tickets, 4)
@@ -171,10 +185,15 @@ class TestConcurrentConsumption(TransactionCase):
         self.assertEqual(remaining, 0.0)
 
     def test_parallel_workers_respect_the_overdraft_limit(self):
-        ids = self._setup_committed(units=3.0, tickets=self.WORKERS, policy="allow", limit=2.0)
+        ids = self._setup_committed(
+            units=3.0, tickets=self.WORKERS, policy="allow", limit=2.0
+        )
         outcomes = self._consume_in_parallel(ids, 1.0)
         self.assertEqual(sorted(outcomes), ["posted"] * 5 + ["refused"], outcomes)
-        balance, count, units, overage, tickets, remaining = self._committed_figures(ids)
+        balance, count, units, overage, tickets, remaining = self._committed_figures(
+            ids
+        )
+        self.assertEqual(tickets, 5)
         self.assertEqual(balance, 0.0)
         self.assertEqual(count, 5)
         self.assertEqual(units, -3.0)

@@ -49,8 +49,12 @@ class TestContract(TmaCommon):
         self.assertEqual(order2.tma_contract_id, contract)
         self.assertEqual(len(contract.book_ids), 2)
         self.assertEqual(contract.balance, 30)
-        self.assertEqual(self.env["tma.contract"].search_count(
-            [("partner_id", "=", self.client_a.id)]), 1)
+        self.assertEqual(
+            self.env["tma.contract"].search_count(
+                [("partner_id", "=", self.client_a.id)]
+            ),
+            1,
+        )
 
     def test_order_mixing_modes_is_refused(self):
         order = self.env["sale.order"].create(
@@ -58,7 +62,9 @@ class TestContract(TmaCommon):
                 "partner_id": self.contact_a.id,
                 "order_line": [
                     Command.create({"product_id": self.pack.id, "product_uom_qty": 1}),
-                    Command.create({"product_id": self.regie_product.id, "product_uom_qty": 5}),
+                    Command.create(
+                        {"product_id": self.regie_product.id, "product_uom_qty": 5}
+                    ),
                 ],
             }
         )
@@ -148,7 +154,9 @@ class TestContract(TmaCommon):
         self.assertGreater(contract.date_end, today)
         self.assertLess(contract.date_end, today + timedelta(days=370))
         self.assertEqual(
-            len(manual.activity_ids.filtered(lambda a: a.summary == "Renewal decision")),
+            len(
+                manual.activity_ids.filtered(lambda a: a.summary == "Renewal decision")
+            ),
             1,
         )
 

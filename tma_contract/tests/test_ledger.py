@@ -16,8 +16,12 @@ class TestLedger(TmaCommon):
         super().setUpClass()
         today = fields.Date.today()
         cls.contract = cls._create_contract(low_balance_threshold=2.0)
-        cls.late_book = cls._add_book(cls.contract, 10, today + timedelta(days=200), "Late")
-        cls.early_book = cls._add_book(cls.contract, 4, today + timedelta(days=20), "Early")
+        cls.late_book = cls._add_book(
+            cls.contract, 10, today + timedelta(days=200), "Late"
+        )
+        cls.early_book = cls._add_book(
+            cls.contract, 4, today + timedelta(days=20), "Early"
+        )
 
     def test_consumption_draws_the_earliest_expiring_book_first(self):
         ticket = self._create_ticket(self.contract, complexity="medium")
@@ -27,9 +31,7 @@ class TestLedger(TmaCommon):
         self.assertEqual(self.late_book.units_remaining, 10.0)
         # The next consumption empties the early book and spills onto the late one.
         entry2 = self.contract._post_consumption(3.0, ticket=ticket)
-        self.assertEqual(
-            sorted(entry2.allocation_ids.mapped("units")), [-2.0, -1.0]
-        )
+        self.assertEqual(sorted(entry2.allocation_ids.mapped("units")), [-2.0, -1.0])
         self.assertEqual(self.early_book.state, "exhausted")
         self.assertEqual(self.late_book.units_remaining, 8.0)
         self.assertEqual(self.contract.balance, 8.0)
@@ -199,9 +201,13 @@ class TestLedger(TmaCommon):
         self.assertFalse(ticket.tma_entry_ids)
 
     def test_timesheet_valuation_uses_hours_times_rate(self):
-        contract = self._create_contract(valuation_method="timesheet", units_per_hour=0.5)
+        contract = self._create_contract(
+            valuation_method="timesheet", units_per_hour=0.5
+        )
         self._add_book(contract, 10)
-        project = self.env["project.project"].create({"name": "TMA", "allow_timesheets": True})
+        project = self.env["project.project"].create(
+            {"name": "TMA", "allow_timesheets": True}
+        )
         self.team.write({"allow_timesheet": True, "default_project_id": project.id})
         ticket = self._create_ticket(contract, project_id=project.id)
         employee = self.env["hr.employee"].create(

@@ -21,9 +21,9 @@ class TestRecordRules(TmaCommon):
         with self.assertRaises(AccessError):
             contract_b.book_ids.with_user(self.portal_a).read(["units"])
         self.assertFalse(
-            self.env["tma.unit.entry"].with_user(self.portal_a).search(
-                [("contract_id", "=", contract_b.id)]
-            )
+            self.env["tma.unit.entry"]
+            .with_user(self.portal_a)
+            .search([("contract_id", "=", contract_b.id)])
         )
 
     def test_portal_user_cannot_write_contracts(self):
@@ -103,5 +103,7 @@ class TestLedgerRpc(HttpCase, TmaCommon):
         self.authenticate(self.portal_a.login, self.portal_a.login)
         result = self._call_kw("tma.contract", "read", [contract_b.ids, ["balance"]])
         self.assertIn("error", result)
-        result = self._call_kw("tma.contract", "search_read", [[]], {"fields": ["name"]})
+        result = self._call_kw(
+            "tma.contract", "search_read", [[]], {"fields": ["name"]}
+        )
         self.assertNotIn(contract_b.id, [r["id"] for r in result.get("result", [])])

@@ -18,10 +18,14 @@ class TestTours(HttpCase, TmaCommon):
         cls.ticket._tma_record_consumption()
 
     def test_portal_client_reads_its_contract(self):
-        self.start_tour("/my/home", "tma_portal_contract_tour", login=self.portal_a.login)
+        self.start_tour(
+            "/my/home", "tma_portal_contract_tour", login=self.portal_a.login
+        )
 
     def test_engineer_records_units_from_the_ticket_form(self):
-        ticket = self._create_ticket(self.contract, name="Backend ticket", complexity="medium")
+        ticket = self._create_ticket(
+            self.contract, name="Backend ticket", complexity="medium"
+        )
         self.start_tour(
             f"/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{ticket.id}",
             "tma_backend_record_units_tour",
