@@ -136,7 +136,7 @@ class TmaCustomerPortal(CustomerPortal):
             contract,
             access_token,
             {
-                "contract": contract,
+                "tma_contract": contract,
                 "page_name": "tma_contract",
                 "books": contract.book_ids,
                 "entries": entries,

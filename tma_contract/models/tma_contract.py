@@ -110,8 +110,9 @@ class TmaContract(models.Model):
     date_end = fields.Date(string="End date", tracking=True)
     # Renewal and termination
     tacit_renewal = fields.Boolean(
+        string="Tacit renewal",
         help="The contract renews itself for another period unless one side "
-        "gives notice."
+        "gives notice.",
     )
     renewal_period = fields.Integer(string="Renewal period (months)", default=12)
     auto_renew = fields.Boolean(
@@ -206,9 +207,15 @@ class TmaContract(models.Model):
     book_ids = fields.One2many("tma.unit.book", "contract_id", string="Unit books")
     entry_ids = fields.One2many("tma.unit.entry", "contract_id", string="Ledger")
     ticket_ids = fields.One2many("helpdesk.ticket", "tma_contract_id", string="Tickets")
-    units_credited = fields.Float(compute="_compute_ledger_figures", digits="TMA Units")
-    units_consumed = fields.Float(compute="_compute_ledger_figures", digits="TMA Units")
-    units_overage = fields.Float(compute="_compute_ledger_figures", digits="TMA Units")
+    units_credited = fields.Float(
+        string="Units credited", compute="_compute_ledger_figures", digits="TMA Units"
+    )
+    units_consumed = fields.Float(
+        string="Units consumed", compute="_compute_ledger_figures", digits="TMA Units"
+    )
+    units_overage = fields.Float(
+        string="Overage units", compute="_compute_ledger_figures", digits="TMA Units"
+    )
     units_month = fields.Float(
         string="Consumed this month",
         compute="_compute_ledger_figures",
