@@ -1,0 +1,92 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Repository-wide checks: packaging of every addon and completeness of the
+French translation. Plain pytest tests: they need no database."""
+
+import ast
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = sorted(
+    path.parent
+    for path in ROOT.glob("tma_*/__manifest__.py")
+    if ast.literal_eval(path.read_text()).get("installable", True)
+)
+
+
+def test_there_is_at_least_one_addon():
+    assert ADDONS, "no tma_* addon found at the repository root"
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_french_translation_is_complete(addon):
+    pot = polib.pofile(str(addon / "i18n" / f"{addon.name}.pot"))
+    po = polib.pofile(str(addon / "i18n" / "fr.po"))
+    translated = {
+        (entry.msgctxt, entry.msgid)
+        for entry in po
+        if entry.msgstr and not entry.fuzzy and not entry.obsolete
+    }
+    missing = [
+        entry.msgid for entry in pot if (entry.msgctxt, entry.msgid) not in translated
+    ]
+    assert not missing, (
+        f"{len(missing)} strings lack a French translation: {missing[:5]}"
+    )
+    assert po.metadata.get("Language") == "fr"
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_translations_keep_their_placeholders(addon):
+    po = polib.pofile(str(addon / "i18n" / "fr.po"))
+    for entry in po:
+        if not entry.msgstr:
+            continue
+        for token in ("%(", "%s", "{{"):
+            assert entry.msgid.count(token) == entry.msgstr.count(token), entry.msgid
+
+
+def test_metapackage_names_every_addon():
+    meta = tomllib.loads(
+        (ROOT / "setup" / "_metapackage" / "pyproject.toml").read_text()
+    )
+    dependencies = set(meta["project"]["dependencies"])
+    for addon in ADDONS:
+        assert f"odoo-addon-{addon.name}==18.0.*" in dependencies
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_addon_builds_as_an_odoo_addon_wheel(addon, tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            str(addon),
+            "-w",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheels = list(tmp_path.glob(f"odoo_addon_{addon.name}-18.0.*.whl"))
+    assert len(wheels) == 1, list(tmp_path.iterdir())
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        names = wheel.namelist()
+        assert f"odoo/addons/{addon.name}/__manifest__.py" in names
+        metadata = next(n for n in names if n.endswith("METADATA"))
+        requires = wheel.read(metadata).decode()
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
+    oca = {"helpdesk_mgmt", "helpdesk_mgmt_timesheet", "contract"}
+    for dependency in set(manifest["depends"]) & oca:
+        assert f"odoo-addon-{dependency}" in requires
