@@ -18,6 +18,9 @@ CONTRACT_TRANSITIONS = {
     "cancelled": ("draft",),
 }
 
+# Target states only a TMA manager may move a contract to.
+MANAGER_ONLY_STATES = ("reversibility", "closed", "cancelled", "draft")
+
 CONTRACT_STATES = [
     ("draft", "Draft"),
     ("active", "Active"),
@@ -458,6 +461,17 @@ class TmaContract(models.Model):
         super first.
         """
         labels = dict(self._fields["state"]._description_selection(self.env))
+        if (
+            new_state in MANAGER_ONLY_STATES
+            and not self.env.su
+            and not self.env.user.has_group("tma_contract.group_tma_manager")
+        ):
+            raise UserError(
+                _(
+                    "Only TMA managers can move a contract to %(state)s.",
+                    state=labels[new_state],
+                )
+            )
         for contract in self:
             if new_state not in CONTRACT_TRANSITIONS[contract.state]:
                 raise UserError(
@@ -532,6 +546,10 @@ class TmaContract(models.Model):
     def _terminate(self, reason, notice_date, termination_date=None):
         """Record a termination notice; the contract ends at the effective date."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(
+            "tma_contract.group_tma_manager"
+        ):
+            raise UserError(_("Only TMA managers can terminate a contract."))
         if self.state not in ("active", "reversibility"):
             raise UserError(_("Only a running contract can be terminated."))
         if not reason:

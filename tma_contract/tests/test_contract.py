@@ -88,6 +88,18 @@ class TestContract(TmaCommon):
         with self.assertRaises(UserError):
             contract.action_activate()
 
+    def test_engineers_cannot_close_or_terminate(self):
+        contract = self._create_contract()
+        as_engineer = contract.with_user(self.engineer)
+        with self.assertRaisesRegex(UserError, "Only TMA managers"):
+            as_engineer.action_close()
+        with self.assertRaisesRegex(UserError, "Only TMA managers"):
+            as_engineer._terminate("No reason", fields.Date.today())
+        self.assertEqual(contract.state, "active")
+        self.assertFalse(contract.termination_date)
+        contract.with_user(self.manager).action_close()
+        self.assertEqual(contract.state, "closed")
+
     def test_state_cannot_be_written_directly(self):
         contract = self._create_contract(activate=False)
         with self.assertRaisesRegex(UserError, "buttons"):
