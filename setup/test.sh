@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# TMA for Odoo - full check: linters, pytest-odoo tests and Odoo's own test
+# runner, against a throwaway PostgreSQL cluster.
+#
+#   bash setup/test.sh
+#
+# Steps (each timed; the summary at the end lists them):
+#   prerequisites  Odoo 18.0 importable (exit 2 otherwise), pip install -q -r
+#                  requirements-test.txt, Debian postgresql + chromium
+#   postgresql     fresh cluster in .local/pg-test on 127.0.0.1:TMA_TEST_PG_PORT
+#                  (default 55433), stopped when the script exits
+#   install        database tma_test created with the suite addons and demo
+#                  data; fails on ERROR/CRITICAL records in the install log
+#                  and on demo data that failed to load
+#   ruff, ruff-format, pylint-odoo, oca-checks-odoo-module, oca-checks-po
+#   pytest         pytest-odoo on <addon>/tests and tests/ against tma_test
+#   odoo-native    Odoo's runner (--test-enable --test-tags /<addon>,...) on a
+#                  second fresh database tma_test_native
+# Logs and reports go to .local/artifacts/. The last two lines printed are
+#   TMA test suite: PASSED|FAILED (<failed steps>)
+#   tests: <P> passed, <F> failed      (pytest + Odoo's runner together)
+# and the exit code is non-zero when any step failed.
+#
+# Environment:
+#   TMA_SKIP_LINT=1      skip the linters
+#   TMA_SKIP_NATIVE=1    skip Odoo's own test runner
+#   TMA_SKIP_PIP=1       do not pip install requirements-test.txt (offline)
+#   TMA_KEEP_DB=1        keep the cluster and the tma_test database between
+#                        runs (only updates the suite addons: -i/-u); handy
+#                        while developing
+#   TMA_PYTEST_ARGS      extra pytest arguments, split like a shell command
+#                        line, e.g. TMA_PYTEST_ARGS='-x -k "not slow"'
+#   TMA_TEST_PATHS       pytest paths (space separated) replacing the default
+#                        <addon>/tests + tests/
+#   TMA_MODULES          comma-separated modules replacing the discovered tma_*
+#                        addons (e.g. TMA_MODULES=helpdesk_mgmt as a smoke test)
+#   TMA_TEST_TAGS        --test-tags of the native run (default: /<module>,...
+#                        for the modules under test)
+#   TMA_TEST_PG_PORT     PostgreSQL port (default 55433)
+#   TMA_TEST_HTTP_PORT   Odoo HTTP port used by HttpCase tests in the native run
+#                        (default: a free port)
+#   TMA_PYTHON           Python interpreter with Odoo 18.0 (default python3)
+set -euo pipefail
+
+# shellcheck source=setup/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TMA_ROOT"
+
+PG_PORT="${TMA_TEST_PG_PORT:-55433}"
+LOCAL="$TMA_ROOT/.local"
+PG_DIR="$(tma_pg_pick_dir "$LOCAL/pg-test")"
+ART="$LOCAL/artifacts"
+CONF="$LOCAL/odoo-test.conf"
+DATA_DIR="$LOCAL/filestore-test"
+DB="tma_test"
+NATIVE_DB="tma_test_native"
+KEEP_DB="${TMA_KEEP_DB:-0}"
+
+mkdir -p "$ART"
+
+# ---------------------------------------------------------------------------
+# Step bookkeeping. A step function returns 0 (passed), 1 (failed) or
+# 3 (skipped). NB: bash disables `set -e` inside a function called as an `if`
+# condition, so step functions check every command explicitly.
+# ---------------------------------------------------------------------------
+STEP_NAMES=()
+STEP_RESULTS=()
+STEP_SECONDS=()
+FAILED_STEPS=()
+TESTS_PASSED=0
+TESTS_FAILED=0
+
+run_step() {
+    local name="$1" func="$2" start rc=0 result
+    start=$SECONDS
+    echo
+    tma_log "==> $name"
+    "$func" || rc=$?
+    case "$rc" in
+    0) result=passed ;;
+    3) result=skipped ;;
+    *)
+        result=FAILED
+        FAILED_STEPS+=("$name")
+        ;;
+    esac
+    STEP_NAMES+=("$name")
+    STEP_RESULTS+=("$result")
+    STEP_SECONDS+=("$((SECONDS - start))")
+    tma_log "<== $name: $result ($((SECONDS - start))s)"
+    return 0
+}
+
+summary() {
+    echo
+    echo "================ TMA test summary ================"
+    local i
+    for i in "${!STEP_NAMES[@]}"; do
+        printf '  %-24s %-8s %5ss\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_SECONDS[$i]}"
+    done
+    echo "  logs and reports: $ART"
+    echo "=================================================="
+}
+
+# Stop the cluster whatever happens (unless kept for TMA_KEEP_DB reuse, in
+# which case it is still stopped: data survives, the server does not).
+cleanup() {
+    tma_stop_pg "$PG_DIR" || true
+}
+
+# A free TCP port on 127.0.0.1 for Odoo's HTTP server during tests.
+free_port() {
+    "$TMA_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------
+step_postgresql() {
+    # A previous run killed hard may have left its server running.
+    tma_stop_pg "$PG_DIR"
+    if [ "$KEEP_DB" != 1 ]; then
+        rm -rf "$PG_DIR" "$DATA_DIR" || return 1
+    fi
+    # Subshell: tma_start_pg exits on error; turn that into a step failure.
+    (TMA_PG_FAST=1 tma_start_pg "$PG_DIR" "$PG_PORT") || return 1
+    tma_write_odoo_conf "$CONF" "$PG_PORT" "$DATA_DIR" \
+        "${TMA_TEST_HTTP_PORT:-$(free_port)}" \
+        "list_db = False" \
+        "max_cron_threads = 0" \
+        "log_level = info" || return 1
+}
+
+# ---------------------------------------------------------------------------
+# Test database with the suite addons and demo data
+# ---------------------------------------------------------------------------
+step_install() {
+    local log="$ART/install.log" rc=0 args
+    if [ "$KEEP_DB" = 1 ] && tma_db_exists "$PG_DIR" "$PG_PORT" "$DB"; then
+        tma_log "TMA_KEEP_DB=1: reusing $DB (installing/updating $MODULES)"
+        args=(-i "$MODULES" -u "$MODULES")
+    else
+        (tma_drop_db "$PG_DIR" "$PG_PORT" "$DB" "$DATA_DIR") || return 1
+        args=(-i "$MODULES")
+    fi
+    tma_log "odoo -c $CONF -d $DB ${args[*]} --stop-after-init  (log: $log)"
+    tma_odoo -c "$CONF" -d "$DB" "${args[@]}" --stop-after-init >"$log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        tail -n 60 "$log"
+        tma_warn "odoo exited with code $rc while installing $MODULES (log: $log)"
+        return 1
+    fi
+    # Odoo 18 swallows a failure of demo data: it logs a WARNING ("Module X
+    # demo data failed to install, installed without demo data") and goes on.
+    local problems
+    problems="$(tma_log_problems "$log" 'demo data failed to install' || true)"
+    if [ -n "$problems" ]; then
+        echo "$problems" | head -n 100
+        tma_log_exceptions "$log"
+        tma_warn "ERROR/CRITICAL records or failed demo data in the install log (full log: $log)"
+        return 1
+    fi
+    local missing
+    missing="$(tma_modules_not_installed "$PG_DIR" "$PG_PORT" "$DB" "$MODULES")"
+    if [ -n "$missing" ]; then
+        tma_warn "not installed after the install step: $missing (log: $log)"
+        return 1
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Linters
+# ---------------------------------------------------------------------------
+lint_skip() {
+    if [ "${TMA_SKIP_LINT:-0}" = 1 ]; then
+        tma_log "TMA_SKIP_LINT=1: skipped"
+        return 0
+    fi
+    if [ "${#ADDON_DIRS[@]}" -eq 0 ]; then
+        tma_log "no suite addon directory at the repository root: skipped"
+        return 0
+    fi
+    return 1
+}
+
+# Python targets of ruff: the addons plus the root tests/ directory.
+ruff_targets() {
+    printf '%s\n' "${ADDON_DIRS[@]}"
+    if [ -d tests ]; then
+        echo tests
+    fi
+}
+
+step_ruff() {
+    lint_skip && return 3
+    local targets
+    mapfile -t targets < <(ruff_targets)
+    # --no-fix: report only, never rewrite files in CI.
+    "$TMA_PYTHON" -m ruff check --no-fix "${targets[@]}"
+}
+
+step_ruff_format() {
+    lint_skip && return 3
+    local targets
+    mapfile -t targets < <(ruff_targets)
+    "$TMA_PYTHON" -m ruff format --check --diff "${targets[@]}"
+}
+
+step_pylint() {
+    lint_skip && return 3
+    "$TMA_PYTHON" -m pylint --rcfile=.pylintrc-mandatory --output-format=text \
+        "${ADDON_DIRS[@]}"
+}
+
+step_oca_module() {
+    lint_skip && return 3
+    # Disabled check, and why:
+    #   weblate-component-too-long: about OCA's Weblate component names
+    #     (<repository>-<version>-<addon> <= 100 chars); this suite is not
+    #     translated on OCA's Weblate, and the repository name it derives
+    #     from the checkout directory changes from one clone to another.
+    oca-checks-odoo-module --disable=weblate-component-too-long "${ADDON_DIRS[@]}"
+}
+
+step_oca_po() {
+    lint_skip && return 3
+    local po_files
+    mapfile -t po_files < <(find "${ADDON_DIRS[@]}" -path '*/i18n*/*' \
+        \( -name '*.po' -o -name '*.pot' \) -type f | sort)
+    if [ "${#po_files[@]}" -eq 0 ]; then
+        tma_log "no .po/.pot file in the suite addons: skipped"
+        return 3
+    fi
+    # Disabled check, and why (as in OCA's own 18.0 repositories):
+    #   po-pretty-format: entry order/line wrapping of PO files is a matter of
+    #     the tool that exported them (Odoo's exporter, msgmerge, Weblate);
+    #     it is not a correctness problem.
+    oca-checks-po --disable=po-pretty-format "${po_files[@]}"
+}
+
+# ---------------------------------------------------------------------------
+# pytest-odoo
+# ---------------------------------------------------------------------------
+# Default pytest paths: <addon>/tests of each suite addon at the root, and
+# the root tests/ directory when it holds test files.
+pytest_paths() {
+    if [ -n "${TMA_TEST_PATHS:-}" ]; then
+        printf '%s\n' $TMA_TEST_PATHS
+        return 0
+    fi
+    local d
+    for d in "${ADDON_DIRS[@]}"; do
+        if [ -d "$d/tests" ]; then
+            echo "$d/tests"
+        fi
+    done
+    if [ -d tests ] && [ -n "$(find tests -name 'test_*.py' -o -name '*_test.py' | head -n 1)" ]; then
+        echo tests
+    fi
+    # The host helpdesk's own suite must keep passing with the suite installed
+    # (pytest runs it after the whole install, unlike Odoo's at_install phase).
+    host_tests_dir
+}
+
+# host_tests_dir: the tests/ folder of the installed OCA helpdesk_mgmt wheel.
+host_tests_dir() {
+    "$TMA_PYTHON" -c 'import importlib.util, os
+spec = importlib.util.find_spec("odoo.addons.helpdesk_mgmt")
+print(os.path.join(spec.submodule_search_locations[0], "tests"))'
+}
+
+# Parse a JUnit XML report: prints "<passed> <failed+errors>".
+junit_counts() {
+    "$TMA_PYTHON" - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = failed = skipped = 0
+for s in suites:
+    tests += int(s.get("tests", 0))
+    failed += int(s.get("failures", 0)) + int(s.get("errors", 0))
+    skipped += int(s.get("skipped", 0))
+print(tests - failed - skipped, failed)
+PY
+}
+
+step_pytest() {
+    local paths extra rc=0 report="$ART/pytest-junit.xml"
+    mapfile -t paths < <(pytest_paths)
+    if [ "${#paths[@]}" -eq 0 ]; then
+        tma_warn "no test directory found (expected <addon>/tests or tests/): no test would run"
+        return 1
+    fi
+    mapfile -t extra < <("$TMA_PYTHON" -c 'import os, shlex
+for a in shlex.split(os.environ.get("TMA_PYTEST_ARGS", "")):
+    print(a)')
+    rm -f "$report"
+    # --odoo-config/--odoo-database: pytest-odoo parses the Odoo config
+    #   before collection, which puts the repository root on odoo.addons'
+    #   path, so <addon>/tests/test_x.py is imported as
+    #   odoo.addons.<addon>.tests.test_x.
+    # --odoo-http: start Odoo's HTTP server (random port) so HttpCase tests
+    #   run instead of being skipped.
+    tma_log "pytest $(printf '%q ' "${extra[@]}" "${paths[@]}")"
+    # --rootdir: otherwise pytest takes the directory of the first addon's
+    #   pyproject.toml (whool's) as rootdir, and node ids of tests/ go awry.
+    # The host's test_js.py re-runs the whole web client JS suite: left to the
+    # host's CI.
+    "$TMA_PYTHON" -m pytest --rootdir "$TMA_ROOT" \
+        --odoo-config "$CONF" --odoo-database "$DB" --odoo-http \
+        --ignore="$(host_tests_dir)/test_js.py" \
+        -o cache_dir="$LOCAL/pytest_cache" \
+        --junitxml="$report" -ra \
+        "${extra[@]}" "${paths[@]}" 2>&1 | tee "$ART/pytest.log"
+    rc=${PIPESTATUS[0]}
+    if [ -f "$report" ]; then
+        local counts
+        counts=($(junit_counts "$report"))
+        TESTS_PASSED=$((TESTS_PASSED + counts[0]))
+        TESTS_FAILED=$((TESTS_FAILED + counts[1]))
+    fi
+    case "$rc" in
+    0) return 0 ;;
+    5)
+        tma_warn "pytest collected no test in ${paths[*]} (exit code 5): treated as a failure"
+        return 1
+        ;;
+    *)
+        tma_warn "pytest failed (exit code $rc; log: $ART/pytest.log)"
+        return 1
+        ;;
+    esac
+}
+
+# ---------------------------------------------------------------------------
+# Odoo's own test runner on a fresh database
+# ---------------------------------------------------------------------------
+step_native() {
+    if [ "${TMA_SKIP_NATIVE:-0}" = 1 ]; then
+        tma_log "TMA_SKIP_NATIVE=1: skipped"
+        return 3
+    fi
+    local log="$ART/odoo-native.log" rc=0 tags failed=0
+    # The suite's tests, plus the host helpdesk's own suite, which must keep
+    # passing with the suite installed (without its JS unit suites, which re-run
+    # the whole web client test suite and belong to the host's CI).
+    tags="${TMA_TEST_TAGS:-$(echo "$MODULES" | sed 's/^/\//; s/,/,\//g'),/helpdesk_mgmt,-/helpdesk_mgmt:TestHelpdesMgmtJs,-/helpdesk_mgmt:WebSuite}"
+    (tma_drop_db "$PG_DIR" "$PG_PORT" "$NATIVE_DB" "$DATA_DIR") || return 1
+    tma_log "odoo -c $CONF -d $NATIVE_DB --test-enable -i $MODULES --test-tags $tags --stop-after-init  (log: $log)"
+    tma_odoo -c "$CONF" -d "$NATIVE_DB" --test-enable -i "$MODULES" \
+        --test-tags "$tags" --stop-after-init >"$log" 2>&1 || rc=$?
+
+    # Odoo ends a test run with, per database:
+    #   "<F> failed, <E> error(s) of <N> tests when loading database '<db>'"
+    # (logged at ERROR when F+E > 0, WARNING when N = 0, INFO otherwise).
+    local stats
+    stats="$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$log" | tail -n 1 || true)"
+    grep -E "odoo.tests.stats|tests in [0-9.]+s|post-tests in" "$log" | tail -n 20 || true
+    # A browser test that skips (no Chromium, no websocket-client) is a failure.
+    if grep -E "odoo\.addons\.tma_[a-z_]+\.tests.*: skipped " "$log"; then
+        tma_warn "some suite tests were skipped (see above)"
+        failed=1
+    fi
+    if [ -n "$stats" ]; then
+        echo "$stats"
+        local f e n
+        read -r f e n < <(echo "$stats" | sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests .*/\1 \2 \3/')
+        TESTS_PASSED=$((TESTS_PASSED + n - f - e))
+        TESTS_FAILED=$((TESTS_FAILED + f + e))
+        if [ "$n" -eq 0 ]; then
+            tma_warn "Odoo ran no test for tags $tags"
+            failed=1
+        fi
+        if [ $((f + e)) -gt 0 ]; then
+            failed=1
+        fi
+    else
+        tma_warn "no test summary line in $log"
+        failed=1
+    fi
+    # ERROR/CRITICAL records, and unittest's "FAIL:"/"ERROR:" headers.
+    local problems
+    problems="$(tma_log_problems "$log" '^(FAIL|ERROR): |demo data failed to install' || true)"
+    if [ -n "$problems" ]; then
+        echo "$problems" | head -n 200
+        tma_warn "errors or failures in the native test log (full log: $log)"
+        failed=1
+    fi
+    if [ "$rc" -ne 0 ]; then
+        tail -n 40 "$log"
+        tma_warn "odoo exited with code $rc"
+        failed=1
+    fi
+    return "$failed"
+}
+
+# ---------------------------------------------------------------------------
+# Prerequisites (hard failures: the script stops here)
+# ---------------------------------------------------------------------------
+prerequisites() {
+    local start=$SECONDS m mods
+    tma_log "==> prerequisites"
+    # Odoo first: the OCA wheels in requirements.txt require odoo==18.0.*,
+    # which pip cannot get from PyPI; it must be installed already.
+    tma_require_odoo
+    if [ "${TMA_SKIP_PIP:-0}" != 1 ]; then
+        tma_log "pip install -q -r requirements-test.txt"
+        "$TMA_PYTHON" -m pip install -q -r requirements-test.txt ||
+            tma_die "pip install -r requirements-test.txt failed"
+    fi
+    tma_require_system_packages
+    STEP_NAMES+=(prerequisites)
+    STEP_RESULTS+=(passed)
+    STEP_SECONDS+=("$((SECONDS - start))")
+
+    MODULES="$(tma_suite_modules)"
+    [ -n "$MODULES" ] ||
+        tma_die "no installable tma_* addon found in $TMA_ROOT (set TMA_MODULES to test other modules)"
+    tma_log "modules under test: $MODULES"
+
+    # Addon directories at the repository root among the modules under test
+    # (the linters' and pytest's targets).
+    ADDON_DIRS=()
+    IFS=, read -r -a mods <<<"$MODULES"
+    for m in "${mods[@]}"; do
+        if [ -f "$m/__manifest__.py" ]; then
+            ADDON_DIRS+=("$m")
+        fi
+    done
+}
+
+# ---------------------------------------------------------------------------
+# Main. Everything lives in functions so that bash has parsed the whole file
+# before running anything: editing this script (or checking out another
+# version) while a run is in progress cannot derail that run.
+# ---------------------------------------------------------------------------
+main() {
+    trap cleanup EXIT
+    prerequisites
+
+    run_step postgresql step_postgresql
+    if [ "${#FAILED_STEPS[@]}" -eq 0 ]; then
+        run_step install step_install
+    fi
+    run_step ruff step_ruff
+    run_step ruff-format step_ruff_format
+    run_step pylint-odoo step_pylint
+    run_step oca-checks-odoo-module step_oca_module
+    run_step oca-checks-po step_oca_po
+    # The tests need the cluster and the installed database.
+    if [[ " ${FAILED_STEPS[*]} " != *" postgresql "* && " ${FAILED_STEPS[*]} " != *" install "* ]]; then
+        run_step pytest step_pytest
+        run_step odoo-native step_native
+    else
+        tma_warn "tests not run: the database could not be prepared"
+    fi
+
+    # Stop PostgreSQL now so that nothing is printed after the closing lines.
+    tma_stop_pg "$PG_DIR" 2>/dev/null || true
+    summary
+    if [ "${#FAILED_STEPS[@]}" -gt 0 ]; then
+        echo "TMA test suite: FAILED (${FAILED_STEPS[*]})"
+    else
+        echo "TMA test suite: PASSED"
+    fi
+    # Closing line: test counts of pytest + Odoo's native runner together.
+    echo "tests: $TESTS_PASSED passed, $TESTS_FAILED failed"
+    if [ "${#FAILED_STEPS[@]}" -gt 0 ]; then
+        exit 1
+    fi
+}
+
+main "$@"; exit $?
