@@ -89,16 +89,20 @@ class HelpdeskTicket(models.Model):
     @api.constrains("tma_contract_id")
     def _check_tma_contract(self):
         for ticket in self.filtered("tma_contract_id"):
-            contract = ticket.tma_contract_id
-            if contract.partner_id != ticket.commercial_partner_id:
-                raise ValidationError(
-                    _(
-                        "Ticket %(ticket)s cannot be attached to contract "
-                        "%(contract)s: it belongs to another client.",
-                        ticket=ticket.display_name,
-                        contract=contract.display_name,
-                    )
+            ticket._tma_check_same_client(
+                ticket.tma_contract_id, ticket.commercial_partner_id
+            )
+
+    def _tma_check_same_client(self, contract, commercial_partner):
+        if contract.partner_id != commercial_partner:
+            raise ValidationError(
+                _(
+                    "Ticket %(ticket)s cannot be attached to contract "
+                    "%(contract)s: it belongs to another client.",
+                    ticket=self.display_name,
+                    contract=contract.display_name,
                 )
+            )
 
     def _tma_check_contract_is_active(self, contract_id):
         contract = self.env["tma.contract"].browse(contract_id)
@@ -122,15 +126,7 @@ class HelpdeskTicket(models.Model):
                     if partner_id
                     else ticket.partner_id
                 )
-                if partner.commercial_partner_id != contract.partner_id:
-                    raise ValidationError(
-                        _(
-                            "Ticket %(ticket)s cannot be attached to contract "
-                            "%(contract)s: it belongs to another client.",
-                            ticket=ticket.display_name,
-                            contract=contract.display_name,
-                        )
-                    )
+                ticket._tma_check_same_client(contract, partner.commercial_partner_id)
         return super().write(vals)
 
     @api.model_create_multi
