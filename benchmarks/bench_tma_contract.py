@@ -21,17 +21,12 @@ Measures:
 
 import argparse
 import logging
-import random
 import threading
 import time
 from functools import partial
 
-from psycopg2 import OperationalError
-
 import odoo
-from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo import fields
 from odoo.sql_db import db_connect
 
 
@@ -50,36 +45,27 @@ class Bench:
         self.dbname = dbname
         self.registry = odoo.modules.registry.Registry(dbname)
         self.retries = 0
+        # Importable once the registry has set the addons path up.
+        from odoo.addons.tma_contract.tests import common
+
+        self._committed_env = common.committed_env
+        self._run_committed = common.run_committed
 
     # -- plumbing -------------------------------------------------------
     def env(self, cr):
-        cr.transaction = api.Transaction(self.registry)
-        return api.Environment(
-            cr,
-            SUPERUSER_ID,
-            {"tracking_disable": True, "mail_notify_force_send": False},
-        )
+        return self._committed_env(self.registry, cr)
 
-    def run(self, func, tries=20):
+    def run(self, func):
         """Run func(env) in its own committed transaction, replaying
-        serialization failures like Odoo's request dispatcher."""
-        for attempt in range(tries):
-            with db_connect(self.dbname).cursor() as cr:
-                env = self.env(cr)
-                try:
-                    result = func(env)
-                    cr.commit()
-                    return result
-                except UserError:
-                    cr.rollback()
-                    return None
-                except OperationalError as exc:
-                    cr.rollback()
-                    if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                        raise
-                    self.retries += 1
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
-        raise RuntimeError("gave up after retries")
+        serialization failures like Odoo's request dispatcher; None when the
+        call is refused (UserError)."""
+
+        def count_retry():
+            self.retries += 1
+
+        return self._run_committed(
+            self.registry, func, tries=20, backoff=0.01, on_retry=count_retry
+        )[1]
 
     # -- data -----------------------------------------------------------
     def make_contracts(self, count, units_each, tickets_each):

@@ -14,5 +14,4 @@ from . import sale_order
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
-from . import res_partner
 from . import tma_demo

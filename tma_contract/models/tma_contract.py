@@ -376,20 +376,24 @@ class TmaContract(models.Model):
                     _("A termination date needs the date notice was given.")
                 )
             if contract.termination_date:
-                earliest = contract._get_earliest_termination_date(
-                    contract.termination_notice_date
+                contract._raise_if_early_termination(
+                    contract.termination_notice_date, contract.termination_date
                 )
-                if contract.termination_date < earliest:
-                    raise ValidationError(
-                        _(
-                            "With a notice period of %(days)s days, notice given "
-                            "on %(notice)s ends the contract on %(earliest)s at "
-                            "the earliest.",
-                            days=contract.notice_period_days,
-                            notice=contract.termination_notice_date,
-                            earliest=earliest,
-                        )
-                    )
+
+    def _raise_if_early_termination(self, notice_date, termination_date):
+        """Refuse an effective date that does not respect the notice period."""
+        self.ensure_one()
+        earliest = self._get_earliest_termination_date(notice_date)
+        if termination_date < earliest:
+            raise ValidationError(
+                _(
+                    "With a notice period of %(days)s days, notice given on "
+                    "%(notice)s ends the contract on %(earliest)s at the earliest.",
+                    days=self.notice_period_days,
+                    notice=notice_date,
+                    earliest=earliest,
+                )
+            )
 
     def _get_earliest_termination_date(self, notice_date):
         self.ensure_one()
@@ -554,18 +558,11 @@ class TmaContract(models.Model):
             raise UserError(_("Only a running contract can be terminated."))
         if not reason:
             raise UserError(_("Give a reason for the termination."))
-        earliest = self._get_earliest_termination_date(notice_date)
-        termination_date = termination_date or earliest
-        if termination_date < earliest:
-            raise ValidationError(
-                _(
-                    "With a notice period of %(days)s days, notice given on "
-                    "%(notice)s ends the contract on %(earliest)s at the earliest.",
-                    days=self.notice_period_days,
-                    notice=notice_date,
-                    earliest=earliest,
-                )
-            )
+        termination_date = termination_date or self._get_earliest_termination_date(
+            notice_date
+        )
+        # Checked before writing, so a refusal leaves the contract untouched.
+        self._raise_if_early_termination(notice_date, termination_date)
         self.write(
             {
                 "termination_reason": reason,

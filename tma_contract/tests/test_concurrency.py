@@ -2,21 +2,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Real parallel transactions against PostgreSQL: each thread has its own
 connection and commits, like separate Odoo workers. Serialization failures are
-replayed with Odoo's own ``retrying``, as the HTTP and RPC layers do."""
+replayed on a fresh cursor, as Odoo's HTTP and RPC layers do (``run_committed``)."""
 
-import random
 import threading
-import time
 from functools import partial
 
-from psycopg2 import OperationalError
-
-from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+
+from .common import committed_env, run_committed
 
 
 @tagged("post_install", "-at_install")
@@ -24,14 +20,7 @@ class TestConcurrentConsumption(TransactionCase):
     WORKERS = 6
 
     def _committed_env(self, cr):
-        # Bind the cursor to the loaded registry: looking it up by name would
-        # wait on the registry lock that Odoo's test runner holds.
-        cr.transaction = api.Transaction(self.registry)
-        return api.Environment(
-            cr,
-            SUPERUSER_ID,
-            {"tracking_disable": True, "mail_notify_force_send": False},
-        )
+        return committed_env(self.registry, cr)
 
     def _setup_committed(self, units, tickets, policy="block", limit=0.0):
         """Create a contract with one book and tickets in a committed transaction."""
@@ -127,27 +116,13 @@ class TestConcurrentConsumption(TransactionCase):
                 thread.join(timeout=120)
         return outcomes
 
-    def _run_like_a_worker(self, func, tries=10):
-        """Run ``func(env)`` in its own transaction and commit, replaying it on a
-        fresh cursor after a serialization failure, as Odoo's ``retrying`` does
-        for HTTP and RPC calls (which cannot be used as is here: it looks the
-        registry up by name, under a lock the test runner holds)."""
-        for attempt in range(tries):
-            with db_connect(self.env.cr.dbname).cursor() as cr:
-                env = self._committed_env(cr)
-                try:
-                    func(env)
-                    cr.commit()  # pylint: disable=invalid-commit
-                    return "posted"
-                except UserError:
-                    cr.rollback()
-                    return "refused"
-                except OperationalError as exc:
-                    cr.rollback()
-                    if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                        return f"error: {exc!r}"
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))
-        return "gave up"
+    def _run_like_a_worker(self, func):
+        """Run ``func(env)`` as one worker's request: "posted", "refused", or
+        the error that stopped it."""
+        try:
+            return run_committed(self.registry, func)[0]
+        except Exception as exc:  # reported by the caller's assertion
+            return f"error: {exc!r}"
 
     def _committed_figures(self, ids):
         with db_connect(self.env.cr.dbname).cursor() as cr:
