@@ -258,3 +258,44 @@ class TestLedger(TmaCommon):
         # Going further down does not raise it again.
         self.contract._post_consumption(1.0)
         self.assertEqual(len(self.contract.activity_ids), 1)
+
+    def test_reversal_refusals_leave_the_ledger_unchanged(self):
+        adjustment = self.contract.with_user(self.manager)._post_adjustment(
+            2.0, "Goodwill"
+        )
+        consumption = self.contract._post_consumption(1.0)
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "needs a reason"):
+            consumption._reverse(" ")
+        with self.assertRaisesRegex(UserError, "Only TMA managers"):
+            adjustment.with_user(self.engineer)._reverse("Not mine to undo")
+        # The early book gave a unit to the consumption: its credit is used.
+        credit = self.early_book.entry_ids.filtered(lambda e: e.entry_type == "credit")
+        with self.assertRaisesRegex(UserError, "have been used already"):
+            credit._reverse("Sold by mistake")
+        self.assertEqual(self._ledger_state(self.contract), before)
+
+    def test_book_and_adjustment_refusals(self):
+        regie = self._create_contract(mode="regie")
+        with self.assertRaisesRegex(ValidationError, "belong to ticket book contracts"):
+            self._add_book(regie, 5)
+        closed = self._create_contract()
+        closed.action_close()
+        with self.assertRaisesRegex(ValidationError, "closed or cancelled"):
+            self._add_book(closed, 5)
+        with self.assertRaisesRegex(UserError, "closed or cancelled contract"):
+            closed.with_user(self.manager)._post_adjustment(1.0, "Late gift")
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "fewer units than the adjustment"):
+            self.contract.with_user(self.manager)._post_adjustment(-100.0, "Too much")
+        self.assertEqual(self._ledger_state(self.contract), before)
+        self.assertFalse(regie.book_ids or closed.book_ids)
+
+    def test_client_and_mode_of_a_used_contract_cannot_change(self):
+        with self.assertRaisesRegex(UserError, "client of a contract"):
+            self.contract.partner_id = self.client_b
+        with self.assertRaisesRegex(UserError, "mode of a contract"):
+            self.contract.mode = "regie"
+        self.env.invalidate_all()
+        self.assertEqual(self.contract.partner_id, self.client_a)
+        self.assertEqual(self.contract.mode, "ticket_book")
