@@ -1,0 +1,63 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
+
+
+class TmaSlaPortal(TmaCustomerPortal):
+    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
+        values = super()._tma_contract_page_values(
+            contract, access_token, ledger_page, **kw
+        )
+        values["sla_reports"] = (
+            request.env["tma.sla.service.report"]
+            .sudo()
+            .search([("contract_id", "=", contract.id)], limit=24)
+        )
+        return values
+
+    @http.route(
+        ["/my/tma/sla-reports/<int:report_id>/<string:fmt>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_sla_report_download(
+        self, report_id, fmt="pdf", access_token=None, **kw
+    ):
+        """Download a monthly service report: the client of the contract (or a
+        holder of the report's access token) only."""
+        try:
+            report_sudo = self._document_check_access(
+                "tma.sla.service.report", report_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        attachment = {
+            "pdf": report_sudo.pdf_attachment_id,
+            "xlsx": report_sudo.xlsx_attachment_id,
+        }.get(fmt)
+        if not attachment:
+            return request.not_found()
+        stream = request.env["ir.binary"]._get_stream_from(attachment.sudo())
+        return stream.get_response(as_attachment=True)
+
+    @http.route(
+        ["/my/tma/sla-reports/<int:report_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_sla_report(self, report_id, access_token=None, **kw):
+        try:
+            report_sudo = self._document_check_access(
+                "tma.sla.service.report", report_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return request.redirect(
+            f"/my/tma/contracts/{report_sudo.contract_id.id}#tma_sla_reports"
+        )

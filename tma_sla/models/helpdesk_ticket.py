@@ -1,0 +1,372 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .tma_sla_policy import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
+
+# Ticket fields whose change may start, pause, resume, meet or re-plan timers.
+SLA_TRIGGER_FIELDS = {
+    "priority",
+    "tma_contract_id",
+    "stage_id",
+    "user_id",
+    "tma_support_level_id",
+    "tma_workaround_date",
+    "tma_first_response_date",
+}
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    tma_criticality = fields.Selection(
+        CRITICALITIES,
+        string="Criticality",
+        compute="_compute_tma_criticality",
+        store=True,
+        help="From the priority: very high is blocking, high is major, the "
+        "others are minor.",
+    )
+    tma_sla_timer_ids = fields.One2many(
+        "tma.sla.timer", "ticket_id", string="SLA timers", readonly=True
+    )
+    tma_escalation_ids = fields.One2many(
+        "tma.sla.escalation", "ticket_id", string="Escalations", readonly=True
+    )
+    tma_first_response_date = fields.Datetime(
+        string="First response on",
+        readonly=True,
+        copy=False,
+        help="First public message of a staff member on the ticket.",
+    )
+    tma_workaround_date = fields.Datetime(
+        string="Workaround on",
+        readonly=True,
+        copy=False,
+        help="When a workaround was provided to the client.",
+    )
+    tma_sla_status = fields.Selection(
+        [
+            ("none", "No SLA"),
+            ("on_track", "On track"),
+            ("paused", "Paused"),
+            ("late", "Late"),
+            ("met", "Met"),
+            ("breached", "Breached"),
+        ],
+        string="SLA status",
+        compute="_compute_tma_sla_status",
+    )
+    tma_sla_deadline = fields.Datetime(
+        string="Next SLA deadline", compute="_compute_tma_sla_status"
+    )
+    tma_sla_breached = fields.Boolean(
+        string="SLA breached",
+        compute="_compute_tma_sla_status",
+        search="_search_tma_sla_breached",
+    )
+
+    @api.depends("priority")
+    def _compute_tma_criticality(self):
+        for ticket in self:
+            ticket.tma_criticality = PRIORITY_CRITICALITY.get(ticket.priority, "minor")
+
+    @api.depends("tma_sla_timer_ids.status", "tma_sla_timer_ids.deadline")
+    def _compute_tma_sla_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            timers = ticket.tma_sla_timer_ids
+            running = timers.filtered(lambda t: t.status == "running")
+            ticket.tma_sla_deadline = min(running.mapped("deadline"), default=False)
+            ticket.tma_sla_breached = any(
+                t.status == "breached" or (t.status == "running" and t.deadline < now)
+                for t in timers
+            )
+            if not timers:
+                status = "none"
+            elif ticket.tma_sla_breached:
+                status = (
+                    "late"
+                    if running or "paused" in timers.mapped("status")
+                    else "breached"
+                )
+            elif running:
+                status = "on_track"
+            elif "paused" in timers.mapped("status"):
+                status = "paused"
+            else:
+                status = "met"
+            ticket.tma_sla_status = status
+
+    def _search_tma_sla_breached(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Unsupported search on SLA breached."))
+        positive = (operator == "=") == value
+        return (
+            [("tma_sla_timer_ids.is_late", "=", True)]
+            if positive
+            else [("tma_sla_timer_ids.is_late", "=", False)]
+        )
+
+    # ------------------------------------------------------------------
+    # Timers
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._tma_sla_sync(start=fields.Datetime.now())
+        return tickets
+
+    def write(self, vals):
+        if "tma_support_level_id" in vals and not self.env.context.get(
+            "tma_escalation"
+        ):
+            level = self.env["tma.support.level"].browse(vals["tma_support_level_id"])
+            if any(
+                t.tma_sla_timer_ids and t.tma_support_level_id != level for t in self
+            ):
+                raise UserError(
+                    _(
+                        "The support level of a ticket under a service-level "
+                        "policy changes with the Escalate and De-escalate "
+                        "buttons, which record who, when and why."
+                    )
+                )
+        result = super().write(vals)
+        if SLA_TRIGGER_FIELDS.intersection(vals):
+            self._tma_sla_sync()
+        return result
+
+    def _tma_sla_metric_done(self, metric):
+        """Whether the ticket fulfils a commitment (see the readme):
+        acknowledgement = assigned and out of the "new" (unattended) stage;
+        first response = a public message from staff; workaround = marked as
+        provided; resolution = a closing stage. Closing fulfils them all."""
+        self.ensure_one()
+        if self.stage_id.closed:
+            return True
+        if metric == "acknowledgement":
+            return bool(self.user_id) and not self.stage_id.unattended
+        if metric == "first_response":
+            return bool(self.tma_first_response_date)
+        if metric == "workaround":
+            return bool(self.tma_workaround_date)
+        return False
+
+    def _tma_sla_sync(self, start=None):
+        """Bring the tickets' timers in line with their contract's policy, stage,
+        criticality, level and progress. Works on the whole batch: the engine
+        is called once per calendar, whatever the number of tickets.
+
+        New timers start at ``start`` (new tickets: now) or, for tickets that
+        get a policy later, at the ticket's creation."""
+        now = fields.Datetime.now()
+        Timer = self.env["tma.sla.timer"].sudo()
+        tickets = self.sudo()
+        create_vals = []
+        replan = Timer
+        obsolete = Timer
+        for ticket in tickets:
+            contract = ticket.tma_contract_id
+            policy = contract.sla_policy_id
+            by_metric = {t.metric: t for t in ticket.tma_sla_timer_ids}
+            pending = {
+                m: t for m, t in by_metric.items() if t.status in ("running", "paused")
+            }
+            if not policy:
+                obsolete |= Timer.union(*pending.values())
+                continue
+            calendar = contract._tma_sla_calendar()
+            for metric, _label in METRICS:
+                target = policy._find_target(
+                    ticket.tma_criticality, metric, ticket.tma_support_level_id
+                )
+                timer = by_metric.get(metric)
+                if not target:
+                    if metric in pending:
+                        obsolete |= timer
+                    continue
+                values = {
+                    "contract_id": contract.id,
+                    "policy_id": policy.id,
+                    "target_id": target.id,
+                    "criticality": ticket.tma_criticality,
+                    "calendar_id": calendar.id,
+                    "target_minutes": target.minutes,
+                }
+                if timer is None:
+                    begin = start or ticket.create_date or now
+                    create_vals.append(
+                        dict(
+                            values,
+                            ticket_id=ticket.id,
+                            metric=metric,
+                            start_date=begin,
+                            segment_start=begin,
+                            status="running",
+                        )
+                    )
+                elif metric in pending and any(
+                    timer[f].id != v if f.endswith("_id") else timer[f] != v
+                    for f, v in values.items()
+                ):
+                    timer.write(values)
+                    replan |= timer
+        obsolete.unlink()
+        created = Timer.create(create_vals) if create_vals else Timer
+        (created | replan)._plan()
+        # Pauses, resumptions and fulfilled commitments.
+        timers = tickets.tma_sla_timer_ids
+        to_pause, to_resume, to_reach = Timer, Timer, Timer
+        for ticket in tickets:
+            pausing = (
+                ticket.stage_id in ticket.tma_contract_id.sla_policy_id.pause_stage_ids
+            )
+            for timer in ticket.tma_sla_timer_ids:
+                if ticket._tma_sla_metric_done(timer.metric):
+                    to_reach |= timer
+                elif pausing and timer.status == "running":
+                    to_pause |= timer
+                elif not pausing and timer.status == "paused":
+                    to_resume |= timer
+        to_reach._reach(now)
+        to_pause._pause(now)
+        to_resume._resume(now)
+        return timers
+
+    # ------------------------------------------------------------------
+    # First response and workaround
+    # ------------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        if (
+            message.message_type in ("comment", "email")
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and message.author_id
+            and message.author_id.user_ids.filtered(lambda u: not u.share)
+        ):
+            unanswered = self.filtered(lambda t: not t.tma_first_response_date)
+            if unanswered:
+                unanswered.sudo().write({"tma_first_response_date": message.date})
+        return result
+
+    def action_tma_workaround(self):
+        for ticket in self:
+            if ticket.tma_workaround_date:
+                raise UserError(
+                    _(
+                        "A workaround was already recorded on ticket %(ticket)s.",
+                        ticket=ticket.display_name,
+                    )
+                )
+        self.write({"tma_workaround_date": fields.Datetime.now()})
+        for ticket in self:
+            ticket.message_post(
+                body=_("A workaround was provided to the client."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Escalation
+    # ------------------------------------------------------------------
+    def _tma_escalate(self, level, reason, rule=None, timer=None):
+        """Move the tickets to ``level``, record it and notify the level."""
+        if not reason or not reason.strip():
+            raise UserError(_("Say why the ticket changes support level."))
+        Escalation = self.env["tma.sla.escalation"].sudo()
+        for ticket in self:
+            previous = ticket.tma_support_level_id
+            if previous == level:
+                continue
+            Escalation.create(
+                {
+                    "ticket_id": ticket.id,
+                    "from_level_id": previous.id,
+                    "to_level_id": level.id,
+                    "rule_id": rule.id if rule else False,
+                    "timer_id": timer.id if timer else False,
+                    "user_id": False if rule else self.env.user.id,
+                    "reason": reason,
+                }
+            )
+            ticket.with_context(tma_escalation=True).write(
+                {"tma_support_level_id": level.id}
+            )
+            ticket._tma_notify_level(previous, level, reason)
+        return True
+
+    def _tma_notify_level(self, previous, level, reason):
+        self.ensure_one()
+        users = level.user_ids | level.team_id.user_id
+        users = users.filtered(lambda u: not u.share)
+        if users:
+            self.message_subscribe(partner_ids=users.partner_id.ids)
+        body = _(
+            "Support level %(old)s → %(new)s: %(reason)s",
+            old=previous.code or "-",
+            new=level.code,
+            reason=reason,
+        )
+        self.message_post(
+            body=body, subtype_xmlid="mail.mt_note", partner_ids=users.partner_id.ids
+        )
+        assignee = level.user_ids[:1] or level.team_id.user_id
+        if assignee:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Escalated to %(level)s", level=level.code),
+                note=reason,
+                user_id=assignee.id,
+            )
+
+    def _tma_next_level(self, direction):
+        self.ensure_one()
+        levels = self.env["tma.support.level"].search([])
+        if self.tma_contract_id.support_level_ids:
+            levels = levels & self.tma_contract_id.support_level_ids
+        current = self.tma_support_level_id
+        if direction == "up":
+            candidates = levels.filtered(
+                lambda lv: not current or lv.sequence > current.sequence
+            )
+            return candidates[:1]
+        candidates = levels.filtered(
+            lambda lv: current and lv.sequence < current.sequence
+        )
+        return candidates[-1:]
+
+    def _tma_open_escalate_wizard(self, direction):
+        self.ensure_one()
+        level = self._tma_next_level(direction)
+        if not level:
+            raise UserError(
+                _(
+                    "Ticket %(ticket)s is already at the highest level.",
+                    ticket=self.display_name,
+                )
+                if direction == "up"
+                else _(
+                    "Ticket %(ticket)s is already at the first level.",
+                    ticket=self.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Escalate") if direction == "up" else _("De-escalate"),
+            "res_model": "tma.sla.escalate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_ticket_id": self.id,
+                "default_level_id": level.id,
+                "default_direction": direction,
+            },
+        }
+
+    def action_tma_escalate(self):
+        return self._tma_open_escalate_wizard("up")
+
+    def action_tma_deescalate(self):
+        return self._tma_open_escalate_wizard("down")

@@ -1,0 +1,443 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from pytz import UTC, timezone
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .tma_sla_policy import CRITICALITIES, METRICS
+
+SLA_CONTRACT_FIELDS = {"sla_policy_id", "sla_coverage", "sla_calendar_id"}
+
+
+class TmaContract(models.Model):
+    _inherit = "tma.contract"
+
+    sla_policy_id = fields.Many2one(
+        "tma.sla.policy",
+        string="SLA policy",
+        tracking=True,
+        index="btree_not_null",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    sla_coverage = fields.Selection(
+        [("business", "Business hours"), ("24_7", "24/7")],
+        string="Coverage",
+        default="business",
+        required=True,
+        tracking=True,
+        help="24/7 coverage counts the targets around the clock, weekends and "
+        "public holidays included.",
+    )
+    sla_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="SLA calendar",
+        tracking=True,
+        help="Replaces the policy's calendar for this contract (the client's "
+        "business hours, for instance).",
+    )
+    sla_notify_client = fields.Boolean(
+        string="Email the client on breach",
+        default=True,
+        help="Send the client an email when a commitment of one of its tickets "
+        "is breached.",
+    )
+    penalty_rule_ids = fields.One2many(
+        "tma.sla.penalty.rule", "contract_id", string="Penalty rules", copy=True
+    )
+    penalty_cap_type = fields.Selection(
+        [
+            ("none", "No cap"),
+            ("amount", "Amount per period"),
+            ("percent", "Share of the period's fee"),
+        ],
+        string="Penalty cap",
+        default="none",
+        required=True,
+    )
+    penalty_cap_amount = fields.Monetary(currency_field="currency_id")
+    penalty_cap_percent = fields.Float(string="Penalty cap (%)")
+    penalty_period_ids = fields.One2many(
+        "tma.sla.penalty.period", "contract_id", string="Penalty periods"
+    )
+    sla_report_ids = fields.One2many(
+        "tma.sla.service.report", "contract_id", string="Service reports"
+    )
+    sla_timer_count = fields.Integer(compute="_compute_sla_counts")
+    sla_breach_count = fields.Integer(compute="_compute_sla_counts")
+    sla_escalation_count = fields.Integer(compute="_compute_sla_counts")
+    sla_report_count = fields.Integer(compute="_compute_sla_counts")
+    sla_penalty_count = fields.Integer(compute="_compute_sla_counts")
+    sla_month_compliance = fields.Float(
+        string="Compliance this month (%)", compute="_compute_sla_month"
+    )
+    sla_month_breaches = fields.Integer(
+        string="Breaches this month", compute="_compute_sla_month"
+    )
+    sla_month_late = fields.Integer(
+        string="Late running timers", compute="_compute_sla_month"
+    )
+
+    def _compute_sla_counts(self):
+        def count(model, domain, field="contract_id"):
+            groups = self.env[model]._read_group(
+                [(field, "in", self.ids), *domain], [field], ["__count"]
+            )
+            return {contract.id: n for contract, n in groups}
+
+        timers = count("tma.sla.timer", [])
+        breaches = count("tma.sla.timer", [("status", "=", "breached")])
+        escalations = count("tma.sla.escalation", [])
+        reports = count("tma.sla.service.report", [])
+        penalties = count("tma.sla.penalty.period", [])
+        for contract in self:
+            contract.sla_timer_count = timers.get(contract.id, 0)
+            contract.sla_breach_count = breaches.get(contract.id, 0)
+            contract.sla_escalation_count = escalations.get(contract.id, 0)
+            contract.sla_report_count = reports.get(contract.id, 0)
+            contract.sla_penalty_count = penalties.get(contract.id, 0)
+
+    def _compute_sla_month(self):
+        today = fields.Date.context_today(self)
+        month_start = today.replace(day=1)
+        month_end = month_start + relativedelta(months=1, days=-1)
+        for contract in self:
+            if not contract.sla_policy_id or not contract.id:
+                contract.sla_month_compliance = 0.0
+                contract.sla_month_breaches = 0
+                contract.sla_month_late = 0
+                continue
+            kpis = contract._tma_sla_compliance(month_start, month_end)
+            contract.sla_month_compliance = kpis["compliance"]
+            contract.sla_month_breaches = kpis["breached"]
+            contract.sla_month_late = self.env["tma.sla.timer"].search_count(
+                [
+                    ("contract_id", "=", contract.id),
+                    ("status", "=", "running"),
+                    ("deadline", "<", fields.Datetime.now()),
+                ]
+            )
+
+    @api.constrains("penalty_cap_amount", "penalty_cap_percent")
+    def _check_penalty_cap(self):
+        for contract in self:
+            if contract.penalty_cap_amount < 0 or contract.penalty_cap_percent < 0:
+                raise ValidationError(
+                    _(
+                        "The penalty cap of contract %(contract)s cannot be negative.",
+                        contract=contract.display_name,
+                    )
+                )
+            if contract.penalty_cap_percent > 100:
+                raise ValidationError(
+                    _("A penalty cap cannot exceed 100 % of the period's fee.")
+                )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SLA_CONTRACT_FIELDS.intersection(vals):
+            tickets = self.env["helpdesk.ticket"].search(
+                [("tma_contract_id", "in", self.ids), ("closed", "=", False)]
+            )
+            tickets._tma_sla_sync()
+        return result
+
+    def _tma_sla_calendar(self):
+        """The calendar the contract's targets count on; empty for 24/7."""
+        self.ensure_one()
+        if self.sla_coverage == "24_7":
+            return self.env["resource.calendar"]
+        return self.sla_calendar_id or self.sla_policy_id.calendar_id
+
+    def _tma_sla_tz(self):
+        self.ensure_one()
+        calendar = self.sla_calendar_id or self.sla_policy_id.calendar_id
+        return timezone(calendar.tz or self.env.user.tz or "UTC")
+
+    def _tma_period_bounds(self, date_from, date_to):
+        """Naive UTC bounds [start, end) of the local days date_from..date_to."""
+        tz = self._tma_sla_tz()
+        start = tz.localize(datetime.combine(date_from, time.min))
+        end = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+        return (
+            start.astimezone(UTC).replace(tzinfo=None),
+            end.astimezone(UTC).replace(tzinfo=None),
+        )
+
+    # ------------------------------------------------------------------
+    # KPIs
+    # ------------------------------------------------------------------
+    def _tma_sla_compliance(self, date_from, date_to):
+        """Met and breached commitments that fell due in the period."""
+        self.ensure_one()
+        start, end = self._tma_period_bounds(date_from, date_to)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FILTER (WHERE status = 'met'),
+                          count(*) FILTER (WHERE status = 'breached')
+                     FROM tma_sla_timer
+                    WHERE contract_id = %s
+                      AND status IN ('met', 'breached')
+                      AND COALESCE(breach_date, reached_date) >= %s
+                      AND COALESCE(breach_date, reached_date) < %s""",
+                self.id,
+                start,
+                end,
+            )
+        )
+        met, breached = self.env.cr.fetchone()
+        total = met + breached
+        return {
+            "met": met,
+            "breached": breached,
+            "compliance": round(100.0 * met / total, 1) if total else 100.0,
+        }
+
+    def _tma_sla_kpis(self, date_from, date_to):
+        """Every figure of the monthly service report, computed by SQL
+        aggregates (bounded cost whatever the number of tickets)."""
+        self.ensure_one()
+        self.env.flush_all()
+        cr = self.env.cr
+        start, end = self._tma_period_bounds(date_from, date_to)
+        kpis = {
+            "contract": self.display_name,
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+        }
+        cr.execute(
+            SQL(
+                """SELECT count(*) FILTER (WHERE t.create_date >= %(s)s
+                                             AND t.create_date < %(e)s),
+                          count(*) FILTER (WHERE t.closed_date >= %(s)s
+                                             AND t.closed_date < %(e)s),
+                          count(*) FILTER (WHERE t.create_date < %(e)s
+                                             AND (t.closed_date IS NULL
+                                                  OR t.closed_date >= %(e)s)),
+                          count(*) FILTER (WHERE t.closed_date >= %(s)s
+                                             AND t.closed_date < %(e)s
+                                             AND NOT EXISTS (
+                                                SELECT 1 FROM tma_sla_escalation x
+                                                 WHERE x.ticket_id = t.id))
+                     FROM helpdesk_ticket t
+                    WHERE t.tma_contract_id = %(c)s AND t.active""",
+                s=start,
+                e=end,
+                c=self.id,
+            )
+        )
+        opened, closed, backlog, first_contact = cr.fetchone()
+        kpis.update(
+            opened=opened,
+            closed=closed,
+            backlog=backlog,
+            closure_rate=round(100.0 * closed / opened, 1) if opened else 0.0,
+            first_contact_rate=round(100.0 * first_contact / closed, 1)
+            if closed
+            else 0.0,
+        )
+        # Time to acknowledge / resolve, business hours.
+        cr.execute(
+            SQL(
+                """SELECT metric, count(*), avg(elapsed_minutes),
+                          percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed_minutes)
+                     FROM tma_sla_timer
+                    WHERE contract_id = %s AND reached_date >= %s
+                      AND reached_date < %s
+                    GROUP BY metric""",
+                self.id,
+                start,
+                end,
+            )
+        )
+        durations = {
+            metric: {
+                "count": n,
+                "mean_hours": round((mean or 0) / 60, 2),
+                "p90_hours": round((p90 or 0) / 60, 2),
+            }
+            for metric, n, mean, p90 in cr.fetchall()
+        }
+        kpis["durations"] = {
+            metric: durations.get(
+                metric, {"count": 0, "mean_hours": 0.0, "p90_hours": 0.0}
+            )
+            for metric, _label in METRICS
+        }
+        # Compliance per metric and criticality.
+        cr.execute(
+            SQL(
+                """SELECT metric, criticality,
+                          count(*) FILTER (WHERE status = 'met'),
+                          count(*) FILTER (WHERE status = 'breached')
+                     FROM tma_sla_timer
+                    WHERE contract_id = %s AND status IN ('met', 'breached')
+                      AND COALESCE(breach_date, reached_date) >= %s
+                      AND COALESCE(breach_date, reached_date) < %s
+                    GROUP BY metric, criticality""",
+                self.id,
+                start,
+                end,
+            )
+        )
+        rows = {(m, c): (met, br) for m, c, met, br in cr.fetchall()}
+        compliance = []
+        for metric, _label in METRICS:
+            for criticality, _clabel in CRITICALITIES:
+                met, breached = rows.get((metric, criticality), (0, 0))
+                if met + breached:
+                    compliance.append(
+                        {
+                            "metric": metric,
+                            "criticality": criticality,
+                            "met": met,
+                            "breached": breached,
+                            "rate": round(100.0 * met / (met + breached), 1),
+                        }
+                    )
+        kpis["compliance"] = compliance
+        overall = self._tma_sla_compliance(date_from, date_to)
+        kpis.update(
+            met=overall["met"],
+            breached=overall["breached"],
+            compliance_rate=overall["compliance"],
+        )
+        # Escalations per level reached.
+        cr.execute(
+            SQL(
+                """SELECT l.code, count(*)
+                     FROM tma_sla_escalation x
+                     JOIN tma_support_level l ON l.id = x.to_level_id
+                    WHERE x.contract_id = %s AND x.direction = 'up'
+                      AND x.date >= %s AND x.date < %s
+                    GROUP BY l.code, l.sequence ORDER BY l.sequence""",
+                self.id,
+                start,
+                end,
+            )
+        )
+        kpis["escalations"] = [{"level": code, "count": n} for code, n in cr.fetchall()]
+        # Recurring incidents: same application and category as an earlier
+        # ticket of the contract within the policy's window.
+        window = self.sla_policy_id.recurrence_days or 30
+        cr.execute(
+            SQL(
+                """SELECT count(*) FROM helpdesk_ticket t
+                    WHERE t.tma_contract_id = %(c)s
+                      AND t.create_date >= %(s)s AND t.create_date < %(e)s
+                      AND t.tma_application_id IS NOT NULL
+                      AND t.category_id IS NOT NULL
+                      AND EXISTS (
+                        SELECT 1 FROM helpdesk_ticket p
+                         WHERE p.tma_contract_id = t.tma_contract_id
+                           AND p.tma_application_id = t.tma_application_id
+                           AND p.category_id = t.category_id
+                           AND p.id != t.id
+                           AND p.create_date < t.create_date
+                           AND p.create_date
+                               >= t.create_date - %(w)s * interval '1 day')""",
+                c=self.id,
+                s=start,
+                e=end,
+                w=window,
+            )
+        )
+        kpis["recurring"] = cr.fetchone()[0]
+        # Units consumed against the monthly estimate.
+        cr.execute(
+            SQL(
+                """SELECT COALESCE(sum(consumed_units), 0) FROM tma_unit_entry
+                    WHERE contract_id = %s AND date >= %s AND date < %s""",
+                self.id,
+                start,
+                end,
+            )
+        )
+        months = max(
+            1,
+            (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1,
+        )
+        kpis["units_consumed"] = round(cr.fetchone()[0], 2)
+        kpis["units_estimate"] = round((self.monthly_volume or 0.0) * months, 2)
+        # Satisfaction, where tickets are rated (rating module installed).
+        kpis["satisfaction"] = None
+        if "rating.rating" in self.env:
+            cr.execute(
+                SQL(
+                    """SELECT avg(r.rating), count(*) FROM rating_rating r
+                        JOIN helpdesk_ticket t ON t.id = r.res_id
+                       WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
+                         AND r.rating > 0 AND t.tma_contract_id = %s
+                         AND r.write_date >= %s AND r.write_date < %s""",
+                    self.id,
+                    start,
+                    end,
+                )
+            )
+            avg, count = cr.fetchone()
+            if count:
+                kpis["satisfaction"] = round(avg, 2)
+        return kpis
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _tma_sla_action(self, xmlid, domain):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = {"default_contract_id": self.id}
+        return action
+
+    def action_view_sla_timers(self):
+        return self._tma_sla_action(
+            "tma_sla.action_tma_sla_timer", [("contract_id", "=", self.id)]
+        )
+
+    def action_view_sla_breaches(self):
+        return self._tma_sla_action(
+            "tma_sla.action_tma_sla_timer",
+            [("contract_id", "=", self.id), ("status", "=", "breached")],
+        )
+
+    def action_view_sla_escalations(self):
+        return self._tma_sla_action(
+            "tma_sla.action_tma_sla_escalation", [("contract_id", "=", self.id)]
+        )
+
+    def action_view_sla_reports(self):
+        return self._tma_sla_action(
+            "tma_sla.action_tma_sla_service_report", [("contract_id", "=", self.id)]
+        )
+
+    def action_view_sla_penalties(self):
+        return self._tma_sla_action(
+            "tma_sla.action_tma_sla_penalty_period", [("contract_id", "=", self.id)]
+        )
+
+    def action_tma_sla_report_last_month(self):
+        """Build (or rebuild) last month's service report and open it."""
+        self.ensure_one()
+        if not self.sla_policy_id:
+            raise UserError(
+                _(
+                    "Contract %(contract)s has no SLA policy: there is nothing "
+                    "to report.",
+                    contract=self.display_name,
+                )
+            )
+        first = fields.Date.context_today(self).replace(day=1)
+        report = self.env["tma.sla.service.report"]._generate_for(
+            self, first - relativedelta(months=1)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "tma.sla.service.report",
+            "res_id": report.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,209 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Business-time arithmetic over ``resource.calendar``, in batches.
+
+Every public method takes many requests at once, groups them by calendar and
+asks each calendar for its work intervals **once** (``_work_intervals_batch``
+over the window that covers all the requests), then answers each request by
+bisection over cumulative sums of those intervals. Creating or updating a
+thousand tickets therefore costs one interval computation per calendar, not
+one per ticket.
+
+Datetimes in and out are naive UTC, like Odoo's ``Datetime`` fields. A
+calendar of ``False`` means "around the clock" (24/7 coverage): business time is
+wall-clock time.
+"""
+
+import bisect
+import math
+from collections import defaultdict
+from datetime import timedelta
+
+from pytz import UTC, timezone
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+# How far the engine looks ahead before concluding that a calendar has no
+# working time at all (public holidays everywhere, empty attendances...).
+MAX_HORIZON_DAYS = 3 * 366
+
+
+def _utc(moment):
+    """Naive UTC, rounded to the second: Odoo writes an attendance ending at
+    24:00 as 23:59:59.999999, which would otherwise leave a gap at midnight."""
+    moment = moment.astimezone(UTC).replace(tzinfo=None)
+    if moment.microsecond >= 500000:
+        moment += timedelta(seconds=1)
+    return moment.replace(microsecond=0)
+
+
+class _Timeline:
+    """Work intervals of one calendar over a window, as sorted UTC bounds with
+    the cumulative worked seconds before each interval."""
+
+    def __init__(self, intervals):
+        self.begins = []
+        self.ends = []
+        self.cum = []  # worked seconds before interval i
+        total = 0.0
+        for begin, end in intervals:
+            if end <= begin:
+                continue
+            if self.ends and begin <= self.ends[-1]:
+                # Contiguous or overlapping (midnight, DST): merge.
+                if end > self.ends[-1]:
+                    total += (end - self.ends[-1]).total_seconds()
+                    self.ends[-1] = end
+                continue
+            self.begins.append(begin)
+            self.ends.append(end)
+            self.cum.append(total)
+            total += (end - begin).total_seconds()
+        self.total = total
+        self.cum_end = [c + (e - b).total_seconds() for c, b, e in self._rows()]
+
+    def _rows(self):
+        return zip(self.cum, self.begins, self.ends, strict=True)
+
+    def position(self, moment):
+        """Worked seconds between the window start and ``moment``."""
+        i = bisect.bisect_right(self.begins, moment) - 1
+        if i < 0:
+            return 0.0
+        if moment >= self.ends[i]:
+            return self.cum_end[i]
+        return self.cum[i] + (moment - self.begins[i]).total_seconds()
+
+    def moment(self, position):
+        """The earliest instant at which ``position`` worked seconds are done,
+        or None when the window is too short."""
+        if position <= 0:
+            return None
+        j = bisect.bisect_left(self.cum_end, position)
+        if j >= len(self.begins):
+            return None
+        return self.begins[j] + timedelta(seconds=position - self.cum[j])
+
+
+class TmaSlaEngine(models.AbstractModel):
+    _name = "tma.sla.engine"
+    _description = "TMA SLA business-time engine"
+
+    # ------------------------------------------------------------------
+    # Calendar helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _weekly_seconds(self, calendar):
+        """Nominal worked seconds of a week of ``calendar`` (no leaves)."""
+        attendances = calendar.attendance_ids.filtered(
+            lambda a: not a.display_type and a.day_period != "lunch"
+        )
+        hours = sum(a.hour_to - a.hour_from for a in attendances)
+        if calendar.two_weeks_calendar:
+            hours /= 2
+        return hours * 3600
+
+    @api.model
+    def _check_calendar_usable(self, calendar, error=UserError):
+        if calendar and self._weekly_seconds(calendar) <= 0:
+            raise error(
+                _(
+                    "The working calendar %(calendar)s has no working hours: "
+                    "service-level deadlines cannot be computed on it. Add "
+                    "working hours to it or choose another calendar.",
+                    calendar=calendar.display_name,
+                )
+            )
+
+    @api.model
+    def _timeline(self, calendar, start, end):
+        """Work intervals of ``calendar`` between two naive UTC datetimes."""
+        tz = timezone(calendar.tz or "UTC")
+        intervals = calendar._work_intervals_batch(
+            UTC.localize(start), UTC.localize(end), tz=tz
+        )[False]
+        return _Timeline((_utc(b), _utc(e)) for b, e, _att in intervals)
+
+    # ------------------------------------------------------------------
+    # Batch API
+    # ------------------------------------------------------------------
+    @api.model
+    def _add(self, requests):
+        """Deadlines: ``requests`` is a list of ``(calendar, start, seconds)``.
+
+        Returns the list of naive UTC datetimes at which ``seconds`` of
+        business time of ``calendar`` have elapsed after ``start`` (to the
+        second, like Odoo's datetime fields). A zero or negative amount gives
+        ``start`` itself.
+        """
+        results = [None] * len(requests)
+        by_calendar = defaultdict(list)
+        for index, (calendar, start, seconds) in enumerate(requests):
+            if seconds <= 0:
+                results[index] = start
+            elif not calendar:
+                results[index] = start + timedelta(seconds=seconds)
+            else:
+                by_calendar[calendar].append(index)
+        for calendar, indexes in by_calendar.items():
+            self._check_calendar_usable(calendar)
+            weekly = self._weekly_seconds(calendar)
+            window_start = min(requests[i][1] for i in indexes)
+            window_end = max(requests[i][1] for i in indexes)
+            longest = max(requests[i][2] for i in indexes)
+            # Enough weeks for the longest request, plus room for holidays.
+            days = math.ceil(longest / weekly * 7 * 1.5) + 14
+            pending = indexes
+            while pending:
+                if days > MAX_HORIZON_DAYS:
+                    raise UserError(
+                        _(
+                            "The working calendar %(calendar)s has no working "
+                            "time in the %(days)s days after %(date)s (public "
+                            "holidays or leaves cover it all): service-level "
+                            "deadlines cannot be computed on it.",
+                            calendar=calendar.display_name,
+                            days=MAX_HORIZON_DAYS,
+                            date=window_start,
+                        )
+                    )
+                timeline = self._timeline(
+                    calendar, window_start, window_end + timedelta(days=days)
+                )
+                still = []
+                for i in pending:
+                    _cal, start, seconds = requests[i]
+                    deadline = timeline.moment(timeline.position(start) + seconds)
+                    if deadline is None:
+                        still.append(i)
+                    else:
+                        results[i] = deadline
+                pending = still
+                days *= 2
+        return [moment and moment.replace(microsecond=0) for moment in results]
+
+    @api.model
+    def _elapsed(self, requests):
+        """Business seconds: ``requests`` is a list of ``(calendar, start, end)``;
+        returns the worked seconds of ``calendar`` between the two (0 when
+        ``end`` is not after ``start``)."""
+        results = [0.0] * len(requests)
+        by_calendar = defaultdict(list)
+        for index, (calendar, start, end) in enumerate(requests):
+            if not start or not end or end <= start:
+                continue
+            if not calendar:
+                results[index] = (end - start).total_seconds()
+            else:
+                by_calendar[calendar].append(index)
+        for calendar, indexes in by_calendar.items():
+            timeline = self._timeline(
+                calendar,
+                min(requests[i][1] for i in indexes),
+                max(requests[i][2] for i in indexes),
+            )
+            for i in indexes:
+                _cal, start, end = requests[i]
+                results[i] = timeline.position(end) - timeline.position(start)
+        return results

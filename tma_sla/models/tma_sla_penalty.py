@@ -1,0 +1,286 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_is_zero
+
+from .tma_sla_policy import CRITICALITIES, METRICS
+
+FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
+class TmaSlaPenaltyRule(models.Model):
+    _name = "tma.sla.penalty.rule"
+    _description = "TMA SLA Penalty Rule"
+    _order = "contract_id, criticality, id"
+
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    criticality = fields.Selection(
+        CRITICALITIES, help="Leave empty for every criticality."
+    )
+    metric = fields.Selection(METRICS, help="Leave empty for every metric.")
+    kind = fields.Selection(
+        [("breach", "Per breach"), ("hour", "Per started hour of delay")],
+        required=True,
+        default="breach",
+    )
+    amount = fields.Monetary(required=True, currency_field="currency_id")
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for rule in self:
+            if rule.amount <= 0:
+                raise ValidationError(_("A penalty amount must be positive."))
+
+    def _matches(self, timer):
+        self.ensure_one()
+        return (not self.criticality or self.criticality == timer.criticality) and (
+            not self.metric or self.metric == timer.metric
+        )
+
+
+class TmaSlaPenaltyPeriod(models.Model):
+    """The breaches of a contract over a period and the penalties they cost,
+    capped; validating it issues the credit note finance books."""
+
+    _name = "tma.sla.penalty.period"
+    _description = "TMA SLA Penalty Period"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="restrict", index=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("validated", "Validated"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    line_ids = fields.One2many(
+        "tma.sla.penalty.line", "period_id", string="Breaches", readonly=True
+    )
+    amount_uncapped = fields.Monetary(readonly=True, currency_field="currency_id")
+    cap_amount = fields.Monetary(
+        string="Cap", readonly=True, currency_field="currency_id"
+    )
+    amount_total = fields.Monetary(
+        string="Penalty", readonly=True, currency_field="currency_id", tracking=True
+    )
+    move_id = fields.Many2one("account.move", string="Credit note", readonly=True)
+
+    @api.depends("contract_id", "date_from", "date_to")
+    def _compute_name(self):
+        for period in self:
+            period.name = _(
+                "%(contract)s: %(start)s → %(end)s",
+                contract=period.contract_id.display_name or "",
+                start=period.date_from or "",
+                end=period.date_to or "",
+            )
+
+    @api.constrains("date_from", "date_to", "contract_id", "state")
+    def _check_period(self):
+        for period in self:
+            if period.date_to < period.date_from:
+                raise ValidationError(_("A penalty period ends after it starts."))
+            overlap = self.search_count(
+                [
+                    ("id", "!=", period.id),
+                    ("contract_id", "=", period.contract_id.id),
+                    ("state", "!=", "cancel"),
+                    ("date_from", "<=", period.date_to),
+                    ("date_to", ">=", period.date_from),
+                ]
+            )
+            if overlap and period.state != "cancel":
+                raise ValidationError(
+                    _(
+                        "Contract %(contract)s already has a penalty period "
+                        "overlapping %(start)s → %(end)s.",
+                        contract=period.contract_id.display_name,
+                        start=period.date_from,
+                        end=period.date_to,
+                    )
+                )
+
+    def _period_fee(self):
+        """The contract's fee over the period (for caps in % of the fee)."""
+        self.ensure_one()
+        contract = self.contract_id
+        months = (
+            (self.date_to.year - self.date_from.year) * 12
+            + self.date_to.month
+            - self.date_from.month
+            + 1
+        )
+        per_month = contract.fee_amount / FEE_MONTHS.get(contract.fee_period, 1)
+        return per_month * months
+
+    def action_compute(self):
+        for period in self:
+            if period.state != "draft":
+                raise UserError(_("Only a draft penalty period can be recomputed."))
+            period._compute_penalties()
+        return True
+
+    def _compute_penalties(self):
+        self.ensure_one()
+        contract = self.contract_id
+        start, end = contract._tma_period_bounds(self.date_from, self.date_to)
+        timers = self.env["tma.sla.timer"].search(
+            [
+                ("contract_id", "=", contract.id),
+                ("status", "=", "breached"),
+                ("breach_date", ">=", start),
+                ("breach_date", "<", end),
+            ]
+        )
+        delays = timers._penalty_delay_minutes(min(end, fields.Datetime.now()))
+        lines = [fields.Command.clear()]
+        total = 0.0
+        for timer in timers:
+            amount = 0.0
+            rules = [r for r in contract.penalty_rule_ids if r._matches(timer)]
+            for rule in rules:
+                if rule.kind == "breach":
+                    amount += rule.amount
+                else:
+                    amount += rule.amount * max(1, math.ceil(delays[timer.id] / 60))
+            total += amount
+            lines.append(
+                fields.Command.create(
+                    {
+                        "timer_id": timer.id,
+                        "delay_minutes": delays[timer.id],
+                        "amount": amount,
+                    }
+                )
+            )
+        cap = 0.0
+        capped = total
+        if contract.penalty_cap_type == "amount":
+            cap = contract.penalty_cap_amount
+            capped = min(total, cap)
+        elif contract.penalty_cap_type == "percent":
+            cap = self._period_fee() * contract.penalty_cap_percent / 100.0
+            capped = min(total, cap)
+        self.write(
+            {
+                "line_ids": lines,
+                "amount_uncapped": total,
+                "cap_amount": cap,
+                "amount_total": capped,
+            }
+        )
+
+    def action_validate(self):
+        for period in self:
+            if period.state != "draft":
+                raise UserError(_("Only a draft penalty period can be validated."))
+            period._compute_penalties()
+            if not float_is_zero(
+                period.amount_total, precision_rounding=period.currency_id.rounding
+            ):
+                period.move_id = period._create_credit_note()
+            period.state = "validated"
+        return True
+
+    def _create_credit_note(self):
+        self.ensure_one()
+        product = self.company_id.tma_penalty_product_id or self.env.ref(
+            "tma_sla.product_tma_sla_penalty", raise_if_not_found=False
+        )
+        if not product:
+            raise UserError(_("Set the SLA penalty product in the TMA settings first."))
+        contract = self.contract_id
+        move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": contract.partner_id.id,
+                    "invoice_origin": contract.name,
+                    "ref": self.name,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": _(
+                                    "Service-level penalties %(start)s → %(end)s "
+                                    "(%(count)s breaches)",
+                                    start=self.date_from,
+                                    end=self.date_to,
+                                    count=len(self.line_ids),
+                                ),
+                                "quantity": 1,
+                                "price_unit": self.amount_total,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        contract.message_post(
+            body=_(
+                "Service-level penalties of %(start)s → %(end)s: credit note "
+                "%(move)s drafted.",
+                start=self.date_from,
+                end=self.date_to,
+                move=move.display_name,
+            )
+        )
+        return move
+
+    def action_cancel(self):
+        for period in self:
+            if period.move_id.state == "posted":
+                raise UserError(
+                    _(
+                        "The credit note %(move)s is posted: reverse it in "
+                        "accounting before cancelling the period.",
+                        move=period.move_id.display_name,
+                    )
+                )
+            period.move_id.unlink()
+        self.write({"state": "cancel"})
+        return True
+
+    def action_view_move(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action.update(res_id=self.move_id.id, view_mode="form", views=[(False, "form")])
+        return action
+
+
+class TmaSlaPenaltyLine(models.Model):
+    _name = "tma.sla.penalty.line"
+    _description = "TMA SLA Penalty Line"
+    _order = "period_id, id"
+
+    period_id = fields.Many2one(
+        "tma.sla.penalty.period", required=True, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="period_id.currency_id")
+    timer_id = fields.Many2one("tma.sla.timer", required=True, ondelete="restrict")
+    ticket_id = fields.Many2one(related="timer_id.ticket_id")
+    metric = fields.Selection(related="timer_id.metric")
+    criticality = fields.Selection(related="timer_id.criticality")
+    deadline = fields.Datetime(related="timer_id.breach_date")
+    delay_minutes = fields.Float(string="Delay (business min)")
+    amount = fields.Monetary(currency_field="currency_id")

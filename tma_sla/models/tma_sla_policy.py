@@ -1,0 +1,277 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+METRICS = [
+    ("acknowledgement", "Acknowledgement"),
+    ("first_response", "First response"),
+    ("workaround", "Workaround"),
+    ("resolution", "Resolution"),
+]
+CRITICALITIES = [
+    ("blocking", "Blocking"),
+    ("major", "Major"),
+    ("minor", "Minor"),
+]
+# helpdesk_mgmt priorities: 0 low, 1 medium, 2 high, 3 very high.
+PRIORITY_CRITICALITY = {"3": "blocking", "2": "major", "1": "minor", "0": "minor"}
+DURATION_UNITS = [
+    ("minute", "Minutes"),
+    ("hour", "Hours"),
+    ("day", "Business days"),
+]
+
+
+class TmaSlaPolicy(models.Model):
+    _name = "tma.sla.policy"
+    _description = "TMA SLA Policy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, index=True
+    )
+    description = fields.Html(translate=True)
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working calendar",
+        required=True,
+        default=lambda self: (
+            self.env.ref("tma_sla.resource_calendar_tma_fr", raise_if_not_found=False)
+            or self.env.company.resource_calendar_id
+        ),
+        tracking=True,
+        help="Business hours and public holidays (calendar leaves) on which "
+        "targets count. Contracts with 24/7 coverage count around the clock.",
+    )
+    hours_per_day = fields.Float(
+        string="Hours per business day",
+        default=8.0,
+        help="Length of a business day for targets expressed in days.",
+    )
+    pause_stage_ids = fields.Many2many(
+        "helpdesk.ticket.stage",
+        string="Pausing stages",
+        help="While a ticket is in one of these stages (waiting on the client, "
+        "for instance) its timers stop; leaving the stage resumes them with the "
+        "business time that remained.",
+    )
+    target_ids = fields.One2many(
+        "tma.sla.target", "policy_id", string="Targets", copy=True
+    )
+    escalation_rule_ids = fields.One2many(
+        "tma.sla.escalation.rule", "policy_id", string="Escalation rules", copy=True
+    )
+    recurrence_days = fields.Integer(
+        string="Recurrence window (days)",
+        default=30,
+        help="Two incidents on the same application and category within this "
+        "many days count as a recurring incident in the reports.",
+    )
+    contract_ids = fields.One2many("tma.contract", "sla_policy_id", string="Contracts")
+    contract_count = fields.Integer(compute="_compute_contract_count")
+
+    @api.depends("contract_ids")
+    def _compute_contract_count(self):
+        counts = dict(
+            self.env["tma.contract"]._read_group(
+                [("sla_policy_id", "in", self.ids)], ["sla_policy_id"], ["__count"]
+            )
+        )
+        for policy in self:
+            policy.contract_count = counts.get(policy, 0)
+
+    @api.constrains("pause_stage_ids")
+    def _check_pause_stages(self):
+        for policy in self:
+            policy._raise_if_closing(policy.pause_stage_ids)
+
+    def _raise_if_closing(self, stages):
+        closing = stages.filtered("closed")
+        if closing:
+            raise ValidationError(
+                _(
+                    "The stage %(stages)s closes tickets: it cannot also pause "
+                    "the service-level timers of policy %(policy)s.",
+                    stages=", ".join(closing.mapped("name")),
+                    policy=self.display_name or self.name or "",
+                )
+            )
+
+    def write(self, vals):
+        # Refuse before writing, so that nothing is left in the cache.
+        added = []
+        for command in vals.get("pause_stage_ids") or []:
+            if command[0] == fields.Command.LINK:
+                added.append(command[1])
+            elif command[0] == fields.Command.SET:
+                added.extend(command[2])
+        if added:
+            self._raise_if_closing(self.env["helpdesk.ticket.stage"].browse(added))
+        return super().write(vals)
+
+    @api.constrains("calendar_id")
+    def _check_calendar(self):
+        engine = self.env["tma.sla.engine"]
+        for policy in self:
+            engine._check_calendar_usable(policy.calendar_id, error=ValidationError)
+
+    @api.constrains("hours_per_day", "recurrence_days")
+    def _check_figures(self):
+        for policy in self:
+            if policy.hours_per_day <= 0 or policy.hours_per_day > 24:
+                raise ValidationError(
+                    _("A business day must last more than 0 and at most 24 hours.")
+                )
+            if policy.recurrence_days < 0:
+                raise ValidationError(_("The recurrence window cannot be negative."))
+
+    def _find_target(self, criticality, metric, level):
+        """The target of this policy for a ticket: the one of the ticket's
+        support level when there is one (L3 may have longer targets), else the
+        general one."""
+        self.ensure_one()
+        general = self.env["tma.sla.target"]
+        for target in self.target_ids:
+            if target.criticality != criticality or target.metric != metric:
+                continue
+            if target.support_level_id and target.support_level_id == level:
+                return target
+            if not target.support_level_id:
+                general = target
+        return general
+
+    def action_view_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tma_contract.tma_contract_action"
+        )
+        action["domain"] = [("sla_policy_id", "=", self.id)]
+        return action
+
+
+class TmaSlaTarget(models.Model):
+    _name = "tma.sla.target"
+    _description = "TMA SLA Target"
+    _order = "policy_id, criticality, metric, support_level_id"
+
+    policy_id = fields.Many2one(
+        "tma.sla.policy", required=True, ondelete="cascade", index=True
+    )
+    criticality = fields.Selection(CRITICALITIES, required=True)
+    metric = fields.Selection(METRICS, required=True)
+    support_level_id = fields.Many2one(
+        "tma.support.level",
+        string="Support level",
+        help="Only for tickets at this level (an L3 may have longer targets). "
+        "Leave empty for the general target.",
+    )
+    duration = fields.Float(required=True, default=4.0)
+    duration_unit = fields.Selection(DURATION_UNITS, required=True, default="hour")
+    minutes = fields.Integer(
+        compute="_compute_minutes",
+        store=True,
+        help="The target in business minutes.",
+    )
+
+    _sql_constraints = [
+        (
+            "target_uniq",
+            "unique(policy_id, criticality, metric, support_level_id)",
+            "A policy has one target per criticality, metric and support level.",
+        )
+    ]
+
+    @api.depends("duration", "duration_unit", "policy_id.hours_per_day")
+    def _compute_minutes(self):
+        for target in self:
+            factor = {
+                "minute": 1,
+                "hour": 60,
+                "day": 60 * (target.policy_id.hours_per_day or 8.0),
+            }[target.duration_unit]
+            target.minutes = round(target.duration * factor)
+
+    @api.constrains("duration", "duration_unit")
+    def _check_duration(self):
+        for target in self:
+            if target.minutes <= 0:
+                raise ValidationError(
+                    _(
+                        "The %(metric)s target for %(criticality)s tickets must be "
+                        "a positive duration of at least one minute.",
+                        metric=dict(METRICS)[target.metric],
+                        criticality=dict(CRITICALITIES)[target.criticality],
+                    )
+                )
+
+    @api.depends("metric", "criticality", "duration", "duration_unit")
+    def _compute_display_name(self):
+        units = dict(self._fields["duration_unit"]._description_selection(self.env))
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        crits = dict(self._fields["criticality"]._description_selection(self.env))
+        for target in self:
+            target.display_name = (
+                f"{metrics.get(target.metric, '')} / "
+                f"{crits.get(target.criticality, '')}: "
+                f"{target.duration:g} {units.get(target.duration_unit, '')}"
+            )
+
+
+class TmaSlaEscalationRule(models.Model):
+    _name = "tma.sla.escalation.rule"
+    _description = "TMA SLA Escalation Rule"
+    _order = "policy_id, sequence, id"
+
+    policy_id = fields.Many2one(
+        "tma.sla.policy", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    metric = fields.Selection(METRICS, required=True, default="resolution")
+    criticality = fields.Selection(
+        CRITICALITIES, help="Leave empty for every criticality."
+    )
+    trigger = fields.Selection(
+        [("percent", "Share of the target elapsed"), ("breach", "On breach")],
+        required=True,
+        default="percent",
+    )
+    percent = fields.Float(string="Elapsed (%)", default=75.0)
+    level_id = fields.Many2one(
+        "tma.support.level",
+        string="Escalate to",
+        required=True,
+        help="The ticket moves to this level unless it is already there or above.",
+    )
+
+    @api.constrains("trigger", "percent")
+    def _check_percent(self):
+        for rule in self:
+            if rule.trigger == "percent" and not 0 < rule.percent <= 100:
+                raise ValidationError(
+                    _("An escalation threshold is a share between 0 and 100 %.")
+                )
+
+    def _share(self):
+        self.ensure_one()
+        return 1.0 if self.trigger == "breach" else self.percent / 100.0
+
+    @api.depends("metric", "trigger", "percent", "level_id")
+    def _compute_display_name(self):
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        for rule in self:
+            when = (
+                _("on breach")
+                if rule.trigger == "breach"
+                else _("at %(percent)s %%", percent=f"{rule.percent:g}")
+            )
+            rule.display_name = _(
+                "%(metric)s %(when)s → %(level)s",
+                metric=metrics.get(rule.metric, ""),
+                when=when,
+                level=rule.level_id.code or "",
+            )

@@ -1,0 +1,401 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from .tma_sla_policy import CRITICALITIES, METRICS
+
+
+class TmaSlaServiceReport(models.Model):
+    """The monthly service report of a contract: its KPIs frozen at generation,
+    as a PDF and an XLSX workbook attached to it, sent to the client and
+    downloadable from the portal."""
+
+    _name = "tma.sla.service.report"
+    _description = "TMA Monthly Service Report"
+    _inherit = ["portal.mixin", "mail.thread"]
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    kpi_data = fields.Json(readonly=True)
+    compliance_rate = fields.Float(string="Compliance (%)", readonly=True)
+    breach_count = fields.Integer(string="Breaches", readonly=True)
+    opened_count = fields.Integer(string="Opened", readonly=True)
+    closed_count = fields.Integer(string="Closed", readonly=True)
+    generated_on = fields.Datetime(readonly=True)
+    pdf_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    xlsx_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    state = fields.Selection(
+        [("draft", "To send"), ("sent", "Sent")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+
+    _sql_constraints = [
+        (
+            "contract_period_uniq",
+            "unique(contract_id, date_from)",
+            "A contract has one service report per period.",
+        )
+    ]
+
+    @api.depends("contract_id", "date_from")
+    def _compute_name(self):
+        for report in self:
+            report.name = _(
+                "Service report %(contract)s %(month)s",
+                contract=report.contract_id.name or "",
+                month=report.date_from and report.date_from.strftime("%Y-%m") or "",
+            )
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for report in self:
+            report.access_url = f"/my/tma/sla-reports/{report.id}"
+        return result
+
+    # ------------------------------------------------------------------
+    # Generation
+    # ------------------------------------------------------------------
+    @api.model
+    def _generate_for(self, contract, month_start):
+        """Build (or rebuild: idempotent) the report of ``contract`` for the
+        month starting at ``month_start``."""
+        month_start = month_start.replace(day=1)
+        month_end = month_start + relativedelta(months=1, days=-1)
+        report = self.search(
+            [("contract_id", "=", contract.id), ("date_from", "=", month_start)]
+        )
+        if not report:
+            report = self.create(
+                {
+                    "contract_id": contract.id,
+                    "date_from": month_start,
+                    "date_to": month_end,
+                }
+            )
+        report._render()
+        return report
+
+    def _render(self):
+        for report in self:
+            kpis = report.contract_id._tma_sla_kpis(report.date_from, report.date_to)
+            report.write(
+                {
+                    "kpi_data": kpis,
+                    "compliance_rate": kpis["compliance_rate"],
+                    "breach_count": kpis["breached"],
+                    "opened_count": kpis["opened"],
+                    "closed_count": kpis["closed"],
+                    "generated_on": fields.Datetime.now(),
+                }
+            )
+            pdf, _fmt = (
+                self.env["ir.actions.report"]
+                .sudo()
+                ._render_qweb_pdf(
+                    "tma_sla.action_report_tma_sla_service_report", report.ids
+                )
+            )
+            stem = report.name.replace("/", "-")
+            report.pdf_attachment_id = report._attach(
+                report.pdf_attachment_id, f"{stem}.pdf", pdf
+            )
+            report.xlsx_attachment_id = report._attach(
+                report.xlsx_attachment_id, f"{stem}.xlsx", report._xlsx()
+            )
+
+    def _attach(self, attachment, name, content):
+        values = {
+            "name": name,
+            "raw": content,
+            "res_model": self._name,
+            "res_id": self.id,
+        }
+        if attachment:
+            attachment.sudo().write(values)
+            return attachment
+        return self.env["ir.attachment"].sudo().create(values)
+
+    def _labels(self):
+        return (
+            dict(
+                self.env["tma.sla.timer"]
+                ._fields["metric"]
+                ._description_selection(self.env)
+            ),
+            dict(
+                self.env["tma.sla.timer"]
+                ._fields["criticality"]
+                ._description_selection(self.env)
+            ),
+        )
+
+    def _summary_rows(self):
+        """(label, value) rows of the report's headline figures."""
+        self.ensure_one()
+        k = self.kpi_data or {}
+        rows = [
+            (_("Tickets opened"), k.get("opened", 0)),
+            (_("Tickets closed"), k.get("closed", 0)),
+            (_("Closure rate (%)"), k.get("closure_rate", 0.0)),
+            (_("Backlog at period end"), k.get("backlog", 0)),
+            (_("First-contact resolution (%)"), k.get("first_contact_rate", 0.0)),
+            (_("Commitments met"), k.get("met", 0)),
+            (_("Commitments breached"), k.get("breached", 0)),
+            (_("SLA compliance (%)"), k.get("compliance_rate", 0.0)),
+            (_("Recurring incidents"), k.get("recurring", 0)),
+            (_("Units consumed"), k.get("units_consumed", 0.0)),
+            (_("Units estimated"), k.get("units_estimate", 0.0)),
+        ]
+        if k.get("satisfaction") is not None:
+            rows.append((_("Customer satisfaction (out of 5)"), k["satisfaction"]))
+        return rows
+
+    def _xlsx(self):
+        """The report as an XLSX workbook: KPIs, then every timer and escalation
+        of the period (streamed with xlsxwriter's constant memory mode)."""
+        self.ensure_one()
+        metrics, crits = self._labels()
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": True})
+        bold = book.add_format({"bold": True})
+        sheet = book.add_worksheet(_("KPIs"))
+        sheet.set_column(0, 0, 40)
+        sheet.write(0, 0, self.name, bold)
+        row = 2
+        for label, value in self._summary_rows():
+            sheet.write(row, 0, label)
+            sheet.write(row, 1, value)
+            row += 1
+        row += 1
+        sheet.write_row(
+            row,
+            0,
+            [
+                _("Metric"),
+                _("Tickets"),
+                _("Mean (business hours)"),
+                _("90th percentile"),
+            ],
+            bold,
+        )
+        for metric, values in (self.kpi_data or {}).get("durations", {}).items():
+            row += 1
+            sheet.write_row(
+                row,
+                0,
+                [
+                    metrics.get(metric, metric),
+                    values["count"],
+                    values["mean_hours"],
+                    values["p90_hours"],
+                ],
+            )
+        row += 2
+        sheet.write_row(
+            row,
+            0,
+            [
+                _("Metric"),
+                _("Criticality"),
+                _("Met"),
+                _("Breached"),
+                _("Compliance (%)"),
+            ],
+            bold,
+        )
+        for line in (self.kpi_data or {}).get("compliance", []):
+            row += 1
+            sheet.write_row(
+                row,
+                0,
+                [
+                    metrics.get(line["metric"]),
+                    crits.get(line["criticality"]),
+                    line["met"],
+                    line["breached"],
+                    line["rate"],
+                ],
+            )
+        row += 2
+        sheet.write_row(row, 0, [_("Escalations to"), _("Count")], bold)
+        for line in (self.kpi_data or {}).get("escalations", []):
+            row += 1
+            sheet.write_row(row, 0, [line["level"], line["count"]])
+        self._xlsx_timers(book, bold, metrics, crits)
+        book.close()
+        return output.getvalue()
+
+    def _xlsx_timers(self, book, bold, metrics, crits):
+        sheet = book.add_worksheet(_("Commitments"))
+        sheet.write_row(
+            0,
+            0,
+            [
+                _("Ticket"),
+                _("Metric"),
+                _("Criticality"),
+                _("Status"),
+                _("Deadline (UTC)"),
+                _("Reached (UTC)"),
+                _("Business minutes"),
+            ],
+            bold,
+        )
+        start, end = self.contract_id._tma_period_bounds(self.date_from, self.date_to)
+        statuses = dict(
+            self.env["tma.sla.timer"]._fields["status"]._description_selection(self.env)
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT t.number, s.metric, s.criticality, s.status,
+                          COALESCE(s.breach_date, s.deadline), s.reached_date,
+                          s.elapsed_minutes
+                     FROM tma_sla_timer s
+                     JOIN helpdesk_ticket t ON t.id = s.ticket_id
+                    WHERE s.contract_id = %s
+                      AND s.start_date < %s
+                      AND (s.reached_date IS NULL OR s.reached_date >= %s)
+                    ORDER BY s.start_date, s.id""",
+                self.contract_id.id,
+                end,
+                start,
+            )
+        )
+        row = 0
+        for (
+            number,
+            metric,
+            crit,
+            status,
+            deadline,
+            reached,
+            minutes,
+        ) in self.env.cr.fetchall():
+            row += 1
+            sheet.write_row(
+                row,
+                0,
+                [
+                    number,
+                    metrics.get(metric),
+                    crits.get(crit),
+                    statuses.get(status),
+                    fields.Datetime.to_string(deadline) or "",
+                    fields.Datetime.to_string(reached) or "",
+                    round(minutes or 0.0, 1),
+                ],
+            )
+
+    # ------------------------------------------------------------------
+    # Sending and month-end cron
+    # ------------------------------------------------------------------
+    def action_regenerate(self):
+        self._render()
+        return True
+
+    def action_send(self):
+        template = self.env.ref("tma_sla.mail_template_tma_sla_service_report")
+        for report in self:
+            report.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=(
+                    report.pdf_attachment_id | report.xlsx_attachment_id
+                ).ids,
+            )
+            report.state = "sent"
+        return True
+
+    def action_download_pdf(self):
+        return self._download(self.pdf_attachment_id)
+
+    def action_download_xlsx(self):
+        return self._download(self.xlsx_attachment_id)
+
+    def _download(self, attachment):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    @api.model
+    def _cron_monthly_reports(self, batch_size=50):
+        """On the first days of a month, build and send last month's report of
+        every contract under a policy that does not have it yet. Idempotent;
+        parallel runs skip the contracts another worker holds."""
+        today = fields.Date.context_today(self)
+        month_start = (today - relativedelta(months=1)).replace(day=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT c.id FROM tma_contract c
+                    WHERE c.sla_policy_id IS NOT NULL
+                      AND c.state IN ('active', 'reversibility')
+                      AND c.date_start <= %s
+                      AND NOT EXISTS (
+                        SELECT 1 FROM tma_sla_service_report r
+                         WHERE r.contract_id = c.id AND r.date_from = %s)
+                    ORDER BY c.id LIMIT %s
+                      FOR UPDATE OF c SKIP LOCKED""",
+                month_start + relativedelta(months=1, days=-1),
+                month_start,
+                batch_size,
+            )
+        )
+        contracts = self.env["tma.contract"].browse(
+            r[0] for r in self.env.cr.fetchall()
+        )
+        reports = self.browse()
+        for contract in contracts:
+            reports |= self._generate_for(contract, month_start)
+        reports.action_send()
+        if self.env.context.get("ir_cron_progress_id"):
+            self.env["ir.cron"]._notify_progress(
+                done=len(reports), remaining=0 if len(contracts) < batch_size else 1
+            )
+        return reports
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.name
+
+
+class TmaSlaServiceReportMixin(models.AbstractModel):
+    """QWeb helpers of the PDF report."""
+
+    _name = "report.tma_sla.report_tma_sla_service_report"
+    _description = "TMA service report rendering"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = self.env["tma.sla.service.report"].browse(docids)
+        metrics = dict(METRICS)
+        crits = dict(CRITICALITIES)
+        if docs:
+            metrics, crits = docs._labels()
+        return {
+            "doc_ids": docids,
+            "doc_model": "tma.sla.service.report",
+            "docs": docs,
+            "metric_labels": metrics,
+            "criticality_labels": crits,
+        }

@@ -1,0 +1,449 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL, format_duration
+
+from .tma_sla_policy import CRITICALITIES, METRICS
+
+TIMER_STATUSES = [
+    ("running", "Running"),
+    ("paused", "Paused"),
+    ("met", "Met"),
+    ("breached", "Breached"),
+]
+
+
+class TmaSlaTimer(models.Model):
+    """One service-level commitment of one ticket (acknowledgement, first
+    response, workaround or resolution).
+
+    The clock is kept as ``used_seconds`` (business time consumed before the
+    current running segment) plus the running segment that started at
+    ``segment_start``. The stored ``deadline`` is where the remaining business
+    time ends on the calendar; breaches are derived from it. Met and breached
+    timers are frozen.
+    """
+
+    _name = "tma.sla.timer"
+    _description = "TMA SLA Timer"
+    _order = "deadline, id"
+    _rec_name = "metric"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True)
+    policy_id = fields.Many2one("tma.sla.policy", required=True, ondelete="restrict")
+    target_id = fields.Many2one("tma.sla.target", ondelete="set null")
+    metric = fields.Selection(METRICS, required=True)
+    criticality = fields.Selection(CRITICALITIES, required=True)
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        ondelete="restrict",
+        help="Empty for around-the-clock coverage.",
+    )
+    target_minutes = fields.Integer(required=True)
+    start_date = fields.Datetime(required=True)
+    segment_start = fields.Datetime(
+        help="Start of the running segment (empty while paused or frozen)."
+    )
+    used_seconds = fields.Float(
+        help="Business seconds used before the running segment."
+    )
+    deadline = fields.Datetime(index=True)
+    reached_date = fields.Datetime(string="Reached on")
+    elapsed_minutes = fields.Float(
+        string="Business minutes to reach",
+        help="Business time between the start and the moment the commitment "
+        "was met (frozen timers).",
+        aggregator="avg",
+    )
+    status = fields.Selection(
+        TIMER_STATUSES, required=True, default="running", index=True
+    )
+    breach_date = fields.Datetime(readonly=True)
+    breach_notified = fields.Boolean(readonly=True, copy=False)
+    next_escalation_date = fields.Datetime(readonly=True)
+    next_escalation_rule_id = fields.Many2one(
+        "tma.sla.escalation.rule", readonly=True, ondelete="set null"
+    )
+    fired_rule_ids = fields.Many2many(
+        "tma.sla.escalation.rule", string="Rules applied", readonly=True
+    )
+    is_late = fields.Boolean(
+        compute="_compute_clock", search="_search_is_late", string="Late"
+    )
+    used_minutes = fields.Float(compute="_compute_clock", string="Used (min)")
+    remaining_minutes = fields.Float(compute="_compute_clock", string="Remaining (min)")
+    remaining_display = fields.Char(compute="_compute_clock", string="Remaining")
+    color = fields.Integer(compute="_compute_clock")
+
+    _sql_constraints = [
+        (
+            "ticket_metric_uniq",
+            "unique(ticket_id, metric)",
+            "A ticket has one timer per service-level metric.",
+        )
+    ]
+
+    def init(self):
+        # The breach cron reads running, unnotified timers by deadline.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS tma_sla_timer_breach_idx
+                ON tma_sla_timer (deadline)
+                WHERE breach_notified IS NOT TRUE
+                  AND status IN ('running', 'breached')"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS tma_sla_timer_escalation_idx
+                ON tma_sla_timer (next_escalation_date)
+                WHERE next_escalation_date IS NOT NULL"""
+        )
+
+    # ------------------------------------------------------------------
+    # Clock
+    # ------------------------------------------------------------------
+    def _used_now(self, now):
+        """Business seconds used by each timer at ``now`` (one interval
+        computation per calendar)."""
+        running = self.filtered(lambda t: t.status in ("running", "breached"))
+        running = running.filtered("segment_start")
+        elapsed = self.env["tma.sla.engine"]._elapsed(
+            [(t.calendar_id, t.segment_start, now) for t in running]
+        )
+        extra = dict(zip(running.ids, elapsed, strict=True))
+        return {t.id: t.used_seconds + extra.get(t.id, 0.0) for t in self}
+
+    @api.depends_context("uid")
+    def _compute_clock(self):
+        now = fields.Datetime.now()
+        used = self._used_now(now)
+        for timer in self:
+            if timer.status in ("met",) or timer.reached_date:
+                used_seconds = timer.elapsed_minutes * 60
+            else:
+                used_seconds = used[timer.id]
+            timer.used_minutes = used_seconds / 60
+            remaining = timer.target_minutes - used_seconds / 60
+            timer.remaining_minutes = remaining
+            timer.is_late = timer.status == "breached" or (
+                timer.status == "running" and timer.deadline and timer.deadline < now
+            )
+            sign = "-" if remaining < 0 else ""
+            timer.remaining_display = sign + format_duration(abs(remaining) / 60)
+            timer.color = {
+                "met": 10,
+                "breached": 1,
+                "paused": 4,
+            }.get(timer.status, 1 if timer.is_late else 2)
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Unsupported search on Late."))
+        late = [
+            "|",
+            ("status", "=", "breached"),
+            "&",
+            ("status", "=", "running"),
+            ("deadline", "<", fields.Datetime.now()),
+        ]
+        if (operator == "=") == value:
+            return late
+        return ["!", *late]
+
+    # ------------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------------
+    def _rules_for(self, level):
+        """Escalation rules of the timer's policy that may still fire."""
+        self.ensure_one()
+        return self.policy_id.escalation_rule_ids.filtered(
+            lambda r: (
+                r.metric == self.metric
+                and (not r.criticality or r.criticality == self.criticality)
+                and r not in self.fired_rule_ids
+                and (not level or r.level_id.sequence > level.sequence)
+            )
+        )
+
+    def _plan(self):
+        """Store the deadline of running timers and the next escalation of open
+        ones, in one batch of engine calls."""
+        open_timers = self.filtered(
+            lambda t: (
+                t.segment_start
+                and not t.reached_date
+                and t.status in ("running", "breached")
+            )
+        )
+        requests = []
+        slots = []  # (timer, kind, rule)
+        for timer in open_timers:
+            total = timer.target_minutes * 60
+            if timer.status == "running":
+                requests.append(
+                    (timer.calendar_id, timer.segment_start, total - timer.used_seconds)
+                )
+                slots.append((timer, "deadline", None))
+            for rule in timer._rules_for(timer.ticket_id.tma_support_level_id):
+                requests.append(
+                    (
+                        timer.calendar_id,
+                        timer.segment_start,
+                        total * rule._share() - timer.used_seconds,
+                    )
+                )
+                slots.append((timer, "rule", rule))
+        moments = self.env["tma.sla.engine"]._add(requests)
+        values = defaultdict(
+            lambda: {"next_escalation_date": False, "next_escalation_rule_id": False}
+        )
+        for (timer, kind, rule), moment in zip(slots, moments, strict=True):
+            vals = values[timer]
+            if kind == "deadline":
+                vals["deadline"] = moment
+            elif (
+                not vals["next_escalation_date"]
+                or moment < vals["next_escalation_date"]
+            ):
+                vals["next_escalation_date"] = moment
+                vals["next_escalation_rule_id"] = rule.id
+        self._write_plan(open_timers, values)
+
+    @api.model
+    def _write_plan(self, timers, values):
+        """Store planned moments of many timers in one UPDATE (each timer has
+        its own deadline: an ORM write would cost one query per timer)."""
+        if not timers:
+            return
+        self.env.flush_all()
+        rows = []
+        for timer in timers:
+            vals = values[timer]
+            rows.append(
+                (
+                    timer.id,
+                    "deadline" in vals,
+                    vals.get("deadline"),
+                    vals["next_escalation_date"] or None,
+                    vals["next_escalation_rule_id"] or None,
+                )
+            )
+        values_sql = SQL(", ").join(
+            SQL("(%s, %s, %s::timestamp, %s::timestamp, %s::integer)", *row)
+            for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE tma_sla_timer t
+                      SET deadline = CASE WHEN v.has_deadline THEN v.deadline
+                                          ELSE t.deadline END,
+                          next_escalation_date = v.next_date,
+                          next_escalation_rule_id = v.rule_id
+                     FROM (VALUES %s)
+                          AS v(id, has_deadline, deadline, next_date, rule_id)
+                    WHERE t.id = v.id""",
+                values_sql,
+            )
+        )
+        timers.invalidate_recordset(
+            ["deadline", "next_escalation_date", "next_escalation_rule_id"]
+        )
+
+    def _pause(self, now):
+        running = self.filtered(lambda t: t.status == "running")
+        used = running._used_now(now)
+        for timer in running:
+            timer.write(
+                {
+                    "status": "paused",
+                    "used_seconds": used[timer.id],
+                    "segment_start": False,
+                    "deadline": False,
+                    "next_escalation_date": False,
+                    "next_escalation_rule_id": False,
+                }
+            )
+
+    def _resume(self, now):
+        paused = self.filtered(lambda t: t.status == "paused")
+        paused.write({"status": "running", "segment_start": now})
+        paused._plan()
+
+    def _reach(self, now):
+        """The commitment is fulfilled at ``now``: freeze the timers, met when
+        within the target, breached otherwise (the cron then notifies it)."""
+        pending = self.filtered(
+            lambda t: (
+                not t.reached_date and t.status in ("running", "paused", "breached")
+            )
+        )
+        used = pending._used_now(now)
+        for timer in pending:
+            late = (
+                timer.status == "breached" or used[timer.id] > timer.target_minutes * 60
+            )
+            vals = {
+                "reached_date": now,
+                "elapsed_minutes": used[timer.id] / 60,
+                "status": "breached" if late else "met",
+                "next_escalation_date": False,
+                "next_escalation_rule_id": False,
+            }
+            if late and not timer.breach_date:
+                vals["breach_date"] = timer.deadline or now
+            timer.write(vals)
+
+    # ------------------------------------------------------------------
+    # Cron: breaches and escalations
+    # ------------------------------------------------------------------
+    @api.model
+    def _claim(self, query, batch_size):
+        """Run an ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)
+        RETURNING id`` claim, so parallel cron workers never take the same
+        timers, and return the claimed timers with a fresh cache."""
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        timers = self.browse(ids)
+        timers.invalidate_recordset()
+        return timers
+
+    @api.model
+    def _cron_check(self, batch_size=500):
+        """Notify new breaches (once each) and apply due escalation rules.
+
+        Idempotent and safe with several cron workers: each batch is claimed
+        with ``FOR UPDATE SKIP LOCKED`` and marked in the same statement."""
+        now = fields.Datetime.now()
+        breached = self._claim(
+            SQL(
+                """UPDATE tma_sla_timer t
+                      SET breach_notified = TRUE,
+                          status = 'breached',
+                          breach_date = COALESCE(t.breach_date, t.deadline)
+                    WHERE t.id IN (
+                        SELECT id FROM tma_sla_timer
+                         WHERE breach_notified IS NOT TRUE
+                           AND (status = 'breached'
+                                OR (status = 'running' AND deadline <= %s))
+                         ORDER BY deadline
+                         LIMIT %s
+                           FOR UPDATE SKIP LOCKED)
+                RETURNING t.id""",
+                now,
+                batch_size,
+            ),
+            batch_size,
+        )
+        breached._notify_breach()
+        due = self._claim(
+            SQL(
+                """UPDATE tma_sla_timer t
+                      SET next_escalation_date = NULL
+                    WHERE t.id IN (
+                        SELECT id FROM tma_sla_timer
+                         WHERE next_escalation_date <= %s
+                           AND reached_date IS NULL
+                         ORDER BY next_escalation_date
+                         LIMIT %s
+                           FOR UPDATE SKIP LOCKED)
+                RETURNING t.id""",
+                now,
+                batch_size,
+            ),
+            batch_size,
+        )
+        due._apply_escalation_rules()
+        remaining = self.search_count(
+            [
+                "|",
+                "&",
+                ("breach_notified", "=", False),
+                "|",
+                ("status", "=", "breached"),
+                "&",
+                ("status", "=", "running"),
+                ("deadline", "<=", now),
+                "&",
+                ("next_escalation_date", "<=", now),
+                ("reached_date", "=", False),
+            ]
+        )
+        done = len(breached) + len(due)
+        if self.env.context.get("ir_cron_progress_id"):
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        elif remaining:
+            self.env.ref("tma_sla.ir_cron_tma_sla_check")._trigger()
+        return done
+
+    def _apply_escalation_rules(self):
+        for timer in self:
+            rule = timer.next_escalation_rule_id
+            if not rule:
+                continue
+            timer.fired_rule_ids = [fields.Command.link(rule.id)]
+            ticket = timer.ticket_id
+            level = ticket.tma_support_level_id
+            if not level or rule.level_id.sequence > level.sequence:
+                ticket._tma_escalate(
+                    rule.level_id,
+                    _(
+                        "Rule %(rule)s of the %(metric)s commitment.",
+                        rule=rule.display_name,
+                        metric=dict(
+                            self._fields["metric"]._description_selection(self.env)
+                        )[timer.metric],
+                    ),
+                    rule=rule,
+                    timer=timer,
+                )
+        # Escalating re-plans the tickets' timers; plan the ones it did not.
+        self.filtered(lambda t: not t.next_escalation_date)._plan()
+
+    def _notify_breach(self):
+        """A chatter note on the ticket, an activity for the team lead and the
+        account manager, and an email to the client where the contract asks."""
+        template = self.env.ref(
+            "tma_sla.mail_template_tma_sla_breach", raise_if_not_found=False
+        )
+        activity_type = self.env.ref(
+            "tma_sla.mail_activity_type_tma_sla_breach", raise_if_not_found=False
+        )
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        for timer in self:
+            ticket = timer.ticket_id
+            summary = _(
+                "%(metric)s commitment breached (deadline %(deadline)s)",
+                metric=metrics[timer.metric],
+                deadline=fields.Datetime.to_string(timer.breach_date or timer.deadline),
+            )
+            ticket.message_post(body=summary, subtype_xmlid="mail.mt_note")
+            users = (ticket.team_id.user_id | timer.contract_id.user_id).filtered(
+                lambda u: not u.share
+            )
+            for user in users:
+                ticket.activity_schedule(
+                    activity_type_id=activity_type.id if activity_type else False,
+                    summary=summary,
+                    user_id=user.id,
+                )
+            if timer.contract_id.sla_notify_client and template and ticket.partner_id:
+                template.send_mail(timer.id)
+
+    def _penalty_delay_minutes(self, until):
+        """Business minutes of delay of breached timers (after the deadline, up
+        to the moment reached or ``until``)."""
+        requests = [
+            (t.calendar_id, t.breach_date or t.deadline, t.reached_date or until)
+            for t in self
+        ]
+        seconds = self.env["tma.sla.engine"]._elapsed(requests)
+        return {t.id: s / 60 for t, s in zip(self, seconds, strict=True)}

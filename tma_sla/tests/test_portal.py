@@ -1,0 +1,86 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from pytz import UTC, timezone
+
+from odoo.tests import HttpCase, tagged
+
+from .common import TmaSlaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase, TmaSlaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact_a.tz = "America/New_York"
+        cls.ticket = cls._create_ticket(
+            cls.contract,
+            name="Invoices stuck",
+            priority="3",
+            tma_support_level_id=cls.l1.id,
+        )
+        cls.report = cls.env["tma.sla.service.report"]._generate_for(
+            cls.contract, date(2026, 11, 1)
+        )
+        cls.contract_b = cls._create_contract(
+            partner=cls.client_b, mode="forfait", sla_policy_id=cls.policy.id
+        )
+        cls.report_b = cls.env["tma.sla.service.report"]._generate_for(
+            cls.contract_b, date(2026, 11, 1)
+        )
+
+    def _login(self, user):
+        self.authenticate(user.login, user.login)
+
+    def test_ticket_page_shows_sla_status_in_the_clients_time_zone(self):
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/ticket/{self.ticket.id}")
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn('id="tma_sla_status"', html)
+        self.assertIn('data-metric="acknowledgement"', html)
+        self.assertIn('data-metric="resolution"', html)
+        deadline = self._timer(self.ticket, "acknowledgement").deadline
+        local = UTC.localize(deadline).astimezone(timezone("America/New_York"))
+        self.assertIn(local.strftime("%H:%M"), html)
+        self.assertIn("left", html)
+
+    def test_contract_page_lists_own_reports_only(self):
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/tma/contracts/{self.contract.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('id="tma_sla_reports"', response.text)
+        self.assertIn(f"/my/tma/sla-reports/{self.report.id}/xlsx", response.text)
+        self.assertNotIn(f"/my/tma/sla-reports/{self.report_b.id}/", response.text)
+
+    def test_client_downloads_its_report(self):
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/tma/sla-reports/{self.report.id}/xlsx")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, self.report.xlsx_attachment_id.raw)
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+
+    def test_other_clients_report_by_id_is_refused(self):
+        self._login(self.portal_b)
+        for fmt in ("pdf", "xlsx"):
+            response = self.url_open(
+                f"/my/tma/sla-reports/{self.report.id}/{fmt}", allow_redirects=False
+            )
+            self.assertEqual(response.status_code, 303)
+            self.assertTrue(response.headers["Location"].endswith("/my"))
+
+    def test_report_by_token(self):
+        self.report._portal_ensure_token()
+        url = f"/my/tma/sla-reports/{self.report.id}/pdf"
+        response = self.url_open(f"{url}?access_token=wrong", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        response = self.url_open(f"{url}?access_token={self.report.access_token}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, self.report.pdf_attachment_id.raw)
+
+    def test_unknown_format_is_not_found(self):
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/tma/sla-reports/{self.report.id}/docx")
+        self.assertEqual(response.status_code, 404)

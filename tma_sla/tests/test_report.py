@@ -1,0 +1,135 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+from datetime import date
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import MONDAY_10H, TmaSlaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReport(TmaSlaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.app = cls.env["tma.application"].create(
+            {"name": "ERP", "partner_id": cls.client_a.id}
+        )
+        with freeze_time(MONDAY_10H):
+            cls.fast = cls._create_ticket(
+                cls.contract,
+                priority="3",
+                tma_application_id=cls.app.id,
+                category_id=cls.category.id,
+                tma_support_level_id=cls.l1.id,
+            )
+            cls.slow = cls._create_ticket(
+                cls.contract,
+                priority="3",
+                tma_application_id=cls.app.id,
+                category_id=cls.category.id,
+                tma_support_level_id=cls.l1.id,
+            )
+            cls.open = cls._create_ticket(cls.contract, priority="1")
+        # Tickets take their creation date from the database clock, which
+        # freezegun does not stop.
+        for ticket, moment in (
+            (cls.fast, "2026-11-23 09:00:00"),
+            (cls.slow, "2026-11-23 09:05:00"),
+            (cls.open, "2026-11-23 09:10:00"),
+        ):
+            cls.env.cr.execute(
+                "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+                (moment, ticket.id),
+            )
+        cls.env.invalidate_all()
+        done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        with freeze_time("2026-11-23 09:20:00"):
+            cls.fast.stage_id = done  # everything met in 20 minutes
+        with freeze_time("2026-11-24 13:00:00"):
+            cls.slow._tma_escalate(cls.l2, "Needs L2")
+            cls.slow.stage_id = done  # all four commitments breached
+            cls.env["tma.sla.timer"]._cron_check()
+
+    def test_kpis_of_the_month(self):
+        with freeze_time("2026-12-02 08:00:00"):
+            kpis = self.contract._tma_sla_kpis(date(2026, 11, 1), date(2026, 11, 30))
+        self.assertEqual(kpis["opened"], 3)
+        self.assertEqual(kpis["closed"], 2)
+        self.assertEqual(kpis["closure_rate"], 66.7)
+        self.assertEqual(kpis["backlog"], 1)
+        self.assertEqual(kpis["first_contact_rate"], 50.0)
+        self.assertEqual(kpis["met"], 4)
+        self.assertEqual(kpis["breached"], 4)
+        self.assertEqual(kpis["compliance_rate"], 50.0)
+        self.assertEqual(kpis["recurring"], 1)
+        self.assertEqual(kpis["escalations"], [{"level": "L2", "count": 1}])
+        resolution = kpis["durations"]["resolution"]
+        self.assertEqual(resolution["count"], 2)
+        # 20 and 660 business minutes: mean 340 min, p90 = 20 + 0.9 × 640.
+        self.assertEqual(resolution["mean_hours"], round(340 / 60, 2))
+        self.assertEqual(resolution["p90_hours"], round(596 / 60, 2))
+        blocking_resolution = [
+            c
+            for c in kpis["compliance"]
+            if c["metric"] == "resolution" and c["criticality"] == "blocking"
+        ]
+        self.assertEqual(blocking_resolution[0]["rate"], 50.0)
+
+    def test_report_is_built_once_with_pdf_and_workbook(self):
+        Report = self.env["tma.sla.service.report"]
+        with freeze_time("2026-12-02 08:00:00"):
+            report = Report._generate_for(self.contract, date(2026, 11, 1))
+            self.assertEqual(report.date_to, date(2026, 11, 30))
+            self.assertEqual(report.compliance_rate, 50.0)
+            self.assertTrue(report.pdf_attachment_id.raw)
+            book = openpyxl.load_workbook(io.BytesIO(report.xlsx_attachment_id.raw))
+            self.assertEqual(book.sheetnames, ["KPIs", "Commitments"])
+            labels = [
+                row[0].value for row in book["KPIs"].iter_rows(min_row=3, max_row=4)
+            ]
+            self.assertEqual(labels, ["Tickets opened", "Tickets closed"])
+            self.assertEqual(book["Commitments"].max_row, 1 + 9)
+            attachments = report.pdf_attachment_id | report.xlsx_attachment_id
+            again = Report._generate_for(self.contract, date(2026, 11, 15))
+        self.assertEqual(again, report, "building again updates the same report")
+        self.assertEqual(
+            again.pdf_attachment_id | again.xlsx_attachment_id, attachments
+        )
+
+    def test_pdf_report_shows_the_figures(self):
+        with freeze_time("2026-12-02 08:00:00"):
+            report = self.env["tma.sla.service.report"]._generate_for(
+                self.contract, date(2026, 11, 1)
+            )
+        html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
+            "tma_sla.action_report_tma_sla_service_report", report.ids
+        )
+        html = html.decode()
+        self.assertIn("SLA compliance (%)", html)
+        self.assertIn(self.contract.name, html)
+
+    def test_month_end_cron_builds_and_sends_each_report_once(self):
+        with freeze_time("2026-12-01 06:00:00"):
+            reports = self.env["tma.sla.service.report"]._cron_monthly_reports()
+            # (Demo contracts, when loaded, get theirs too.)
+            reports = reports.filtered(lambda r: r.contract_id == self.contract)
+            self.assertEqual(len(reports), 1)
+            self.assertEqual(reports.state, "sent")
+            self.assertEqual(reports.date_from, date(2026, 11, 1))
+            mail = self.env["mail.message"].search(
+                [
+                    ("model", "=", reports._name),
+                    ("res_id", "=", reports.id),
+                    ("message_type", "=", "comment"),
+                ]
+            )
+            self.assertEqual(len(mail), 1)
+            self.assertEqual(len(mail.attachment_ids), 2)
+            self.assertIn(self.client_a, mail.partner_ids)
+            again = self.env["tma.sla.service.report"]._cron_monthly_reports()
+        self.assertFalse(again)

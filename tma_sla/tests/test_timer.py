@@ -1,0 +1,236 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import MONDAY_10H, TmaSlaCommon, utc
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(MONDAY_10H)
+class TestTimer(TmaSlaCommon):
+    def test_new_ticket_gets_one_timer_per_target(self):
+        ticket = self._ticket("3")
+        timers = ticket.tma_sla_timer_ids
+        self.assertEqual(
+            sorted(timers.mapped("metric")),
+            ["acknowledgement", "first_response", "resolution", "workaround"],
+        )
+        self.assertEqual(set(timers.mapped("status")), {"running"})
+        self.assertEqual(
+            self._timer(ticket, "acknowledgement").deadline, utc("2026-11-23 09:30:00")
+        )
+        # 480 business minutes from 10:00: 2h30 before lunch, 4h30 after,
+        # the last hour on Tuesday → Tuesday 10:00 Paris.
+        self.assertEqual(
+            self._timer(ticket, "resolution").deadline, utc("2026-11-24 09:00:00")
+        )
+        self.assertEqual(ticket.tma_sla_status, "on_track")
+
+    def test_ticket_without_policy_has_no_timer(self):
+        contract = self._create_contract(partner=self.client_b, mode="forfait")
+        ticket = self._create_ticket(contract, partner=self.contact_b, priority="3")
+        self.assertFalse(ticket.tma_sla_timer_ids)
+        self.assertEqual(ticket.tma_sla_status, "none")
+
+    def test_pause_keeps_the_business_time_that_remained(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        with freeze_time("2026-11-23 10:00:00"):  # 11:00 Paris: 60 min used
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "paused")
+        self.assertFalse(resolution.deadline)
+        self.assertEqual(resolution.used_seconds, 3600)
+        with freeze_time("2026-11-25 08:00:00"):  # Wednesday 9:00 Paris
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(resolution.status, "running")
+        # 420 minutes left from Wednesday 9:00: 3h30 + 3h30 → 17:00 Paris.
+        self.assertEqual(resolution.deadline, utc("2026-11-25 16:00:00"))
+
+    def test_priority_change_replans_running_timers_only(self):
+        ticket = self._ticket("3", user_id=self.engineer.id)
+        ticket.stage_id = self.stage_progress  # acknowledgement met
+        ack = self._timer(ticket, "acknowledgement")
+        self.assertEqual(ack.status, "met")
+        ticket.priority = "2"  # major: resolution 1,200 minutes
+        self.assertEqual(ack.status, "met")
+        self.assertEqual(ack.criticality, "blocking", "frozen timers keep their target")
+        resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.criticality, "major")
+        self.assertEqual(resolution.target_minutes, 1200)
+        # Major has no workaround nor first-response target: those go.
+        self.assertFalse(self._timer(ticket, "workaround"))
+
+    def test_acknowledgement_needs_an_assignee_out_of_the_new_stage(self):
+        ticket = self._ticket("3")
+        ack = self._timer(ticket, "acknowledgement")
+        ticket.user_id = self.engineer
+        self.assertEqual(ack.status, "running", "still in the New stage")
+        ticket.stage_id = self.stage_progress
+        self.assertEqual(ack.status, "met")
+        self.assertEqual(ack.reached_date, utc(MONDAY_10H))
+        self.assertEqual(ack.elapsed_minutes, 0)
+
+    def test_first_response_is_a_public_message_from_staff(self):
+        ticket = self._ticket("3")
+        first = self._timer(ticket, "first_response")
+        ticket.message_post(
+            body="Internal",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            author_id=self.engineer.partner_id.id,
+        )
+        self.assertEqual(first.status, "running", "an internal note is no answer")
+        ticket.message_post(
+            body="Me again",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.contact_a.id,
+        )
+        self.assertEqual(first.status, "running", "the client's message is no answer")
+        ticket.with_user(self.engineer).message_post(
+            body="We are on it", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertEqual(first.status, "met")
+        self.assertTrue(ticket.tma_first_response_date)
+
+    def test_workaround_button_meets_the_workaround_once(self):
+        ticket = self._ticket("3")
+        ticket.with_user(self.engineer).action_tma_workaround()
+        self.assertEqual(self._timer(ticket, "workaround").status, "met")
+        with self.assertRaises(UserError):
+            ticket.action_tma_workaround()
+
+    def test_late_resolution_is_breached_and_frozen(self):
+        ticket = self._ticket("2")
+        resolution = self._timer(ticket, "resolution")
+        with freeze_time("2026-12-10 09:00:00"):
+            ticket.stage_id = self.stage_done
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.breach_date, resolution.deadline)
+        deadline = resolution.deadline
+        ticket.priority = "0"
+        self.assertEqual(resolution.deadline, deadline)
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(ticket.tma_sla_status, "breached")
+
+    def test_closing_in_time_meets_everything(self):
+        ticket = self._ticket("3")
+        with freeze_time("2026-11-23 09:20:00"):
+            ticket.stage_id = self.stage_done
+        self.assertEqual(set(ticket.tma_sla_timer_ids.mapped("status")), {"met"})
+        self.assertEqual(self._timer(ticket, "resolution").elapsed_minutes, 20)
+
+    def test_around_the_clock_coverage(self):
+        self.contract.sla_coverage = "24_7"
+        ticket = self._ticket("3")
+        self.assertEqual(
+            self._timer(ticket, "resolution").deadline, utc("2026-11-23 17:00:00")
+        )
+
+    def test_contract_policy_change_replans_open_tickets(self):
+        ticket = self._ticket("3")
+        self.contract.sla_coverage = "24_7"
+        self.assertEqual(
+            self._timer(ticket, "resolution").deadline, utc("2026-11-23 17:00:00")
+        )
+        self.contract.sla_policy_id = False
+        self.assertFalse(ticket.tma_sla_timer_ids)
+
+    def test_l3_has_its_own_resolution_target(self):
+        ticket = self._ticket("3")
+        ticket._tma_escalate(self.l3, "Needs the product team")
+        resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.target_minutes, 960)
+
+    # ------------------------------------------------------------------
+    # Bad input
+    # ------------------------------------------------------------------
+    def test_zero_or_negative_target_is_refused(self):
+        for duration in (0, -30):
+            with self.subTest(duration=duration), self.assertRaises(ValidationError):
+                self.policy.write(
+                    {
+                        "target_ids": [
+                            Command.create(
+                                {
+                                    "criticality": "minor",
+                                    "metric": "acknowledgement",
+                                    "duration": duration,
+                                    "duration_unit": "hour",
+                                }
+                            )
+                        ]
+                    }
+                )
+        self.assertEqual(len(self.policy.target_ids), 8)
+
+    def test_pause_stage_that_closes_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "closes tickets"):
+            self.policy.pause_stage_ids = [Command.link(self.stage_done.id)]
+        self.env.invalidate_all()
+        self.assertEqual(self.policy.pause_stage_ids, self.stage_awaiting)
+
+    def test_ticket_moved_to_another_clients_contract_is_refused(self):
+        ticket = self._ticket("3")
+        other = self._create_contract(
+            partner=self.client_b, mode="forfait", sla_policy_id=self.policy.id
+        )
+        timers = ticket.tma_sla_timer_ids
+        with self.assertRaises(UserError):
+            ticket.tma_contract_id = other
+        self.env.invalidate_all()
+        self.assertEqual(ticket.tma_contract_id, self.contract)
+        self.assertEqual(ticket.tma_sla_timer_ids, timers)
+        self.assertEqual(set(timers.mapped("contract_id")), {self.contract})
+
+    def test_support_level_changes_only_through_escalation(self):
+        ticket = self._ticket("3")
+        with self.assertRaisesRegex(UserError, "Escalate"):
+            ticket.tma_support_level_id = self.l2
+        self.assertEqual(ticket.tma_support_level_id, self.l1)
+
+    # ------------------------------------------------------------------
+    # Batches
+    # ------------------------------------------------------------------
+    def _ticket_values(self, count):
+        return [
+            {
+                "name": f"Batch {i}",
+                "description": "<p>x</p>",
+                "partner_id": self.contact_a.id,
+                "team_id": self.team.id,
+                "tma_contract_id": self.contract.id,
+                "priority": str(i % 4),
+            }
+            for i in range(count)
+        ]
+
+    def test_bulk_creation_plans_timers_in_one_batch(self):
+        """The helpdesk itself costs 3 queries per ticket (default stage,
+        sequence number); the service-level layer adds a constant."""
+        Ticket = self.env["helpdesk.ticket"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        Ticket.create(self._ticket_values(1))  # warm caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(30):
+            Ticket.create(self._ticket_values(1))
+        self.env.invalidate_all()
+        with self.assertQueryCount(30 + 3 * 99):
+            tickets = Ticket.create(self._ticket_values(100))
+        self.assertEqual(len(tickets.tma_sla_timer_ids), 25 * 4 + 25 * 2 + 50 * 1)
+
+    def test_timer_planning_queries_do_not_grow_with_tickets(self):
+        tickets = self.env["helpdesk.ticket"].create(self._ticket_values(100))
+        Timer = self.env["tma.sla.timer"]
+        ids = tickets.tma_sla_timer_ids.ids
+        self.env.invalidate_all()
+        with self.assertQueryCount(12):
+            Timer.browse(ids[:4])._plan()
+        self.env.invalidate_all()
+        with self.assertQueryCount(12):
+            Timer.browse(ids)._plan()

@@ -1,0 +1,1 @@
+from . import tma_sla_escalate
