@@ -321,7 +321,9 @@ class TmaSlaTimer(models.Model):
         """Notify new breaches (once each) and apply due escalation rules.
 
         Idempotent and safe with several cron workers: each batch is claimed
-        with ``FOR UPDATE SKIP LOCKED`` and marked in the same statement."""
+        with ``FOR UPDATE SKIP LOCKED`` and marked in the same statement. The
+        claim also locks the timers' tickets, so two workers never notify the
+        same ticket at once (their followers and activities would collide)."""
         now = fields.Datetime.now()
         breached = self._claim(
             SQL(
@@ -330,13 +332,14 @@ class TmaSlaTimer(models.Model):
                           status = 'breached',
                           breach_date = COALESCE(t.breach_date, t.deadline)
                     WHERE t.id IN (
-                        SELECT id FROM tma_sla_timer
-                         WHERE breach_notified IS NOT TRUE
-                           AND (status = 'breached'
-                                OR (status = 'running' AND deadline <= %s))
-                         ORDER BY deadline
+                        SELECT s.id FROM tma_sla_timer s
+                          JOIN helpdesk_ticket k ON k.id = s.ticket_id
+                         WHERE s.breach_notified IS NOT TRUE
+                           AND (s.status = 'breached'
+                                OR (s.status = 'running' AND s.deadline <= %s))
+                         ORDER BY s.deadline
                          LIMIT %s
-                           FOR UPDATE SKIP LOCKED)
+                           FOR UPDATE OF s, k SKIP LOCKED)
                 RETURNING t.id""",
                 now,
                 batch_size,
@@ -349,12 +352,13 @@ class TmaSlaTimer(models.Model):
                 """UPDATE tma_sla_timer t
                       SET next_escalation_date = NULL
                     WHERE t.id IN (
-                        SELECT id FROM tma_sla_timer
-                         WHERE next_escalation_date <= %s
-                           AND reached_date IS NULL
-                         ORDER BY next_escalation_date
+                        SELECT s.id FROM tma_sla_timer s
+                          JOIN helpdesk_ticket k ON k.id = s.ticket_id
+                         WHERE s.next_escalation_date <= %s
+                           AND s.reached_date IS NULL
+                         ORDER BY s.next_escalation_date
                          LIMIT %s
-                           FOR UPDATE SKIP LOCKED)
+                           FOR UPDATE OF s, k SKIP LOCKED)
                 RETURNING t.id""",
                 now,
                 batch_size,

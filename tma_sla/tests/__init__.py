@@ -4,3 +4,4 @@ from . import test_cron
 from . import test_penalty
 from . import test_report
 from . import test_portal
+from . import test_concurrency
