@@ -5,3 +5,4 @@ from . import test_penalty
 from . import test_report
 from . import test_portal
 from . import test_concurrency
+from . import test_tours
