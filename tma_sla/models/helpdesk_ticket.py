@@ -80,7 +80,8 @@ class HelpdeskTicket(models.Model):
             running = timers.filtered(lambda t: t.status == "running")
             ticket.tma_sla_deadline = min(running.mapped("deadline"), default=False)
             ticket.tma_sla_breached = any(
-                t.status == "breached" or (t.status == "running" and t.deadline < now)
+                t.status == "breached"
+                or (t.status == "running" and t.deadline and t.deadline < now)
                 for t in timers
             )
             if not timers:
@@ -102,12 +103,9 @@ class HelpdeskTicket(models.Model):
     def _search_tma_sla_breached(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(_("Unsupported search on SLA breached."))
+        late = self.env["tma.sla.timer"]._search_is_late("=", True)
         positive = (operator == "=") == value
-        return (
-            [("tma_sla_timer_ids.is_late", "=", True)]
-            if positive
-            else [("tma_sla_timer_ids.is_late", "=", False)]
-        )
+        return [("tma_sla_timer_ids", "any" if positive else "not any", late)]
 
     # ------------------------------------------------------------------
     # Timers

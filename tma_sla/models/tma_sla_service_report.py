@@ -379,7 +379,7 @@ class TmaSlaServiceReport(models.Model):
         return self.name
 
 
-class TmaSlaServiceReportMixin(models.AbstractModel):
+class TmaSlaServiceReportRendering(models.AbstractModel):
     """QWeb helpers of the PDF report."""
 
     _name = "report.tma_sla.report_tma_sla_service_report"

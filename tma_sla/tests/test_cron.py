@@ -20,12 +20,25 @@ class TestCron(TmaSlaCommon):
         with freeze_time("2026-11-23 09:29:00"):
             self.env["tma.sla.timer"]._cron_check()
         self.assertEqual(ack.status, "running", "not due yet")
+        with freeze_time("2026-11-23 09:29:00"):
+            self.assertEqual(
+                self.env["helpdesk.ticket"].search(
+                    [("id", "=", ticket.id), ("tma_sla_breached", "=", False)]
+                ),
+                ticket,
+            )
         self.assertFalse(self._breach_notes(ticket))
         with freeze_time("2026-11-23 09:31:00"):
             self.env["tma.sla.timer"]._cron_check()
             self.assertEqual(ack.status, "breached")
             self.assertTrue(ack.breach_notified)
             self.assertEqual(ticket.tma_sla_status, "late")
+            Ticket = self.env["helpdesk.ticket"]
+            domain = [("id", "=", ticket.id)]
+            self.assertEqual(
+                Ticket.search([*domain, ("tma_sla_breached", "=", True)]), ticket
+            )
+            self.assertFalse(Ticket.search([*domain, ("tma_sla_breached", "=", False)]))
             notes = self._breach_notes(ticket)
             self.assertEqual(len(notes), 1)
             activities = ticket.activity_ids.filtered(
