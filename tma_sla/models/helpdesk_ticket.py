@@ -8,6 +8,8 @@ from .tma_sla_policy import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
 # Ticket fields whose change may start, pause, resume, meet or re-plan timers.
 SLA_TRIGGER_FIELDS = {
     "priority",
+    "team_id",
+    "partner_id",
     "tma_contract_id",
     "stage_id",
     "user_id",
