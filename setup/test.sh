@@ -317,11 +317,12 @@ for a in shlex.split(os.environ.get("TMA_PYTEST_ARGS", "")):
     # host's CI. helpdesk_mgmt_sla re-runs helpdesk_mgmt's ticket tests through
     # inheritance, and one of them (duplicates) fails with helpdesk_mgmt_sla
     # alone, without this suite: an upstream problem, deselected here.
-    local sla_tests
+    local sla_tests js_tests
+    js_tests="$(HOST_MODULES=helpdesk_mgmt host_tests_dirs)/test_js.py"
     sla_tests="$(HOST_MODULES=helpdesk_mgmt_sla host_tests_dirs 2>/dev/null || true)/test_helpdesk_mgmt_sla.py"
     "$TMA_PYTHON" -m pytest --rootdir "$TMA_ROOT" \
         --odoo-config "$CONF" --odoo-database "$DB" --odoo-http \
-        --ignore-glob="*/helpdesk_mgmt/tests/test_js.py" \
+        --ignore="$js_tests" \
         --deselect "$sla_tests::TestHelpdeskMgmtSla::test_helpdesk_ticket_duplicates" \
         --deselect "$sla_tests::CommonHelpdeskMgmtSla::test_helpdesk_ticket_duplicates" \
         -o cache_dir="$LOCAL/pytest_cache" \
