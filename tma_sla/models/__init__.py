@@ -8,3 +8,4 @@ from . import tma_contract
 from . import helpdesk_ticket
 from . import res_company
 from . import tma_sla_demo
+from . import resource_calendar

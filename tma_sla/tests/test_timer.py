@@ -234,3 +234,19 @@ class TestTimer(TmaSlaCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(12):
             Timer.browse(ids)._plan()
+
+    def test_new_public_holiday_moves_running_deadlines(self):
+        ticket = self._ticket("2")  # major: resolution 1,200 minutes
+        resolution = self._timer(ticket, "resolution")
+        before = resolution.deadline
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Company day off",
+                "calendar_id": self.calendar.id,
+                "date_from": "2026-11-24 23:00:00",  # Wednesday 25, Paris
+                "date_to": "2026-11-25 23:00:00",
+            }
+        )
+        self.assertEqual(before, utc("2026-11-25 14:00:00"))
+        self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
+        self.assertLess(before, resolution.deadline)
