@@ -59,7 +59,9 @@ class TmaContract(models.Model):
         default="none",
         required=True,
     )
-    penalty_cap_amount = fields.Monetary(currency_field="currency_id")
+    penalty_cap_amount = fields.Monetary(
+        string="Penalty cap amount", currency_field="currency_id"
+    )
     penalty_cap_percent = fields.Float(string="Penalty cap (%)")
     penalty_period_ids = fields.One2many(
         "tma.sla.penalty.period", "contract_id", string="Penalty periods"
@@ -67,11 +69,19 @@ class TmaContract(models.Model):
     sla_report_ids = fields.One2many(
         "tma.sla.service.report", "contract_id", string="Service reports"
     )
-    sla_timer_count = fields.Integer(compute="_compute_sla_counts")
-    sla_breach_count = fields.Integer(compute="_compute_sla_counts")
-    sla_escalation_count = fields.Integer(compute="_compute_sla_counts")
-    sla_report_count = fields.Integer(compute="_compute_sla_counts")
-    sla_penalty_count = fields.Integer(compute="_compute_sla_counts")
+    sla_timer_count = fields.Integer(string="SLA timers", compute="_compute_sla_counts")
+    sla_breach_count = fields.Integer(
+        string="SLA breaches", compute="_compute_sla_counts"
+    )
+    sla_escalation_count = fields.Integer(
+        string="Escalation count", compute="_compute_sla_counts"
+    )
+    sla_report_count = fields.Integer(
+        string="Report count", compute="_compute_sla_counts"
+    )
+    sla_penalty_count = fields.Integer(
+        string="Penalty period count", compute="_compute_sla_counts"
+    )
     sla_month_compliance = fields.Float(
         string="Compliance this month (%)", compute="_compute_sla_month"
     )

@@ -72,7 +72,9 @@ class TmaSlaPenaltyPeriod(models.Model):
     line_ids = fields.One2many(
         "tma.sla.penalty.line", "period_id", string="Breaches", readonly=True
     )
-    amount_uncapped = fields.Monetary(readonly=True, currency_field="currency_id")
+    amount_uncapped = fields.Monetary(
+        string="Penalties before cap", readonly=True, currency_field="currency_id"
+    )
     cap_amount = fields.Monetary(
         string="Cap", readonly=True, currency_field="currency_id"
     )

@@ -73,7 +73,9 @@ class TmaSlaPolicy(models.Model):
         "many days count as a recurring incident in the reports.",
     )
     contract_ids = fields.One2many("tma.contract", "sla_policy_id", string="Contracts")
-    contract_count = fields.Integer(compute="_compute_contract_count")
+    contract_count = fields.Integer(
+        string="Contract count", compute="_compute_contract_count"
+    )
 
     @api.depends("contract_ids")
     def _compute_contract_count(self):
@@ -171,7 +173,9 @@ class TmaSlaTarget(models.Model):
         "Leave empty for the general target.",
     )
     duration = fields.Float(required=True, default=4.0)
-    duration_unit = fields.Selection(DURATION_UNITS, required=True, default="hour")
+    duration_unit = fields.Selection(
+        DURATION_UNITS, string="Unit", required=True, default="hour"
+    )
     minutes = fields.Integer(
         compute="_compute_minutes",
         store=True,

@@ -27,16 +27,20 @@ class TmaSlaServiceReport(models.Model):
     )
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True)
-    kpi_data = fields.Json(readonly=True)
+    date_from = fields.Date(string="From", required=True)
+    date_to = fields.Date(string="To", required=True)
+    kpi_data = fields.Json(string="KPI figures", readonly=True)
     compliance_rate = fields.Float(string="Compliance (%)", readonly=True)
     breach_count = fields.Integer(string="Breaches", readonly=True)
     opened_count = fields.Integer(string="Opened", readonly=True)
     closed_count = fields.Integer(string="Closed", readonly=True)
-    generated_on = fields.Datetime(readonly=True)
-    pdf_attachment_id = fields.Many2one("ir.attachment", readonly=True)
-    xlsx_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    generated_on = fields.Datetime(string="Generated on", readonly=True)
+    pdf_attachment_id = fields.Many2one(
+        "ir.attachment", string="PDF file", readonly=True
+    )
+    xlsx_attachment_id = fields.Many2one(
+        "ir.attachment", string="XLSX file", readonly=True
+    )
     state = fields.Selection(
         [("draft", "To send"), ("sent", "Sent")],
         default="draft",

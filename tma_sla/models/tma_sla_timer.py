@@ -49,13 +49,15 @@ class TmaSlaTimer(models.Model):
         ondelete="restrict",
         help="Empty for around-the-clock coverage.",
     )
-    target_minutes = fields.Integer(required=True)
-    start_date = fields.Datetime(required=True)
+    target_minutes = fields.Integer(string="Target (min)", required=True)
+    start_date = fields.Datetime(string="Started on", required=True)
     segment_start = fields.Datetime(
-        help="Start of the running segment (empty while paused or frozen)."
+        string="Running since",
+        help="Start of the running segment (empty while paused or frozen).",
     )
     used_seconds = fields.Float(
-        help="Business seconds used before the running segment."
+        string="Seconds used before",
+        help="Business seconds used before the running segment.",
     )
     deadline = fields.Datetime(index=True)
     reached_date = fields.Datetime(string="Reached on")
@@ -68,11 +70,16 @@ class TmaSlaTimer(models.Model):
     status = fields.Selection(
         TIMER_STATUSES, required=True, default="running", index=True
     )
-    breach_date = fields.Datetime(readonly=True)
-    breach_notified = fields.Boolean(readonly=True, copy=False)
-    next_escalation_date = fields.Datetime(readonly=True)
+    breach_date = fields.Datetime(string="Breached on", readonly=True)
+    breach_notified = fields.Boolean(
+        string="Breach notified", readonly=True, copy=False
+    )
+    next_escalation_date = fields.Datetime(string="Next escalation on", readonly=True)
     next_escalation_rule_id = fields.Many2one(
-        "tma.sla.escalation.rule", readonly=True, ondelete="set null"
+        "tma.sla.escalation.rule",
+        string="Next escalation rule",
+        readonly=True,
+        ondelete="set null",
     )
     fired_rule_ids = fields.Many2many(
         "tma.sla.escalation.rule", string="Rules applied", readonly=True
