@@ -1,0 +1,2 @@
+from . import test_reversibility
+from . import test_package
