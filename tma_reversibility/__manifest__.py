@@ -13,6 +13,7 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/tma_reversibility_security.xml",
         "data/tma_reversibility_data.xml",
         "data/ir_cron_data.xml",
         "report/tma_reversibility_report.xml",
@@ -20,6 +21,7 @@
         "views/tma_reversibility_views.xml",
         "views/tma_contract_views.xml",
         "views/tma_reversibility_menus.xml",
+        "views/portal_templates.xml",
     ],
     "installable": True,
     "application": False,

@@ -20,7 +20,7 @@ class TmaDocument(models.Model):
 
     _name = "tma.document"
     _description = "TMA Documentation Register Entry"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "contract_id, doc_type, name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -64,6 +64,12 @@ class TmaDocument(models.Model):
         "helpdesk.ticket", string="Intervention", help="Ticket this report is about."
     )
     active = fields.Boolean(default=True)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for document in self:
+            document.access_url = f"/my/tma/documents/{document.id}"
+        return result
 
     @api.depends("contract_id")
     def _compute_owner_id(self):

@@ -26,7 +26,7 @@ class TmaReversibilityPackage(models.Model):
 
     _name = "tma.reversibility.package"
     _description = "TMA Reversibility Package"
-    _inherit = ["mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -59,6 +59,12 @@ class TmaReversibilityPackage(models.Model):
     file_count = fields.Integer(string="Files", readonly=True)
     size = fields.Integer(string="Size (bytes)", readonly=True)
     error = fields.Text(readonly=True)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for package in self:
+            package.access_url = f"/my/tma/packages/{package.id}"
+        return result
 
     @api.depends("contract_id")
     def _compute_name(self):
