@@ -23,6 +23,7 @@
         "views/tma_reversibility_menus.xml",
         "views/portal_templates.xml",
     ],
+    "demo": ["demo/tma_reversibility_demo.xml"],
     "installable": True,
     "application": False,
 }

@@ -10,6 +10,35 @@ from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
 
 
 class TmaReversibilityPortal(TmaCustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "tma_handover_count" in counters:
+            values["tma_handover_count"] = len(self._tma_handovers())
+        return values
+
+    def _tma_handovers(self):
+        commercial = request.env.user.partner_id.commercial_partner_id
+        return (
+            request.env["tma.contract"]
+            .sudo()
+            .search(
+                [
+                    ("successor_id", "=", commercial.id),
+                    ("state", "in", ("reversibility", "closed")),
+                ]
+            )
+        )
+
+    @http.route(["/my/tma/handover"], type="http", auth="user", website=True)
+    def portal_tma_handovers(self, **kw):
+        handovers = self._tma_handovers()
+        if len(handovers) == 1:
+            return request.redirect(f"/my/tma/handover/{handovers.id}")
+        return request.render(
+            "tma_reversibility.portal_tma_handovers",
+            {"handovers": handovers, "page_name": "tma_handover"},
+        )
+
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw

@@ -20,10 +20,13 @@ class TmaContract(models.Model):
     reversibility_template_id = fields.Many2one(
         "tma.reversibility.template",
         string="Handover checklist template",
-        default=lambda self: self.env.ref(
-            "tma_reversibility.tma_reversibility_template_default",
-            raise_if_not_found=False,
-        ),
+        default=lambda self: self._default_reversibility_template(),
+    )
+    file_intervention_reports = fields.Boolean(
+        string="File intervention reports",
+        default=True,
+        help="Closing a corrective or evolutive ticket files its intervention "
+        "report in the documentation register.",
     )
     reversibility_item_ids = fields.One2many(
         "tma.reversibility.item", "contract_id", string="Handover checklist"
@@ -41,6 +44,12 @@ class TmaContract(models.Model):
         string="Package count", compute="_compute_reversibility_counts"
     )
 
+    def _default_reversibility_template(self):
+        return self.env.ref(
+            "tma_reversibility.tma_reversibility_template_default",
+            raise_if_not_found=False,
+        )
+
     def _compute_reversibility_counts(self):
         for contract in self:
             contract.document_count = len(contract.document_ids)
@@ -57,7 +66,10 @@ class TmaContract(models.Model):
     def _instantiate_checklist(self):
         today = fields.Date.context_today(self)
         for contract in self:
-            template = contract.reversibility_template_id
+            template = (
+                contract.reversibility_template_id
+                or self._default_reversibility_template()
+            )
             if contract.reversibility_item_ids or not template:
                 continue
             self.env["tma.reversibility.item"].create(

@@ -147,3 +147,16 @@ class TestPortal(HttpCase, TmaReversibilityCommon):
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.client_item.state, "todo")
+
+    def test_successor_finds_its_handovers_from_the_portal_home(self):
+        self._login(self.portal_successor)
+        response = self.url_open("/my/tma/handover", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                f"/my/tma/handover/{self.contract.id}"
+            )
+        )
+        self._login(self.portal_b)
+        response = self.url_open("/my/tma/handover")
+        self.assertIn("No handover for you.", response.text)
