@@ -42,12 +42,9 @@ class TmaDocument(models.Model):
     )
     version = fields.Char(default="1.0", tracking=True)
     date = fields.Date(default=fields.Date.context_today, required=True)
-    author_id = fields.Many2one(
-        "res.users", string="Author", default=lambda self: self.env.user
-    )
+    author_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     owner_id = fields.Many2one(
         "res.partner",
-        string="Owner",
         compute="_compute_owner_id",
         store=True,
         readonly=False,
@@ -55,7 +52,7 @@ class TmaDocument(models.Model):
     )
     next_review_date = fields.Date(tracking=True)
     review_overdue = fields.Boolean(compute="_compute_review_overdue")
-    file = fields.Binary(attachment=True, string="File")
+    file = fields.Binary(attachment=True)
     file_name = fields.Char()
     url = fields.Char(
         string="Link", help="Where the document lives, when not attached."

@@ -64,6 +64,9 @@ class TestPackage(TmaReversibilityCommon):
         history = [row[4].value for row in book["History"].iter_rows(min_row=2)]
         self.assertIn("We are *on it*", history)
         self.assertEqual(book["Unit ledger"].max_row, 1 + 2)  # credit, consumption
+        if "tma.sla.timer" in self.env:  # tma_sla installed beside
+            self.assertIn("SLA timers", book.sheetnames)
+            self.assertIn("Escalations", book.sheetnames)
 
     def test_building_again_is_idempotent(self):
         first = self._build()
