@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 
@@ -15,6 +16,14 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
+
+
+def _file_digest(path, algorithm):
+    digest = algorithm()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class TmaReversibilityPackage(models.Model):
@@ -174,35 +183,56 @@ class TmaReversibilityPackage(models.Model):
                 archive.writestr("manifest.json", manifest_text)
                 for path, _sha, _size in files:
                     archive.write(os.path.join(tmp, "files", path), path)
-            with open(zip_path, "rb") as handle:
-                content = handle.read()
-        stem = re.sub(r"[^\w.-]+", "-", self.contract_id.name or "contract")
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
+            stem = re.sub(r"[^\w.-]+", "-", self.contract_id.name or "contract")
+            attachment = self._store_file(zip_path, f"reversibility-{stem}.zip")
+            self.write(
                 {
-                    "name": f"reversibility-{stem}.zip",
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "mimetype": "application/zip",
+                    "attachment_id": attachment.id,
+                    "sha256": _file_digest(zip_path, hashlib.sha256),
+                    "content_digest": digest,
+                    "manifest": manifest_text,
+                    "file_count": len(files) + 1,
+                    "size": os.path.getsize(zip_path),
+                    "generated_on": fields.Datetime.now(),
+                    "state": "done",
                 }
             )
-        )
-        self.write(
-            {
-                "attachment_id": attachment.id,
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "content_digest": digest,
-                "manifest": manifest_text,
-                "file_count": len(files) + 1,
-                "size": len(content),
-                "generated_on": fields.Datetime.now(),
-                "state": "done",
-            }
-        )
         self._notify_ready()
+
+    def _store_file(self, path, name):
+        """Attach the file at ``path`` without loading it in memory: it is
+        copied into the filestore under its SHA-1, as Odoo would store it."""
+        Attachment = self.env["ir.attachment"].sudo()
+        values = {
+            "name": name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/zip",
+        }
+        if Attachment._storage() != "file":
+            with open(path, "rb") as handle:
+                return Attachment.create(dict(values, raw=handle.read()))
+        checksum = _file_digest(path, hashlib.sha1)
+        fname = f"{checksum[:2]}/{checksum}"
+        full_path = Attachment._full_path(fname)
+        if not os.path.isfile(full_path):
+            os.makedirs(os.path.dirname(full_path), exist_ok=True)
+            shutil.copyfile(path, full_path)
+        attachment = Attachment.create(values)
+        # ir.attachment.create() drops these keys (it computes them from the
+        # content, which would have to be in memory): set them afterwards.
+        self.env.cr.execute(
+            SQL(
+                """UPDATE ir_attachment SET store_fname = %s, checksum = %s,
+                          file_size = %s WHERE id = %s""",
+                fname,
+                checksum,
+                os.path.getsize(path),
+                attachment.id,
+            )
+        )
+        attachment.invalidate_recordset()
+        return attachment
 
     def _notify_ready(self):
         partners = self.requested_by_id.partner_id | self.contract_id.partner_id
