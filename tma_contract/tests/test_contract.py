@@ -83,6 +83,11 @@ class TestContract(TmaCommon):
         self.assertIn("Draft", contract.message_ids[0].body)
         self.assertIn("Active", contract.message_ids[0].body)
         contract.action_start_reversibility()
+        self.assertEqual(contract.state, "reversibility")
+        # (Back to active and closed from there: in reversibility, other addons
+        # of the suite may add conditions to the closing.)
+        contract.action_resume()
+        self.assertEqual(contract.state, "active")
         contract.action_close()
         self.assertEqual(contract.state, "closed")
         with self.assertRaises(UserError):
