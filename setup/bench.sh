@@ -3,6 +3,7 @@
 #
 #   bash setup/bench.sh [contract] [options]   tma_contract (default)
 #   bash setup/bench.sh sla [options]          tma_sla against OCA helpdesk_mgmt_sla
+#   bash setup/bench.sh reversibility [options] tma_reversibility packages
 #
 # Starts the project-local PostgreSQL cluster of the benchmarks in .local/pg-bench
 # (port TMA_BENCH_PG_PORT, default 55434), creates a fresh database tma_bench
@@ -32,7 +33,7 @@ fi
 tma_require_system_packages
 BENCH=contract
 case "${1:-}" in
-contract | sla)
+contract | sla | reversibility)
     BENCH="$1"
     shift
     ;;

@@ -82,11 +82,17 @@ class TestContract(TmaCommon):
         self.assertGreater(len(contract.message_ids), messages_before)
         self.assertIn("Draft", contract.message_ids[0].body)
         self.assertIn("Active", contract.message_ids[0].body)
-        contract.action_start_reversibility()
         contract.action_close()
         self.assertEqual(contract.state, "closed")
         with self.assertRaises(UserError):
             contract.action_activate()
+        # Reversibility and back. (Closing from reversibility is the business of
+        # tma_reversibility, which adds its conditions.)
+        other = self._create_contract()
+        other.action_start_reversibility()
+        self.assertEqual(other.state, "reversibility")
+        other.action_resume()
+        self.assertEqual(other.state, "active")
 
     def test_engineers_cannot_close_or_terminate(self):
         contract = self._create_contract()

@@ -1,0 +1,29 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "TMA Reversibility",
+    "summary": "Client-owned documentation register, end-of-contract handover "
+    "checklists, the open-incident gate and the reversibility package",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "TMA for Odoo",
+    "website": "https://github.com/tma-for-odoo/tma",
+    "depends": ["tma_contract"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/tma_reversibility_security.xml",
+        "data/tma_reversibility_data.xml",
+        "data/ir_cron_data.xml",
+        "report/tma_reversibility_report.xml",
+        "views/tma_document_views.xml",
+        "views/tma_reversibility_views.xml",
+        "views/tma_contract_views.xml",
+        "views/tma_reversibility_menus.xml",
+        "views/portal_templates.xml",
+    ],
+    "demo": ["demo/tma_reversibility_demo.xml"],
+    "installable": True,
+    "application": False,
+}

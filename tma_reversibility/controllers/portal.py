@@ -1,0 +1,187 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
+
+
+class TmaReversibilityPortal(TmaCustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "tma_handover_count" in counters:
+            values["tma_handover_count"] = len(self._tma_handovers())
+        return values
+
+    def _tma_handovers(self):
+        commercial = request.env.user.partner_id.commercial_partner_id
+        return (
+            request.env["tma.contract"]
+            .sudo()
+            .search(
+                [
+                    ("successor_id", "=", commercial.id),
+                    ("state", "in", ("reversibility", "closed")),
+                ]
+            )
+        )
+
+    @http.route(["/my/tma/handover"], type="http", auth="user", website=True)
+    def portal_tma_handovers(self, **kw):
+        handovers = self._tma_handovers()
+        if len(handovers) == 1:
+            return request.redirect(f"/my/tma/handover/{handovers.id}")
+        return request.render(
+            "tma_reversibility.portal_tma_handovers",
+            {"handovers": handovers, "page_name": "tma_handover"},
+        )
+
+    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
+        values = super()._tma_contract_page_values(
+            contract, access_token, ledger_page, **kw
+        )
+        values.update(
+            documents=contract.document_ids,
+            checklist=contract.reversibility_item_ids,
+            packages=contract.package_ids[:10],
+            user_side=self._tma_user_side(contract),
+            tma_error=kw.get("tma_error"),
+        )
+        return values
+
+    def _tma_user_side(self, contract):
+        commercial = request.env.user.partner_id.commercial_partner_id
+        if commercial == contract.partner_id.commercial_partner_id:
+            return "client"
+        if contract.successor_id and commercial == contract.successor_id:
+            return "successor"
+        return None
+
+    # ------------------------------------------------------------------
+    # Documentation register and packages
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/documents/<int:document_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_document(self, document_id, access_token=None, **kw):
+        try:
+            document = self._document_check_access(
+                "tma.document", document_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not document.file:
+            if document.url:
+                return request.redirect(document.url, local=False)
+            return request.not_found()
+        return request.make_response(
+            base64.b64decode(document.file),
+            headers=[
+                ("Content-Type", "application/octet-stream"),
+                (
+                    "Content-Disposition",
+                    http.content_disposition(document.file_name or document.name),
+                ),
+            ],
+        )
+
+    @http.route(
+        ["/my/tma/packages/<int:package_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_package(self, package_id, access_token=None, **kw):
+        try:
+            package = self._document_check_access(
+                "tma.reversibility.package", package_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not package.attachment_id:
+            return request.redirect(
+                f"/my/tma/contracts/{package.contract_id.id}#tma_packages"
+            )
+        stream = request.env["ir.binary"]._get_stream_from(package.attachment_id.sudo())
+        return stream.get_response(as_attachment=True)
+
+    @http.route(
+        ["/my/tma/contracts/<int:contract_id>/package"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_request_package(self, contract_id, **kw):
+        try:
+            contract = self._document_check_access("tma.contract", contract_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            request.env["tma.reversibility.package"].sudo().with_context(
+                default_requested_by_id=request.env.user.id
+            )._request(contract)
+        except UserError as error:
+            return request.redirect(
+                f"/my/tma/contracts/{contract_id}?tma_error={error.args[0]}"
+            )
+        return request.redirect(f"/my/tma/contracts/{contract_id}#tma_packages")
+
+    # ------------------------------------------------------------------
+    # Checklist: clients and successors sign their items
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/checklist/<int:item_id>/sign"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_sign(self, item_id, **kw):
+        item = request.env["tma.reversibility.item"].browse(item_id)
+        try:
+            item.check_access("read")
+            item = item.sudo().exists()
+            if not item:
+                raise MissingError(item_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        back = self._tma_checklist_url(item.contract_id)
+        try:
+            item._sign(request.env.user)
+        except UserError as error:
+            return request.redirect(f"{back}?tma_error={error.args[0]}")
+        return request.redirect(back)
+
+    def _tma_checklist_url(self, contract):
+        if self._tma_user_side(contract) == "successor":
+            return f"/my/tma/handover/{contract.id}"
+        return f"/my/tma/contracts/{contract.id}"
+
+    @http.route(
+        ["/my/tma/handover/<int:contract_id>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_tma_handover(self, contract_id, tma_error=None, **kw):
+        """The successor's page: the handover checklist, nothing else."""
+        contract = request.env["tma.contract"].sudo().browse(contract_id).exists()
+        if not contract or self._tma_user_side(contract) != "successor":
+            return request.redirect("/my")
+        return request.render(
+            "tma_reversibility.portal_tma_handover",
+            {
+                "handover": contract,
+                "checklist": contract.reversibility_item_ids,
+                "user_side": "successor",
+                "tma_error": tma_error,
+                "page_name": "tma_handover",
+            },
+        )

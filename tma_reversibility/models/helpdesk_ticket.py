@@ -1,0 +1,88 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    tma_transferred = fields.Boolean(
+        string="Transferred to the successor",
+        readonly=True,
+        copy=False,
+        help="An evolution handed over to the successor provider at the end of "
+        "the contract.",
+    )
+
+    def action_tma_transfer_to_successor(self):
+        for ticket in self:
+            contract = ticket.tma_contract_id
+            if contract.state != "reversibility" or not contract.successor_id:
+                raise UserError(
+                    _(
+                        "A ticket is transferred to the successor of a contract in "
+                        "reversibility that has one."
+                    )
+                )
+        self.write({"tma_transferred": True})
+        for ticket in self:
+            ticket.message_post(
+                body=_(
+                    "Transferred to the successor %(successor)s.",
+                    successor=ticket.tma_contract_id.successor_id.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def write(self, vals):
+        closing = self.browse()
+        if "stage_id" in vals:
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            if stage.closed:
+                closing = self.filtered(lambda t: not t.stage_id.closed)
+        result = super().write(vals)
+        closing._tma_file_intervention_report()
+        return result
+
+    def _tma_file_intervention_report(self):
+        """File the intervention report of closed corrective and evolutive
+        tickets in their contract's documentation register."""
+        tickets = self.filtered(
+            lambda t: (
+                t.tma_contract_id.file_intervention_reports
+                and t.tma_maintenance_type_id.code in ("corrective", "evolutive")
+            )
+        )
+        Document = self.env["tma.document"].sudo()
+        for ticket in tickets:
+            lines = [
+                _("Intervention report %(ticket)s", ticket=ticket.display_name),
+                _(
+                    "Application: %(app)s",
+                    app=ticket.tma_application_id.display_name or "-",
+                ),
+                _("Type: %(type)s", type=ticket.tma_maintenance_type_id.name),
+                _("Opened: %(date)s", date=ticket.create_date),
+                _("Closed: %(date)s", date=ticket.closed_date or fields.Datetime.now()),
+                "",
+                html2plaintext(ticket.description or ""),
+            ]
+            Document.create(
+                {
+                    "contract_id": ticket.tma_contract_id.id,
+                    "name": _(
+                        "Intervention report %(ticket)s", ticket=ticket.display_name
+                    ),
+                    "doc_type": "intervention",
+                    "ticket_id": ticket.id,
+                    "application_id": ticket.tma_application_id.id,
+                    "environment_id": ticket.tma_environment_id.id,
+                    "file": base64.b64encode("\n".join(lines).encode()),
+                    "file_name": f"intervention-{ticket.number}.txt",
+                }
+            )

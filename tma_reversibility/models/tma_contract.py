@@ -1,0 +1,176 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import _, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+
+
+class TmaContract(models.Model):
+    _inherit = "tma.contract"
+
+    successor_id = fields.Many2one(
+        "res.partner",
+        string="Successor provider",
+        tracking=True,
+        domain=[("is_company", "=", True)],
+        help="The provider taking over: its portal users see the handover "
+        "checklist, and nothing else of the contract.",
+    )
+    reversibility_template_id = fields.Many2one(
+        "tma.reversibility.template",
+        string="Handover checklist template",
+        default=lambda self: self._default_reversibility_template(),
+    )
+    file_intervention_reports = fields.Boolean(
+        string="File intervention reports",
+        default=True,
+        help="Closing a corrective or evolutive ticket files its intervention "
+        "report in the documentation register.",
+    )
+    reversibility_item_ids = fields.One2many(
+        "tma.reversibility.item", "contract_id", string="Handover checklist"
+    )
+    document_ids = fields.One2many(
+        "tma.document", "contract_id", string="Documentation register"
+    )
+    package_ids = fields.One2many(
+        "tma.reversibility.package", "contract_id", string="Reversibility packages"
+    )
+    document_count = fields.Integer(
+        string="Document count", compute="_compute_reversibility_counts"
+    )
+    package_count = fields.Integer(
+        string="Package count", compute="_compute_reversibility_counts"
+    )
+
+    def _default_reversibility_template(self):
+        return self.env.ref(
+            "tma_reversibility.tma_reversibility_template_default",
+            raise_if_not_found=False,
+        )
+
+    def _compute_reversibility_counts(self):
+        for contract in self:
+            contract.document_count = len(contract.document_ids)
+            contract.package_count = len(contract.package_ids)
+
+    # ------------------------------------------------------------------
+    # Checklist
+    # ------------------------------------------------------------------
+    def action_start_reversibility(self):
+        result = super().action_start_reversibility()
+        self._instantiate_checklist()
+        return result
+
+    def _instantiate_checklist(self):
+        today = fields.Date.context_today(self)
+        for contract in self:
+            template = (
+                contract.reversibility_template_id
+                or self._default_reversibility_template()
+            )
+            if contract.reversibility_item_ids or not template:
+                continue
+            self.env["tma.reversibility.item"].create(
+                [
+                    {
+                        "contract_id": contract.id,
+                        "sequence": line.sequence,
+                        "name": line.name,
+                        "description": line.description,
+                        "side": line.side,
+                        "mandatory": line.mandatory,
+                        "due_date": today + timedelta(days=line.due_days),
+                    }
+                    for line in template.line_ids
+                ]
+            )
+
+    # ------------------------------------------------------------------
+    # The gate
+    # ------------------------------------------------------------------
+    def _reversibility_blockers(self):
+        """What prevents closing the contract: open incidents, evolutions in
+        progress not transferred, unsigned mandatory items."""
+        self.ensure_one()
+        open_tickets = self.env["helpdesk.ticket"].search(
+            [
+                ("tma_contract_id", "=", self.id),
+                ("closed", "=", False),
+                ("tma_transferred", "=", False),
+            ]
+        )
+        incidents = open_tickets.filtered(
+            lambda t: t.tma_maintenance_type_id.code == "corrective"
+        )
+        others = open_tickets - incidents
+        items = self.reversibility_item_ids.filtered(
+            lambda i: i.mandatory and i.state == "todo"
+        )
+        return incidents, others, items
+
+    def _check_transition(self, new_state):
+        super()._check_transition(new_state)
+        if new_state != "closed":
+            return
+        for contract in self:
+            incidents, others, items = contract._reversibility_blockers()
+            if not (incidents or others or items):
+                continue
+
+            parts = []
+            if incidents:
+                parts.append(
+                    _(
+                        "Open incidents: %(list)s",
+                        list=", ".join(incidents.mapped("display_name")),
+                    )
+                )
+            if others:
+                parts.append(
+                    _(
+                        "Tickets in progress to close, cancel or transfer to the "
+                        "successor: %(list)s",
+                        list=", ".join(others.mapped("display_name")),
+                    )
+                )
+            if items:
+                parts.append(
+                    _(
+                        "Mandatory checklist items not signed off: %(list)s",
+                        list=", ".join(items.mapped("name")),
+                    )
+                )
+            message = _(
+                "Contract %(contract)s cannot be closed yet.\n%(reasons)s",
+                contract=contract.display_name,
+                reasons="\n".join(f"- {part}" for part in parts),
+            )
+            tickets = incidents | others
+            if not tickets:
+                raise UserError(message)
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "helpdesk_mgmt.helpdesk_ticket_action"
+            )
+            action.update(domain=[("id", "in", tickets.ids)], context={})
+            raise RedirectWarning(message, action, _("Show the blocking tickets"))
+
+    def action_request_package(self):
+        self.ensure_one()
+        package = self.env["tma.reversibility.package"]._request(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "tma.reversibility.package",
+            "res_id": package.id,
+            "view_mode": "form",
+        }
+
+    def action_view_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tma_reversibility.action_tma_document"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id}
+        return action

@@ -1,0 +1,105 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+
+DOCUMENT_TYPES = [
+    ("source", "Source code location"),
+    ("architecture", "Architecture"),
+    ("runbook", "Installation and run book"),
+    ("audit", "Audit"),
+    ("test", "Test plan and results"),
+    ("intervention", "Intervention report"),
+    ("inventory", "Environment and access inventory"),
+    ("other", "Other"),
+]
+
+
+class TmaDocument(models.Model):
+    """A document of the client's documentation register: it belongs to the
+    client and is kept current during the contract, not written at its end."""
+
+    _name = "tma.document"
+    _description = "TMA Documentation Register Entry"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "contract_id, doc_type, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="restrict", index=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    application_id = fields.Many2one(
+        "tma.application",
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    environment_id = fields.Many2one(
+        "tma.application.environment",
+        domain="[('application_id', '=', application_id)]",
+    )
+    doc_type = fields.Selection(
+        DOCUMENT_TYPES, string="Type", required=True, default="other", tracking=True
+    )
+    version = fields.Char(default="1.0", tracking=True)
+    date = fields.Date(default=fields.Date.context_today, required=True)
+    author_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    owner_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_owner_id",
+        store=True,
+        readonly=False,
+        help="The client owns its documentation.",
+    )
+    next_review_date = fields.Date(tracking=True)
+    review_overdue = fields.Boolean(compute="_compute_review_overdue")
+    file = fields.Binary(attachment=True)
+    file_name = fields.Char()
+    url = fields.Char(
+        string="Link", help="Where the document lives, when not attached."
+    )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Intervention", help="Ticket this report is about."
+    )
+    active = fields.Boolean(default=True)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for document in self:
+            document.access_url = f"/my/tma/documents/{document.id}"
+        return result
+
+    @api.depends("contract_id")
+    def _compute_owner_id(self):
+        for document in self:
+            if not document.owner_id:
+                document.owner_id = document.contract_id.partner_id
+
+    def _compute_review_overdue(self):
+        today = fields.Date.context_today(self)
+        for document in self:
+            document.review_overdue = bool(
+                document.next_review_date and document.next_review_date < today
+            )
+
+    @api.model
+    def _cron_review_reminders(self, batch_size=500):
+        """An activity for the author of each document overdue for review that
+        does not have one yet. Idempotent."""
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        documents = self.search(
+            [
+                ("next_review_date", "<", today),
+                ("activity_ids", "=", False),
+                ("contract_id.state", "in", ("active", "reversibility")),
+            ],
+            limit=batch_size,
+        )
+        for document in documents:
+            document.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=_("Review the document %(name)s", name=document.name),
+                user_id=(document.author_id or document.contract_id.user_id).id
+                or self.env.user.id,
+            )
+        return documents

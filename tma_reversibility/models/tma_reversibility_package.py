@@ -1,0 +1,467 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+
+import xlsxwriter
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, html2plaintext
+
+FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
+
+
+def _file_digest(path, algorithm):
+    digest = algorithm()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class TmaReversibilityPackage(models.Model):
+    """Everything the client needs to take its application back, in one ZIP:
+    a JSON manifest with the SHA-256 of every file, a workbook of the tickets
+    and their history, the ledger, the checklist (and the SLA timers and
+    escalations when tma_sla is installed), every register document and a PDF
+    summary. Built in the background; kept with its checksum."""
+
+    _name = "tma.reversibility.package"
+    _description = "TMA Reversibility Package"
+    _inherit = ["portal.mixin", "mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    contract_id = fields.Many2one(
+        "tma.contract", required=True, ondelete="restrict", index=True
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    requested_by_id = fields.Many2one(
+        "res.users", string="Requested by", default=lambda self: self.env.user
+    )
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Being built"),
+            ("done", "Ready"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        tracking=True,
+    )
+    generated_on = fields.Datetime(readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="ZIP file", readonly=True)
+    sha256 = fields.Char(string="SHA-256", readonly=True)
+    content_digest = fields.Char(
+        readonly=True, help="Digest of the files (without the manifest's time)."
+    )
+    manifest = fields.Text(readonly=True)
+    file_count = fields.Integer(string="Files", readonly=True)
+    size = fields.Integer(string="Size (bytes)", readonly=True)
+    error = fields.Text(readonly=True)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for package in self:
+            package.access_url = f"/my/tma/packages/{package.id}"
+        return result
+
+    @api.depends("contract_id")
+    def _compute_name(self):
+        for package in self:
+            package.name = _(
+                "Reversibility package %(contract)s",
+                contract=package.contract_id.name or "",
+            )
+
+    # ------------------------------------------------------------------
+    # Requests and the background job
+    # ------------------------------------------------------------------
+    @api.model
+    def _request(self, contract):
+        if contract.state not in ("active", "reversibility", "closed"):
+            raise UserError(
+                _(
+                    "A reversibility package is built for an active, "
+                    "in-reversibility or closed contract, not for %(contract)s.",
+                    contract=contract.display_name,
+                )
+            )
+        pending = self.search(
+            [("contract_id", "=", contract.id), ("state", "in", ("queued", "running"))],
+            limit=1,
+        )
+        if pending:
+            return pending
+        package = self.create({"contract_id": contract.id})
+        self.env.ref("tma_reversibility.ir_cron_tma_build_packages")._trigger()
+        return package
+
+    @api.model
+    def _cron_build_packages(self, limit=2):
+        """Build queued packages. Parallel cron workers skip the packages another
+        one is building."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM tma_reversibility_package
+                    WHERE state = 'queued' ORDER BY id LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                limit,
+            )
+        )
+        packages = self.browse(r[0] for r in self.env.cr.fetchall())
+        for package in packages:
+            package._build()
+        return packages
+
+    def _build(self):
+        self.ensure_one()
+        self.state = "running"
+        with tempfile.TemporaryDirectory(prefix="tma_package_") as tmp:
+            files = self._write_files(tmp)
+            # The data's digest: the PDF summary is left out, its renderer
+            # stamps the time of generation in it.
+            digest = hashlib.sha256(
+                "\n".join(
+                    f"{path} {sha}"
+                    for path, sha, _size in files
+                    if path != "summary.pdf"
+                ).encode()
+            ).hexdigest()
+            previous = self.search(
+                [
+                    ("contract_id", "=", self.contract_id.id),
+                    ("state", "=", "done"),
+                    ("content_digest", "=", digest),
+                ],
+                limit=1,
+            )
+            if previous:
+                # Nothing changed since: the same package, not a second one.
+                self.write(
+                    {
+                        field: previous[field]
+                        for field in (
+                            "attachment_id",
+                            "sha256",
+                            "manifest",
+                            "file_count",
+                            "size",
+                            "generated_on",
+                        )
+                    }
+                    | {"content_digest": digest, "state": "done"}
+                )
+                self._notify_ready()
+                return
+            manifest = {
+                "contract": self.contract_id.name,
+                "client": self.contract_id.partner_id.display_name,
+                "period": {
+                    "start": fields.Date.to_string(self.contract_id.date_start),
+                    "end": fields.Date.to_string(self.contract_id.date_end),
+                },
+                "generated_at": fields.Datetime.to_string(fields.Datetime.now()),
+                "files": [
+                    {"path": path, "sha256": sha, "size": size}
+                    for path, sha, size in files
+                ],
+            }
+            manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False)
+            zip_path = os.path.join(tmp, "package.zip")
+            with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("manifest.json", manifest_text)
+                for path, _sha, _size in files:
+                    archive.write(os.path.join(tmp, "files", path), path)
+            stem = re.sub(r"[^\w.-]+", "-", self.contract_id.name or "contract")
+            attachment = self._store_file(zip_path, f"reversibility-{stem}.zip")
+            self.write(
+                {
+                    "attachment_id": attachment.id,
+                    "sha256": _file_digest(zip_path, hashlib.sha256),
+                    "content_digest": digest,
+                    "manifest": manifest_text,
+                    "file_count": len(files) + 1,
+                    "size": os.path.getsize(zip_path),
+                    "generated_on": fields.Datetime.now(),
+                    "state": "done",
+                }
+            )
+        self._notify_ready()
+
+    def _store_file(self, path, name):
+        """Attach the file at ``path`` without loading it in memory: it is
+        copied into the filestore under its SHA-1, as Odoo would store it."""
+        Attachment = self.env["ir.attachment"].sudo()
+        values = {
+            "name": name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/zip",
+        }
+        if Attachment._storage() != "file":
+            with open(path, "rb") as handle:
+                return Attachment.create(dict(values, raw=handle.read()))
+        checksum = _file_digest(path, hashlib.sha1)
+        fname = f"{checksum[:2]}/{checksum}"
+        full_path = Attachment._full_path(fname)
+        if not os.path.isfile(full_path):
+            os.makedirs(os.path.dirname(full_path), exist_ok=True)
+            shutil.copyfile(path, full_path)
+        attachment = Attachment.create(values)
+        # ir.attachment.create() drops these keys (it computes them from the
+        # content, which would have to be in memory): set them afterwards.
+        self.env.cr.execute(
+            SQL(
+                """UPDATE ir_attachment SET store_fname = %s, checksum = %s,
+                          file_size = %s WHERE id = %s""",
+                fname,
+                checksum,
+                os.path.getsize(path),
+                attachment.id,
+            )
+        )
+        attachment.invalidate_recordset()
+        return attachment
+
+    def _notify_ready(self):
+        partners = self.requested_by_id.partner_id | self.contract_id.partner_id
+        self.message_post(
+            body=_(
+                "The reversibility package is ready (SHA-256 %(sha)s).", sha=self.sha256
+            ),
+            partner_ids=partners.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    # ------------------------------------------------------------------
+    # Files
+    # ------------------------------------------------------------------
+    def _write_files(self, tmp):
+        """Write the package's files under ``tmp``/files; return their
+        (path, sha256, size), sorted by path."""
+        root = os.path.join(tmp, "files")
+        os.makedirs(os.path.join(root, "documents"))
+        self._write_workbook(os.path.join(root, "workbook.xlsx"))
+        self._write_summary(os.path.join(root, "summary.pdf"))
+        for document in self.contract_id.with_context(active_test=False).document_ids:
+            if not document.file:
+                continue
+            name = re.sub(r"[^\w.-]+", "-", document.file_name or document.name)
+            with open(
+                os.path.join(root, "documents", f"{document.id}-{name}"), "wb"
+            ) as f:
+                f.write(base64.b64decode(document.file))
+        files = []
+        for folder, _dirs, names in os.walk(root):
+            for name in names:
+                full = os.path.join(folder, name)
+                digest = hashlib.sha256()
+                with open(full, "rb") as handle:
+                    for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                        digest.update(block)
+                files.append(
+                    (
+                        os.path.relpath(full, root),
+                        digest.hexdigest(),
+                        os.path.getsize(full),
+                    )
+                )
+        return sorted(files)
+
+    def _write_summary(self, path):
+        content, _fmt = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf("tma_reversibility.action_report_tma_package", self.ids)
+        )
+        with open(path, "wb") as handle:
+            handle.write(content)
+
+    def _sheets(self):
+        """(sheet name, header, SQL) of the workbook; tma_sla adds its own."""
+        contract = self.contract_id.id
+        sheets = [
+            (
+                _("Tickets"),
+                [
+                    _("Number"),
+                    _("Title"),
+                    _("Stage"),
+                    _("Priority"),
+                    _("Created"),
+                    _("Closed"),
+                    _("Maintenance type"),
+                    _("Units consumed"),
+                ],
+                SQL(
+                    """SELECT t.number, t.name, s.name->>'en_US', t.priority,
+                              t.create_date, t.closed_date, m.code,
+                              (SELECT COALESCE(sum(e.consumed_units), 0)
+                                 FROM tma_unit_entry e WHERE e.ticket_id = t.id)
+                         FROM helpdesk_ticket t
+                         LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+                         LEFT JOIN tma_maintenance_type m
+                                ON m.id = t.tma_maintenance_type_id
+                        WHERE t.tma_contract_id = %s ORDER BY t.id""",
+                    contract,
+                ),
+            ),
+            (
+                _("History"),
+                [_("Ticket"), _("Date"), _("Author"), _("Type"), _("Message")],
+                SQL(
+                    """SELECT t.number, m.date, p.name, m.message_type, m.body
+                         FROM mail_message m
+                         JOIN helpdesk_ticket t ON t.id = m.res_id
+                         LEFT JOIN res_partner p ON p.id = m.author_id
+                        WHERE m.model = 'helpdesk.ticket'
+                          AND t.tma_contract_id = %s
+                        ORDER BY t.id, m.id""",
+                    contract,
+                ),
+            ),
+            (
+                _("Time spent"),
+                [_("Ticket"), _("Date"), _("Employee"), _("Description"), _("Hours")],
+                SQL(
+                    """SELECT t.number, a.date, e.name, a.name, a.unit_amount
+                         FROM account_analytic_line a
+                         JOIN helpdesk_ticket t ON t.id = a.ticket_id
+                         LEFT JOIN hr_employee e ON e.id = a.employee_id
+                        WHERE t.tma_contract_id = %s ORDER BY a.date, a.id""",
+                    contract,
+                ),
+            ),
+            (
+                _("Unit ledger"),
+                [_("Date"), _("Entry"), _("Type"), _("Units"), _("Ticket")],
+                SQL(
+                    """SELECT e.date, e.name, e.entry_type, e.units, t.number
+                         FROM tma_unit_entry e
+                         LEFT JOIN helpdesk_ticket t ON t.id = e.ticket_id
+                        WHERE e.contract_id = %s ORDER BY e.id""",
+                    contract,
+                ),
+            ),
+            (
+                _("Checklist"),
+                [
+                    _("Item"),
+                    _("Side"),
+                    _("Mandatory"),
+                    _("Due"),
+                    _("State"),
+                    _("Signed off by"),
+                    _("Signed off on"),
+                ],
+                SQL(
+                    """SELECT i.name, i.side, i.mandatory, i.due_date, i.state,
+                              p.name, i.signed_on
+                         FROM tma_reversibility_item i
+                         LEFT JOIN res_users u ON u.id = i.signed_by_id
+                         LEFT JOIN res_partner p ON p.id = u.partner_id
+                        WHERE i.contract_id = %s ORDER BY i.sequence, i.id""",
+                    contract,
+                ),
+            ),
+        ]
+        if "tma.sla.timer" in self.env:
+            sheets += [
+                (
+                    _("SLA timers"),
+                    [
+                        _("Ticket"),
+                        _("Commitment"),
+                        _("Criticality"),
+                        _("Status"),
+                        _("Deadline"),
+                        _("Reached"),
+                        _("Business minutes"),
+                    ],
+                    SQL(
+                        """SELECT t.number, s.metric, s.criticality, s.status,
+                                  COALESCE(s.breach_date, s.deadline), s.reached_date,
+                                  s.elapsed_minutes
+                             FROM tma_sla_timer s
+                             JOIN helpdesk_ticket t ON t.id = s.ticket_id
+                            WHERE s.contract_id = %s ORDER BY s.id""",
+                        contract,
+                    ),
+                ),
+                (
+                    _("Escalations"),
+                    [_("Ticket"), _("Date"), _("From"), _("To"), _("Reason")],
+                    SQL(
+                        """SELECT t.number, x.date, f.code, l.code, x.reason
+                             FROM tma_sla_escalation x
+                             JOIN helpdesk_ticket t ON t.id = x.ticket_id
+                             LEFT JOIN tma_support_level f ON f.id = x.from_level_id
+                             LEFT JOIN tma_support_level l ON l.id = x.to_level_id
+                            WHERE x.contract_id = %s ORDER BY x.id""",
+                        contract,
+                    ),
+                ),
+            ]
+        return sheets
+
+    def _write_workbook(self, path):
+        """Stream every sheet from a server-side cursor into xlsxwriter in
+        constant-memory mode: memory does not grow with the contract."""
+        book = xlsxwriter.Workbook(path, {"constant_memory": True})
+        # A fixed creation date: the same data gives the same bytes.
+        book.set_properties(
+            {"created": fields.Datetime.to_datetime(self.contract_id.create_date)}
+        )
+        bold = book.add_format({"bold": True})
+        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.env.flush_all()
+        for title, header, query in self._sheets():
+            sheet = book.add_worksheet(title[:31])
+            sheet.write_row(0, 0, header, bold)
+            row = 0
+            cr = self.env.cr
+            # A cursor declared in PostgreSQL, read FETCH rows at a time.
+            cr.execute(SQL("DECLARE tma_package_rows NO SCROLL CURSOR FOR %s", query))
+            while True:
+                cr.execute(SQL("FETCH %s FROM tma_package_rows", FETCH))
+                rows = cr.fetchall()
+                if not rows:
+                    cr.execute("CLOSE tma_package_rows")
+                    break
+                for values in rows:
+                    row += 1
+                    for col, value in enumerate(values):
+                        self._write_cell(sheet, row, col, value, when)
+        book.close()
+
+    @staticmethod
+    def _write_cell(sheet, row, col, value, when):
+        if isinstance(value, str) and value.startswith("<"):
+            value = html2plaintext(value)
+        if hasattr(value, "hour"):
+            sheet.write_datetime(row, col, value, when)
+        elif isinstance(value, dict):
+            sheet.write(row, col, json.dumps(value))
+        else:
+            sheet.write(row, col, value)
+
+    def action_download(self):
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(_("The package is not ready yet."))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "self",
+        }

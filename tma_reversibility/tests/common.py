@@ -1,0 +1,37 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.tma_contract.tests.common import TmaCommon
+
+
+class TmaReversibilityCommon(TmaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.corrective = cls.env.ref("tma_contract.maintenance_type_corrective")
+        cls.evolutive = cls.env.ref("tma_contract.maintenance_type_evolutive")
+        cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.successor = cls.env["res.partner"].create(
+            {"name": "Successor SAS", "is_company": True, "email": "s@example.com"}
+        )
+        cls.successor_contact = cls.env["res.partner"].create(
+            {"name": "Sam Successor", "parent_id": cls.successor.id}
+        )
+        cls.portal_successor = cls._create_portal_user(
+            "portal_successor_t", cls.successor_contact
+        )
+        cls.contract = cls._create_contract(
+            title="Handover", successor_id=cls.successor.id
+        )
+
+    def _sign_all(self, contract):
+        users = {
+            "provider": self.manager,
+            "client": self.portal_a,
+            "successor": self.portal_successor,
+        }
+        for item in contract.reversibility_item_ids:
+            user = users[item.side]
+            if user.share:
+                item._sign(user)  # what the portal does for its users
+            else:
+                item.with_user(user).action_sign()

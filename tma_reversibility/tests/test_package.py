@@ -1,0 +1,96 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+import io
+import json
+import zipfile
+
+import openpyxl
+from markupsafe import Markup
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import TmaReversibilityCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPackage(TmaReversibilityCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._add_book(cls.contract, 10)
+        cls.ticket = cls._create_ticket(cls.contract, name="Broken export")
+        cls.ticket._tma_record_consumption()
+        cls.ticket.message_post(body=Markup("<p>We are <b>on it</b></p>"))
+        cls.document = cls.env["tma.document"].create(
+            {
+                "contract_id": cls.contract.id,
+                "name": "Architecture",
+                "doc_type": "architecture",
+                "file": base64.b64encode(b"architecture diagram"),
+                "file_name": "archi.txt",
+            }
+        )
+
+    def _build(self):
+        package = self.env["tma.reversibility.package"]._request(self.contract)
+        self.assertEqual(package.state, "queued")
+        self.env["tma.reversibility.package"]._cron_build_packages()
+        self.assertEqual(package.state, "done")
+        return package
+
+    def test_package_holds_a_verifiable_manifest_workbook_and_documents(self):
+        package = self._build()
+        content = package.attachment_id.raw
+        self.assertEqual(hashlib.sha256(content).hexdigest(), package.sha256)
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        manifest = json.loads(archive.read("manifest.json"))
+        self.assertEqual(manifest["contract"], self.contract.name)
+        paths = {f["path"] for f in manifest["files"]}
+        self.assertIn("workbook.xlsx", paths)
+        self.assertIn("summary.pdf", paths)
+        self.assertIn(f"documents/{self.document.id}-archi.txt", paths)
+        for entry in manifest["files"]:
+            data = archive.read(entry["path"])
+            self.assertEqual(hashlib.sha256(data).hexdigest(), entry["sha256"])
+            self.assertEqual(len(data), entry["size"])
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("workbook.xlsx")))
+        for sheet in ("Tickets", "History", "Time spent", "Unit ledger", "Checklist"):
+            self.assertIn(sheet, book.sheetnames)
+        tickets = [row[1].value for row in book["Tickets"].iter_rows(min_row=2)]
+        self.assertEqual(tickets, ["Broken export"])
+        history = [row[4].value for row in book["History"].iter_rows(min_row=2)]
+        self.assertIn("We are *on it*", history)
+        self.assertEqual(book["Unit ledger"].max_row, 1 + 2)  # credit, consumption
+        if "tma.sla.timer" in self.env:  # tma_sla installed beside
+            self.assertIn("SLA timers", book.sheetnames)
+            self.assertIn("Escalations", book.sheetnames)
+
+    def test_building_again_is_idempotent(self):
+        first = self._build()
+        second = self._build()
+        self.assertNotEqual(first, second)
+        self.assertEqual(second.attachment_id, first.attachment_id)
+        self.assertEqual(second.sha256, first.sha256)
+        # A change in the data gives a new package.
+        self.document.version = "2.0"
+        self.document.file = base64.b64encode(b"architecture diagram v2")
+        third = self._build()
+        self.assertNotEqual(third.sha256, first.sha256)
+
+    def test_one_pending_request_per_contract(self):
+        Package = self.env["tma.reversibility.package"]
+        first = Package._request(self.contract)
+        self.assertEqual(Package._request(self.contract), first)
+
+    def test_package_for_a_draft_contract_is_refused(self):
+        draft = self._create_contract(activate=False)
+        with self.assertRaisesRegex(UserError, "not for"):
+            self.env["tma.reversibility.package"]._request(draft)
+        self.assertFalse(
+            self.env["tma.reversibility.package"].search(
+                [("contract_id", "=", draft.id)]
+            )
+        )

@@ -1,0 +1,162 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo.tests import HttpCase, tagged
+
+from .common import TmaReversibilityCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase, TmaReversibilityCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.document = cls.env["tma.document"].create(
+            {
+                "contract_id": cls.contract.id,
+                "name": "Run book",
+                "doc_type": "runbook",
+                "file": base64.b64encode(b"how to run it"),
+                "file_name": "runbook.txt",
+            }
+        )
+        cls.contract.action_start_reversibility()
+        Package = cls.env["tma.reversibility.package"]
+        cls.package = Package._request(cls.contract)
+        Package._cron_build_packages()
+        items = cls.contract.reversibility_item_ids
+        cls.client_item = items.filtered(lambda i: i.side == "client")[0]
+        cls.provider_item = items.filtered(lambda i: i.side == "provider")[0]
+        cls.successor_item = items.filtered(lambda i: i.side == "successor")[0]
+
+    def _login(self, user):
+        self.authenticate(user.login, user.login)
+
+    def _csrf(self):
+        """The CSRF token a page of the portal gives the logged-in visitor."""
+        page = self.url_open("/my/account").text
+        anchor = 'name="csrf_token" value="'
+        self.assertIn(anchor, page)
+        return page.partition(anchor)[2].partition('"')[0]
+
+    def _post(self, url):
+        return self.url_open(
+            url, data={"csrf_token": self._csrf()}, allow_redirects=False
+        )
+
+    def test_client_downloads_its_document_and_package(self):
+        self._login(self.portal_a)
+        response = self.url_open(f"/my/tma/documents/{self.document.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"how to run it")
+        response = self.url_open(f"/my/tma/packages/{self.package.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, self.package.attachment_id.raw)
+
+    def test_other_client_gets_nothing_by_id(self):
+        self._login(self.portal_b)
+        for url in (
+            f"/my/tma/documents/{self.document.id}",
+            f"/my/tma/packages/{self.package.id}",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, url)
+            self.assertNotIn(b"how to run it", response.content)
+
+    def test_wrong_token_gets_nothing(self):
+        self.document._portal_ensure_token()
+        self.package._portal_ensure_token()
+        for record in (self.document, self.package):
+            url = f"{record.access_url}?access_token=wrong"
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, url)
+            response = self.url_open(
+                f"{record.access_url}?access_token={record.access_token}"
+            )
+            self.assertEqual(response.status_code, 200)
+
+    def test_contract_page_shows_register_checklist_and_packages(self):
+        self._login(self.portal_a)
+        html = self.url_open(f"/my/tma/contracts/{self.contract.id}").text
+        self.assertIn("Run book", html)
+        self.assertIn('id="tma_checklist"', html)
+        self.assertIn(f"/my/tma/packages/{self.package.id}", html)
+        self.assertIn(f"/my/tma/checklist/{self.client_item.id}/sign", html)
+        self.assertNotIn(f"/my/tma/checklist/{self.provider_item.id}/sign", html)
+
+    def test_client_signs_its_item_once(self):
+        self._login(self.portal_a)
+        self._post(f"/my/tma/checklist/{self.client_item.id}/sign")
+        self.assertEqual(self.client_item.state, "signed")
+        self.assertEqual(self.client_item.signed_by_id, self.portal_a)
+        signed_on = self.client_item.signed_on
+        response = self._post(f"/my/tma/checklist/{self.client_item.id}/sign")
+        self.assertIn("tma_error", response.headers["Location"])
+        self.assertEqual(self.client_item.signed_on, signed_on)
+
+    def test_client_cannot_sign_the_providers_item(self):
+        self._login(self.portal_a)
+        response = self._post(f"/my/tma/checklist/{self.provider_item.id}/sign")
+        self.assertIn("tma_error", response.headers["Location"])
+        self.assertEqual(self.provider_item.state, "todo")
+
+    def test_other_client_cannot_sign(self):
+        self._login(self.portal_b)
+        response = self._post(f"/my/tma/checklist/{self.client_item.id}/sign")
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertEqual(self.client_item.state, "todo")
+
+    def test_successor_sees_the_handover_and_nothing_else(self):
+        self._login(self.portal_successor)
+        response = self.url_open(f"/my/tma/handover/{self.contract.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.successor_item.name, response.text)
+        self._post(f"/my/tma/checklist/{self.successor_item.id}/sign")
+        self.assertEqual(self.successor_item.state, "signed")
+        for url in (
+            f"/my/tma/contracts/{self.contract.id}",
+            f"/my/tma/documents/{self.document.id}",
+            f"/my/tma/packages/{self.package.id}",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 303, url)
+        # A client is not a successor.
+        self._login(self.portal_b)
+        response = self.url_open(
+            f"/my/tma/handover/{self.contract.id}", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+
+    def test_package_request_for_a_draft_contract_is_refused(self):
+        draft = self._create_contract(activate=False)
+        self._login(self.portal_a)
+        self._post(f"/my/tma/contracts/{draft.id}/package")
+        self.assertFalse(
+            self.env["tma.reversibility.package"].search(
+                [("contract_id", "=", draft.id)]
+            )
+        )
+
+    def test_request_without_csrf_token_is_refused(self):
+        self._login(self.portal_a)
+        response = self.url_open(
+            f"/my/tma/checklist/{self.client_item.id}/sign",
+            data={"note": "no token"},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.client_item.state, "todo")
+
+    def test_successor_finds_its_handovers_from_the_portal_home(self):
+        self._login(self.portal_successor)
+        response = self.url_open("/my/tma/handover", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                f"/my/tma/handover/{self.contract.id}"
+            )
+        )
+        self._login(self.portal_b)
+        response = self.url_open("/my/tma/handover")
+        self.assertIn("No handover for you.", response.text)

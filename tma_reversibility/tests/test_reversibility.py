@@ -1,0 +1,142 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tests import tagged
+
+from .common import TmaReversibilityCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReversibility(TmaReversibilityCommon):
+    def test_reversibility_instantiates_the_checklist(self):
+        self.contract.action_start_reversibility()
+        items = self.contract.reversibility_item_ids
+        self.assertEqual(len(items), 8)
+        self.assertEqual(set(items.mapped("side")), {"provider", "client", "successor"})
+        self.assertTrue(all(items.mapped("due_date")))
+        # Going back to active and again does not duplicate it.
+        self.contract.action_resume()
+        self.contract.action_start_reversibility()
+        self.assertEqual(len(self.contract.reversibility_item_ids), 8)
+
+    def test_each_side_signs_its_items(self):
+        self.contract.action_start_reversibility()
+        self._sign_all(self.contract)
+        items = self.contract.reversibility_item_ids
+        self.assertEqual(set(items.mapped("state")), {"signed"})
+        client_item = items.filtered(lambda i: i.side == "client")
+        self.assertEqual(client_item.signed_by_id, self.portal_a)
+        self.assertTrue(client_item.signed_on)
+
+    def test_signing_twice_is_refused(self):
+        self.contract.action_start_reversibility()
+        item = self.contract.reversibility_item_ids.filtered(
+            lambda i: i.side == "provider"
+        )[0]
+        item.with_user(self.manager).action_sign()
+        signed_on = item.signed_on
+        with self.assertRaisesRegex(UserError, "already signed"):
+            item.with_user(self.engineer).action_sign()
+        self.assertEqual(item.signed_by_id, self.manager)
+        self.assertEqual(item.signed_on, signed_on)
+
+    def test_signing_from_the_wrong_side_is_refused(self):
+        self.contract.action_start_reversibility()
+        items = self.contract.reversibility_item_ids
+        provider_item = items.filtered(lambda i: i.side == "provider")[0]
+        client_item = items.filtered(lambda i: i.side == "client")[0]
+        for item, user in (
+            (provider_item, self.portal_a),
+            (client_item, self.manager),
+            (client_item, self.portal_successor),
+            (provider_item, self.portal_b),
+        ):
+            with self.subTest(item=item.name, user=user.login):
+                with self.assertRaisesRegex(UserError, "cannot sign"):
+                    item._sign(user)
+                self.assertEqual(item.state, "todo")
+
+    def test_closing_with_an_open_incident_is_refused(self):
+        incident = self._create_ticket(
+            self.contract, name="Crash", tma_maintenance_type_id=self.corrective.id
+        )
+        self.contract.action_start_reversibility()
+        self._sign_all(self.contract)
+        with self.assertRaises(RedirectWarning) as refusal:
+            self.contract.action_close()
+        message = str(refusal.exception.args[0])
+        self.assertIn("Open incidents", message)
+        self.assertIn(incident.display_name, message)
+        self.assertEqual(
+            refusal.exception.args[1]["domain"], [("id", "in", incident.ids)]
+        )
+        self.assertEqual(self.contract.state, "reversibility")
+        incident.stage_id = self.done
+        self.contract.action_close()
+        self.assertEqual(self.contract.state, "closed")
+
+    def test_evolutions_in_progress_block_until_transferred(self):
+        evolution = self._create_ticket(
+            self.contract, name="New report", tma_maintenance_type_id=self.evolutive.id
+        )
+        self.contract.action_start_reversibility()
+        self._sign_all(self.contract)
+        with self.assertRaisesRegex(RedirectWarning, "transfer to the successor"):
+            self.contract.action_close()
+        evolution.action_tma_transfer_to_successor()
+        self.assertTrue(evolution.tma_transferred)
+        self.contract.action_close()
+        self.assertEqual(self.contract.state, "closed")
+
+    def test_unsigned_mandatory_items_block_the_closing(self):
+        self.contract.action_start_reversibility()
+        first = self.contract.reversibility_item_ids[0]
+        with self.assertRaises(UserError) as refusal:
+            self.contract.action_close()
+        self.assertIn(first.name, str(refusal.exception))
+        self.assertEqual(self.contract.state, "reversibility")
+
+    def test_document_review_reminder_once(self):
+        document = self.env["tma.document"].create(
+            {
+                "contract_id": self.contract.id,
+                "name": "Run book",
+                "doc_type": "runbook",
+                "next_review_date": "2020-01-01",
+            }
+        )
+        self.assertEqual(document.owner_id, self.client_a)
+        Document = self.env["tma.document"]
+        self.assertIn(document, Document._cron_review_reminders())
+        self.assertEqual(len(document.activity_ids), 1)
+        self.assertNotIn(document, Document._cron_review_reminders())
+        self.assertEqual(len(document.activity_ids), 1)
+
+    def test_closing_an_incident_files_its_intervention_report(self):
+        incident = self._create_ticket(
+            self.contract,
+            name="Crash at login",
+            tma_maintenance_type_id=self.corrective.id,
+        )
+        incident.stage_id = self.done
+        report = self.env["tma.document"].search([("ticket_id", "=", incident.id)])
+        self.assertEqual(report.doc_type, "intervention")
+        self.assertEqual(report.contract_id, self.contract)
+        self.assertIn(b"Crash at login", base64.b64decode(report.file))
+        # Not for assistance tickets, nor when the contract says no.
+        question = self._create_ticket(self.contract, name="How to")
+        question.stage_id = self.done
+        self.contract.file_intervention_reports = False
+        other = self._create_ticket(
+            self.contract,
+            name="Other crash",
+            tma_maintenance_type_id=self.corrective.id,
+        )
+        other.stage_id = self.done
+        self.assertFalse(
+            self.env["tma.document"].search(
+                [("ticket_id", "in", (question | other).ids)]
+            )
+        )
