@@ -27,7 +27,7 @@ set -euo pipefail
 # ---------------------------------------------------------------------------
 # Demo logins, printed before serving. The provider (engineer) user and the
 # client portal users are defined in the suite's demo data (tma_contract
-# demo/*.xml); keep this block in sync with it.
+# demo/*.xml, the successor in tma_reversibility's); keep this block in sync.
 # ---------------------------------------------------------------------------
 DEMO_LOGINS=(
     # "role|login|password"
@@ -36,6 +36,7 @@ DEMO_LOGINS=(
     "Client portal - Alpha|client.alpha|client.alpha"
     "Client portal - Beta|client.beta|client.beta"
     "Client portal - Gamma|client.gamma|client.gamma"
+    "Successor portal - Delta (Beta's handover)|successor.delta|successor.delta"
 )
 
 # shellcheck source=setup/lib.sh
