@@ -27,6 +27,8 @@ import resource
 import time
 import tracemalloc
 
+from bench_common import copy_tickets
+
 import odoo
 from odoo import fields
 from odoo.sql_db import db_connect
@@ -98,18 +100,7 @@ class Bench:
             ]
         )
         env.flush_all()
-        env.cr.execute(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_name = 'helpdesk_ticket' AND column_name != 'id'"""
-        )
-        columns = ", ".join(f'"{c}"' for (c,) in env.cr.fetchall())
-        env.cr.execute(
-            f"""INSERT INTO helpdesk_ticket ({columns})
-                SELECT {columns} FROM helpdesk_ticket t
-                  JOIN generate_series(1, %s) g ON TRUE
-                 WHERE t.id IN %s LIMIT %s""",
-            (size // 200, tuple(seed.ids), size - 200),
-        )
+        copy_tickets(env.cr, seed.ids, size - 200)
         env.cr.execute(
             """INSERT INTO mail_message (model, res_id, body, message_type, date,
                                          author_id, create_date, write_date)

@@ -37,6 +37,8 @@ import resource
 import time
 from datetime import date
 
+from bench_common import copy_tickets
+
 import odoo
 from odoo import Command, fields
 from odoo.sql_db import db_connect
@@ -251,24 +253,6 @@ class Bench:
     # ------------------------------------------------------------------
     # 2. Breach cron
     # ------------------------------------------------------------------
-    def copy_tickets(self, env, source_ids, total):
-        """Insert ``total`` tickets by SQL, copies of ``source_ids``."""
-        env.cr.execute(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_name = 'helpdesk_ticket' AND column_name != 'id'"""
-        )
-        columns = ", ".join(f'"{c}"' for (c,) in env.cr.fetchall())
-        env.cr.execute(
-            f"""INSERT INTO helpdesk_ticket ({columns})
-                SELECT {columns} FROM helpdesk_ticket t
-                  JOIN generate_series(1, %s) g ON TRUE
-                 WHERE t.id IN %s
-                 LIMIT %s
-             RETURNING id""",
-            (total // len(source_ids) + 1, tuple(source_ids), total),
-        )
-        return [r[0] for r in env.cr.fetchall()]
-
     def bench_cron(self, ids, timers, due):
         print(f"\n2. Breach cron over {timers} running timers ({due} due)", flush=True)
 
@@ -289,7 +273,7 @@ class Bench:
                     WHERE ticket_id = ANY(%s)""",
                 (ids["tickets"],),
             )
-            tickets = self.copy_tickets(env, ids["tickets"], timers // 4 + 1)
+            tickets = copy_tickets(env.cr, ids["tickets"], timers // 4 + 1)
             env.cr.execute(
                 """INSERT INTO tma_sla_timer
                        (ticket_id, contract_id, partner_id, company_id, team_id,
@@ -356,8 +340,8 @@ class Bench:
         contract_id = ids["contracts"][0]
 
         def setup(env):
-            tickets = self.copy_tickets(
-                env,
+            tickets = copy_tickets(
+                env.cr,
                 env["helpdesk.ticket"]
                 .search([("tma_contract_id", "=", contract_id)], limit=100)
                 .ids,

@@ -53,12 +53,9 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         return values
 
     def _tma_user_side(self, contract):
-        commercial = request.env.user.partner_id.commercial_partner_id
-        if commercial == contract.partner_id.commercial_partner_id:
-            return "client"
-        if contract.successor_id and commercial == contract.successor_id:
-            return "successor"
-        return None
+        """The portal side of the visitor (client or successor), or None."""
+        user = request.env.user
+        return contract._reversibility_side(user) if user.share else None
 
     # ------------------------------------------------------------------
     # Documentation register and packages

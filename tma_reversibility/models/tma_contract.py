@@ -58,6 +58,22 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     # Checklist
     # ------------------------------------------------------------------
+    def _reversibility_side(self, user):
+        """The side ``user`` signs for on this contract's checklist: provider
+        (TMA staff), client, successor, or None."""
+        self.ensure_one()
+        user = user.sudo()
+        contract = self.sudo()
+        if not user.share:
+            return "provider" if user.has_group("tma_contract.group_tma_user") else None
+        commercial = user.partner_id.commercial_partner_id
+        if commercial == contract.partner_id.commercial_partner_id:
+            return "client"
+        successor = contract.successor_id
+        if successor and commercial == successor.commercial_partner_id:
+            return "successor"
+        return None
+
     def action_start_reversibility(self):
         result = super().action_start_reversibility()
         self._instantiate_checklist()

@@ -37,21 +37,6 @@ class TmaReversibilityItem(models.Model):
     signed_on = fields.Datetime(string="Signed off on", readonly=True)
     note = fields.Text()
 
-    def _user_side(self, user):
-        """The side ``user`` signs for on this item's contract, or None."""
-        self.ensure_one()
-        user = user.sudo()
-        contract = self.sudo().contract_id
-        if not user.share:
-            return "provider" if user.has_group("tma_contract.group_tma_user") else None
-        commercial = user.partner_id.commercial_partner_id
-        if commercial == contract.partner_id.commercial_partner_id:
-            return "client"
-        successor = contract.successor_id
-        if successor and commercial == successor.commercial_partner_id:
-            return "successor"
-        return None
-
     def action_sign(self):
         """Sign the items off, as the current user's side."""
         return self._sign(self.env.user)
@@ -69,7 +54,7 @@ class TmaReversibilityItem(models.Model):
                         item=item.name,
                     )
                 )
-            side = item._user_side(user)
+            side = item.contract_id._reversibility_side(user)
             if side != item.side:
                 sides = dict(self._fields["side"]._description_selection(self.env))
                 raise UserError(

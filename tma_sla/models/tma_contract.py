@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .tma_sla_policy import CRITICALITIES, METRICS
+from .tma_sla_policy import CRITICALITIES, METRICS, month_count
 
 SLA_CONTRACT_FIELDS = {"sla_policy_id", "sla_coverage", "sla_calendar_id"}
 
@@ -200,7 +200,10 @@ class TmaContract(models.Model):
                 end,
             )
         )
-        met, breached = self.env.cr.fetchone()
+        return self._compliance_figures(*self.env.cr.fetchone())
+
+    @staticmethod
+    def _compliance_figures(met, breached):
         total = met + breached
         return {
             "met": met,
@@ -311,7 +314,12 @@ class TmaContract(models.Model):
                         }
                     )
         kpis["compliance"] = compliance
-        overall = self._tma_sla_compliance(date_from, date_to)
+        # The same commitments as _tma_sla_compliance(), summed from the rows
+        # above instead of queried again.
+        overall = self._compliance_figures(
+            sum(met for met, _br in rows.values()),
+            sum(br for _met, br in rows.values()),
+        )
         kpis.update(
             met=overall["met"],
             breached=overall["breached"],
@@ -368,10 +376,7 @@ class TmaContract(models.Model):
                 end,
             )
         )
-        months = max(
-            1,
-            (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1,
-        )
+        months = month_count(date_from, date_to)
         kpis["units_consumed"] = round(cr.fetchone()[0], 2)
         kpis["units_estimate"] = round((self.monthly_volume or 0.0) * months, 2)
         # Satisfaction, where tickets are rated (rating module installed).

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
 
-from .tma_sla_policy import CRITICALITIES, METRICS
+from .tma_sla_policy import CRITICALITIES, METRICS, month_count
 
 FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
@@ -122,14 +122,8 @@ class TmaSlaPenaltyPeriod(models.Model):
         """The contract's fee over the period (for caps in % of the fee)."""
         self.ensure_one()
         contract = self.contract_id
-        months = (
-            (self.date_to.year - self.date_from.year) * 12
-            + self.date_to.month
-            - self.date_from.month
-            + 1
-        )
         per_month = contract.fee_amount / FEE_MONTHS.get(contract.fee_period, 1)
-        return per_month * months
+        return per_month * month_count(self.date_from, self.date_to)
 
     def action_compute(self):
         for period in self:

@@ -16,6 +16,16 @@ CRITICALITIES = [
 ]
 # helpdesk_mgmt priorities: 0 low, 1 medium, 2 high, 3 very high.
 PRIORITY_CRITICALITY = {"3": "blocking", "2": "major", "1": "minor", "0": "minor"}
+
+
+def month_count(date_from, date_to):
+    """Calendar months touched by the period date_from..date_to (at least 1)."""
+    return max(
+        1,
+        (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1,
+    )
+
+
 DURATION_UNITS = [
     ("minute", "Minutes"),
     ("hour", "Hours"),
