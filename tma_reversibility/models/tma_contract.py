@@ -1,5 +1,6 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from datetime import timedelta
 
 from odoo import _, fields, models
@@ -170,7 +171,12 @@ class TmaContract(models.Model):
                 "helpdesk_mgmt.helpdesk_ticket_action"
             )
             action.update(domain=[("id", "in", tickets.ids)], context={})
-            raise RedirectWarning(message, action, _("Show the blocking tickets"))
+            refusal = RedirectWarning(message, action, _("Show the blocking tickets"))
+            # A refusal, not a crash: Odoo logs a UserError as a warning but a
+            # RedirectWarning (not a UserError) as an error with a traceback,
+            # unless the exception says its level.
+            refusal.loglevel = logging.WARNING
+            raise refusal
 
     def action_request_package(self):
         self.ensure_one()

@@ -1,6 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import logging
 
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tests import tagged
@@ -72,6 +73,8 @@ class TestReversibility(TmaReversibilityCommon):
         self.assertEqual(
             refusal.exception.args[1]["domain"], [("id", "in", incident.ids)]
         )
+        # A refusal is logged as a warning, not as a server error.
+        self.assertEqual(refusal.exception.loglevel, logging.WARNING)
         self.assertEqual(self.contract.state, "reversibility")
         incident.stage_id = self.done
         self.contract.action_close()
