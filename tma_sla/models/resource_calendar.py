@@ -6,6 +6,8 @@ from odoo import api, models
 def _replan_timers(env, calendars):
     """Re-plan the running timers counting on ``calendars`` (all of them when a
     leave without calendar, such as a public holiday, changes)."""
+    if env.context.get("tma_sla_replan_later"):
+        return
     domain = [("status", "in", ("running", "breached")), ("reached_date", "=", False)]
     if calendars is not None:
         if not calendars:
@@ -20,9 +22,16 @@ class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
 
     def write(self, vals):
-        result = super().write(vals)
-        if {"attendance_ids", "tz", "two_weeks_calendar"}.intersection(vals):
-            _replan_timers(self.env, self)
+        if not {"attendance_ids", "tz", "two_weeks_calendar"}.intersection(vals):
+            return super().write(vals)
+        # The attendances change one by one inside this write (a form that
+        # replaces them all, a module update reloading the calendar): re-plan
+        # once, on the calendar as it ends up, not on the states in between
+        # (an empty calendar half-way would refuse to plan anything).
+        result = super(
+            ResourceCalendar, self.with_context(tma_sla_replan_later=True)
+        ).write(vals)
+        _replan_timers(self.env, self)
         return result
 
 

@@ -250,3 +250,35 @@ class TestTimer(TmaSlaCommon):
         self.assertEqual(before, utc("2026-11-25 14:00:00"))
         self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
         self.assertLess(before, resolution.deadline)
+
+    def test_replacing_all_the_hours_at_once_replans_once_on_the_new_hours(self):
+        """A form that replaces every attendance, or a module update that
+        reloads the calendar, empties it half-way through the write: the
+        timers are re-planned on the calendar as it ends up."""
+        ticket = self._ticket("2")  # major: resolution 1,200 minutes
+        resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.deadline, utc("2026-11-25 14:00:00"))
+        self.calendar.write(
+            {
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8.0,
+                            "hour_to": 18.0,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ]
+            }
+        )
+        # Monday 10:00 Paris + 20 hours of 10-hour days: Wednesday 10:00 Paris.
+        self.assertEqual(resolution.deadline, utc("2026-11-25 09:00:00"))
+
+    def test_removing_every_hour_of_a_calendar_in_use_is_refused(self):
+        self._ticket("2")
+        with self.assertRaisesRegex(UserError, "no working hours"):
+            self.calendar.write({"attendance_ids": [Command.clear()]})
