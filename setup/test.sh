@@ -141,8 +141,15 @@ step_postgresql() {
 step_install() {
     local log="$ART/install.log" rc=0 args
     if [ "$KEEP_DB" = 1 ] && tma_db_exists "$PG_DIR" "$PG_PORT" "$DB"; then
-        tma_log "TMA_KEEP_DB=1: reusing $DB (installing/updating $MODULES)"
-        args=(-i "$INSTALL_MODULES" -u "$MODULES")
+        # -u for what is installed, -i only for what is not: -i on an
+        # installed module reloads its noupdate data as on a first install.
+        local missing
+        missing="$(tma_modules_not_installed "$PG_DIR" "$PG_PORT" "$DB" "$INSTALL_MODULES")"
+        tma_log "TMA_KEEP_DB=1: reusing $DB (updating $MODULES${missing:+, installing $missing})"
+        args=(-u "$MODULES")
+        if [ -n "$missing" ]; then
+            args+=(-i "${missing// /,}")
+        fi
     else
         (tma_drop_db "$PG_DIR" "$PG_PORT" "$DB" "$DATA_DIR") || return 1
         args=(-i "$INSTALL_MODULES")
