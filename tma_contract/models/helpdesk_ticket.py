@@ -217,3 +217,60 @@ class HelpdeskTicket(models.Model):
     def action_tma_record_consumption(self):
         self._tma_record_consumption()
         return True
+
+    # ------------------------------------------------------------------
+    # Portal ticket form
+    # ------------------------------------------------------------------
+    @api.model
+    def _tma_portal_contracts(self):
+        """The active contracts the current user may open tickets on: those
+        of its own client (its commercial partner)."""
+        partner = self.env.user.partner_id.commercial_partner_id
+        return (
+            self.env["tma.contract"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("state", "=", "active")])
+        )
+
+    @api.model
+    def _tma_prepare_portal_values(self, vals, contract_id=None, application_id=None):
+        """Values the portal form adds to a new ticket ``vals``: the contract
+        the client chose (or its only active contract), the application, and
+        the contract's team when the form gave none, so that the ticket lands
+        in the provider's queue. A contract or application that is not the
+        client's is refused."""
+        contracts = self._tma_portal_contracts()
+        contract = self.env["tma.contract"]
+        if contract_id:
+            contract = contracts.filtered(lambda c: str(c.id) == str(contract_id))
+            if not contract:
+                raise UserError(
+                    _(
+                        "The ticket cannot be attached to this contract: it is "
+                        "not an active contract of yours."
+                    )
+                )
+        elif len(contracts) == 1:
+            contract = contracts
+        result = {}
+        if contract:
+            result["tma_contract_id"] = contract.id
+            team = contract.team_ids[:1]
+            if team and not vals.get("team_id"):
+                result["team_id"] = team.id
+                result["stage_id"] = team._get_applicable_stages()[:1].id
+                if team.default_project_id and not vals.get("project_id"):
+                    result["project_id"] = team.default_project_id.id
+        if application_id:
+            application = contract.application_ids.filtered(
+                lambda a: str(a.id) == str(application_id)
+            )
+            if not application:
+                raise UserError(
+                    _(
+                        "This application is not in the scope of the contract "
+                        "the ticket is attached to."
+                    )
+                )
+            result["tma_application_id"] = application.id
+        return result

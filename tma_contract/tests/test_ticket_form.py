@@ -1,0 +1,102 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import TmaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTicketForm(HttpCase, TmaCommon):
+    """The portal's new ticket form: a client opens tickets on its contracts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.app_a = cls.env["tma.application"].create(
+            {"name": "Alpha WMS", "partner_id": cls.client_a.id}
+        )
+        cls.app_a2 = cls.env["tma.application"].create(
+            {"name": "Alpha intranet", "partner_id": cls.client_a.id}
+        )
+        cls.contract_a = cls._create_contract(
+            title="Alpha upkeep", application_ids=[Command.set(cls.app_a.ids)]
+        )
+        cls.draft_a = cls._create_contract(title="Alpha next year", activate=False)
+        cls.contract_b = cls._create_contract(partner=cls.client_b, title="Beta upkeep")
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+
+    def _csrf(self):
+        page = self.url_open("/new/ticket").text
+        anchor = 'name="csrf_token" value="'
+        self.assertIn(anchor, page)
+        return page.partition(anchor)[2].partition('"')[0]
+
+    def _submit(self, **fields):
+        data = {
+            "csrf_token": self._csrf(),
+            "subject": "Stock moves stuck",
+            "description": "Since the last release.",
+        }
+        data.update(fields)
+        return self.url_open("/submitted/ticket", data=data, allow_redirects=False)
+
+    def _tickets(self):
+        return self.env["helpdesk.ticket"].search(
+            [("partner_id", "=", self.contact_a.id)]
+        )
+
+    def test_form_offers_the_clients_active_contracts_only(self):
+        html = self.url_open("/new/ticket").text
+        self.assertIn('name="tma_contract_id"', html)
+        self.assertIn(self.contract_a.name, html)
+        self.assertNotIn(self.draft_a.name, html)
+        self.assertNotIn(self.contract_b.name, html)
+        self.assertIn("Alpha WMS", html)
+        self.assertNotIn("Alpha intranet", html)  # not in the contract's scope
+
+    def test_ticket_is_attached_to_the_chosen_contract_and_its_team(self):
+        response = self._submit(
+            tma_contract_id=str(self.contract_a.id),
+            tma_application_id=str(self.app_a.id),
+        )
+        self.assertIn(response.status_code, (302, 303))
+        ticket = self._tickets()
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.tma_contract_id, self.contract_a)
+        self.assertEqual(ticket.tma_application_id, self.app_a)
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.stage_id, self.team._get_applicable_stages()[:1])
+        self.assertTrue(response.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+
+    def test_the_only_active_contract_is_the_default(self):
+        self._submit()
+        self.assertEqual(self._tickets().tma_contract_id, self.contract_a)
+
+    def test_another_clients_contract_is_refused(self):
+        response = self._submit(tma_contract_id=str(self.contract_b.id))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not an active contract of yours", response.text)
+        self.assertFalse(self._tickets())
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search(
+                [("tma_contract_id", "=", self.contract_b.id)]
+            )
+        )
+
+    def test_a_draft_contract_is_refused(self):
+        response = self._submit(tma_contract_id=str(self.draft_a.id))
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._tickets())
+
+    def test_an_application_outside_the_contract_is_refused(self):
+        response = self._submit(
+            tma_contract_id=str(self.contract_a.id),
+            tma_application_id=str(self.app_a2.id),
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not in the scope", response.text)
+        self.assertFalse(self._tickets())
