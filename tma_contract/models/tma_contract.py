@@ -796,8 +796,12 @@ class TmaContract(models.Model):
             )
         )
         posted = float(self.env.cr.fetchone()[0])
-        lines = self.env["sale.order.line"].search(
-            [("tma_contract_id", "=", self.id), ("tma_billing", "=", True)]
+        # Every billing line counts, whoever may read the order: an engineer
+        # recording units is no salesman of it.
+        lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search([("tma_contract_id", "=", self.id), ("tma_billing", "=", True)])
         )
         invoiced = sum(
             line.qty_invoiced

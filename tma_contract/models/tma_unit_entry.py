@@ -207,8 +207,9 @@ class TmaUnitEntry(models.Model):
         return reversals
 
     def _notify_invoiced_reversal(self, reversal):
-        """Tell finance when units already invoiced are given back."""
-        line = reversal.sale_line_id
+        """Tell finance when units already invoiced are given back. The
+        engineer who re-values a ticket need not see the sale order."""
+        line = reversal.sale_line_id.sudo()
         if not line or not reversal.billable_units:
             return
         line.invalidate_recordset(["qty_delivered", "qty_to_invoice"])

@@ -5,6 +5,11 @@ from odoo.tests import tagged
 
 from .common import TmaCommon
 
+GRID = [
+    Command.create({"complexity": "simple", "units": 1.0}),
+    Command.create({"complexity": "medium", "units": 3.0}),
+]
+
 
 @tagged("post_install", "-at_install")
 class TestInvoicing(TmaCommon):
@@ -88,3 +93,45 @@ class TestInvoicing(TmaCommon):
             ).quantity,
             2.0,
         )
+
+    def test_an_engineer_who_is_no_salesman_of_the_order_revalues_a_ticket(self):
+        order, contract = self._regie_contract()
+        contract.valuation_rule_ids = GRID
+        self.assertNotEqual(order.user_id, self.engineer)
+        ticket = self._create_ticket(contract, complexity="simple")
+        ticket.with_user(self.engineer).action_tma_record_consumption()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env.invalidate_all()
+        ticket.with_user(self.engineer).write({"tma_complexity": "medium"})
+        ticket.with_user(self.engineer).action_tma_record_consumption()
+        self.assertEqual(ticket.tma_units_consumed, 3.0)
+        self.assertEqual(order.order_line.qty_delivered, 3.0)
+        self.assertEqual(order.order_line.qty_to_invoice, 2.0)
+
+    def test_invoiced_overage_frees_the_overdraft_for_an_engineer_too(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.contact_a.id,
+                "order_line": [
+                    Command.create({"product_id": self.pack.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        order.action_confirm()
+        contract = order.tma_contract_id
+        contract.write(
+            {
+                "overdraft_policy": "allow",
+                "overdraft_limit": 5,
+                "valuation_rule_ids": GRID,
+            }
+        )
+        contract.action_activate()
+        contract._post_consumption(15.0)  # the 10 units of the book + 5 overage
+        order._create_invoices().action_post()
+        self.env.invalidate_all()
+        ticket = self._create_ticket(contract, complexity="medium")
+        ticket.with_user(self.engineer).action_tma_record_consumption()
+        self.assertEqual(ticket.tma_units_consumed, 3.0)
+        self.assertEqual(contract.units_overage, 8.0)
