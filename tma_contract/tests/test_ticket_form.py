@@ -70,7 +70,9 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
         self.assertEqual(ticket.tma_application_id, self.app_a)
         self.assertEqual(ticket.team_id, self.team)
         self.assertEqual(ticket.stage_id, self.team._get_applicable_stages()[:1])
-        self.assertTrue(response.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+        self.assertTrue(
+            response.headers["Location"].endswith(f"/my/ticket/{ticket.id}")
+        )
 
     def test_the_only_active_contract_is_the_default(self):
         self._submit()

@@ -1,0 +1,209 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Fixtures of the end-to-end tests: the server, the database, browsers and
+JSON-RPC sessions; on a failure, screenshots, pages and the server log."""
+
+import re
+import time
+
+import pytest
+from harness import Database, OdooServer, Rpc, Settings
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Demo logins (the README lists them): login = password.
+ADMIN = "admin"
+ENGINEER = "tma.engineer"
+FINANCE = "tma.finance"
+CLIENT_ALPHA = "client.alpha"
+CLIENT_BETA = "client.beta"
+CLIENT_GAMMA = "client.gamma"
+SUCCESSOR_DELTA = "successor.delta"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    try:
+        return Settings()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def db(settings):
+    return Database(settings)
+
+
+def offline(db):
+    """These machines reach no Internet service. Odoo's partner autocompletion
+    (auto-installed with the host) asks Odoo's IAP service to enrich the
+    company at the administrator's first login, and logs an ERROR when it
+    cannot: mark it done, as an administrator who declines it would."""
+    if db.value(
+        """SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'res_company' AND column_name = 'iap_enrich_auto_done'"""
+    ):
+        db.rows("UPDATE res_company SET iap_enrich_auto_done = TRUE RETURNING id")
+
+
+@pytest.fixture(scope="session")
+def server(settings):
+    """One multi-process Odoo for the whole session (tests that must stop it,
+    such as the upgrade, start it again before they end)."""
+    offline(Database(settings))
+    server = OdooServer(settings)
+    try:
+        server.start()
+    except RuntimeError as error:
+        server.stop()
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rpc(server, settings):
+    """rpc(login): a JSON-RPC session of a demo user (password = login)."""
+    sessions = {}
+
+    def get(login):
+        if login not in sessions:
+            sessions[login] = Rpc(server.url, settings.db, login, login)
+        return sessions[login]
+
+    return get
+
+
+@pytest.fixture(autouse=True)
+def server_log_is_clean(request):
+    """Every test that talks to the server ends with no ERROR or CRITICAL
+    record in the server log since it began."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("server")
+    offset = server.log_offset()
+    request.node.tma_log_offset = offset
+    yield
+    if server.odoo is None:
+        return
+    # Give the workers a moment to flush what the last request logged.
+    time.sleep(0.3)
+    problems = server.problems_since(offset)
+    if problems:
+        pytest.fail(
+            "the server logged errors during the test:\n\n" + "\n\n".join(problems),
+            pytrace=False,
+        )
+
+
+# ----------------------------------------------------------------------
+# Browser
+# ----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, settings):
+    if not settings.chromium:
+        pytest.fail("Chromium not found (install Debian's chromium)", pytrace=False)
+    browser = playwright.chromium.launch(
+        executable_path=settings.chromium, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+class Pages:
+    """The browser pages a test opened, each in a context of its own (one per
+    person), kept so that a failure can show what each person saw."""
+
+    def __init__(self, browser, server):
+        self.browser = browser
+        self.server = server
+        self.opened = []  # (label, page, console lines)
+
+    def open(self, label, login=None, backend=False):
+        context = self.browser.new_context(
+            base_url=self.server.url,
+            viewport={"width": 1366, "height": 900},
+            locale="en-US",
+            timezone_id="Europe/Paris",
+        )
+        context.set_default_timeout(30000)
+        page = context.new_page()
+        console = []
+        page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+        page.on("pageerror", lambda exc: console.append(f"pageerror: {exc}"))
+        self.opened.append((label, page, console))
+        if login:
+            page.goto("/web/login")
+            page.fill("input[name='login']", login)
+            page.fill("input[name='password']", login)
+            page.click("button[type='submit']")
+            page.wait_for_url(re.compile(r"/(odoo|my|web)"))
+            if backend:
+                page.wait_for_selector(".o_main_navbar")
+        return page
+
+    def close(self):
+        for _label, page, _console in self.opened:
+            page.context.close()
+
+
+@pytest.fixture
+def pages(browser, server):
+    pages = Pages(browser, server)
+    yield pages
+    pages.close()
+
+
+def _slug(text):
+    return re.sub(r"[^\w.-]+", "_", text)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, save what each person saw (screenshot, HTML, browser
+    console) and the server log of the test, and say where they are."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when not in ("call", "teardown") or not report.failed:
+        return
+    settings = item.funcargs.get("settings")
+    if not settings:
+        return
+    folder = settings.artifacts / "failures" / _slug(item.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    pages = item.funcargs.get("pages")
+    for index, (label, page, console) in enumerate(pages.opened if pages else []):
+        stem = folder / f"{index}-{_slug(label)}"
+        try:
+            page.screenshot(path=f"{stem}.png", full_page=True)
+            stem.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+            saved.append(f"{stem}.png ({page.url})")
+        except Exception as error:  # noqa: BLE001 - the page may be gone
+            saved.append(f"{stem}: no screenshot ({error})")
+        stem.with_suffix(".console.txt").write_text("\n".join(console), "utf-8")
+    server = item.funcargs.get("server")
+    if server is not None:
+        offset = getattr(item, "tma_log_offset", 0)
+        log = folder / "odoo-server.log"
+        log.write_text(server.log_since(offset), encoding="utf-8")
+        saved.append(f"{log} (the server log of this test)")
+    report.sections.append(("e2e artefacts", "\n".join(saved) or "none"))

@@ -1,0 +1,469 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What the end-to-end tests stand on: a real Odoo in multi-process mode
+(HTTP workers and cron workers) behind nginx, as it runs in production, its
+database, its log, and JSON-RPC clients.
+
+The test command (``setup/test.sh``) prepares the database and passes the
+settings through the environment (see ``Settings``); nothing here installs
+anything.
+"""
+
+import configparser
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+import requests
+
+# An Odoo log record: "2026-11-23 06:18:56,481 6246 ERROR db logger: message".
+LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\d+) (\w+) ")
+# A query refused by PostgreSQL's concurrency control, and Odoo replaying it.
+CONCURRENCY_ERROR = re.compile(
+    r"odoo\.sql_db: bad query.*\nERROR: (could not serialize access|deadlock detected"
+    r"|could not obtain lock|lock not available)",
+    re.DOTALL,
+)
+RETRY = re.compile(r"odoo\.service\.model: \w+, \d+ tries left, try again")
+PROBLEM_LEVELS = ("ERROR", "CRITICAL")
+DECIMAL_AS_FLOAT = psycopg2.extensions.new_type(
+    psycopg2.extensions.DECIMAL.values,
+    "DECIMAL_AS_FLOAT",
+    lambda value, _cr: None if value is None else float(value),
+)
+
+ENV_HELP = """the end-to-end tests run against an Odoo server they start
+themselves; run them through the test command (bash setup/test.sh), which
+prepares the database and sets:
+  TMA_E2E_CONF       Odoo configuration file (database connection, addons path)
+  TMA_E2E_DB         database holding the suite and its demo data
+  TMA_E2E_ARTIFACTS  folder for server logs, screenshots and reports
+  TMA_E2E_ODOO       command that starts Odoo (one word per line)"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Settings:
+    """The settings the test command passes (see ENV_HELP)."""
+
+    def __init__(self, environ=None):
+        environ = os.environ if environ is None else environ
+        missing = [
+            name
+            for name in (
+                "TMA_E2E_CONF",
+                "TMA_E2E_DB",
+                "TMA_E2E_ARTIFACTS",
+                "TMA_E2E_ODOO",
+            )
+            if not environ.get(name)
+        ]
+        if missing:
+            raise RuntimeError(f"missing {', '.join(missing)}: {ENV_HELP}")
+        self.conf = Path(environ["TMA_E2E_CONF"])
+        self.db = environ["TMA_E2E_DB"]
+        self.artifacts = Path(environ["TMA_E2E_ARTIFACTS"])
+        self.odoo = environ["TMA_E2E_ODOO"].splitlines()
+        self.workers = int(environ.get("TMA_E2E_WORKERS", "2"))
+        self.cron_workers = int(environ.get("TMA_E2E_CRON_WORKERS", "2"))
+        self.chromium = environ.get("TMA_E2E_CHROMIUM") or shutil.which("chromium")
+        parser = configparser.ConfigParser()
+        parser.read(self.conf)
+        options = parser["options"]
+        self.pg = {
+            "host": options.get("db_host", "127.0.0.1"),
+            "port": int(options.get("db_port", "5432")),
+            "user": options.get("db_user"),
+            "password": options.get("db_password"),
+        }
+        self.data_dir = Path(options.get("data_dir"))
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+
+
+class Database:
+    """Plain SQL on the e2e database (autocommit): what the tests compare the
+    pages with, and the truth the invariants are checked against."""
+
+    def __init__(self, settings, dbname=None):
+        self.settings = settings
+        self.dbname = dbname or settings.db
+
+    def connect(self, dbname=None):
+        conn = psycopg2.connect(dbname=dbname or self.dbname, **self.settings.pg)
+        conn.autocommit = True
+        # numeric columns (balances, units) as floats, like the ORM reads them
+        psycopg2.extensions.register_type(DECIMAL_AS_FLOAT, conn)
+        return conn
+
+    def rows(self, query, params=None):
+        with self.connect() as conn, conn.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall()
+        # psycopg2's "with conn" does not close it: closed by garbage collection
+
+    def value(self, query, params=None):
+        rows = self.rows(query, params)
+        return rows[0][0] if rows else None
+
+    def xmlid(self, xmlid):
+        module, name = xmlid.split(".")
+        return self.value(
+            "SELECT res_id FROM ir_model_data WHERE module = %s AND name = %s",
+            (module, name),
+        )
+
+
+class RpcError(Exception):
+    """An error Odoo answered a JSON-RPC call with."""
+
+    def __init__(self, error):
+        data = error.get("data") or {}
+        self.name = data.get("name", "")
+        self.message = data.get("message") or error.get("message", "")
+        self.debug = data.get("debug", "")
+        super().__init__(f"{self.name}: {self.message}")
+
+
+class Rpc:
+    """A user's JSON-RPC session, the way the web client talks to Odoo."""
+
+    def __init__(self, base_url, db, login, password):
+        self.base_url = base_url
+        self.login = login
+        self.http = requests.Session()
+        result = self._post(
+            "/web/session/authenticate",
+            {"db": db, "login": login, "password": password},
+        )
+        self.uid = result["uid"]
+        self.partner_id = result.get("partner_id")
+
+    def _post(self, path, params):
+        response = self.http.post(
+            self.base_url + path,
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params},
+            timeout=600,
+        )
+        response.raise_for_status()
+        payload = response.json()
+        if payload.get("error"):
+            raise RpcError(payload["error"])
+        return payload["result"]
+
+    def call(self, model, method, *args, **kwargs):
+        return self._post(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+
+class OdooServer:
+    """Odoo in multi-process mode (``--workers``, cron workers) behind nginx,
+    which sends ``/websocket`` to Odoo's gevent port as a production proxy
+    does. Its log is a file the tests read."""
+
+    def __init__(self, settings, name="server"):
+        self.settings = settings
+        self.name = name
+        self.dir = settings.artifacts / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.dir / "odoo-server.log"
+        self.odoo = None
+        self.nginx = None
+        self.http_port = self.gevent_port = self.port = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    # ------------------------------------------------------------------
+    # Processes
+    # ------------------------------------------------------------------
+    def start(self, db=None, workers=None, cron_workers=None, timeout=180):
+        s = self.settings
+        self.http_port, self.gevent_port, self.port = (
+            free_port(),
+            free_port(),
+            free_port(),
+        )
+        db = db or s.db
+        command = [
+            *s.odoo,
+            "-c",
+            str(s.conf),
+            "-d",
+            db,
+            "--db-filter",
+            f"^{re.escape(db)}$",
+            "--workers",
+            str(s.workers if workers is None else workers),
+            "--max-cron-threads",
+            str(s.cron_workers if cron_workers is None else cron_workers),
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(self.http_port),
+            "--gevent-port",
+            str(self.gevent_port),
+            "--proxy-mode",
+            "--limit-time-real",
+            "900",
+            "--limit-time-cpu",
+            "600",
+            "--log-level",
+            "info",
+            "--logfile",
+            str(self.log_path),
+        ]
+        with open(self.dir / "command.txt", "a", encoding="utf-8") as f:
+            f.write(" ".join(command) + "\n")
+        self.odoo = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.dir / "odoo-stderr.log", "ab"),  # noqa: SIM115
+            start_new_session=True,
+        )
+        self._start_nginx()
+        self._wait_ready(timeout)
+        return self
+
+    def _start_nginx(self):
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        root = self.dir / "nginx"
+        temp = root / "temp"
+        temp.mkdir(parents=True, exist_ok=True)
+        # nginx's workers run as `nobody` when the master runs as root.
+        os.chmod(root, 0o777)
+        os.chmod(temp, 0o777)
+        conf = root / "nginx.conf"
+        conf.write_text(
+            f"""daemon off;
+worker_processes 2;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {root}/access.log;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    client_max_body_size 200m;
+    proxy_read_timeout 900s;
+    proxy_buffering off;
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        '' close;
+    }}
+    upstream odoo {{ server 127.0.0.1:{self.http_port}; }}
+    upstream odoochat {{ server 127.0.0.1:{self.gevent_port}; }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Real-IP $remote_addr;
+        location /websocket {{
+            proxy_pass http://odoochat;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+        location / {{
+            proxy_pass http://odoo;
+        }}
+    }}
+}}
+""",
+            encoding="utf-8",
+        )
+        self.nginx = subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(root)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(root / "stderr.log", "ab"),  # noqa: SIM115
+            start_new_session=True,
+        )
+
+    def _wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if self.odoo.poll() is not None:
+                raise RuntimeError(
+                    f"Odoo exited with code {self.odoo.returncode} at start; "
+                    f"log: {self.log_path}\n{self.log_tail()}"
+                )
+            if self.nginx.poll() is not None:
+                raise RuntimeError(
+                    f"nginx exited with code {self.nginx.returncode}; "
+                    f"see {self.dir / 'nginx'}"
+                )
+            try:
+                response = requests.get(self.url + "/web/health", timeout=5)
+                if response.status_code == 200:
+                    # The registry is loaded by the first request of a database.
+                    response = requests.get(self.url + "/web/login", timeout=120)
+                    if response.status_code == 200:
+                        return
+                last = response.status_code
+            except requests.RequestException as error:
+                last = error
+            time.sleep(0.5)
+        raise RuntimeError(
+            f"Odoo did not answer in {timeout} s (last: {last}); "
+            f"log: {self.log_path}\n{self.log_tail()}"
+        )
+
+    def stop(self, timeout=60):
+        for proc, sig in ((self.nginx, signal.SIGQUIT), (self.odoo, signal.SIGTERM)):
+            if proc is None or proc.poll() is not None:
+                continue
+            try:
+                os.killpg(proc.pid, sig)
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+            except ProcessLookupError:
+                pass
+        self.odoo = self.nginx = None
+
+    def worker_pids(self):
+        """The PIDs of the Odoo master's children (HTTP, cron and gevent)."""
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.odoo.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        return [int(pid) for pid in out.split()]
+
+    # ------------------------------------------------------------------
+    # Log
+    # ------------------------------------------------------------------
+    def log_offset(self):
+        try:
+            return self.log_path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def log_since(self, offset):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(offset)
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines=40):
+        return "\n".join(self.log_since(0).splitlines()[-lines:])
+
+    def records_since(self, offset):
+        """The log records since ``offset``: (pid, level, text with the lines
+        that follow the record, such as its traceback)."""
+        records = []
+        for line in self.log_since(offset).splitlines():
+            match = LOG_RECORD.match(line)
+            if match:
+                records.append([match.group(1), match.group(2), line])
+            elif records:
+                records[-1][2] += "\n" + line
+        return records
+
+    def problems_since(self, offset):
+        """ERROR and CRITICAL records logged since ``offset``, each with its
+        traceback. A query that failed on a concurrency conflict is no problem
+        when the same worker then replays the request (Odoo logs the failed
+        query at ERROR, then "SERIALIZATION_FAILURE, n tries left"); a replay
+        that never succeeds ends in an unhandled error, which is one."""
+        records = self.records_since(offset)
+        problems = []
+        for index, (pid, level, text) in enumerate(records):
+            if level not in PROBLEM_LEVELS:
+                continue
+            if CONCURRENCY_ERROR.search(text) and any(
+                other_pid == pid and RETRY.search(other_text)
+                for other_pid, _level, other_text in records[index + 1 : index + 200]
+            ):
+                continue
+            problems.append(text)
+        return problems
+
+    def count_since(self, offset, pattern):
+        return len(re.findall(pattern, self.log_since(offset)))
+
+
+def odoo_run(settings, *args, log=None, timeout=1800):
+    """Run Odoo once (``--stop-after-init``) and return its output; raises
+    with the end of the log when it fails."""
+    command = [*settings.odoo, "-c", str(settings.conf), *args, "--stop-after-init"]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    if log:
+        Path(log).write_text(" ".join(command) + "\n" + output, encoding="utf-8")
+    if result.returncode:
+        tail = "\n".join(output.splitlines()[-40:])
+        raise RuntimeError(f"odoo {' '.join(args)} exited {result.returncode}\n{tail}")
+    return output
+
+
+def odoo_script(settings, db, code, log=None, timeout=1800):
+    """Run Python ``code`` with ``env`` (superuser) on ``db``, committed at the
+    end, in a process of its own; returns what the code prints as JSON."""
+    runner = f"""
+import json, sys
+import odoo
+from odoo import SUPERUSER_ID, api
+odoo.tools.config.parse_config(["-c", {str(settings.conf)!r}])
+registry = odoo.modules.registry.Registry.new({db!r})
+with registry.cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {{}})
+    result = None
+{_indent(code, 4)}
+    cr.commit()
+print("@@RESULT@@" + json.dumps(result, default=str))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", runner],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    if log:
+        Path(log).write_text(output, encoding="utf-8")
+    if result.returncode:
+        tail = "\n".join(output.splitlines()[-40:])
+        raise RuntimeError(f"script on {db} exited {result.returncode}\n{tail}")
+    marker = result.stdout.rpartition("@@RESULT@@")[2]
+    return json.loads(marker)
+
+
+def _indent(code, spaces):
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else line for line in code.splitlines())
