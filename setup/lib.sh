@@ -50,8 +50,9 @@ tma_as_root() {
 }
 
 # ---------------------------------------------------------------------------
-# System packages: PostgreSQL server and Chromium (for HttpCase tours and
-# Playwright). Installed from Debian only when missing.
+# System packages: PostgreSQL server, Chromium (for HttpCase tours and
+# Playwright) and nginx (the reverse proxy in front of a multi-process Odoo in
+# the end-to-end tests). Installed from Debian only when missing.
 # ---------------------------------------------------------------------------
 
 # Print the PostgreSQL server bin directory (empty when none is installed).
@@ -76,7 +77,7 @@ tma_pg_bindir() {
     fi
 }
 
-# Install the Debian packages `postgresql` and `chromium` when missing.
+# Install the Debian packages `postgresql`, `chromium` and `nginx` when missing.
 # Runs `apt-get update` first (the package lists may be absent or stale).
 tma_require_system_packages() {
     local missing=()
@@ -87,6 +88,9 @@ tma_require_system_packages() {
     fi
     if ! command -v chromium >/dev/null 2>&1; then
         missing+=(chromium)
+    fi
+    if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+        missing+=(nginx)
     fi
     if [ "${#missing[@]}" -eq 0 ]; then
         return 0

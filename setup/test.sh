@@ -16,6 +16,13 @@
 #   pytest         pytest-odoo on <addon>/tests and tests/ against tma_test
 #   odoo-native    Odoo's runner (--test-enable --test-tags /<addon>,...) on a
 #                  second fresh database tma_test_native
+#   e2e            tests/e2e with pytest and Playwright against a real Odoo in
+#                  multi-process mode (HTTP and cron workers) behind nginx, on
+#                  tma_e2e, a copy of tma_test taken right after its install:
+#                  the journeys in headless Chromium, the load test, the
+#                  update and the uninstall of the suite (they stop and start
+#                  the server); screenshots and logs of failures go to
+#                  .local/artifacts/e2e/
 # Logs and reports go to .local/artifacts/. The last two lines printed are
 #   TMA test suite: PASSED|FAILED (<failed steps>)
 #   tests: <P> passed, <F> failed      (pytest + Odoo's runner together)
@@ -24,6 +31,10 @@
 # Environment:
 #   TMA_SKIP_LINT=1      skip the linters
 #   TMA_SKIP_NATIVE=1    skip Odoo's own test runner
+#   TMA_SKIP_E2E=1       skip the end-to-end tests
+#   TMA_E2E_ARGS         extra pytest arguments of the e2e step (like
+#                        TMA_PYTEST_ARGS), e.g. TMA_E2E_ARGS='-k journeys'
+#   TMA_E2E_LOAD_SECONDS how long the load test runs (default 90)
 #   TMA_SKIP_PIP=1       do not pip install requirements-test.txt (offline)
 #   TMA_KEEP_DB=1        keep the cluster and the tma_test database between
 #                        runs (only updates the suite addons: -i/-u); handy
@@ -58,6 +69,7 @@ CONF="$LOCAL/odoo-test.conf"
 DATA_DIR="$LOCAL/filestore-test"
 DB="tma_test"
 NATIVE_DB="tma_test_native"
+E2E_DB="tma_e2e"
 KEEP_DB="${TMA_KEEP_DB:-0}"
 
 mkdir -p "$ART"
@@ -176,6 +188,19 @@ step_install() {
     if [ -n "$missing" ]; then
         tma_warn "not installed after the install step: $missing (log: $log)"
         return 1
+    fi
+    # The end-to-end tests get their own copy, taken before any test runs.
+    copy_db "$DB" "$E2E_DB" || return 1
+}
+
+# copy_db SOURCE TARGET: TARGET becomes a copy of SOURCE and of its filestore,
+# owned by the role Odoo connects as (Odoo lists only the databases it owns).
+copy_db() {
+    (tma_drop_db "$PG_DIR" "$PG_PORT" "$2" "$DATA_DIR") || return 1
+    tma_psql "$PG_DIR" "$PG_PORT" -c \
+        "CREATE DATABASE \"$2\" TEMPLATE \"$1\" OWNER $TMA_PG_USER" || return 1
+    if [ -d "$DATA_DIR/filestore/$1" ]; then
+        cp -a "$DATA_DIR/filestore/$1" "$DATA_DIR/filestore/$2" || return 1
     fi
 }
 
@@ -329,7 +354,7 @@ for a in shlex.split(os.environ.get("TMA_PYTEST_ARGS", "")):
     js_tests="$(HOST_MODULES=helpdesk_mgmt host_tests_dirs)/test_js.py"
     "$TMA_PYTHON" -m pytest --rootdir "$TMA_ROOT" \
         --odoo-config "$CONF" --odoo-database "$DB" --odoo-http \
-        --ignore="$js_tests" \
+        --ignore="$js_tests" --ignore="$TMA_ROOT/tests/e2e" \
         --deselect "$sla_tests::TestHelpdeskMgmtSla::test_helpdesk_ticket_duplicates" \
         --deselect "$sla_tests::CommonHelpdeskMgmtSla::test_helpdesk_ticket_duplicates" \
         -o cache_dir="$LOCAL/pytest_cache" \
@@ -418,6 +443,47 @@ step_native() {
 }
 
 # ---------------------------------------------------------------------------
+# End-to-end tests against a multi-process Odoo
+# ---------------------------------------------------------------------------
+step_e2e() {
+    if [ "${TMA_SKIP_E2E:-0}" = 1 ]; then
+        tma_log "TMA_SKIP_E2E=1: skipped"
+        return 3
+    fi
+    if [ ! -d tests/e2e ]; then
+        tma_log "no tests/e2e directory: skipped"
+        return 3
+    fi
+    if ! tma_db_exists "$PG_DIR" "$PG_PORT" "$E2E_DB"; then
+        tma_warn "database $E2E_DB missing (it is copied at the end of the install step)"
+        return 1
+    fi
+    local extra rc=0 report="$ART/e2e-junit.xml"
+    mapfile -t extra < <("$TMA_PYTHON" -c 'import os, shlex
+for a in shlex.split(os.environ.get("TMA_E2E_ARGS", "")):
+    print(a)')
+    rm -rf "$ART/e2e" "$report"
+    # -p no:odoo: these tests drive a server of their own, not pytest-odoo's
+    # in-process registry.
+    TMA_E2E_CONF="$CONF" TMA_E2E_DB="$E2E_DB" TMA_E2E_ARTIFACTS="$ART/e2e" \
+        TMA_E2E_ODOO="$(tma_odoo_cmd)" \
+        "$TMA_PYTHON" -m pytest -p no:odoo --rootdir "$TMA_ROOT" \
+        -o cache_dir="$LOCAL/pytest_cache" --junitxml="$report" -ra -s \
+        "${extra[@]}" tests/e2e 2>&1 | tee "$ART/e2e.log"
+    rc=${PIPESTATUS[0]}
+    if [ -f "$report" ]; then
+        local counts
+        counts=($(junit_counts "$report"))
+        TESTS_PASSED=$((TESTS_PASSED + counts[0]))
+        TESTS_FAILED=$((TESTS_FAILED + counts[1]))
+    fi
+    if [ "$rc" -ne 0 ]; then
+        tma_warn "end-to-end tests failed (exit code $rc; log: $ART/e2e.log; screenshots, pages and server logs: $ART/e2e/)"
+        return 1
+    fi
+}
+
+# ---------------------------------------------------------------------------
 # Prerequisites (hard failures: the script stops here)
 # ---------------------------------------------------------------------------
 prerequisites() {
@@ -477,6 +543,7 @@ main() {
     if [[ " ${FAILED_STEPS[*]} " != *" postgresql "* && " ${FAILED_STEPS[*]} " != *" install "* ]]; then
         run_step pytest step_pytest
         run_step odoo-native step_native
+        run_step e2e step_e2e
     else
         tma_warn "tests not run: the database could not be prepared"
     fi

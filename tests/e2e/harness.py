@@ -411,6 +411,18 @@ http {{
         return len(re.findall(pattern, self.log_since(offset)))
 
 
+def wait_for(check, timeout=30, interval=0.25, message="condition"):
+    """Poll ``check()`` until it returns something true; return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        time.sleep(interval)
+
+
 def odoo_run(settings, *args, log=None, timeout=1800):
     """Run Odoo once (``--stop-after-init``) and return its output; raises
     with the end of the log when it fails."""

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import re
-import time
 import uuid
 import zipfile
 
@@ -25,6 +24,7 @@ from conftest import (
     FINANCE,
     SUCCESSOR_DELTA,
 )
+from harness import wait_for
 from playwright.sync_api import expect
 
 RUN = uuid.uuid4().hex[:6]
@@ -147,18 +147,6 @@ def test_client_sees_its_contract_opens_a_ticket_and_follows_its_sla(pages, db):
 # ----------------------------------------------------------------------
 # 2. A provider engineer handles it
 # ----------------------------------------------------------------------
-def wait_for(check, timeout=30, interval=0.25, message="condition"):
-    """Poll ``check()`` until it returns something true; return that."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(interval)
-
-
 @pytest.fixture
 def alpha_ticket(db, rpc):
     """The ticket the client opened in journey 1, or one like it."""
@@ -542,6 +530,15 @@ def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
         open_backend_record(manager, "helpdesk_mgmt.helpdesk_ticket_action", ticket_id)
         if code == "corrective":
             set_stage(manager, "Done")
+            wait_for(
+                lambda ticket_id=ticket_id: db.value(
+                    """SELECT s.closed FROM helpdesk_ticket t
+                         JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+                        WHERE t.id = %s""",
+                    (ticket_id,),
+                ),
+                message="the incident to be closed",
+            )
         else:
             manager.click("button[name='action_tma_transfer_to_successor']")
             expect(
