@@ -88,7 +88,6 @@ class Settings:
             "user": options.get("db_user"),
             "password": options.get("db_password"),
         }
-        self.data_dir = Path(options.get("data_dir"))
         self.artifacts.mkdir(parents=True, exist_ok=True)
 
 
@@ -100,18 +99,19 @@ class Database:
         self.settings = settings
         self.dbname = dbname or settings.db
 
-    def connect(self, dbname=None):
-        conn = psycopg2.connect(dbname=dbname or self.dbname, **self.settings.pg)
-        conn.autocommit = True
-        # numeric columns (balances, units) as floats, like the ORM reads them
-        psycopg2.extensions.register_type(DECIMAL_AS_FLOAT, conn)
-        return conn
-
     def rows(self, query, params=None):
-        with self.connect() as conn, conn.cursor() as cr:
-            cr.execute(query, params)
-            return cr.fetchall()
-        # psycopg2's "with conn" does not close it: closed by garbage collection
+        """Run ``query`` on a connection of its own, closed at once (the
+        database must stay free to be updated or copied)."""
+        conn = psycopg2.connect(dbname=self.dbname, **self.settings.pg)
+        try:
+            conn.autocommit = True
+            # numeric columns (balances, units) as floats, as the ORM reads them
+            psycopg2.extensions.register_type(DECIMAL_AS_FLOAT, conn)
+            with conn.cursor() as cr:
+                cr.execute(query, params)
+                return cr.fetchall()
+        finally:
+            conn.close()
 
     def value(self, query, params=None):
         rows = self.rows(query, params)
@@ -346,16 +346,6 @@ http {{
                 pass
         self.odoo = self.nginx = None
 
-    def worker_pids(self):
-        """The PIDs of the Odoo master's children (HTTP, cron and gevent)."""
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.odoo.pid)],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        return [int(pid) for pid in out.split()]
-
     # ------------------------------------------------------------------
     # Log
     # ------------------------------------------------------------------
@@ -406,9 +396,6 @@ http {{
                 continue
             problems.append(text)
         return problems
-
-    def count_since(self, offset, pattern):
-        return len(re.findall(pattern, self.log_since(offset)))
 
 
 def wait_for(check, timeout=30, interval=0.25, message="condition"):
