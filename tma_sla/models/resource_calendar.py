@@ -6,6 +6,8 @@ from odoo import api, models
 def _replan_timers(env, calendars):
     """Re-plan the running timers counting on ``calendars`` (all of them when a
     leave without calendar, such as a public holiday, changes)."""
+    if env.context.get("tma_sla_replan_later"):
+        return  # the calendar's write re-plans once its lines are all written
     domain = [("status", "in", ("running", "breached")), ("reached_date", "=", False)]
     if calendars is not None:
         if not calendars:
@@ -20,7 +22,11 @@ class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
 
     def write(self, vals):
-        result = super().write(vals)
+        # Replacing the working hours (delete all, then create) must not
+        # re-plan in between, on a calendar without hours.
+        result = super(
+            ResourceCalendar, self.with_context(tma_sla_replan_later=True)
+        ).write(vals)
         if {"attendance_ids", "tz", "two_weeks_calendar"}.intersection(vals):
             _replan_timers(self.env, self)
         return result

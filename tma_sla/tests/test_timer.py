@@ -250,3 +250,27 @@ class TestTimer(TmaSlaCommon):
         self.assertEqual(before, utc("2026-11-25 14:00:00"))
         self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
         self.assertLess(before, resolution.deadline)
+
+    def test_replacing_all_working_hours_at_once_replans_on_the_new_hours(self):
+        ticket = self._ticket("2")  # major: resolution 1,200 minutes
+        resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.deadline, utc("2026-11-25 14:00:00"))
+        # What the form (or a data file) does: drop every line, add new ones.
+        self.calendar.write(
+            {
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8.0,
+                            "hour_to": 18.0,
+                        }
+                    )
+                    for day in range(5)
+                ]
+            }
+        )
+        # 20 hours of 10-hour days from Monday 10:00: Wednesday 10:00 Paris.
+        self.assertEqual(resolution.deadline, utc("2026-11-25 09:00:00"))
