@@ -103,7 +103,9 @@ class TestPortal(HttpCase, TmaReversibilityCommon):
         self._login(self.portal_a)
         response = self._post(f"/my/tma/checklist/{self.provider_item.id}/sign")
         self.assertNotIn("?", response.headers["Location"])
-        self.assertIn("you cannot sign it", self.url_open(response.headers["Location"]).text)
+        self.assertIn(
+            "you cannot sign it", self.url_open(response.headers["Location"]).text
+        )
         self.assertEqual(self.provider_item.state, "todo")
 
     def test_other_client_cannot_sign(self):
