@@ -50,10 +50,6 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
     # ------------------------------------------------------------------
     # New ticket
     # ------------------------------------------------------------------
-    def _get_teams(self):
-        teams = super()._get_teams()
-        return teams._tma_offered_to(request.env.user.partner_id) if teams else teams
-
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
         values["tma_flash"] = tma_pop_flash()

@@ -37,7 +37,6 @@ SHARED_MODELS = frozenset(
     {
         "tma.maintenance.type",
         "tma.support.level",
-        "helpdesk.ticket.team",
         "ir.attachment",
         "product.template",
         "product.product",
@@ -433,6 +432,11 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 },
             ),
             "sale.order": (self.order_b, {"client_order_ref": "A"}, None),
+            "helpdesk.ticket.team": (
+                self.team_b,
+                {"name": "A was here"},
+                {"name": "A", "show_in_portal": True},
+            ),
             "sale.order.line": (self.order_b.order_line, {"price_unit": 0}, None),
         }
         for model, vals in wizards.items():
