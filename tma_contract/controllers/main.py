@@ -37,15 +37,16 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
         stage_id = _form_id(stage_id)
         ticket = request.env["helpdesk.ticket"].browse(ticket_id or []).exists()
         if not ticket:
-            return request.redirect("/my")
+            return request.redirect("/my", code=302)
         stage = request.env["helpdesk.ticket.stage"].browse(stage_id or [])
         try:
             ticket._tma_close_from_portal(stage.exists())
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return request.redirect("/my", code=302)
         except UserError as error:
             tma_flash(error.args[0])
-        return request.redirect(f"/my/ticket/{ticket.id}")
+        # 302, as the host answered.
+        return request.redirect(f"/my/ticket/{ticket.id}", code=302)
 
     # ------------------------------------------------------------------
     # New ticket
@@ -63,6 +64,11 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
         ids = {key: _form_id(kw.get(key)) for key in ("category", "team")}
         if None in ids.values():
             raise UserError(env._("The form was not filled in correctly."))
+        teams, categories = self._get_teams(), self._get_categories()
+        if not categories:
+            # The form offers no category: none is taken from it (the host
+            # took any id it was sent).
+            ids["category"] = 0
         kw.update(
             category=ids["category"] or "",
             team=ids["team"] or "",
@@ -71,11 +77,9 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
         )
         vals = super()._prepare_submit_ticket_vals(**kw)
         requested = dict(vals)
-        if env.company.helpdesk_mgmt_portal_select_team and ids["team"]:
+        if teams and ids["team"]:
             requested["team_id"] = ids["team"]
-        env["helpdesk.ticket"]._tma_check_portal_values(
-            requested, self._get_teams(), self._get_categories()
-        )
+        env["helpdesk.ticket"]._tma_check_portal_values(requested, teams, categories)
         return vals
 
     def _tma_uploaded_files(self):

@@ -145,7 +145,7 @@ class TestPortalInput(HttpCase, TmaCommon):
         self.assertIn('method="POST"', form)
         self.assertIn('name="csrf_token"', page.partition('action="/ticket/close"')[2])
         response = self._close(self.ticket.id, self.stage_solved.id)
-        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response.status_code, 302)  # as the host answered
         self.assertTrue(
             response.headers["Location"].endswith(f"/my/ticket/{self.ticket.id}")
         )
@@ -156,7 +156,7 @@ class TestPortalInput(HttpCase, TmaCommon):
         for stage in (self.stage_progress, self.stage_other_team):
             with self.subTest(stage=stage.name):
                 response = self._close(self.ticket.id, stage.id)
-                self.assertEqual(response.status_code, 303)
+                self.assertEqual(response.status_code, 302)
                 self.assertEqual(self.ticket.stage_id, before)
                 page = self.url_open(response.headers["Location"]).text
                 self.assertIn("cannot be closed that way", page)
@@ -173,7 +173,7 @@ class TestPortalInput(HttpCase, TmaCommon):
         ):
             with self.subTest(ticket=ticket_id, stage=stage_id):
                 response = self._close(ticket_id, stage_id)
-                self.assertEqual(response.status_code, 303)
+                self.assertEqual(response.status_code, 302)
         self.assertFalse(self.ticket.closed)
 
     def test_refusal_in_the_users_language(self):
@@ -233,6 +233,16 @@ class TestPortalInput(HttpCase, TmaCommon):
         self.assertEqual(ticket.team_id, self.team)
         self.assertEqual(ticket.category_id, self.category)
         self.assertEqual(ticket.tma_contract_id, self.contract_a)
+
+    def test_a_category_the_form_does_not_offer_is_ignored(self):
+        self.env.company.helpdesk_mgmt_portal_select_category = False
+        response = self._submit(category=self.hidden_category.id)
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Labels come out blank")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.category_id)
 
     def test_a_ticket_is_not_created_by_a_get(self):
         before = self._tickets()
