@@ -311,14 +311,17 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                     token_param="token",
                 ),
             ]
+        for record in (self.ticket_b, self.contract_b):
+            probes.append(
+                Probe(
+                    "/mail/thread/messages",
+                    "/mail/thread/messages",
+                    method="JSON",
+                    data={"thread_model": record._name, "thread_id": record.id},
+                    owner=b,
+                )
+            )
         probes += [
-            Probe(
-                "/mail/thread/messages",
-                "/mail/thread/messages",
-                method="JSON",
-                data={"thread_model": "helpdesk.ticket", "thread_id": self.ticket_b.id},
-                owner=b,
-            ),
             Probe(
                 "/web/content/<int:id>",
                 f"/web/content/{self.attachment_b.id}?download=true",
@@ -350,18 +353,21 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
             self.assertRouteRefuses(probe)
 
     def test_uploading_on_b_records_is_refused(self):
-        probe = Probe(
-            "/mail/attachment/upload",
-            "/mail/attachment/upload",
-            method="POST",
-            data={"thread_model": "helpdesk.ticket", "thread_id": self.ticket_b.id},
-            files={"ufile": ("notes.txt", b"A was here")},
-            owner=self.portal_b,
-            token=self.ticket_b.access_token,
-            token_param="token",
-            effect=True,
-        )
-        self.assertRouteRefuses(probe)
+        # B uploads on its ticket (read access); on its contract, only a holder
+        # of the contract's token may (posting there needs write access).
+        for record, owner in ((self.ticket_b, self.portal_b), (self.contract_b, None)):
+            probe = Probe(
+                "/mail/attachment/upload",
+                "/mail/attachment/upload",
+                method="POST",
+                data={"thread_model": record._name, "thread_id": record.id},
+                files={"ufile": ("notes.txt", b"A was here")},
+                owner=owner,
+                token=record.access_token,
+                token_param="token",
+                effect=True,
+            )
+            self.assertRouteRefuses(probe)
 
     # ------------------------------------------------------------------
     # JSON-RPC on the models
