@@ -83,12 +83,14 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
         return vals
 
     def _tma_uploaded_files(self):
-        """(name, content) of the files of the form; the files are rewound for
-        the host, which reads them again."""
+        """(name, first kilobyte, size) of the files of the form, read without
+        loading them; the files are rewound for the host, which reads them."""
         files = []
         for upload in request.httprequest.files.getlist("attachment"):
             if upload.filename:
-                files.append((upload.filename, upload.read()))
+                head = upload.read(1024)
+                upload.seek(0, 2)
+                files.append((upload.filename, head, upload.tell()))
                 upload.seek(0)
         return files
 

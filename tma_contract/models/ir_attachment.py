@@ -65,24 +65,27 @@ class IrAttachment(models.Model):
         )
 
     @api.model
-    def _tma_check_upload(self, filename, content):
+    def _tma_check_upload(self, filename, content, size=None):
         """Refuse a file the upload policy does not allow: too big, of an
         extension not in the allowed list, or a program whatever its name.
 
         :param str filename: the file's name (its extension decides its type)
-        :param bytes content: the file's content
+        :param bytes content: the file's content, or its first kilobyte when
+            ``size`` is given
+        :param int size: the file's size, when ``content`` is only its start
         :raise ValidationError: in the user's language
         """
         max_size, extensions = self._tma_upload_policy()
         filename = filename or ""
         content = content or b""
-        if len(content) > max_size:
+        size = len(content) if size is None else size
+        if size > max_size:
             raise ValidationError(
                 _(
                     "The file %(name)s is too large (%(size)s MB): files are "
                     "limited to %(max)s MB.",
                     name=filename,
-                    size=round(len(content) / 1024 / 1024, 1),
+                    size=round(size / 1024 / 1024, 1),
                     max=round(max_size / 1024 / 1024, 1),
                 )
             )
@@ -125,10 +128,10 @@ class IrAttachment(models.Model):
 
     @api.model
     def _tma_check_uploads(self, files):
-        """Check ``files``, a list of (filename, content) pairs, all of them
-        before anything is written."""
-        for filename, content in files:
-            self._tma_check_upload(filename, content)
+        """Check ``files``, a list of (filename, first kilobyte, size), all of
+        them before anything is written."""
+        for filename, head, size in files:
+            self._tma_check_upload(filename, head, size=size)
 
     def _tma_upload_policy_applies(self, vals):
         """Files portal users and visitors upload (not the binary fields
