@@ -90,3 +90,19 @@ def test_addon_builds_as_an_odoo_addon_wheel(addon, tmp_path):
     oca = {"helpdesk_mgmt", "helpdesk_mgmt_timesheet", "contract"}
     for dependency in set(manifest["depends"]) & oca:
         assert f"odoo-addon-{dependency}" in requires
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_odoo_runner_sees_every_test_module(addon):
+    """Odoo's runner (--test-enable) only runs the test modules that the
+    addon's tests/__init__.py imports; pytest would find the others alone."""
+    init = (addon / "tests" / "__init__.py").read_text()
+    imported = set(_imported_names(init))
+    modules = {path.stem for path in (addon / "tests").glob("test_*.py")}
+    assert modules <= imported, sorted(modules - imported)
+
+
+def _imported_names(source):
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module:
+            yield from (alias.name for alias in node.names)

@@ -23,6 +23,7 @@
         "data/product_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
         "views/tma_application_views.xml",
         "views/tma_config_views.xml",
         "views/tma_unit_entry_views.xml",

@@ -1,2 +1,2 @@
 from . import portal
-from . import ticket_form
+from . import main

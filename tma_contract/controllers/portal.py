@@ -1,19 +1,52 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
+from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 CONTRACTS_PER_PAGE = 20
 LEDGER_PER_PAGE = 20
 TICKETS_ON_PAGE = 20
+FLASH_KEY = "tma_flash"
+FLASH_KEEP = 5
+
+
+def tma_flash(message):
+    """Keep ``message`` in the visitor's session for the next portal page it
+    renders (messages never travel in URLs, where anyone could forge them)."""
+    messages = list(request.session.get(FLASH_KEY) or [])
+    messages.append(str(message))
+    request.session[FLASH_KEY] = messages[-FLASH_KEEP:]
+
+
+def tma_pop_flash():
+    """The messages kept for this visitor, removed from its session."""
+    if FLASH_KEY not in request.session:
+        return []
+    return request.session.pop(FLASH_KEY) or []
 
 
 class TmaCustomerPortal(CustomerPortal):
     """Client pages of TMA contracts: list and detail with balance and ledger."""
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["tma_flash"] = tma_pop_flash()
+        return values
+
+    def _get_page_view_values(
+        self, document, access_token, values, session_history, no_breadcrumbs, **kwargs
+    ):
+        values = super()._get_page_view_values(
+            document, access_token, values, session_history, no_breadcrumbs, **kwargs
+        )
+        if "tma_flash" not in values:
+            values["tma_flash"] = tma_pop_flash()
+        return values
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -158,3 +191,48 @@ class TmaCustomerPortal(CustomerPortal):
         if access_token:
             url += f"&access_token={access_token}"
         return url + "#ledger"
+
+
+def _is_datetime(value):
+    try:
+        return bool(value) and bool(fields.Datetime.to_datetime(value))
+    except (TypeError, ValueError):
+        return False
+
+
+class TmaCustomerPortalHelpdesk(CustomerPortalHelpdesk):
+    """The host's ticket list, robust to hand-made query strings (an unknown
+    sort, group or date gave a server error)."""
+
+    @http.route()
+    def portal_my_tickets(
+        self,
+        page=1,
+        date_begin=None,
+        date_end=None,
+        sortby=None,
+        filterby=None,
+        search=None,
+        search_in=None,
+        groupby=None,
+        **kw,
+    ):
+        if sortby not in self._ticket_get_searchbar_sortings():
+            sortby = None
+        if groupby not in self._ticket_get_searchbar_groupby():
+            groupby = None
+        if search_in not in self._ticket_get_searchbar_inputs():
+            search_in = None
+        if not (_is_datetime(date_begin) and _is_datetime(date_end)):
+            date_begin = date_end = None
+        return super().portal_my_tickets(
+            page=page,
+            date_begin=date_begin,
+            date_end=date_end,
+            sortby=sortby,
+            filterby=filterby,
+            search=search,
+            search_in=search_in,
+            groupby=groupby,
+            **kw,
+        )

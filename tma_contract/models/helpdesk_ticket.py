@@ -1,8 +1,8 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.exceptions import MissingError, UserError, ValidationError
+from odoo.tools import float_compare, is_html_empty
 
 from .tma_valuation_rule import COMPLEXITY
 
@@ -219,8 +219,60 @@ class HelpdeskTicket(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Portal ticket form
+    # Portal
     # ------------------------------------------------------------------
+    @api.model
+    def _tma_check_portal_values(self, vals, teams, categories):
+        """Refuse a ticket submitted from the portal with a team or category
+        the portal did not offer its author, or without a subject or a
+        description.
+
+        :param dict vals: values of the ticket to create
+        :param teams: the teams offered to the author (empty when the portal
+            does not let clients choose)
+        :param categories: the categories offered to the author (same)
+        :raise UserError: in the user's language
+        """
+        if not (vals.get("name") or "").strip():
+            raise UserError(_("Give your ticket a subject."))
+        if is_html_empty(vals.get("description")):
+            raise UserError(_("Describe your request."))
+        if vals.get("team_id") and vals["team_id"] not in teams.ids:
+            raise UserError(_("The team you chose does not take tickets here."))
+        if vals.get("category_id") and vals["category_id"] not in categories.ids:
+            raise UserError(_("The category you chose is not offered here."))
+        company = self.env.company
+        if categories and company.helpdesk_mgmt_portal_category_id_required:
+            if not vals.get("category_id"):
+                raise UserError(_("Choose a category."))
+        if teams and company.helpdesk_mgmt_portal_team_id_required:
+            if not vals.get("team_id"):
+                raise UserError(_("Choose a team."))
+
+    def _tma_close_from_portal(self, stage):
+        """Move the ticket to ``stage`` for a portal user who may read it: only
+        to a stage that closes tickets from the portal and applies to the
+        ticket's team.
+
+        :raise UserError: in the user's language
+        """
+        self.ensure_one()
+        if not self.exists():
+            raise MissingError(_("This ticket does not exist."))
+        self.check_access("read")
+        if self.sudo().closed:
+            raise UserError(
+                _("Ticket %(name)s is already closed.", name=self.sudo().display_name)
+            )
+        ticket = self.sudo()
+        allowed = ticket.team_id._get_applicable_stages().filtered("close_from_portal")
+        if stage not in allowed:
+            raise UserError(_("This ticket cannot be closed that way from the portal."))
+        # sudo: portal users have no write access on tickets; the checks above
+        # are what allows this one move.
+        ticket.stage_id = stage
+        return True
+
     @api.model
     def _tma_portal_contracts(self):
         """The active contracts the current user may open tickets on: those

@@ -539,6 +539,7 @@ class TmaContract(models.Model):
 
     def action_terminate(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "tma.contract.terminate",
@@ -1103,6 +1104,7 @@ class TmaContract(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _action_open(self, xmlid, domain, context=None):
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = domain
         action["context"] = context or {}
@@ -1135,6 +1137,7 @@ class TmaContract(models.Model):
 
     def action_adjust_balance(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "tma.unit.adjustment",

@@ -227,6 +227,7 @@ class TmaUnitEntry(models.Model):
             )
 
     def action_reverse(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "tma.entry.reverse",

@@ -6,3 +6,7 @@ from . import test_security
 from . import test_portal
 from . import test_concurrency
 from . import test_tours
+from . import test_route_audit
+from . import test_upload_policy
+from . import test_portal_input
+from . import test_ticket_form

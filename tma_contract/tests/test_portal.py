@@ -103,6 +103,8 @@ class TestPortal(HttpCase, TmaCommon):
 
     def test_portal_ticket_is_attached_to_the_clients_contract(self):
         self.contract_a.team_ids = False
+        # Clients choose among the categories the portal offers.
+        self.env.company.helpdesk_mgmt_portal_select_category = True
         self._login(self.portal_a)
         response = self.url_open(
             "/submitted/ticket",

@@ -80,8 +80,11 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
 
     def test_another_clients_contract_is_refused(self):
         response = self._submit(tma_contract_id=str(self.contract_b.id))
-        self.assertEqual(response.status_code, 400)
+        # The form comes back with the reason and what the client typed.
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_tma_flash", response.text)
         self.assertIn("not an active contract of yours", response.text)
+        self.assertIn("Stock moves stuck", response.text)
         self.assertFalse(self._tickets())
         self.assertFalse(
             self.env["helpdesk.ticket"].search(
@@ -91,7 +94,7 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
 
     def test_a_draft_contract_is_refused(self):
         response = self._submit(tma_contract_id=str(self.draft_a.id))
-        self.assertEqual(response.status_code, 400)
+        self.assertIn("not an active contract of yours", response.text)
         self.assertFalse(self._tickets())
 
     def test_an_application_outside_the_contract_is_refused(self):
@@ -99,6 +102,6 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
             tma_contract_id=str(self.contract_a.id),
             tma_application_id=str(self.app_a2.id),
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertIn("o_tma_flash", response.text)
         self.assertIn("not in the scope", response.text)
         self.assertFalse(self._tickets())

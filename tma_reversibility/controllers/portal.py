@@ -6,7 +6,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
+from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal, tma_flash
 
 
 class TmaReversibilityPortal(TmaCustomerPortal):
@@ -34,10 +34,9 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         handovers = self._tma_handovers()
         if len(handovers) == 1:
             return request.redirect(f"/my/tma/handover/{handovers.id}")
-        return request.render(
-            "tma_reversibility.portal_tma_handovers",
-            {"handovers": handovers, "page_name": "tma_handover"},
-        )
+        values = self._prepare_portal_layout_values()
+        values.update(handovers=handovers, page_name="tma_handover")
+        return request.render("tma_reversibility.portal_tma_handovers", values)
 
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         values = super()._tma_contract_page_values(
@@ -48,7 +47,6 @@ class TmaReversibilityPortal(TmaCustomerPortal):
             checklist=contract.reversibility_item_ids,
             packages=contract.package_ids[:10],
             user_side=self._tma_user_side(contract),
-            tma_error=kw.get("tma_error"),
         )
         return values
 
@@ -81,6 +79,7 @@ class TmaReversibilityPortal(TmaCustomerPortal):
             base64.b64decode(document.file),
             headers=[
                 ("Content-Type", "application/octet-stream"),
+                ("X-Content-Type-Options", "nosniff"),
                 (
                     "Content-Disposition",
                     http.content_disposition(document.file_name or document.name),
@@ -125,9 +124,7 @@ class TmaReversibilityPortal(TmaCustomerPortal):
                 default_requested_by_id=request.env.user.id
             )._request(contract)
         except UserError as error:
-            return request.redirect(
-                f"/my/tma/contracts/{contract_id}?tma_error={error.args[0]}"
-            )
+            tma_flash(error.args[0])
         return request.redirect(f"/my/tma/contracts/{contract_id}#tma_packages")
 
     # ------------------------------------------------------------------
@@ -153,7 +150,7 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         try:
             item._sign(request.env.user)
         except UserError as error:
-            return request.redirect(f"{back}?tma_error={error.args[0]}")
+            tma_flash(error.args[0])
         return request.redirect(back)
 
     def _tma_checklist_url(self, contract):
@@ -167,18 +164,16 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_tma_handover(self, contract_id, tma_error=None, **kw):
+    def portal_tma_handover(self, contract_id, **kw):
         """The successor's page: the handover checklist, nothing else."""
         contract = request.env["tma.contract"].sudo().browse(contract_id).exists()
         if not contract or self._tma_user_side(contract) != "successor":
             return request.redirect("/my")
-        return request.render(
-            "tma_reversibility.portal_tma_handover",
-            {
-                "handover": contract,
-                "checklist": contract.reversibility_item_ids,
-                "user_side": "successor",
-                "tma_error": tma_error,
-                "page_name": "tma_handover",
-            },
+        values = self._prepare_portal_layout_values()
+        values.update(
+            handover=contract,
+            checklist=contract.reversibility_item_ids,
+            user_side="successor",
+            page_name="tma_handover",
         )
+        return request.render("tma_reversibility.portal_tma_handover", values)

@@ -190,9 +190,8 @@ class TmaContract(models.Model):
 
     def action_view_documents(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tma_reversibility.action_tma_document"
+        return self._action_open(
+            "tma_reversibility.action_tma_document",
+            [("contract_id", "=", self.id)],
+            {"default_contract_id": self.id},
         )
-        action["domain"] = [("contract_id", "=", self.id)]
-        action["context"] = {"default_contract_id": self.id}
-        return action

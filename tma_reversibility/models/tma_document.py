@@ -1,6 +1,10 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+from urllib.parse import urlparse
+
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 DOCUMENT_TYPES = [
     ("source", "Source code location"),
@@ -67,6 +71,29 @@ class TmaDocument(models.Model):
         for document in self:
             document.access_url = f"/my/tma/documents/{document.id}"
         return result
+
+    @api.constrains("file", "file_name")
+    def _check_file(self):
+        """Register files follow the upload policy (size, type): they are
+        handed to the client and its successor."""
+        Attachment = self.env["ir.attachment"]
+        for document in self.with_context(bin_size=False).filtered("file"):
+            Attachment._tma_check_upload(
+                document.file_name or document.name,
+                base64.b64decode(document.file),
+            )
+
+    @api.constrains("url")
+    def _check_url(self):
+        for document in self.filtered("url"):
+            if urlparse(document.url.strip()).scheme.lower() not in ("http", "https"):
+                raise ValidationError(
+                    _(
+                        "The link of the document %(name)s must be a web address "
+                        "(http or https).",
+                        name=document.name,
+                    )
+                )
 
     @api.depends("contract_id")
     def _compute_owner_id(self):

@@ -1,3 +1,5 @@
 from . import test_reversibility
 from . import test_package
 from . import test_portal
+from . import test_route_audit
+from . import test_portal_input

@@ -92,13 +92,20 @@ class TestPortal(HttpCase, TmaReversibilityCommon):
         self.assertEqual(self.client_item.signed_by_id, self.portal_a)
         signed_on = self.client_item.signed_on
         response = self._post(f"/my/tma/checklist/{self.client_item.id}/sign")
-        self.assertIn("tma_error", response.headers["Location"])
+        location = response.headers["Location"]
+        self.assertTrue(location.endswith(f"/my/tma/contracts/{self.contract.id}"))
         self.assertEqual(self.client_item.signed_on, signed_on)
+        # The reason is shown on the next page, once; never carried by the URL.
+        self.assertIn("already signed off", self.url_open(location).text)
+        self.assertNotIn("already signed off", self.url_open(location).text)
 
     def test_client_cannot_sign_the_providers_item(self):
         self._login(self.portal_a)
         response = self._post(f"/my/tma/checklist/{self.provider_item.id}/sign")
-        self.assertIn("tma_error", response.headers["Location"])
+        self.assertNotIn("?", response.headers["Location"])
+        self.assertIn(
+            "you cannot sign it", self.url_open(response.headers["Location"]).text
+        )
         self.assertEqual(self.provider_item.state, "todo")
 
     def test_other_client_cannot_sign(self):
@@ -160,3 +167,23 @@ class TestPortal(HttpCase, TmaReversibilityCommon):
         self._login(self.portal_b)
         response = self.url_open("/my/tma/handover")
         self.assertIn("No handover for you.", response.text)
+
+    def test_messages_are_not_taken_from_the_url(self):
+        self._login(self.portal_a)
+        html = self.url_open(
+            f"/my/tma/contracts/{self.contract.id}?tma_error=<b>Forged</b>"
+        ).text
+        self.assertNotIn("Forged", html)
+        self._login(self.portal_successor)
+        html = self.url_open(
+            f"/my/tma/handover/{self.contract.id}?tma_error=<b>Forged</b>"
+        ).text
+        self.assertNotIn("Forged", html)
+
+    def test_successor_sees_why_its_signature_is_refused(self):
+        self._login(self.portal_successor)
+        response = self._post(f"/my/tma/checklist/{self.client_item.id}/sign")
+        location = response.headers["Location"]
+        self.assertTrue(location.endswith(f"/my/tma/handover/{self.contract.id}"))
+        self.assertIn("you cannot sign it", self.url_open(location).text)
+        self.assertEqual(self.client_item.state, "todo")

@@ -1,5 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import urlencode
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
@@ -58,6 +60,11 @@ class TmaSlaPortal(TmaCustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        report = request.env["tma.sla.service.report"].browse(report_id)
+        if not report.has_access("read"):
+            # A visitor with the report's token only: the report itself.
+            query = urlencode({"access_token": access_token})
+            return request.redirect(f"/my/tma/sla-reports/{report_id}/pdf?{query}")
         return request.redirect(
             f"/my/tma/contracts/{report_sudo.contract_id.id}#tma_sla_reports"
         )

@@ -404,10 +404,7 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     def _tma_sla_action(self, xmlid, domain):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = domain
-        action["context"] = {"default_contract_id": self.id}
-        return action
+        return self._action_open(xmlid, domain, {"default_contract_id": self.id})
 
     def action_view_sla_timers(self):
         return self._tma_sla_action(

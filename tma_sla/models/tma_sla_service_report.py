@@ -392,6 +392,9 @@ class TmaSlaServiceReportRendering(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         docs = self.env["tma.sla.service.report"].browse(docids)
+        # Refuse other clients' reports before rendering (an access error
+        # inside the template is a server error).
+        docs.check_access("read")
         metrics = dict(METRICS)
         crits = dict(CRITICALITIES)
         if docs:

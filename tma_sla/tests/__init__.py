@@ -6,3 +6,5 @@ from . import test_report
 from . import test_portal
 from . import test_concurrency
 from . import test_tours
+from . import test_route_audit
+from . import test_escaping

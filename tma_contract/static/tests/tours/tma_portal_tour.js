@@ -33,6 +33,12 @@ registry.category("web_tour.tours").add("tma_portal_contract_tour", {
             content: "The ledger shows the consumption",
             trigger: "#tma_ledger td:contains('Consumption')",
         },
+        {
+            // The tour ends once the page is fully loaded: ending while the
+            // chatter still loads its bundle logs a failed fetch.
+            content: "The contract's messages are shown",
+            trigger: "#chatterRoot:shadow .o-mail-Chatter",
+        },
     ],
 });
 

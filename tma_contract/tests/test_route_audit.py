@@ -1,0 +1,560 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Route audit of tma_contract and of its hosts: the OCA helpdesk
+(helpdesk_mgmt and the OCA helpdesk addons the suite depends on) and the OCA
+contract addon, which holds the recurring contracts of fixed fees."""
+
+import base64
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import TmaCommon
+from .route_audit import (
+    Probe,
+    RouteAuditCase,
+    live_routes,
+    routes_of,
+    suite_models,
+    suite_public_methods,
+)
+
+MARK = "Zq9B-SECRET"
+B_FILE = f"{MARK} attached file".encode()
+# Routes of these modules are audited here.
+AUDITED_MODULES = frozenset(
+    {
+        "tma_contract",
+        "helpdesk_mgmt",
+        "helpdesk_mgmt_timesheet",
+        "helpdesk_mgmt_project",
+        "contract",
+    }
+)
+# Models of tma_contract that hold no client data (configuration shared by
+# every client, or technical): probed by other tests or not at all.
+SHARED_MODELS = frozenset(
+    {
+        "tma.maintenance.type",
+        "tma.support.level",
+        "ir.attachment",
+        "product.template",
+        "product.product",
+        "res.company",
+        "res.config.settings",
+    }
+)
+# Models a portal user reads without a record rule restricting it: shared
+# configuration and reference data, or models with their own access checks
+# (mail.message, mail.notification, res.users, bus.presence).
+PORTAL_READABLE_WITHOUT_RULE = frozenset(
+    {
+        "account.payment.term",
+        "bus.presence",
+        "helpdesk.ticket.category",
+        "helpdesk.ticket.stage",
+        "mail.message",
+        "mail.notification",
+        "payment.method",
+        "project.tags",
+        "res.country",
+        "res.country.group",
+        "res.country.state",
+        "res.currency",
+        "res.currency.rate",
+        "res.lang",
+        "res.partner.autocomplete.sync",
+        "res.users",
+        "tma.maintenance.type",
+        "tma.support.level",
+    }
+)
+
+
+class TmaAuditCommon(RouteAuditCase, TmaCommon):
+    """Client A (portal_a) with a contract and a ticket; client B (portal_b)
+    with a contract, a team of its own, a ticket with a message and a file, a
+    unit book, an application, a sale order and an OCA recurring contract,
+    all marked with MARK."""
+
+    audit_models = {
+        "tma.contract": "partner_id",
+        "tma.unit.book": "partner_id",
+        "tma.unit.entry": "partner_id",
+        "tma.application": "partner_id",
+        "tma.application.environment": "partner_id",
+        "helpdesk.ticket": "partner_id",
+        "contract.contract": "partner_id",
+        "sale.order": "partner_id",
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.helpdesk_mgmt_portal_select_team = True
+        cls.audit_client = cls.client_b
+        cls.stage_solved = cls.env["helpdesk.ticket.stage"].create(
+            {
+                "name": "Solved by the client",
+                "closed": True,
+                "close_from_portal": True,
+                "sequence": 90,
+            }
+        )
+        # Client A
+        cls.contract_a = cls._create_contract(title="Alpha upkeep")
+        cls.ticket_a = cls._create_ticket(cls.contract_a, name="Alpha ticket")
+        # Client B
+        cls.team_b = cls.env["helpdesk.ticket.team"].create(
+            {"name": f"{MARK} team", "show_in_portal": True}
+        )
+        cls.app_b = cls.env["tma.application"].create(
+            {
+                "name": f"{MARK} application",
+                "partner_id": cls.client_b.id,
+                "environment_ids": [Command.create({"name": f"{MARK} production"})],
+            }
+        )
+        cls.contract_b = cls._create_contract(
+            partner=cls.client_b,
+            name=f"{MARK}-CONTRACT",
+            title=f"{MARK} upkeep",
+            team_ids=[Command.set(cls.team_b.ids)],
+            application_ids=[Command.set(cls.app_b.ids)],
+        )
+        cls.book_b = cls._add_book(cls.contract_b, 9, name=f"{MARK} book")
+        cls.ticket_b = cls._create_ticket(
+            cls.contract_b,
+            partner=cls.contact_b,
+            name=f"{MARK} ticket",
+            description=f"<p>{MARK} description</p>",
+            team_id=cls.team_b.id,
+        )
+        cls.ticket_b._tma_record_consumption()
+        for record in (cls.ticket_b, cls.contract_b):
+            record.message_post(
+                body=f"{MARK} message",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        cls.attachment_b = cls.env["ir.attachment"].create(
+            {
+                "name": f"{MARK}.txt",
+                "raw": B_FILE,
+                "res_model": "helpdesk.ticket",
+                "res_id": cls.ticket_b.id,
+            }
+        )
+        cls.order_b = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.client_b.id,
+                "client_order_ref": f"{MARK} order",
+                "order_line": [
+                    Command.create({"product_id": cls.pack.id, "name": f"{MARK} line"})
+                ],
+            }
+        )
+        cls.recurring_b = cls.env["contract.contract"].create(
+            {
+                "name": f"{MARK} recurring",
+                "partner_id": cls.client_b.id,
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.fee_product.id,
+                            "name": f"{MARK} fee",
+                            "quantity": 1,
+                            "price_unit": 3000,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.recurring_b.message_subscribe(partner_ids=cls.contact_b.ids)
+        for record in (cls.contract_b, cls.ticket_b, cls.recurring_b, cls.contract_a):
+            record._portal_ensure_token()
+        cls.ticket_a._portal_ensure_token()
+        cls.attachment_b.generate_access_token()
+        cls.audit_secrets = [MARK, B_FILE]
+        cls.audit_guessed_tokens = [
+            cls.contract_a.access_token,
+            cls.ticket_a.access_token,
+        ]
+
+
+@tagged("post_install", "-at_install")
+class TestRouteAudit(HttpCase, TmaAuditCommon):
+    # ------------------------------------------------------------------
+    # The probes: one (at least) per route of the audited modules
+    # ------------------------------------------------------------------
+    def _read_probes(self):
+        b = self.portal_b
+        contract, ticket, recurring = self.contract_b, self.ticket_b, self.recurring_b
+        return [
+            Probe("/my/tma/contracts", "/my/tma/contracts", owner=b),
+            Probe(
+                "/my/tma/contracts/page/<int:page>",
+                "/my/tma/contracts/page/1",
+                owner=b,
+            ),
+            Probe(
+                "/my/tma/contracts/<int:contract_id>",
+                f"/my/tma/contracts/{contract.id}",
+                owner=b,
+                token=contract.access_token,
+            ),
+            Probe("/my/tickets", "/my/tickets", owner=b),
+            Probe("/my/tickets/page/<int:page>", "/my/tickets/page/1", owner=b),
+            Probe(
+                "/my/ticket/<int:ticket_id>",
+                f"/my/ticket/{ticket.id}",
+                owner=b,
+                token=ticket.access_token,
+            ),
+            Probe("/new/ticket", "/new/ticket", owner=b),
+            Probe("/my/contracts", "/my/contracts", owner=b),
+            Probe("/my/contracts/page/<int:page>", "/my/contracts/page/1", owner=b),
+            Probe(
+                "/my/contracts/<int:contract_contract_id>",
+                f"/my/contracts/{recurring.id}",
+                owner=b,
+                token=recurring.access_token,
+            ),
+        ]
+
+    def _effect_probes(self):
+        """The routes that change data: A and the public change nothing of B;
+        B's own request does."""
+        return [
+            Probe(
+                "/ticket/close",
+                "/ticket/close",
+                method="POST",
+                data={"ticket_id": self.ticket_b.id, "stage_id": self.stage_solved.id},
+                owner=self.portal_b,
+                effect=True,
+            ),
+            Probe(
+                "/submitted/ticket",
+                "/submitted/ticket",
+                method="POST",
+                data={
+                    "subject": "Payroll export fails",
+                    "description": "Since this morning.",
+                    "team": self.team_b.id,
+                },
+                owner=self.portal_b,
+                effect=True,
+            ),
+        ]
+
+    def test_every_route_of_the_suite_and_its_host_is_audited(self):
+        routes = routes_of(self.env, AUDITED_MODULES)
+        self.assertTrue(routes)
+        audited = {p.rule for p in self._read_probes() + self._effect_probes()}
+        self.assertEqual(
+            set(routes),
+            audited,
+            "a route of tma_contract or of its host has no audit probe, or a "
+            "probe audits a route that is gone",
+        )
+
+    def test_the_route_map_attributes_overrides_to_every_module(self):
+        routes = live_routes(self.env)
+        self.assertEqual(
+            routes["/ticket/close"].modules, {"helpdesk_mgmt", "tma_contract"}
+        )
+        self.assertEqual(routes["/my/tma/contracts"].modules, {"tma_contract"})
+
+    def test_read_routes_refuse_other_clients_and_the_public(self):
+        for probe in self._read_probes():
+            self.assertRouteRefuses(probe)
+
+    def test_closing_a_ticket_is_refused_to_other_clients_and_the_public(self):
+        self.assertRouteRefuses(self._effect_probes()[0])
+        self.assertTrue(self.ticket_b.closed)  # by B, the positive control
+
+    def test_submitting_a_ticket_cannot_touch_another_client(self):
+        tickets = self.env["helpdesk.ticket"].search_count([])
+        self.assertRouteRefuses(self._effect_probes()[1], visitors=[self.portal_a])
+        created = self.env["helpdesk.ticket"].search([], order="id desc", limit=1)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets + 1)
+        self.assertEqual(created.partner_id, self.contact_b)  # B's own, only
+        self.assertEqual(created.team_id, self.team_b)
+        self.assertEqual(created.tma_contract_id, self.contract_b)
+
+    def test_state_changing_routes_are_post_only_with_csrf(self):
+        routes = live_routes(self.env)
+        for probe in self._effect_probes():
+            info = routes[probe.rule]
+            self.assertEqual(info.methods, {"POST"}, probe.rule)
+            self.assertTrue(info.csrf, probe.rule)
+            self.assertEqual(info.type, "http", probe.rule)
+            self.assertCsrfProtected(probe)
+
+    # ------------------------------------------------------------------
+    # Core mail, portal, content routes on B's records
+    # ------------------------------------------------------------------
+    def _core_probes(self):
+        b = self.portal_b
+        probes = []
+        for record, owner in ((self.ticket_b, b), (self.contract_b, None)):
+            thread = {"thread_model": record._name, "thread_id": record.id}
+            probes += [
+                Probe(
+                    "/mail/chatter_fetch",
+                    "/mail/chatter_fetch",
+                    method="JSON",
+                    data=thread,
+                    owner=owner,
+                    token=record.access_token,
+                    token_param="token",
+                ),
+            ]
+        for record in (self.ticket_b, self.contract_b):
+            probes.append(
+                Probe(
+                    "/mail/thread/messages",
+                    "/mail/thread/messages",
+                    method="JSON",
+                    data={"thread_model": record._name, "thread_id": record.id},
+                    owner=b,
+                )
+            )
+        probes += [
+            Probe(
+                "/web/content/<int:id>",
+                f"/web/content/{self.attachment_b.id}?download=true",
+                token=self.attachment_b.access_token,
+            ),
+        ]
+        return probes
+
+    def test_core_routes_on_b_records_refuse_a_and_the_public(self):
+        for probe in self._core_probes():
+            self.assertRouteRefuses(probe)
+
+    def test_posting_on_b_records_is_refused(self):
+        for record, owner in ((self.ticket_b, self.portal_b), (self.contract_b, None)):
+            probe = Probe(
+                "/mail/message/post",
+                "/mail/message/post",
+                method="JSON",
+                data={
+                    "thread_model": record._name,
+                    "thread_id": record.id,
+                    "post_data": {"body": "A was here", "message_type": "comment"},
+                },
+                owner=owner,
+                token=record.access_token,
+                token_param="token",
+                effect=True,
+            )
+            self.assertRouteRefuses(probe)
+
+    def test_uploading_on_b_records_is_refused(self):
+        # B uploads on its ticket (read access); on its contract, only a holder
+        # of the contract's token may (posting there needs write access).
+        for record, owner in ((self.ticket_b, self.portal_b), (self.contract_b, None)):
+            probe = Probe(
+                "/mail/attachment/upload",
+                "/mail/attachment/upload",
+                method="POST",
+                data={"thread_model": record._name, "thread_id": record.id},
+                files={"ufile": ("notes.txt", b"A was here")},
+                owner=owner,
+                token=record.access_token,
+                token_param="token",
+                effect=True,
+            )
+            self.assertRouteRefuses(probe)
+
+    # ------------------------------------------------------------------
+    # JSON-RPC on the models
+    # ------------------------------------------------------------------
+    def _rpc_targets(self):
+        """{model: (B's records, write values, create values)}"""
+        admin = self.env.ref("base.user_admin")
+        contract = self.contract_b
+        entry = contract.entry_ids[:1]
+        wizards = {
+            "tma.unit.adjustment": {
+                "contract_id": contract.id,
+                "units": 50,
+                "reason": "A was here",
+            },
+            "tma.contract.terminate": {
+                "contract_id": contract.id,
+                "reason": "A was here",
+                "termination_date": "2099-01-01",
+            },
+            "tma.entry.reverse": {
+                "entry_ids": [Command.set(entry.ids)],
+                "reason": "A was here",
+            },
+        }
+        targets = {
+            "tma.contract": (contract, {"title": "A was here"}, None),
+            "tma.unit.book": (
+                self.book_b,
+                {"units": 999},
+                {"contract_id": contract.id, "units": 999, "name": "A"},
+            ),
+            "tma.unit.entry": (
+                contract.entry_ids,
+                {"units": 999},
+                {"contract_id": contract.id, "entry_type": "credit", "units": 99},
+            ),
+            "tma.unit.allocation": (
+                self.env["tma.unit.allocation"].search(
+                    [("entry_id.contract_id", "=", contract.id)]
+                ),
+                {"units": 999},
+                None,
+            ),
+            "tma.valuation.rule": (
+                contract.valuation_rule_ids,
+                {"units": 0.01},
+                {"contract_id": contract.id, "complexity": "simple", "units": 0.01},
+            ),
+            "tma.application": (
+                self.app_b,
+                {"name": "A was here"},
+                {"name": "A", "partner_id": self.client_b.id},
+            ),
+            "tma.application.environment": (
+                self.app_b.environment_ids,
+                {"name": "A was here"},
+                {"name": "A", "application_id": self.app_b.id},
+            ),
+            "helpdesk.ticket": (
+                self.ticket_b,
+                {"name": "A was here"},
+                {
+                    "name": "A",
+                    "description": "A",
+                    "partner_id": self.contact_b.id,
+                    "tma_contract_id": contract.id,
+                },
+            ),
+            "sale.order": (self.order_b, {"client_order_ref": "A"}, None),
+            "helpdesk.ticket.team": (
+                self.team_b,
+                {"name": "A was here"},
+                {"name": "A", "show_in_portal": True},
+            ),
+            "sale.order.line": (self.order_b.order_line, {"price_unit": 0}, None),
+        }
+        for model, vals in wizards.items():
+            record = self.env[model].with_user(admin).create(vals)
+            targets[model] = (record, {"reason": "A"}, vals)
+        return targets
+
+    def test_rpc_on_b_records_is_refused(self):
+        targets = self._rpc_targets()
+        models = suite_models(self.env, {"tma_contract"})
+        self.assertEqual(
+            models - set(targets) - SHARED_MODELS,
+            set(),
+            "a model of tma_contract is neither probed nor declared shared",
+        )
+        self._audit_login(self.portal_a)
+        for model, (records, write_vals, create_vals) in targets.items():
+            methods = suite_public_methods(self.env, model, {"tma_contract"})
+            with self.subTest(model=model):
+                self.assertModelRefusesRpc(
+                    model, records, write_vals, create_vals, methods
+                )
+
+    def test_rpc_on_host_records_of_b_is_refused(self):
+        self._audit_login(self.portal_a)
+        self.assertModelRefusesRpc(
+            "contract.contract", self.recurring_b, {"name": "A was here"}
+        )
+        self.assertModelRefusesRpc(
+            "contract.line",
+            self.recurring_b.contract_line_ids,
+            {"price_unit": 0},
+        )
+        before = self._audit_fingerprint()
+        self.assertRpcRefused(
+            "mail.message",
+            "create",
+            [
+                {
+                    "model": "helpdesk.ticket",
+                    "res_id": self.ticket_b.id,
+                    "body": "A was here",
+                    "message_type": "comment",
+                }
+            ],
+        )
+        self.assertRpcRefused(
+            "ir.attachment",
+            "create",
+            [
+                {
+                    "name": "a.txt",
+                    "datas": base64.b64encode(b"A").decode(),
+                    "res_model": "helpdesk.ticket",
+                    "res_id": self.ticket_b.id,
+                }
+            ],
+        )
+        for method, args in (
+            ("message_post", {"body": "A was here"}),
+            ("message_subscribe", {"partner_ids": self.contact_a.ids}),
+        ):
+            result = self._audit_call_kw(
+                "helpdesk.ticket", method, [self.ticket_b.ids], args
+            )
+            # Refused by an error, or (message_subscribe) by answering False.
+            self.assertIn(result.get("result", False), (False,), method)
+        self.assertEqual(self._audit_fingerprint(), before)
+
+    def test_every_model_portal_users_read_is_restricted(self):
+        """A model that portal users may read has a record rule that limits
+        them (their client's records), unless it is listed as shared."""
+        portal = self.env.ref("base.group_portal")
+        closure = self._suite_dependency_closure()
+        accesses = (
+            self.env["ir.model.access"]
+            .sudo()
+            .search([("group_id", "=", portal.id), ("perm_read", "=", True)])
+        )
+        unrestricted = set()
+        for access in accesses:
+            model = access.model_id.model
+            if model not in self.env:
+                continue
+            Model = self.env[model]
+            if Model._abstract or Model._transient:
+                continue
+            if Model._original_module not in closure:
+                continue
+            rules = (
+                self.env["ir.rule"]
+                .sudo()
+                .search([("model_id.model", "=", model), ("perm_read", "=", True)])
+            )
+            limiting = rules.filtered(
+                lambda r: (
+                    portal in r.groups
+                    or (r["global"] and "company_id" not in (r.domain_force or ""))
+                )
+            )
+            if not limiting:
+                unrestricted.add(model)
+        self.assertEqual(unrestricted - PORTAL_READABLE_WITHOUT_RULE, set())
+
+    def _suite_dependency_closure(self):
+        Module = self.env["ir.module.module"].sudo()
+        names = {"tma_contract"}
+        todo = list(names)
+        while todo:
+            module = Module.search([("name", "=", todo.pop())])
+            for dep in module.dependencies_id.mapped("name"):
+                if dep not in names:
+                    names.add(dep)
+                    todo.append(dep)
+        return names

@@ -1,0 +1,215 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Route audit of tma_sla: service reports, timers, escalations and penalties
+of client B stay B's."""
+
+from datetime import date
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.tma_contract.tests.route_audit import (
+    Probe,
+    RouteAuditCase,
+    routes_of,
+    suite_models,
+    suite_public_methods,
+)
+
+from .common import TmaSlaCommon
+
+MARK = "Zq9B-SLA"
+# Service levels configuration shared by every client, and technical models.
+SHARED_MODELS = frozenset(
+    {
+        "tma.sla.policy",
+        "tma.sla.target",
+        "tma.sla.escalation.rule",
+        "resource.calendar",
+        "resource.calendar.attendance",
+        "resource.calendar.leaves",
+        "res.company",
+        "res.config.settings",
+    }
+)
+
+
+@tagged("post_install", "-at_install")
+class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
+    audit_models = {
+        "tma.contract": "partner_id",
+        "helpdesk.ticket": "partner_id",
+        "tma.sla.timer": "partner_id",
+        "tma.sla.escalation": "partner_id",
+        "tma.sla.penalty.period": "partner_id",
+        "tma.sla.service.report": "partner_id",
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.audit_client = cls.client_b
+        Report = cls.env["tma.sla.service.report"]
+        cls.report_a = Report._generate_for(cls.contract, date(2026, 11, 1))
+        cls.contract_b = cls._create_contract(
+            partner=cls.client_b,
+            mode="forfait",
+            name=f"{MARK}-CONTRACT",
+            title=f"{MARK} upkeep",
+            sla_policy_id=cls.policy.id,
+            support_level_ids=[Command.set((cls.l1 | cls.l2 | cls.l3).ids)],
+            penalty_rule_ids=[
+                Command.create({"kind": "breach", "amount": 100.0}),
+            ],
+        )
+        cls.ticket_b = cls._create_ticket(
+            cls.contract_b,
+            partner=cls.contact_b,
+            name=f"{MARK} ticket",
+            priority="3",
+            tma_support_level_id=cls.l1.id,
+        )
+        cls.ticket_b._tma_escalate(cls.l2, f"{MARK} escalation")
+        cls.report_b = Report._generate_for(cls.contract_b, date(2026, 11, 1))
+        cls.period_b = cls.env["tma.sla.penalty.period"].create(
+            {
+                "contract_id": cls.contract_b.id,
+                "date_from": "2026-11-01",
+                "date_to": "2026-11-30",
+            }
+        )
+        for record in (cls.report_a, cls.report_b):
+            record._portal_ensure_token()
+        cls.audit_secrets = [
+            MARK,
+            cls.report_b.pdf_attachment_id.raw,
+            cls.report_b.xlsx_attachment_id.raw,
+        ]
+        cls.audit_guessed_tokens = [cls.report_a.access_token]
+
+    def _probes(self):
+        b, report = self.portal_b, self.report_b
+        probes = [
+            Probe(
+                "/my/tma/sla-reports/<int:report_id>",
+                f"/my/tma/sla-reports/{report.id}",
+                owner=b,
+                token=report.access_token,
+            )
+        ]
+        for fmt in ("pdf", "xlsx"):
+            probes.append(
+                Probe(
+                    "/my/tma/sla-reports/<int:report_id>/<string:fmt>",
+                    f"/my/tma/sla-reports/{report.id}/{fmt}",
+                    owner=b,
+                    token=report.access_token,
+                )
+            )
+        return probes
+
+    def test_every_route_of_tma_sla_is_audited(self):
+        routes = routes_of(self.env, {"tma_sla"})
+        self.assertEqual(set(routes), {p.rule for p in self._probes()})
+
+    def test_routes_refuse_other_clients_and_the_public(self):
+        for probe in self._probes():
+            self.assertRouteRefuses(probe)
+
+    def test_core_routes_on_b_reports_refuse_a_and_the_public(self):
+        admin = self.env.ref("base.user_admin")
+        report = self.report_b
+        probes = [
+            Probe(
+                "/report/<converter>/<reportname>/<docids>",
+                f"/report/html/tma_sla.report_tma_sla_service_report/{report.id}",
+                owner=admin,
+            ),
+            Probe(
+                "/web/content/<int:id>",
+                f"/web/content/{report.pdf_attachment_id.id}?download=true",
+                owner=admin,
+            ),
+            Probe(
+                "/my/ticket/<int:ticket_id>",
+                f"/my/ticket/{self.ticket_b.id}",
+                owner=self.portal_b,
+            ),
+        ]
+        for probe in probes:
+            self.assertRouteRefuses(probe)
+
+    def test_rpc_on_b_records_is_refused(self):
+        admin = self.env.ref("base.user_admin")
+        wizard = (
+            self.env["tma.sla.escalate"]
+            .with_user(admin)
+            .create(
+                {
+                    "ticket_id": self.ticket_b.id,
+                    "direction": "up",
+                    "level_id": self.l3.id,
+                    "reason": "A was here",
+                }
+            )
+        )
+        contract = self.contract_b
+        targets = {
+            "tma.contract": (contract, {"sla_policy_id": False}, None),
+            "helpdesk.ticket": (self.ticket_b, {"priority": "0"}, None),
+            "tma.sla.timer": (
+                self.ticket_b.tma_sla_timer_ids,
+                {"status": "met"},
+                {"ticket_id": self.ticket_b.id, "metric": "resolution"},
+            ),
+            "tma.sla.escalation": (
+                self.env["tma.sla.escalation"].search(
+                    [("ticket_id", "=", self.ticket_b.id)]
+                ),
+                {"reason": "A"},
+                {"ticket_id": self.ticket_b.id, "level_id": self.l3.id},
+            ),
+            "tma.sla.penalty.rule": (
+                contract.penalty_rule_ids,
+                {"amount": 1.0},
+                {"contract_id": contract.id, "kind": "breach", "amount": 1.0},
+            ),
+            "tma.sla.penalty.period": (
+                self.period_b,
+                {"date_to": "2026-11-02"},
+                {
+                    "contract_id": contract.id,
+                    "date_from": "2026-12-01",
+                    "date_to": "2026-12-31",
+                },
+            ),
+            "tma.sla.penalty.line": (
+                self._b_penalty_line(),
+                {"amount": 0.0},
+                None,
+            ),
+            "tma.sla.service.report": (
+                self.report_b,
+                {"state": "sent"},
+                {"contract_id": contract.id, "date_from": "2026-10-01"},
+            ),
+            "tma.sla.escalate": (wizard, {"reason": "A"}, None),
+        }
+        models = suite_models(self.env, {"tma_sla"})
+        self.assertEqual(models - set(targets) - SHARED_MODELS, set())
+        self._audit_login(self.portal_a)
+        for model, (records, write_vals, create_vals) in targets.items():
+            methods = suite_public_methods(self.env, model, {"tma_sla"})
+            with self.subTest(model=model):
+                self.assertModelRefusesRpc(
+                    model, records, write_vals, create_vals, methods
+                )
+
+    def _b_penalty_line(self):
+        return self.env["tma.sla.penalty.line"].create(
+            {
+                "period_id": self.period_b.id,
+                "timer_id": self.ticket_b.tma_sla_timer_ids[:1].id,
+                "amount": 100.0,
+            }
+        )
