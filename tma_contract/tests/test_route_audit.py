@@ -242,6 +242,8 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                     "subject": "Payroll export fails",
                     "description": "Since this morning.",
                     "team": self.team_b.id,
+                    "tma_contract_id": self.contract_b.id,
+                    "tma_application_id": self.app_b.id,
                 },
                 owner=self.portal_b,
                 effect=True,
@@ -282,6 +284,7 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
         self.assertEqual(created.partner_id, self.contact_b)  # B's own, only
         self.assertEqual(created.team_id, self.team_b)
         self.assertEqual(created.tma_contract_id, self.contract_b)
+        self.assertEqual(created.tma_application_id, self.app_b)
 
     def test_state_changing_routes_are_post_only_with_csrf(self):
         routes = live_routes(self.env)
