@@ -308,6 +308,24 @@ for name in filter(None, sys.argv[1].split(",")):
 PY
 }
 
+# add_junit_counts REPORT: add the passed and failed tests of a JUnit report
+# (when there is one) to the totals of the closing line.
+add_junit_counts() {
+    [ -f "$1" ] || return 0
+    local counts
+    counts=($(junit_counts "$1"))
+    TESTS_PASSED=$((TESTS_PASSED + counts[0]))
+    TESTS_FAILED=$((TESTS_FAILED + counts[1]))
+}
+
+# split_args VALUE: the words of VALUE, split like a shell command line, one
+# per line (use with mapfile).
+split_args() {
+    "$TMA_PYTHON" -c 'import shlex, sys
+for a in shlex.split(sys.argv[1]):
+    print(a)' "$1"
+}
+
 # Parse a JUnit XML report: prints "<passed> <failed+errors>".
 junit_counts() {
     "$TMA_PYTHON" - "$1" <<'PY'
@@ -332,9 +350,7 @@ step_pytest() {
         tma_warn "no test directory found (expected <addon>/tests or tests/): no test would run"
         return 1
     fi
-    mapfile -t extra < <("$TMA_PYTHON" -c 'import os, shlex
-for a in shlex.split(os.environ.get("TMA_PYTEST_ARGS", "")):
-    print(a)')
+    mapfile -t extra < <(split_args "${TMA_PYTEST_ARGS:-}")
     rm -f "$report"
     # --odoo-config/--odoo-database: pytest-odoo parses the Odoo config
     #   before collection, which puts the repository root on odoo.addons'
@@ -361,12 +377,7 @@ for a in shlex.split(os.environ.get("TMA_PYTEST_ARGS", "")):
         --junitxml="$report" -ra \
         "${extra[@]}" "${paths[@]}" 2>&1 | tee "$ART/pytest.log"
     rc=${PIPESTATUS[0]}
-    if [ -f "$report" ]; then
-        local counts
-        counts=($(junit_counts "$report"))
-        TESTS_PASSED=$((TESTS_PASSED + counts[0]))
-        TESTS_FAILED=$((TESTS_FAILED + counts[1]))
-    fi
+    add_junit_counts "$report"
     case "$rc" in
     0) return 0 ;;
     5)
@@ -459,9 +470,7 @@ step_e2e() {
         return 1
     fi
     local extra rc=0 report="$ART/e2e-junit.xml"
-    mapfile -t extra < <("$TMA_PYTHON" -c 'import os, shlex
-for a in shlex.split(os.environ.get("TMA_E2E_ARGS", "")):
-    print(a)')
+    mapfile -t extra < <(split_args "${TMA_E2E_ARGS:-}")
     rm -rf "$ART/e2e" "$report"
     # -p no:odoo: these tests drive a server of their own, not pytest-odoo's
     # in-process registry.
@@ -471,12 +480,7 @@ for a in shlex.split(os.environ.get("TMA_E2E_ARGS", "")):
         -o cache_dir="$LOCAL/pytest_cache" --junitxml="$report" -ra -s \
         "${extra[@]}" tests/e2e 2>&1 | tee "$ART/e2e.log"
     rc=${PIPESTATUS[0]}
-    if [ -f "$report" ]; then
-        local counts
-        counts=($(junit_counts "$report"))
-        TESTS_PASSED=$((TESTS_PASSED + counts[0]))
-        TESTS_FAILED=$((TESTS_FAILED + counts[1]))
-    fi
+    add_junit_counts "$report"
     if [ "$rc" -ne 0 ]; then
         tma_warn "end-to-end tests failed (exit code $rc; log: $ART/e2e.log; screenshots, pages and server logs: $ART/e2e/)"
         return 1

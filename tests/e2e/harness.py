@@ -410,31 +410,34 @@ def wait_for(check, timeout=30, interval=0.25, message="condition"):
         time.sleep(interval)
 
 
-def odoo_run(settings, *args, log=None, timeout=1800):
-    """Run Odoo once (``--stop-after-init``) and return its output; raises
-    with the end of the log when it fails."""
-    command = [*settings.odoo, "-c", str(settings.conf), *args, "--stop-after-init"]
+def _run(command, label, log=None, timeout=1800):
+    """Run ``command``, keep its output in ``log``; return the completed
+    process, or raise with the end of its output when it fails."""
     result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+        command, capture_output=True, text=True, timeout=timeout, check=False
     )
     output = result.stdout + result.stderr
     if log:
-        Path(log).write_text(" ".join(command) + "\n" + output, encoding="utf-8")
+        Path(log).write_text(output, encoding="utf-8")
     if result.returncode:
         tail = "\n".join(output.splitlines()[-40:])
-        raise RuntimeError(f"odoo {' '.join(args)} exited {result.returncode}\n{tail}")
-    return output
+        raise RuntimeError(f"{label} exited {result.returncode}\n{tail}")
+    return result
+
+
+def odoo_run(settings, *args, log=None, timeout=1800):
+    """Run Odoo once (``--stop-after-init``) and return its output."""
+    command = [*settings.odoo, "-c", str(settings.conf), *args, "--stop-after-init"]
+    result = _run(command, f"odoo {' '.join(args)}", log, timeout)
+    return result.stdout + result.stderr
 
 
 def odoo_script(settings, db, code, log=None, timeout=1800):
     """Run Python ``code`` with ``env`` (superuser) on ``db``, committed at the
-    end, in a process of its own; returns what the code prints as JSON."""
+    end, in a process of its own; returns the value it leaves in ``result``
+    (as JSON)."""
     runner = f"""
-import json, sys
+import json
 import odoo
 from odoo import SUPERUSER_ID, api
 odoo.tools.config.parse_config(["-c", {str(settings.conf)!r}])
@@ -446,21 +449,8 @@ with registry.cursor() as cr:
     cr.commit()
 print("@@RESULT@@" + json.dumps(result, default=str))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", runner],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    if log:
-        Path(log).write_text(output, encoding="utf-8")
-    if result.returncode:
-        tail = "\n".join(output.splitlines()[-40:])
-        raise RuntimeError(f"script on {db} exited {result.returncode}\n{tail}")
-    marker = result.stdout.rpartition("@@RESULT@@")[2]
-    return json.loads(marker)
+    result = _run([sys.executable, "-c", runner], f"script on {db}", log, timeout)
+    return json.loads(result.stdout.rpartition("@@RESULT@@")[2])
 
 
 def _indent(code, spaces):

@@ -67,7 +67,9 @@ class TestInvoicing(TmaCommon):
         self.assertEqual(refund.move_type, "out_refund")
         self.assertEqual(refund.invoice_line_ids.quantity, 4.0)
 
-    def test_overage_is_delivered_on_the_contract_order(self):
+    def _pack_contract(self, **vals):
+        """A ticket book sold by an order of one pack of 10 units, with an
+        overdraft of 5 units, active."""
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.contact_a.id,
@@ -78,8 +80,12 @@ class TestInvoicing(TmaCommon):
         )
         order.action_confirm()
         contract = order.tma_contract_id
-        contract.write({"overdraft_policy": "allow", "overdraft_limit": 5})
+        contract.write({"overdraft_policy": "allow", "overdraft_limit": 5, **vals})
         contract.action_activate()
+        return order, contract
+
+    def test_overage_is_delivered_on_the_contract_order(self):
+        order, contract = self._pack_contract()
         contract._post_consumption(12.0)
         overage_line = order.order_line.filtered(
             lambda line: line.product_id == self.overage_product
@@ -110,24 +116,7 @@ class TestInvoicing(TmaCommon):
         self.assertEqual(order.order_line.qty_to_invoice, 2.0)
 
     def test_invoiced_overage_frees_the_overdraft_for_an_engineer_too(self):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.contact_a.id,
-                "order_line": [
-                    Command.create({"product_id": self.pack.id, "product_uom_qty": 1})
-                ],
-            }
-        )
-        order.action_confirm()
-        contract = order.tma_contract_id
-        contract.write(
-            {
-                "overdraft_policy": "allow",
-                "overdraft_limit": 5,
-                "valuation_rule_ids": GRID,
-            }
-        )
-        contract.action_activate()
+        order, contract = self._pack_contract(valuation_rule_ids=GRID)
         contract._post_consumption(15.0)  # the 10 units of the book + 5 overage
         order._create_invoices().action_post()
         self.env.invalidate_all()
