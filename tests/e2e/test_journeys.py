@@ -164,6 +164,7 @@ def alpha_ticket(db, rpc):
                 "partner_id": db.xmlid("tma_contract.partner_alpha_contact"),
                 "team_id": db.xmlid("tma_contract.team_tma"),
                 "tma_contract_id": contract["id"],
+                "user_id": False,
             },
         )
     return ticket_id

@@ -58,6 +58,31 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
         self.assertIn("Alpha WMS", html)
         self.assertNotIn("Alpha intranet", html)  # not in the contract's scope
 
+    def test_empty_form_has_every_field(self):
+        html = self.url_open("/new/ticket").text
+        for field in (
+            '<input type="text" class="form-control" name="subject"',
+            '<textarea class="form-control" name="description"',
+            '<select id="tma_contract_id"',
+            '<select id="tma_application_id"',
+            'type="file"',
+        ):
+            self.assertIn(field, html)
+
+    def test_a_refused_form_comes_back_with_what_was_typed(self):
+        response = self._submit(
+            tma_contract_id=str(self.contract_b.id),
+            subject="Printer offline",
+            description="Every label since <b>Monday</b>.",
+        )
+        html = response.text
+        self.assertIn('value="Printer offline"', html)
+        self.assertRegex(
+            html,
+            r'<textarea class="form-control" name="description"[^>]*>'
+            r"Every label since &lt;b&gt;Monday&lt;/b&gt;.</textarea>",
+        )
+
     def test_ticket_is_attached_to_the_chosen_contract_and_its_team(self):
         response = self._submit(
             tma_contract_id=str(self.contract_a.id),
