@@ -185,6 +185,15 @@ def set_stage(page, name):
     button.first.click()
 
 
+def ticket_closed(db, ticket_id):
+    return db.value(
+        """SELECT s.closed FROM helpdesk_ticket t
+             JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+            WHERE t.id = %s""",
+        (ticket_id,),
+    )
+
+
 def timer_status(db, ticket_id, metric):
     return db.value(
         "SELECT status FROM tma_sla_timer WHERE ticket_id = %s AND metric = %s",
@@ -294,15 +303,7 @@ def test_engineer_acknowledges_answers_escalates_records_and_resolves(
 
     # Resolve it.
     set_stage(page, "Done")
-    wait_for(
-        lambda: db.value(
-            """SELECT s.closed FROM helpdesk_ticket t
-                 JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
-                WHERE t.id = %s""",
-            (ticket_id,),
-        ),
-        message="the ticket to be closed",
-    )
+    wait_for(lambda: ticket_closed(db, ticket_id), message="the ticket to be closed")
     statuses = dict(
         db.rows(
             "SELECT metric, status FROM tma_sla_timer WHERE ticket_id = %s",
@@ -532,12 +533,7 @@ def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
         if code == "corrective":
             set_stage(manager, "Done")
             wait_for(
-                lambda ticket_id=ticket_id: db.value(
-                    """SELECT s.closed FROM helpdesk_ticket t
-                         JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
-                        WHERE t.id = %s""",
-                    (ticket_id,),
-                ),
+                lambda ticket_id=ticket_id: ticket_closed(db, ticket_id),
                 message="the incident to be closed",
             )
         else:

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fixtures shared by the TMA test suites (other addons import this module)."""
 
+import json
 import random
 import time
 
@@ -57,6 +58,31 @@ def run_committed(registry, func, tries=10, backoff=0.05, on_retry=None):
                     on_retry()
         time.sleep(random.uniform(0, backoff * 2**attempt))
     raise RuntimeError(f"still conflicting after {tries} attempts")
+
+
+def call_kw(case, model, method, args, kwargs=None):
+    """Call ``model.method`` over JSON-RPC in the session of the HttpCase
+    ``case``, as the web client does; return the decoded JSON answer (its
+    ``error`` or its ``result``)."""
+    response = case.url_open(
+        f"/web/dataset/call_kw/{model}/{method}",
+        data=json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 0,
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs or {},
+                },
+            }
+        ),
+        headers={"Content-Type": "application/json"},
+    )
+    case.assertEqual(response.status_code, 200, f"{model}.{method}")
+    return response.json()
 
 
 class TmaCommon(BaseCommon):

@@ -32,6 +32,8 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.tools import SQL
 
+from .common import call_kw
+
 # A refused visit ends in one of these (redirect to /my or to the login page,
 # bad request, forbidden, not found, method not allowed).
 REFUSED_STATUSES = (302, 303, 400, 403, 404, 405)
@@ -376,25 +378,7 @@ class RouteAuditCase:
 
     # -- JSON-RPC -------------------------------------------------------
     def _audit_call_kw(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 0,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200, f"{model}.{method}")
-        return response.json()
+        return call_kw(self, model, method, args, kwargs)
 
     def assertRpcRefused(self, model, method, args, kwargs=None):
         result = self._audit_call_kw(model, method, args, kwargs)

@@ -1,11 +1,10 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import json
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import TmaCommon
+from .common import TmaCommon, call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -41,25 +40,6 @@ class TestRecordRules(TmaCommon):
 class TestLedgerRpc(HttpCase, TmaCommon):
     """The ledger's protected fields are refused over JSON-RPC, even to managers."""
 
-    def _call_kw(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
     def test_rpc_writes_on_the_ledger_are_refused(self):
         contract = self._create_contract()
         self._add_book(contract, 10)
@@ -90,7 +70,7 @@ class TestLedgerRpc(HttpCase, TmaCommon):
             ("tma.unit.book", "write", [book.ids, {"units_remaining": 500}]),
         ]
         for model, method, args, *kwargs in attempts:
-            result = self._call_kw(model, method, args, *kwargs)
+            result = call_kw(self, model, method, args, *kwargs)
             self.assertIn("error", result, f"{model}.{method} was accepted")
         self.env.invalidate_all()
         self.assertEqual(contract.balance, 10.0)
@@ -101,9 +81,9 @@ class TestLedgerRpc(HttpCase, TmaCommon):
     def test_rpc_read_of_another_clients_contract_is_refused(self):
         contract_b = self._create_contract(partner=self.client_b)
         self.authenticate(self.portal_a.login, self.portal_a.login)
-        result = self._call_kw("tma.contract", "read", [contract_b.ids, ["balance"]])
+        result = call_kw(self, "tma.contract", "read", [contract_b.ids, ["balance"]])
         self.assertIn("error", result)
-        result = self._call_kw(
-            "tma.contract", "search_read", [[]], {"fields": ["name"]}
+        result = call_kw(
+            self, "tma.contract", "search_read", [[]], {"fields": ["name"]}
         )
         self.assertNotIn(contract_b.id, [r["id"] for r in result.get("result", [])])
