@@ -55,6 +55,9 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
         values = super()._get_create_new_ticket_values(**kw)
         values["tma_flash"] = tma_pop_flash()
         values["tma_contracts"] = request.env["helpdesk.ticket"]._tma_portal_contracts()
+        values["tma_maintenance_types"] = request.env[
+            "helpdesk.ticket"
+        ]._tma_portal_maintenance_types()
         # The browser warns before sending a file over the policy's limit.
         max_size = request.env["ir.attachment"]._tma_upload_policy()[0]
         values["max_upload_size"] = min(values["max_upload_size"] or max_size, max_size)
@@ -85,7 +88,10 @@ class TmaHelpdeskTicketController(CustomHelpdeskTicketController):
         # the form names none), and the contract's team when it chose none.
         vals.update(
             env["helpdesk.ticket"]._tma_prepare_portal_values(
-                vals, kw.get("tma_contract_id"), kw.get("tma_application_id")
+                vals,
+                kw.get("tma_contract_id"),
+                kw.get("tma_application_id"),
+                kw.get("tma_maintenance_type_id"),
             )
         )
         return vals

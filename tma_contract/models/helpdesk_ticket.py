@@ -2,9 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
-from odoo.tools import float_compare, is_html_empty
+from odoo.tools import SQL, float_compare, is_html_empty
 
 from .tma_valuation_rule import COMPLEXITY
+
+# Fields whose change may move a ticket to another contract (directly, or
+# through the computed contract).
+CONTRACT_FIELDS = frozenset(
+    {"tma_contract_id", "partner_id", "commercial_partner_id", "team_id", "company_id"}
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -116,6 +122,15 @@ class HelpdeskTicket(models.Model):
             )
         return contract
 
+    @api.constrains("tma_contract_id", "tma_maintenance_type_id", "tma_application_id")
+    def _check_tma_scope(self):
+        for ticket in self.filtered("tma_contract_id"):
+            ticket.tma_contract_id._check_scope(
+                ticket.tma_maintenance_type_id,
+                ticket.tma_application_id,
+                ticket.display_name,
+            )
+
     def write(self, vals):
         if vals.get("tma_contract_id"):
             contract = self._tma_check_contract_is_active(vals["tma_contract_id"])
@@ -127,14 +142,32 @@ class HelpdeskTicket(models.Model):
                     else ticket.partner_id
                 )
                 ticket._tma_check_same_client(contract, partner.commercial_partner_id)
-        return super().write(vals)
+        moving = CONTRACT_FIELDS & set(vals)
+        closing = "stage_id" in vals
+        if not (moving or closing) or not self:
+            return super().write(vals)
+        # One savepoint: a move or a closing whose units are refused leaves
+        # the ticket as it was.
+        with self.env["tma.contract"]._ledger_transaction():
+            if moving:
+                # Before anything else: a recording of the same tickets in
+                # another transaction waits for this one, then replays.
+                self._tma_lock_tickets()
+            result = super().write(vals)
+            if moving:
+                self._tma_follow_contract()
+            if closing:
+                self._tma_consume_on_close()
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("tma_contract_id"):
                 self._tma_check_contract_is_active(vals["tma_contract_id"])
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        tickets._tma_consume_on_close()
+        return tickets
 
     # ------------------------------------------------------------------
     # Valuation and consumption
@@ -160,14 +193,122 @@ class HelpdeskTicket(models.Model):
         )
         return rule.units
 
+    def _tma_lock_tickets(self):
+        """Serialize the ledger work on these tickets: recording, move to
+        another contract, closing.
+
+        The rows are updated, not merely locked: a transaction that changed
+        one of them after our snapshot makes this UPDATE fail with a
+        serialization error, and Odoo replays the whole call on a fresh
+        snapshot. The ticket's contract and entries are read again afterwards.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET tma_contract_id = tma_contract_id "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            ),
+            log_exceptions=False,
+        )
+        self.invalidate_recordset(["tma_contract_id", "tma_entry_ids"])
+
+    def _tma_live_consumptions(self):
+        """The consumption entries of these tickets that are not reversed,
+        whatever their contract (read from the database)."""
+        return self.env["tma.unit.entry"].search(
+            [
+                ("ticket_id", "in", self.ids),
+                ("entry_type", "=", "consumption"),
+                ("is_reversed", "=", False),
+            ]
+        )
+
+    def _tma_follow_contract(self):
+        """Move the live consumption of tickets that changed contract: the
+        units are reversed on the old contract and posted on the new one, in
+        the caller's transaction (the tickets are locked). A contract that
+        cannot take them refuses the move."""
+        self.flush_recordset(["tma_contract_id"])
+        for entry in self._tma_live_consumptions():
+            ticket = entry.ticket_id
+            contract = ticket.tma_contract_id
+            if entry.contract_id == contract:
+                continue
+            if contract:
+                reason = _(
+                    "Ticket moved to contract %(contract)s.",
+                    contract=contract.display_name,
+                )
+            else:
+                reason = _("Ticket detached from its contract.")
+            entry._reverse(reason)
+            if contract:
+                contract._post_consumption(
+                    entry.consumed_units, ticket=ticket, note=reason
+                )
+            ticket.message_post(
+                body=_(
+                    "%(units)s units of work moved from contract %(old)s to %(new)s.",
+                    units=entry.consumed_units,
+                    old=entry.contract_id.display_name,
+                    new=contract.display_name or _("no contract"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _tma_consume_on_close(self):
+        """Record the valuation of tickets that reached a closing stage that
+        records units, on a contract that records units at closing, when they
+        have no live consumption there yet (closing again never counts twice).
+        A ticket worth no units is closed without consumption, with a note."""
+        closing = self.filtered(
+            lambda t: (
+                t.tma_contract_id.consume_on_close
+                and t.stage_id.closed
+                and t.stage_id.tma_consume_units
+            )
+        )
+        if not closing:
+            return
+        closing._tma_lock_tickets()
+        consumed = closing._tma_live_consumptions()
+        for ticket in closing:
+            contract = ticket.tma_contract_id
+            if consumed.filtered(
+                lambda e, t=ticket, c=contract: e.ticket_id == t and e.contract_id == c
+            ):
+                continue
+            if (
+                float_compare(
+                    ticket._tma_get_valuation(),
+                    0.0,
+                    precision_digits=contract._get_units_precision(),
+                )
+                <= 0
+            ):
+                ticket.message_post(
+                    body=_(
+                        "Closed without units of work: the ticket is worth none "
+                        "under the valuation of contract %(contract)s.",
+                        contract=contract.display_name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            ticket._tma_record_consumption()
+
     def _tma_record_consumption(self, units=None):
         """Bring the ticket's net consumption to ``units`` (default: its valuation).
 
         A change of value reverses the live consumption entries and posts a new
-        one: posted entries are never edited.
+        one: posted entries are never edited. The ticket is locked first, so a
+        move to another contract and a recording never run together.
         """
-        Entry = self.env["tma.unit.entry"]
-        posted = Entry
+        posted = self.env["tma.unit.entry"]
+        self._tma_lock_tickets()
         for ticket in self:
             contract = ticket.tma_contract_id
             if not contract:
@@ -187,12 +328,10 @@ class HelpdeskTicket(models.Model):
                 )
             with contract._ledger_transaction():
                 contract._lock_ledger()
-                ticket.invalidate_recordset(["tma_entry_ids"])
-                live = ticket.tma_entry_ids.filtered(
-                    lambda e: e.entry_type == "consumption" and not e.is_reversed
-                )
+                live = ticket._tma_live_consumptions()
                 if (
                     len(live) == 1
+                    and live.contract_id == contract
                     and float_compare(
                         live.consumed_units, target, precision_digits=digits
                     )
@@ -285,12 +424,15 @@ class HelpdeskTicket(models.Model):
         )
 
     @api.model
-    def _tma_prepare_portal_values(self, vals, contract_id=None, application_id=None):
+    def _tma_prepare_portal_values(
+        self, vals, contract_id=None, application_id=None, maintenance_type_id=None
+    ):
         """Values the portal form adds to a new ticket ``vals``: the contract
-        the client chose (or its only active contract), the application, and
-        the contract's team when the form gave none, so that the ticket lands
-        in the provider's queue. A contract or application that is not the
-        client's is refused."""
+        the client chose (or its only active contract), the application and the
+        kind of request, and the contract's team when the form gave none, so
+        that the ticket lands in the provider's queue. A contract or
+        application that is not the client's is refused, and so is a request
+        outside the scope of a contract that refuses out-of-scope tickets."""
         contracts = self._tma_portal_contracts()
         contract = self.env["tma.contract"]
         if contract_id:
@@ -313,9 +455,16 @@ class HelpdeskTicket(models.Model):
                 result["stage_id"] = team._get_applicable_stages()[:1].id
                 if team.default_project_id and not vals.get("project_id"):
                     result["project_id"] = team.default_project_id.id
+        application = self.env["tma.application"]
         if application_id:
-            application = contract.application_ids.filtered(
-                lambda a: str(a.id) == str(application_id)
+            offered = (
+                [app for app, _in_scope in contract._get_portal_applications()]
+                if contract
+                else []
+            )
+            application = next(
+                (app for app in offered if str(app.id) == str(application_id)),
+                application,
             )
             if not application:
                 raise UserError(
@@ -325,4 +474,19 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             result["tma_application_id"] = application.id
+        maintenance_type = self.env["tma.maintenance.type"]
+        if maintenance_type_id:
+            maintenance_type = self._tma_portal_maintenance_types().filtered(
+                lambda t: str(t.id) == str(maintenance_type_id)
+            )
+            if not maintenance_type:
+                raise UserError(_("The kind of request you chose is not offered."))
+            result["tma_maintenance_type_id"] = maintenance_type.id
+        if contract:
+            contract._check_scope(maintenance_type, application, _("Your request"))
         return result
+
+    @api.model
+    def _tma_portal_maintenance_types(self):
+        """The kinds of request a client may choose on the portal form."""
+        return self.env["tma.maintenance.type"].sudo().search([])

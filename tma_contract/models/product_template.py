@@ -8,6 +8,7 @@ TMA_PRODUCT_TYPES = [
     ("regie", "Time and materials units"),
     ("overage", "Overage units"),
     ("forfait", "Fixed fee"),
+    ("out_of_scope", "Out-of-scope work"),
 ]
 
 
@@ -47,7 +48,7 @@ class ProductTemplate(models.Model):
     def _onchange_tma_product_type(self):
         if self.tma_product_type:
             self.type = "service"
-            if self.tma_product_type in ("regie", "overage", "forfait"):
+            if self.tma_product_type in ("regie", "overage", "forfait", "out_of_scope"):
                 self.invoice_policy = "delivery"
             else:
                 self.invoice_policy = "order"

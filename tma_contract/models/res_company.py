@@ -16,3 +16,10 @@ class ResCompany(models.Model):
         string="TMA time and materials product",
         domain=[("tma_product_type", "=", "regie")],
     )
+    tma_out_of_scope_product_id = fields.Many2one(
+        "product.product",
+        string="TMA out-of-scope product",
+        domain=[("tma_product_type", "=", "out_of_scope")],
+        help="Invoices the units of tickets outside a contract's scope that its "
+        "policy bills.",
+    )

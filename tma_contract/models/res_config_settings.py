@@ -9,6 +9,9 @@ class ResConfigSettings(models.TransientModel):
     tma_overage_product_id = fields.Many2one(
         related="company_id.tma_overage_product_id", readonly=False
     )
+    tma_out_of_scope_product_id = fields.Many2one(
+        related="company_id.tma_out_of_scope_product_id", readonly=False
+    )
     tma_regie_product_id = fields.Many2one(
         related="company_id.tma_regie_product_id", readonly=False
     )

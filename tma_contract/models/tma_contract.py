@@ -46,7 +46,7 @@ class TmaContract(models.Model):
         "tma.ledger.protected.mixin",
     ]
     _order = "date_start desc, id desc"
-    _tma_protected_fields = ("balance", "ledger_seq")
+    _tma_protected_fields = ("balance", "ledger_seq", "entry_seq")
 
     # ------------------------------------------------------------------
     # Fields
@@ -145,10 +145,17 @@ class TmaContract(models.Model):
             ("bill", "Bill"),
             ("count", "Count in the volume"),
         ],
-        string="Out-of-scope questions",
+        string="Out-of-scope tickets",
         default="count",
         required=True,
-        help="What happens with functional questions outside the scope.",
+        help="What happens with a ticket outside the scope (a maintenance type "
+        "or an application the contract does not cover): refused, counted in the "
+        "volume like any other ticket, or billed on top of the contract.",
+    )
+    out_of_scope_free_count = fields.Integer(
+        string="Out-of-scope tickets counted a month",
+        help="With the Bill policy: the first out-of-scope tickets of each month "
+        "are counted in the volume; the next ones are billed.",
     )
     monthly_volume = fields.Float(string="Monthly volume estimate", digits="TMA Units")
     volume_uom = fields.Selection(
@@ -156,6 +163,12 @@ class TmaContract(models.Model):
         string="Volume unit",
         default="units",
         required=True,
+    )
+    volume_carryover_months = fields.Integer(
+        string="Carry unused volume over (months)",
+        help="Capped time and materials: volume left unused in the previous "
+        "months (up to this many) can be used this month. 0: each month stands "
+        "alone.",
     )
     volume_alert_deviation = fields.Float(
         string="Alert deviation (%)",
@@ -207,6 +220,23 @@ class TmaContract(models.Model):
         "and fixed price contracts it is minus the units consumed.",
     )
     ledger_seq = fields.Integer(readonly=True, copy=False, default=0)
+    entry_seq = fields.Integer(
+        string="Last entry number",
+        readonly=True,
+        copy=False,
+        default=0,
+        help="Number of the contract's last ledger entry: entries are numbered "
+        "per contract, without gaps.",
+    )
+    consume_on_close = fields.Boolean(
+        string="Record units when a ticket closes",
+        compute="_compute_consume_on_close",
+        store=True,
+        readonly=False,
+        help="A ticket reaching a closing stage records its valuation when it "
+        "has no consumption yet; closing is refused when the contract cannot "
+        "take the units.",
+    )
     book_ids = fields.One2many("tma.unit.book", "contract_id", string="Unit books")
     entry_ids = fields.One2many("tma.unit.entry", "contract_id", string="Ledger")
     ticket_ids = fields.One2many("helpdesk.ticket", "tma_contract_id", string="Tickets")
@@ -293,6 +323,11 @@ class TmaContract(models.Model):
                 max(0.0, min(100.0, 100.0 * contract.balance / total)) if total else 0.0
             )
 
+    @api.depends("mode")
+    def _compute_consume_on_close(self):
+        for contract in self:
+            contract.consume_on_close = contract.mode == "ticket_book"
+
     def _compute_counts(self):
         def count_by(model, field):
             groups = self.env[model]._read_group(
@@ -346,6 +381,8 @@ class TmaContract(models.Model):
         "units_per_hour",
         "renewal_period",
         "notice_period_days",
+        "out_of_scope_free_count",
+        "volume_carryover_months",
     )
     def _check_positive_figures(self):
         for contract in self:
@@ -354,11 +391,14 @@ class TmaContract(models.Model):
                 or contract.low_balance_threshold < 0
                 or contract.monthly_volume < 0
                 or contract.notice_period_days < 0
+                or contract.out_of_scope_free_count < 0
+                or contract.volume_carryover_months < 0
             ):
                 raise ValidationError(
                     _(
-                        "Overdraft limit, low-balance threshold, monthly volume and "
-                        "notice period cannot be negative."
+                        "Overdraft limit, low-balance threshold, monthly volume, "
+                        "notice period, free out-of-scope tickets and carry-over "
+                        "months cannot be negative."
                     )
                 )
             if contract.units_per_hour <= 0:
@@ -620,6 +660,25 @@ class TmaContract(models.Model):
         self.invalidate_recordset(["balance", "ledger_seq"])
         return float(balance or 0.0)
 
+    def _next_entry_numbers(self, count):
+        """Reserve ``count`` entry numbers of this contract's ledger; return
+        the first. The counter is a column of the contract row, updated in the
+        posting's transaction: a refused posting rolls its numbers back with
+        it, so the ledger is numbered without gaps."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE tma_contract SET entry_seq = COALESCE(entry_seq, 0) + %s "
+                "WHERE id = %s RETURNING entry_seq",
+                count,
+                self.id,
+            ),
+            log_exceptions=False,
+        )
+        last = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["entry_seq"])
+        return last - count + 1
+
     def _apply_balance_delta(self, delta):
         self.ensure_one()
         self.env.cr.execute(
@@ -639,8 +698,10 @@ class TmaContract(models.Model):
         return self.env["decimal.precision"].precision_get("TMA Units")
 
     def _check_can_consume(self, ticket=None):
+        """Refuse units on a contract that is not running (active, or handing
+        over in reversibility) or for another client's ticket."""
         self.ensure_one()
-        if self.state != "active":
+        if self.state not in ("active", "reversibility"):
             raise UserError(
                 _(
                     "Contract %(name)s is not active: no units can be consumed on it.",
@@ -656,6 +717,108 @@ class TmaContract(models.Model):
                     contract=self.display_name,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Scope
+    # ------------------------------------------------------------------
+    def _get_scope_gaps(self, maintenance_type, application):
+        """What the contract's scope does not cover among ``maintenance_type``
+        and ``application`` (records, possibly empty): a list of labels, empty
+        when the ticket is in scope. An empty list of types or applications on
+        the contract covers them all."""
+        self.ensure_one()
+        gaps = []
+        if (
+            maintenance_type
+            and self.maintenance_type_ids
+            and maintenance_type not in self.maintenance_type_ids
+        ):
+            gaps.append(
+                _("maintenance type %(type)s", type=maintenance_type.display_name)
+            )
+        if (
+            application
+            and self.application_ids
+            and application not in self.application_ids
+        ):
+            gaps.append(
+                _("application %(application)s", application=application.display_name)
+            )
+        return gaps
+
+    def _check_scope(self, maintenance_type, application, ticket_name=None):
+        """Refuse a ticket outside the scope of a contract whose policy refuses
+        out-of-scope tickets.
+
+        :raise ValidationError: in the user's language
+        """
+        self.ensure_one()
+        gaps = self._get_scope_gaps(maintenance_type, application)
+        if gaps and self.out_of_scope_policy == "refuse":
+            raise ValidationError(
+                _(
+                    "%(ticket)s is outside the scope of contract %(contract)s "
+                    "(%(gaps)s), which refuses out-of-scope tickets.",
+                    ticket=ticket_name or _("This ticket"),
+                    contract=self.display_name,
+                    gaps=", ".join(gaps),
+                )
+            )
+        return gaps
+
+    def _get_portal_applications(self):
+        """(application, in scope) pairs the portal's ticket form offers on
+        this contract: the applications in its scope (all the client's when
+        the scope names none) and, unless the contract refuses out-of-scope
+        tickets, the client's other applications."""
+        self.ensure_one()
+        applications = (
+            self.env["tma.application"]
+            .sudo()
+            .search([("partner_id", "=", self.partner_id.id)])
+        )
+        in_scope = self.application_ids.sudo() or applications
+        offered = [(app, True) for app in in_scope]
+        if self.out_of_scope_policy != "refuse":
+            offered += [(app, False) for app in applications - in_scope]
+        return offered
+
+    def _get_scope_treatment(self, ticket):
+        """How a consumption of ``ticket`` counts (read under the ledger lock):
+        ``in`` scope, out of scope and ``counted`` in the volume, or out of
+        scope and ``billed`` on top of the contract. With the Bill policy, the
+        first ``out_of_scope_free_count`` out-of-scope tickets of the month are
+        counted, the next ones billed."""
+        self.ensure_one()
+        if not ticket:
+            return "in"
+        gaps = self._check_scope(
+            ticket.tma_maintenance_type_id,
+            ticket.tma_application_id,
+            ticket.display_name,
+        )
+        if not gaps:
+            return "in"
+        if self.out_of_scope_policy == "count":
+            return "counted"
+        month_start = fields.Datetime.to_datetime(
+            fields.Date.context_today(self).replace(day=1)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COUNT(*) FROM tma_unit_entry
+                 WHERE contract_id = %s AND entry_type = 'consumption'
+                   AND scope IN ('counted', 'billed') AND NOT is_reversed
+                   AND date >= %s AND ticket_id != %s
+                """,
+                self.id,
+                month_start,
+                ticket.id,
+            )
+        )
+        already = self.env.cr.fetchone()[0]
+        return "counted" if already < self.out_of_scope_free_count else "billed"
 
     def _open_books_for_update(self):
         self.ensure_one()
@@ -692,17 +855,35 @@ class TmaContract(models.Model):
             left -= take
         return commands, max(0.0, round(left, digits))
 
-    def _month_consumption(self, day):
+    def _consumption_between(self, date_from, date_to=None):
+        """Units consumed in the volume from ``date_from`` (a date) to
+        ``date_to`` excluded (read after the lock). Out-of-scope units billed
+        on top of the contract are not in the volume."""
         self.ensure_one()
         self.env.cr.execute(
             SQL(
                 "SELECT COALESCE(SUM(consumed_units), 0) FROM tma_unit_entry "
-                "WHERE contract_id = %s AND date >= %s",
+                "WHERE contract_id = %s AND date >= %s AND scope != 'billed' %s",
                 self.id,
-                fields.Datetime.to_datetime(day.replace(day=1)),
+                fields.Datetime.to_datetime(date_from),
+                SQL("AND date < %s", fields.Datetime.to_datetime(date_to))
+                if date_to
+                else SQL(),
             )
         )
         return float(self.env.cr.fetchone()[0])
+
+    def _month_consumption(self, day):
+        self.ensure_one()
+        return self._consumption_between(day.replace(day=1))
+
+    def _get_monthly_volume_units(self):
+        """The monthly volume estimate in units of work: a volume in hours is
+        converted at the contract's units per hour."""
+        self.ensure_one()
+        if self.volume_uom == "hours":
+            return self.monthly_volume * self.units_per_hour
+        return self.monthly_volume
 
     def _post_consumption(self, units, ticket=None, note=None):
         """Record ``units`` consumed by ``ticket``: one ledger entry.
@@ -711,7 +892,9 @@ class TmaContract(models.Model):
         the books the overdraft policy decides (refuse, or overage to invoice
         up to the limit). Capped time and materials: every unit is billable
         and the monthly estimate plus the overdraft limit is the cap. Fixed
-        price: units are counted for reporting only.
+        price: units are counted for reporting only. A ticket outside the
+        scope is refused, counted, or billed on top of all that, as the
+        contract's out-of-scope policy says.
         """
         self.ensure_one()
         digits = self._get_units_precision()
@@ -722,14 +905,26 @@ class TmaContract(models.Model):
         self._check_can_consume(ticket)
         with self._ledger_transaction():
             balance = self._lock_ledger()
+            if ticket and ticket._tma_live_consumptions():
+                raise UserError(
+                    _(
+                        "Ticket %(ticket)s already has units recorded: re-value "
+                        "it instead.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            scope = self._get_scope_treatment(ticket)
             vals = {
                 "contract_id": self.id,
                 "entry_type": "consumption",
                 "ticket_id": ticket.id if ticket else False,
                 "consumed_units": units,
+                "scope": scope,
                 "reason": note,
             }
-            if self.mode == "ticket_book":
+            if scope == "billed":
+                vals.update(units=0.0, billable_units=units)
+            elif self.mode == "ticket_book":
                 allocations, overage = self._allocate_on_books(units)
                 if overage:
                     self._check_overage(overage)
@@ -747,7 +942,9 @@ class TmaContract(models.Model):
                     billable_units=units if self.mode == "regie" else 0.0,
                 )
             if vals.get("billable_units"):
-                vals["sale_line_id"] = self._get_billing_line().id
+                vals["sale_line_id"] = self._get_billing_line(
+                    out_of_scope=scope == "billed"
+                ).id
             entry = self.env["tma.unit.entry"]._tma_engine().create(vals)
             new_balance = self._apply_balance_delta(vals["units"])
             if vals.get("allocation_ids"):
@@ -814,14 +1011,38 @@ class TmaContract(models.Model):
         )
         return max(0.0, posted - invoiced)
 
+    def _get_regie_window(self, day):
+        """(first day, number of months) of the window whose volume a
+        consumption on ``day`` may use: this month and the
+        ``volume_carryover_months`` before it, not before the contract's start."""
+        self.ensure_one()
+        month = day.replace(day=1)
+        first = month - relativedelta(months=self.volume_carryover_months)
+        if self.date_start:
+            first = max(first, self.date_start.replace(day=1))
+        delta = relativedelta(month, first)
+        return first, delta.years * 12 + delta.months + 1
+
+    def _get_regie_cap(self, day):
+        """(cap, units already consumed against it) on ``day``, in units.
+
+        The cap is the monthly volume of each month of the window (unused
+        volume is carried over ``volume_carryover_months`` months) plus the
+        overdraft limit when the policy allows one; what counts against it is
+        the window's consumption.
+        """
+        self.ensure_one()
+        first, months = self._get_regie_window(day)
+        cap = self._get_monthly_volume_units() * months + (
+            self.overdraft_limit if self.overdraft_policy == "allow" else 0.0
+        )
+        return cap, self._consumption_between(first)
+
     def _check_regie_cap(self, units):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        cap = self.monthly_volume + (
-            self.overdraft_limit if self.overdraft_policy == "allow" else 0.0
-        )
-        already = self._month_consumption(fields.Date.context_today(self))
+        cap, already = self._get_regie_cap(fields.Date.context_today(self))
         if (
             float_compare(
                 already + units, cap, precision_digits=self._get_units_precision()
@@ -830,8 +1051,8 @@ class TmaContract(models.Model):
         ):
             raise UserError(
                 _(
-                    "Contract %(name)s would exceed this month's cap of %(cap)s "
-                    "units (%(already)s already consumed).",
+                    "Contract %(name)s would exceed its cap of %(cap)s units "
+                    "(%(already)s already consumed).",
                     name=self.display_name,
                     cap=cap,
                     already=already,
@@ -907,14 +1128,25 @@ class TmaContract(models.Model):
         self._after_balance_change(balance, new_balance)
         return entry
 
-    def _get_billing_line(self):
-        """Sale order line that receives billable units as delivered quantity."""
+    def _get_billing_product(self, out_of_scope=False):
+        """The product that invoices billable units: the company's
+        out-of-scope product for out-of-scope work, else the contract's or the
+        company's overage (ticket book, fixed price) or time and materials
+        product."""
         self.ensure_one()
-        product = self.overage_product_id or (
+        if out_of_scope:
+            return self.company_id.tma_out_of_scope_product_id
+        return self.overage_product_id or (
             self.company_id.tma_regie_product_id
             if self.mode == "regie"
             else self.company_id.tma_overage_product_id
         )
+
+    def _get_billing_line(self, out_of_scope=False):
+        """Sale order line that receives billable units as delivered quantity
+        (one line per product: overage, out-of-scope work...)."""
+        self.ensure_one()
+        product = self._get_billing_product(out_of_scope)
         if not product:
             raise UserError(
                 _(
@@ -996,13 +1228,14 @@ class TmaContract(models.Model):
     def _check_volume_deviation(self):
         """Raise an activity once a month when consumption exceeds the estimate."""
         self.ensure_one()
-        if not self.monthly_volume or self.volume_uom != "units":
+        if not self.monthly_volume:
             return
         month_start = fields.Date.context_today(self).replace(day=1)
         if self.volume_alert_month == month_start:
             return
         consumed = self._month_consumption(month_start)
-        limit = self.monthly_volume * (1 + self.volume_alert_deviation / 100.0)
+        estimate = self._get_monthly_volume_units()
+        limit = estimate * (1 + self.volume_alert_deviation / 100.0)
         if consumed > limit and self.user_id:
             self.sudo().volume_alert_month = month_start
             self.activity_schedule(
@@ -1012,7 +1245,7 @@ class TmaContract(models.Model):
                     "%(consumed)s units consumed this month against an estimate "
                     "of %(estimate)s.",
                     consumed=consumed,
-                    estimate=self.monthly_volume,
+                    estimate=estimate,
                 ),
                 user_id=self.user_id.id,
             )

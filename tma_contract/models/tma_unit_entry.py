@@ -1,7 +1,12 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import Counter
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
 
 ENTRY_TYPES = [
     ("credit", "Credit"),
@@ -9,6 +14,12 @@ ENTRY_TYPES = [
     ("expiry", "Expiry"),
     ("adjustment", "Adjustment"),
     ("reversal", "Reversal"),
+]
+
+ENTRY_SCOPES = [
+    ("in", "In scope"),
+    ("counted", "Out of scope, counted"),
+    ("billed", "Out of scope, billed"),
 ]
 
 
@@ -26,6 +37,12 @@ class TmaUnitEntry(models.Model):
     _rec_name = "name"
 
     name = fields.Char(readonly=True, copy=False, default="/")
+    sequence_number = fields.Integer(
+        string="Number",
+        readonly=True,
+        copy=False,
+        help="Number of the entry in its contract's ledger: 1, 2, 3... without gaps.",
+    )
     contract_id = fields.Many2one(
         "tma.contract", required=True, ondelete="restrict", index=True, readonly=True
     )
@@ -69,6 +86,15 @@ class TmaUnitEntry(models.Model):
         "tma.unit.entry", "reversed_entry_id", string="Reversed by", readonly=True
     )
     is_reversed = fields.Boolean(compute="_compute_is_reversed", store=True)
+    scope = fields.Selection(
+        ENTRY_SCOPES,
+        default="in",
+        required=True,
+        readonly=True,
+        help="A consumption outside the contract's scope is counted in the "
+        "volume or billed on top of the contract, as the contract's "
+        "out-of-scope policy says.",
+    )
     reason = fields.Text(readonly=True)
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True
@@ -80,7 +106,45 @@ class TmaUnitEntry(models.Model):
             "unique(reversed_entry_id)",
             "This entry has already been reversed.",
         ),
+        (
+            "number_uniq",
+            "unique(contract_id, sequence_number)",
+            "This entry number is already used in the contract's ledger.",
+        ),
     ]
+
+    def init(self):
+        """At most one live consumption per ticket, whatever the contract: the
+        database itself refuses a second one."""
+        result = super().init()
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    """
+                    CREATE UNIQUE INDEX IF NOT EXISTS
+                           tma_unit_entry_live_consumption_uniq
+                        ON tma_unit_entry (ticket_id)
+                     WHERE entry_type = 'consumption' AND ticket_id IS NOT NULL
+                       AND is_reversed IS NOT TRUE
+                    """,
+                    log_exceptions=False,
+                )
+        except Exception:  # pylint: disable=broad-except
+            cr.execute(
+                """
+                SELECT ticket_id FROM tma_unit_entry
+                 WHERE entry_type = 'consumption' AND ticket_id IS NOT NULL
+                   AND is_reversed IS NOT TRUE
+                 GROUP BY ticket_id HAVING COUNT(*) > 1
+                """
+            )
+            _logger.warning(
+                "Tickets %s have several live consumptions: reverse the extra "
+                "ones, then update tma_contract to protect the ledger.",
+                [row[0] for row in cr.fetchall()],
+            )
+        return result
 
     @api.depends("reversal_entry_ids")
     def _compute_is_reversed(self):
@@ -99,10 +163,21 @@ class TmaUnitEntry(models.Model):
                     "they cannot be created directly."
                 )
             )
-        sequence = self.env["ir.sequence"]
+        # Numbers per contract, reserved on the contract row in this
+        # transaction: no gap, whatever is refused or replayed.
+        contracts = self.env["tma.contract"]
+        counts = Counter(vals["contract_id"] for vals in vals_list)
+        next_number = {
+            contract_id: contracts.browse(contract_id)._next_entry_numbers(count)
+            for contract_id, count in counts.items()
+        }
         for vals in vals_list:
+            contract = contracts.browse(vals["contract_id"])
+            number = next_number[contract.id]
+            next_number[contract.id] += 1
+            vals["sequence_number"] = number
             if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code("tma.unit.entry") or "/"
+                vals["name"] = f"{contract.name}-{number:05d}"
         return super().create(vals_list)
 
     def write(self, vals):
@@ -194,9 +269,12 @@ class TmaUnitEntry(models.Model):
                         "ticket_id": entry.ticket_id.id,
                         "book_id": entry.book_id.id,
                         "allocation_ids": allocations,
+                        "scope": entry.scope,
                         "reason": reason,
                     }
                 )
+                # Written now: the ticket's next consumption may follow at once.
+                entry.flush_recordset(["is_reversed"])
                 reversal.allocation_ids._apply_to_books()
                 if credited_book and entry.entry_type == "credit":
                     credited_book._tma_engine().write({"cancelled": True})

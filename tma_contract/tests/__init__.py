@@ -10,3 +10,7 @@ from . import test_route_audit
 from . import test_upload_policy
 from . import test_portal_input
 from . import test_ticket_form
+from . import test_ticket_move
+from . import test_consume_on_close
+from . import test_scope
+from . import test_regie_cap

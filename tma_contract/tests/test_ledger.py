@@ -30,12 +30,20 @@ class TestLedger(TmaCommon):
         self.assertEqual(self.early_book.units_remaining, 1.0)
         self.assertEqual(self.late_book.units_remaining, 10.0)
         # The next consumption empties the early book and spills onto the late one.
-        entry2 = self.contract._post_consumption(3.0, ticket=ticket)
+        entry2 = self.contract._post_consumption(3.0, ticket=self._create_ticket())
         self.assertEqual(sorted(entry2.allocation_ids.mapped("units")), [-2.0, -1.0])
         self.assertEqual(self.early_book.state, "exhausted")
         self.assertEqual(self.late_book.units_remaining, 8.0)
         self.assertEqual(self.contract.balance, 8.0)
         self.assertLedgerConsistent(self.contract)
+
+    def test_a_second_consumption_of_a_ticket_is_refused(self):
+        ticket = self._create_ticket(self.contract)
+        self.contract._post_consumption(1.0, ticket=ticket)
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "already has units recorded"):
+            self.contract._post_consumption(1.0, ticket=ticket)
+        self.assertEqual(self._ledger_state(self.contract), before)
 
     def test_zero_or_negative_consumption_is_refused(self):
         before = self._ledger_state(self.contract)
@@ -299,3 +307,45 @@ class TestLedger(TmaCommon):
         self.env.invalidate_all()
         self.assertEqual(self.contract.partner_id, self.client_a)
         self.assertEqual(self.contract.mode, "ticket_book")
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerNumbering(TmaCommon):
+    """Each contract's ledger is numbered 1, 2, 3... without gaps."""
+
+    def _numbers(self, contract):
+        self.env.invalidate_all()
+        return sorted(contract.entry_ids.mapped("sequence_number"))
+
+    def test_entries_are_numbered_per_contract(self):
+        first = self._create_contract()
+        second = self._create_contract()
+        self._add_book(first, 5)
+        self._add_book(second, 5)
+        first._post_consumption(1.0)
+        second._post_consumption(1.0)
+        self.assertEqual(self._numbers(first), [1, 2])
+        self.assertEqual(self._numbers(second), [1, 2])
+        self.assertTrue(
+            all(
+                entry.name == f"{first.name}-{entry.sequence_number:05d}"
+                for entry in first.entry_ids
+            )
+        )
+
+    def test_a_refused_revaluation_leaves_no_gap(self):
+        contract = self._create_contract()
+        self._add_book(contract, 2)
+        ticket = self._create_ticket(contract)
+        ticket._tma_record_consumption(1.0)
+        # The reversal of the 1 unit is refused with the new value: nothing
+        # of it may remain, not even its number.
+        with self.assertRaisesRegex(UserError, "not enough units left"):
+            ticket._tma_record_consumption(5.0)
+        contract._post_consumption(1.0)
+        self.assertEqual(self._numbers(contract), [1, 2, 3])
+
+    def test_entry_numbers_are_protected(self):
+        contract = self._create_contract()
+        with self.assertRaises(AccessError):
+            contract.write({"entry_seq": 0})

@@ -131,8 +131,10 @@ class TestPortal(HttpCase, TmaCommon):
             return self.cr.sql_log_count - before
 
         def grow(n):
+            # A ticket has one live consumption: the ledger grows with
+            # consumptions of no ticket.
             for _i in range(n):
-                self.contract_a._post_consumption(0.5, ticket=self.ticket_a)
+                self.contract_a._post_consumption(0.5)
             self.env.flush_all()
 
         self.contract_a.with_user(self.env.ref("base.user_admin"))._post_adjustment(

@@ -37,6 +37,7 @@ SHARED_MODELS = frozenset(
     {
         "tma.maintenance.type",
         "tma.support.level",
+        "helpdesk.ticket.stage",
         "ir.attachment",
         "product.template",
         "product.product",

@@ -20,7 +20,9 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
             {"name": "Alpha intranet", "partner_id": cls.client_a.id}
         )
         cls.contract_a = cls._create_contract(
-            title="Alpha upkeep", application_ids=[Command.set(cls.app_a.ids)]
+            title="Alpha upkeep",
+            application_ids=[Command.set(cls.app_a.ids)],
+            out_of_scope_policy="refuse",
         )
         cls.draft_a = cls._create_contract(title="Alpha next year", activate=False)
         cls.contract_b = cls._create_contract(partner=cls.client_b, title="Beta upkeep")
@@ -128,5 +130,55 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
             tma_application_id=str(self.app_a2.id),
         )
         self.assertIn("o_tma_flash", response.text)
+        self.assertIn("not in the scope", response.text)
+        self.assertFalse(self._tickets())
+
+    def test_a_request_outside_a_refusing_scope_is_refused(self):
+        corrective = self.env.ref("tma_contract.maintenance_type_corrective")
+        assistance = self.env.ref("tma_contract.maintenance_type_assistance")
+        self.contract_a.maintenance_type_ids = corrective
+        html = self.url_open("/new/ticket").text
+        self.assertIn('name="tma_maintenance_type_id"', html)
+        response = self._submit(
+            tma_contract_id=str(self.contract_a.id),
+            tma_maintenance_type_id=str(assistance.id),
+        )
+        self.assertIn("o_tma_flash", response.text)
+        self.assertIn("outside the scope", response.text)
+        self.assertFalse(self._tickets())
+        self._submit(
+            tma_contract_id=str(self.contract_a.id),
+            tma_maintenance_type_id=str(corrective.id),
+        )
+        self.assertEqual(self._tickets().tma_maintenance_type_id, corrective)
+
+    def test_an_unknown_kind_of_request_is_refused(self):
+        response = self._submit(tma_maintenance_type_id="999999")
+        self.assertIn("is not offered", response.text)
+        self.assertFalse(self._tickets())
+
+    def test_out_of_scope_requests_are_taken_when_the_contract_bills_them(self):
+        self.contract_a.out_of_scope_policy = "bill"
+        html = self.url_open("/new/ticket").text
+        self.assertIn("Alpha intranet", html)
+        self.assertIn("out of scope", html)
+        response = self._submit(
+            tma_contract_id=str(self.contract_a.id),
+            tma_application_id=str(self.app_a2.id),
+        )
+        self.assertIn(response.status_code, (302, 303))
+        ticket = self._tickets()
+        self.assertEqual(ticket.tma_application_id, self.app_a2)
+        self.assertEqual(self.contract_a._get_scope_treatment(ticket), "billed")
+
+    def test_another_clients_application_is_refused_whatever_the_policy(self):
+        self.contract_a.out_of_scope_policy = "bill"
+        app_b = self.env["tma.application"].create(
+            {"name": "Beta ERP", "partner_id": self.client_b.id}
+        )
+        self.assertNotIn("Beta ERP", self.url_open("/new/ticket").text)
+        response = self._submit(
+            tma_contract_id=str(self.contract_a.id), tma_application_id=str(app_b.id)
+        )
         self.assertIn("not in the scope", response.text)
         self.assertFalse(self._tickets())

@@ -1,0 +1,128 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The contract's scope and its out-of-scope policy are applied."""
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import TmaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestScope(TmaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.corrective = cls.env.ref("tma_contract.maintenance_type_corrective")
+        cls.assistance = cls.env.ref("tma_contract.maintenance_type_assistance")
+        cls.erp = cls.env["tma.application"].create(
+            {"name": "ERP", "partner_id": cls.client_a.id}
+        )
+        cls.intranet = cls.env["tma.application"].create(
+            {"name": "Intranet", "partner_id": cls.client_a.id}
+        )
+
+    def _scoped_contract(self, policy, **vals):
+        contract = self._create_contract(
+            maintenance_type_ids=[Command.set(self.corrective.ids)],
+            application_ids=[Command.set(self.erp.ids)],
+            out_of_scope_policy=policy,
+            **vals,
+        )
+        self._add_book(contract, 10)
+        return contract
+
+    def _question(self, contract, **vals):
+        return self._create_ticket(
+            contract, tma_maintenance_type_id=self.assistance.id, **vals
+        )
+
+    def test_gaps_name_what_the_scope_does_not_cover(self):
+        contract = self._scoped_contract("count")
+        self.assertEqual(contract._get_scope_gaps(self.corrective, self.erp), [])
+        self.assertEqual(len(contract._get_scope_gaps(self.assistance, self.erp)), 1)
+        self.assertEqual(
+            len(contract._get_scope_gaps(self.assistance, self.intranet)), 2
+        )
+        open_contract = self._create_contract()  # names nothing: covers all
+        self.assertEqual(open_contract._get_scope_gaps(self.assistance, self.erp), [])
+
+    def test_refuse_policy_refuses_an_out_of_scope_ticket(self):
+        contract = self._scoped_contract("refuse")
+        count = self.env["helpdesk.ticket"].search_count([])
+        with (
+            self.assertRaisesRegex(ValidationError, "outside the scope"),
+            self.env.cr.savepoint(),
+        ):
+            self._question(contract)
+        with (
+            self.assertRaisesRegex(ValidationError, "application Intranet"),
+            self.env.cr.savepoint(),
+        ):
+            self._create_ticket(contract, tma_application_id=self.intranet.id)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)
+        ticket = self._create_ticket(
+            contract, tma_maintenance_type_id=self.corrective.id
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "outside the scope"),
+            self.env.cr.savepoint(),
+        ):
+            ticket.tma_maintenance_type_id = self.assistance
+        self.env.invalidate_all()
+        self.assertEqual(ticket.tma_maintenance_type_id, self.corrective)
+
+    def test_count_policy_counts_an_out_of_scope_ticket_in_the_volume(self):
+        contract = self._scoped_contract("count")
+        entry = self._question(contract)._tma_record_consumption(2.0)
+        self.assertEqual(entry.scope, "counted")
+        self.assertEqual(entry.units, -2.0)
+        self.assertEqual(entry.billable_units, 0.0)
+        self.assertEqual(contract.balance, 8.0)
+
+    def test_bill_policy_bills_out_of_scope_units_on_top(self):
+        contract = self._scoped_contract("bill")
+        in_scope = self._create_ticket(
+            contract, tma_maintenance_type_id=self.corrective.id
+        )._tma_record_consumption(1.0)
+        self.assertEqual(in_scope.scope, "in")
+        entry = self._question(contract)._tma_record_consumption(2.0)
+        self.assertEqual(entry.scope, "billed")
+        self.assertEqual(entry.units, 0.0)  # the books are not touched
+        self.assertEqual(entry.billable_units, 2.0)
+        self.assertEqual(contract.balance, 9.0)
+        self.assertEqual(entry.sale_line_id.qty_delivered, 2.0)
+        # On its own line: the overage and its overdraft limit are untouched.
+        self.assertEqual(
+            entry.sale_line_id.product_id,
+            self.env.ref("tma_contract.product_tma_out_of_scope"),
+        )
+        self.assertEqual(contract._get_open_overage(), 0.0)
+        self.assertLedgerConsistent(contract)
+
+    def test_bill_policy_bills_past_the_free_questions_of_the_month(self):
+        contract = self._scoped_contract("bill", out_of_scope_free_count=2)
+        scopes = [
+            self._question(contract)._tma_record_consumption(1.0).scope
+            for _i in range(3)
+        ]
+        self.assertEqual(scopes, ["counted", "counted", "billed"])
+        self.assertEqual(contract.balance, 8.0)
+
+    def test_a_revalued_question_keeps_its_slot(self):
+        contract = self._scoped_contract("bill", out_of_scope_free_count=1)
+        question = self._question(contract)
+        question._tma_record_consumption(1.0)
+        entry = question._tma_record_consumption(2.0)
+        self.assertEqual(entry.scope, "counted")
+        reversal = entry.ticket_id.tma_entry_ids.filtered(
+            lambda e: e.entry_type == "reversal"
+        )
+        self.assertEqual(reversal.scope, "counted")
+        self.assertEqual(contract.balance, 8.0)
+
+    def test_a_negative_number_of_free_questions_is_refused(self):
+        contract = self._scoped_contract("bill")
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            contract.out_of_scope_free_count = -1
