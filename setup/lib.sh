@@ -77,7 +77,8 @@ tma_pg_bindir() {
     fi
 }
 
-# Install the Debian packages `postgresql`, `chromium` and `nginx` when missing.
+# Install the Debian packages `postgresql`, `chromium`, `nginx` and
+# `wkhtmltopdf` (Odoo prints its PDF reports with it) when missing.
 # Runs `apt-get update` first (the package lists may be absent or stale).
 tma_require_system_packages() {
     local missing=()
@@ -91,6 +92,9 @@ tma_require_system_packages() {
     fi
     if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
         missing+=(nginx)
+    fi
+    if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+        missing+=(wkhtmltopdf)
     fi
     if [ "${#missing[@]}" -eq 0 ]; then
         return 0

@@ -111,10 +111,11 @@ def client(base_url, db, login, contract_id, seconds, seed):
     return outcome.result()
 
 
-def engineer(base_url, db, login, contract_ids, stage_ids, seconds, seed):
+def engineer(base_url, db, login, contract_ids, stage_ids, seconds, seed, pair=()):
     """A provider engineer: values and records tickets, moves them between
-    stages (which pauses and resumes their timers), changes priorities and
-    closes some."""
+    stages (which pauses and resumes their timers), changes priorities, moves
+    tickets between the two contracts of one client (``pair``) and closes
+    some (which records their units on ticket books)."""
     rng = random.Random(seed)
     outcome = Outcome(f"{login}#{seed}")
     rpc = Rpc(base_url, db, login, login)
@@ -124,17 +125,21 @@ def engineer(base_url, db, login, contract_ids, stage_ids, seconds, seed):
             "search",
             rpc.call,
             "helpdesk.ticket",
-            "search",
+            "search_read",
             [("tma_contract_id", "in", contract_ids), ("stage_id.closed", "=", False)],
+            ["tma_contract_id"],
             limit=300,
         )
         if not tickets or tickets is True:
             time.sleep(0.5)
             continue
-        ticket = rng.choice(tickets)
+        chosen = rng.choice(tickets)
+        ticket, contract = chosen["id"], chosen["tma_contract_id"][0]
         action = rng.choices(
-            ("record", "stage", "priority", "close"), weights=(6, 2, 1, 1)
+            ("record", "stage", "priority", "close", "move"), weights=(6, 2, 1, 1, 2)
         )[0]
+        if action == "move" and contract not in pair:
+            action = "record"
         if action == "record":
             outcome.rpc(
                 "value",
@@ -169,6 +174,15 @@ def engineer(base_url, db, login, contract_ids, stage_ids, seconds, seed):
                 "write",
                 [ticket],
                 {"priority": rng.choice(("0", "1", "2", "3"))},
+            )
+        elif action == "move":
+            outcome.rpc(
+                "move",
+                rpc.call,
+                "helpdesk.ticket",
+                "write",
+                [ticket],
+                {"tma_contract_id": pair[1] if contract == pair[0] else pair[0]},
             )
         else:
             outcome.rpc(

@@ -147,6 +147,31 @@ def load_world(rpc, db, settings):
         admin.call("tma.contract", "action_activate", [contract])
         world["contracts"][key] = contract
         world["logins"][key] = login
+        world["partners"] = {**world.get("partners", {}), key: company}
+    # A second ticket book of the overdraft client: engineers move tickets
+    # between its two contracts while others record them.
+    spare = admin.call(
+        "tma.contract",
+        "create",
+        {
+            "title": "Load overdraft (second book)",
+            "partner_id": world["partners"]["overdraft"],
+            "mode": "ticket_book",
+            "team_ids": [(6, 0, [team])],
+            "valuation_rule_ids": GRID,
+            "sla_policy_id": policy,
+            "sla_coverage": "24_7",
+            "overdraft_policy": "block",
+        },
+    )
+    admin.call("tma.contract", "action_activate", [spare])
+    admin.call(
+        "tma.unit.book",
+        "create",
+        {"contract_id": spare, "name": "Load spare book", "units": 40.0},
+    )
+    world["contracts"]["spare"] = spare
+    world["pair"] = (world["contracts"]["overdraft"], spare)
     stages = dict(db.rows("SELECT name->>'en_US', id FROM helpdesk_ticket_stage"))
     world["stages"] = {
         "open": [stages["New"], stages["In Progress"], stages["Awaiting"]],
@@ -174,6 +199,8 @@ def run_load(server, settings, world):
         max_workers=CLIENTS + ENGINEERS + CRON_RUNNERS, mp_context=get_context("spawn")
     ) as pool:
         for key, contract in world["contracts"].items():
+            if key not in world["logins"]:
+                continue
             jobs.append(
                 pool.submit(
                     load.client,
@@ -196,6 +223,7 @@ def run_load(server, settings, world):
                     world["stages"],
                     SECONDS,
                     100 + seed,
+                    world["pair"],
                 )
             )
         for seed in range(CRON_RUNNERS):
@@ -258,6 +286,7 @@ def test_balances_ledger_and_breaches_hold_under_parallel_load(
     print(f"  serialization failures replayed by Odoo: {replays}")
     assert totals.get("ticket created", 0) > 0
     assert totals.get("record", 0) > 0
+    assert totals.get("move", 0) > 0
     assert totals.get("cron", 0) > 0
     assert exhausted == 0, "a request failed after Odoo's last replay"
 
@@ -322,6 +351,23 @@ def test_balances_ledger_and_breaches_hold_under_parallel_load(
         )
     )
     assert all(count == 1 for count in live.values()), live
+    # ... on the contract the ticket is on, however often it was moved.
+    astray = db.rows(
+        """SELECT e.ticket_id, e.contract_id, t.tma_contract_id
+             FROM tma_unit_entry e JOIN helpdesk_ticket t ON t.id = e.ticket_id
+            WHERE e.contract_id IN %s AND e.entry_type = 'consumption'
+              AND NOT e.is_reversed
+              AND e.contract_id IS DISTINCT FROM t.tma_contract_id""",
+        (ids,),
+    )
+    assert not astray, astray
+    # Each contract's ledger is numbered 1..n without a gap.
+    for contract_id, count, first, last in db.rows(
+        """SELECT contract_id, count(*), min(sequence_number), max(sequence_number)
+             FROM tma_unit_entry WHERE contract_id IN %s GROUP BY contract_id""",
+        (ids,),
+    ):
+        assert (first, last) == (1, count), contract_id
     recorded = set()
     for result in results:
         recorded.update(int(t) for t in result["recorded"])
