@@ -62,6 +62,43 @@ class HelpdeskTicket(models.Model):
         help="What the contract's valuation method gives for the ticket now.",
     )
 
+    tma_scope_warning = fields.Char(
+        string="Scope",
+        compute="_compute_tma_scope_warning",
+        help="What the contract's scope does not cover in this ticket, and what "
+        "its out-of-scope policy does with it.",
+    )
+
+    @api.depends(
+        "tma_contract_id.out_of_scope_policy",
+        "tma_contract_id.maintenance_type_ids",
+        "tma_contract_id.application_ids",
+        "tma_maintenance_type_id",
+        "tma_application_id",
+    )
+    def _compute_tma_scope_warning(self):
+        for ticket in self:
+            contract = ticket.tma_contract_id
+            gaps = (
+                contract._get_scope_gaps(
+                    ticket.tma_maintenance_type_id, ticket.tma_application_id
+                )
+                if contract
+                else []
+            )
+            if not gaps:
+                ticket.tma_scope_warning = False
+                continue
+            policy = dict(
+                contract._fields["out_of_scope_policy"]._description_selection(self.env)
+            )[contract.out_of_scope_policy]
+            ticket.tma_scope_warning = _(
+                "Outside the scope of contract %(contract)s (%(gaps)s): %(policy)s.",
+                contract=contract.display_name,
+                gaps=", ".join(gaps),
+                policy=policy,
+            )
+
     @api.depends("commercial_partner_id", "team_id", "company_id")
     def _compute_tma_contract_id(self):
         pending = self.filtered(

@@ -52,6 +52,16 @@ class TmaDemo(models.AbstractModel):
                 application_ids=[
                     fields.Command.set(ref("tma_contract.app_alpha_wms").ids)
                 ],
+                # Functional questions are out of scope: billed on top.
+                maintenance_type_ids=[
+                    fields.Command.set(
+                        [
+                            ref("tma_contract.maintenance_type_corrective").id,
+                            ref("tma_contract.maintenance_type_evolutive").id,
+                        ]
+                    )
+                ],
+                out_of_scope_policy="bill",
                 valuation_rule_ids=grid,
                 overdraft_policy="allow",
                 overdraft_limit=5.0,
@@ -93,8 +103,9 @@ class TmaDemo(models.AbstractModel):
             ],
             ref("tma_contract.app_alpha_wms"),
         )
-        # The first book is nearly exhausted: 9 of its 10 units are used.
-        tickets[:2]._tma_record_consumption()
+        # The first book is nearly exhausted: 9 of its 10 units are used; the
+        # functional question is billed on its own line of the order.
+        tickets._tma_record_consumption()
         # Beta: capped time and materials.
         beta = self._sell(
             ref("tma_contract.partner_beta"), ref("tma_contract.product_tma_regie"), 40
@@ -107,8 +118,12 @@ class TmaDemo(models.AbstractModel):
                     fields.Command.set(ref("tma_contract.app_beta_portal").ids)
                 ],
                 valuation_rule_ids=grid,
-                monthly_volume=40.0,
-                volume_uom="units",
+                # 20 hours a month at 2 units an hour; a quiet month leaves its
+                # rest to the next two.
+                monthly_volume=20.0,
+                volume_uom="hours",
+                units_per_hour=2.0,
+                volume_carryover_months=2,
                 overdraft_policy="allow",
                 overdraft_limit=10.0,
             )

@@ -73,6 +73,14 @@ class TestScope(TmaCommon):
         self.env.invalidate_all()
         self.assertEqual(ticket.tma_maintenance_type_id, self.corrective)
 
+    def test_the_ticket_says_it_is_out_of_scope(self):
+        contract = self._scoped_contract("bill")
+        question = self._question(contract)
+        self.assertIn("Outside the scope", question.tma_scope_warning)
+        self.assertIn("Bill", question.tma_scope_warning)
+        question.tma_maintenance_type_id = self.corrective
+        self.assertFalse(question.tma_scope_warning)
+
     def test_count_policy_counts_an_out_of_scope_ticket_in_the_volume(self):
         contract = self._scoped_contract("count")
         entry = self._question(contract)._tma_record_consumption(2.0)
