@@ -226,9 +226,9 @@ class HelpdeskTicket(models.Model):
             for timer in ticket.tma_sla_timer_ids:
                 if ticket._tma_sla_metric_done(timer.metric):
                     to_reach |= timer
-                elif pausing and timer.status == "running":
+                elif pausing and timer._is_counting():
                     to_pause |= timer
-                elif not pausing and timer.status == "paused":
+                elif not pausing and timer._is_stopped():
                     to_resume |= timer
         to_reach._reach(now)
         to_pause._pause(now)

@@ -282,3 +282,68 @@ class TestTimer(TmaSlaCommon):
         self._ticket("2")
         with self.assertRaisesRegex(UserError, "no working hours"):
             self.calendar.write({"attendance_ids": [Command.clear()]})
+
+    # ------------------------------------------------------------------
+    # Waiting on the client after the deadline
+    # ------------------------------------------------------------------
+    def test_breached_timer_stops_while_waiting_on_the_client(self):
+        """A pausing stage stops every unfinished timer, breached or not: the
+        delay does not grow while the provider waits on the client."""
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline  # Tuesday 10:00 Paris
+        self.assertEqual(deadline, utc("2026-11-24 09:00:00"))
+        with freeze_time("2026-11-24 10:00:00"):  # Tuesday 11:00 Paris
+            self.env["tma.sla.timer"]._cron_check()
+        self.assertEqual(resolution.status, "breached")
+        with freeze_time("2026-11-24 11:00:00"):  # Tuesday 12:00 Paris
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "breached")
+        self.assertFalse(resolution.segment_start, "the clock is stopped")
+        self.assertEqual(resolution.used_seconds, 600 * 60)
+        with freeze_time("2026-11-25 16:00:00"):  # Wednesday 17:00 Paris
+            resolution.invalidate_recordset()
+            self.assertEqual(resolution.used_minutes, 600)
+        with freeze_time("2026-11-26 08:00:00"):  # Thursday 9:00 Paris
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(resolution.segment_start, utc("2026-11-26 08:00:00"))
+        with freeze_time("2026-11-26 09:00:00"):  # Thursday 10:00 Paris
+            ticket.stage_id = self.stage_done
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.breach_date, deadline)
+        # 480 minutes of target + 2 h before the pause + 1 h after it.
+        self.assertEqual(resolution.elapsed_minutes, 660)
+        delays = resolution._penalty_delay_minutes(utc("2026-11-30 00:00:00"))
+        self.assertEqual(delays[resolution.id], 180)
+
+    def test_budget_run_out_before_a_pause_breaches_at_the_deadline(self):
+        """The deadline passes, the ticket waits on the client before the cron
+        runs, then resumes: the breach date is when the budget ran out, not
+        the resume moment."""
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline  # Tuesday 10:00 Paris
+        with freeze_time("2026-11-24 10:00:00"):  # Tuesday 11:00 Paris, no cron
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.breach_date, deadline)
+        self.assertEqual(resolution.deadline, deadline)
+        with freeze_time("2026-11-26 08:00:00"):  # Thursday 9:00 Paris
+            ticket.stage_id = self.stage_progress
+            self.env["tma.sla.timer"]._cron_check()
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.deadline, deadline)
+        self.assertEqual(resolution.breach_date, deadline)
+        self.assertTrue(resolution.breach_notified)
+
+    def test_timer_paused_within_its_budget_resumes_running(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        with freeze_time("2026-11-23 10:00:00"):
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "paused")
+        self.assertFalse(resolution.breach_date)
+        with freeze_time("2026-11-25 08:00:00"):
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(resolution.status, "running")
+        self.assertFalse(resolution.breach_date)
