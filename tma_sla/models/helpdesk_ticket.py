@@ -179,10 +179,11 @@ class HelpdeskTicket(models.Model):
                 continue
             calendar = contract._tma_sla_calendar()
             for metric, _label in METRICS:
-                target = policy._find_target(
-                    ticket.tma_criticality, metric, ticket.tma_support_level_id
-                )
                 timer = by_metric.get(metric)
+                # The target follows the level the commitment was qualified
+                # at, not the current one: escalating does not extend it.
+                level = timer.support_level_id if timer else ticket.tma_support_level_id
+                target = policy._find_target(ticket.tma_criticality, metric, level)
                 if not target:
                     if metric in pending:
                         obsolete |= timer
@@ -202,6 +203,7 @@ class HelpdeskTicket(models.Model):
                             values,
                             ticket_id=ticket.id,
                             metric=metric,
+                            support_level_id=level.id,
                             start_date=begin,
                             segment_start=begin,
                             status="running",
@@ -271,10 +273,20 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
-    def _tma_escalate(self, level, reason, rule=None, timer=None):
-        """Move the tickets to ``level``, record it and notify the level."""
+    def _tma_escalate(
+        self, level, reason, rule=None, timer=None, extension_reason=None
+    ):
+        """Move the tickets to ``level``, record it and notify the level.
+
+        The commitments keep the targets of the level they were qualified at:
+        escalating never extends a running deadline by itself (the provider
+        would extend its own deadlines). Only a manager may let the pending
+        commitments take the targets of the new level, with
+        ``extension_reason``, posted on the ticket where the client sees it."""
         if not reason or not reason.strip():
             raise UserError(_("Say why the ticket changes support level."))
+        if extension_reason is not None:
+            self._tma_check_extension(level, extension_reason, rule)
         Escalation = self.env["tma.sla.escalation"].sudo()
         for ticket in self:
             previous = ticket.tma_support_level_id
@@ -289,13 +301,55 @@ class HelpdeskTicket(models.Model):
                     "timer_id": timer.id if timer else False,
                     "user_id": False if rule else self.env.user.id,
                     "reason": reason,
+                    "extension_reason": extension_reason or False,
                 }
             )
+            if extension_reason:
+                ticket.tma_sla_timer_ids.filtered(
+                    lambda t: t.status in ("running", "paused")
+                ).sudo().write({"support_level_id": level.id})
             ticket.with_context(tma_escalation=True).write(
                 {"tma_support_level_id": level.id}
             )
             ticket._tma_notify_level(previous, level, reason)
+            if extension_reason:
+                # A notification, not a comment: it is no first response.
+                ticket.message_post(
+                    body=_(
+                        "The ticket moves to support level %(level)s and its "
+                        "pending commitments now follow the targets of that "
+                        "level: %(reason)s",
+                        level=level.code,
+                        reason=extension_reason,
+                    ),
+                    message_type="notification",
+                    subtype_xmlid="mail.mt_comment",
+                )
         return True
+
+    def _tma_check_extension(self, level, extension_reason, rule):
+        """Refuse an extension of the deadlines that is not a manager's
+        escalation with a reason."""
+        if rule or not self.env.user.has_group("tma_contract.group_tma_manager"):
+            raise UserError(
+                _(
+                    "Only a maintenance manager may let an escalation extend "
+                    "the deadlines of a ticket."
+                )
+            )
+        if not extension_reason.strip():
+            raise UserError(
+                _(
+                    "Say why the deadlines are extended: the client reads the "
+                    "reason on the ticket."
+                )
+            )
+        if any(
+            ticket.tma_support_level_id
+            and level.sequence <= ticket.tma_support_level_id.sequence
+            for ticket in self
+        ):
+            raise UserError(_("Only an escalation may extend the deadlines."))
 
     def _tma_notify_level(self, previous, level, reason):
         self.ensure_one()

@@ -42,6 +42,15 @@ class TmaSlaTimer(models.Model):
     team_id = fields.Many2one(related="ticket_id.team_id", store=True)
     policy_id = fields.Many2one("tma.sla.policy", required=True, ondelete="restrict")
     target_id = fields.Many2one("tma.sla.target", ondelete="set null")
+    support_level_id = fields.Many2one(
+        "tma.support.level",
+        string="Qualified level",
+        readonly=True,
+        ondelete="set null",
+        help="The ticket's support level when the commitment started: its "
+        "target follows this level. A later escalation does not extend it, "
+        "unless a manager records a reason the client sees.",
+    )
     metric = fields.Selection(METRICS, required=True)
     criticality = fields.Selection(CRITICALITIES, required=True)
     calendar_id = fields.Many2one(

@@ -141,10 +141,82 @@ class TestTimer(TmaSlaCommon):
         self.assertFalse(ticket.tma_sla_timer_ids)
 
     def test_l3_has_its_own_resolution_target(self):
-        ticket = self._ticket("3")
-        ticket._tma_escalate(self.l3, "Needs the product team")
+        ticket = self._ticket("3", tma_support_level_id=self.l3.id)
         resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.support_level_id, self.l3)
         self.assertEqual(resolution.target_minutes, 960)
+
+    # ------------------------------------------------------------------
+    # Escalation and targets
+    # ------------------------------------------------------------------
+    def test_escalation_does_not_extend_a_running_deadline(self):
+        """The target comes from the level set at qualification: escalating
+        to L3 (longer resolution target) leaves the deadline where it was."""
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline
+        ticket.with_user(self.engineer)._tma_escalate(self.l3, "Needs the product team")
+        self.assertEqual(ticket.tma_support_level_id, self.l3)
+        self.assertEqual(resolution.support_level_id, self.l1)
+        self.assertEqual(resolution.target_minutes, 480)
+        self.assertEqual(resolution.deadline, deadline)
+        # A priority change re-plans on the qualified level, not on L3.
+        ticket.priority = "2"
+        ticket.priority = "3"
+        self.assertEqual(resolution.target_minutes, 480)
+        self.assertEqual(resolution.deadline, deadline)
+        self.assertFalse(ticket.tma_escalation_ids.extension_reason)
+
+    def test_manager_extends_the_deadline_with_a_reason_the_client_sees(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        ticket.with_user(self.manager)._tma_escalate(
+            self.l3,
+            "Needs the product team",
+            extension_reason="The fix needs a change in the vendor's module.",
+        )
+        self.assertEqual(resolution.support_level_id, self.l3)
+        self.assertEqual(resolution.target_minutes, 960)
+        # 960 business minutes from Monday 10:00 Paris: Wednesday 10:00.
+        self.assertEqual(resolution.deadline, utc("2026-11-25 09:00:00"))
+        self.assertEqual(
+            ticket.tma_escalation_ids.extension_reason,
+            "The fix needs a change in the vendor's module.",
+        )
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("subtype_id.internal", "=", False),
+                ("body", "ilike", "vendor"),
+            ]
+        )
+        self.assertEqual(len(messages), 1, "the client reads the reason")
+        self.assertNotEqual(messages.message_type, "comment")
+        first = self._timer(ticket, "first_response")
+        self.assertEqual(first.status, "running", "the notice is no first response")
+
+    def test_extension_is_refused_to_engineers_rules_and_without_reason(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline
+        rule = self.policy.escalation_rule_ids[:1]
+        cases = [
+            (self.engineer, "A reason", None, "Only a maintenance manager"),
+            (self.manager, "A reason", rule, "Only a maintenance manager"),
+            (self.manager, "   ", None, "Say why the deadlines"),
+        ]
+        for user, reason, by_rule, message in cases:
+            with self.subTest(user=user.login, reason=reason):
+                with self.assertRaisesRegex(UserError, message):
+                    ticket.with_user(user)._tma_escalate(
+                        self.l3, "Escalated", rule=by_rule, extension_reason=reason
+                    )
+                self.env.invalidate_all()
+                self.assertEqual(ticket.tma_support_level_id, self.l1)
+                self.assertFalse(ticket.tma_escalation_ids)
+                self.assertEqual(resolution.support_level_id, self.l1)
+                self.assertEqual(resolution.deadline, deadline)
 
     # ------------------------------------------------------------------
     # Bad input
