@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 
 from .tma_sla_policy import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
 
+# Facts of first-contact resolution: written by the SLA layer only.
+KPI_FIELDS = {"tma_staff_response_count", "tma_reassigned", "tma_reopened"}
+
 # Ticket fields whose change may start, pause, resume, meet or re-plan timers.
 SLA_TRIGGER_FIELDS = {
     "priority",
@@ -47,6 +50,27 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="When a workaround was provided to the client.",
+    )
+    # First-contact resolution (see _tma_sla_kpis): kept by the SLA layer
+    # only, refused in a write from outside.
+    tma_staff_response_count = fields.Integer(
+        string="Staff responses",
+        default=0,
+        readonly=True,
+        copy=False,
+        help="Public messages of staff members on the ticket.",
+    )
+    tma_reassigned = fields.Boolean(
+        string="Reassigned",
+        readonly=True,
+        copy=False,
+        help="The ticket went from one assignee to another.",
+    )
+    tma_reopened = fields.Boolean(
+        string="Reopened",
+        readonly=True,
+        copy=False,
+        help="The ticket left a closing stage for an open one.",
     )
     tma_sla_status = fields.Selection(
         [
@@ -133,10 +157,42 @@ class HelpdeskTicket(models.Model):
                         "buttons, which record who, when and why."
                     )
                 )
+        kpi_facts = self._tma_kpi_facts(vals)
         result = super().write(vals)
+        for field, tickets in kpi_facts.items():
+            tickets.with_context(tma_kpi_update=True).write({field: True})
         if SLA_TRIGGER_FIELDS.intersection(vals):
             self._tma_sla_sync()
         return result
+
+    def _tma_kpi_facts(self, vals):
+        """The tickets this write reassigns or reopens (first-contact
+        resolution), as {field: tickets}; refuses the facts written from
+        outside the SLA layer."""
+        if KPI_FIELDS.intersection(vals) and not self.env.context.get("tma_kpi_update"):
+            raise UserError(
+                _(
+                    "Staff responses, reassignments and reopenings are "
+                    "recorded by the helpdesk itself: they cannot be written."
+                )
+            )
+        facts = {}
+        if "user_id" in vals:
+            # Unassigning counts too: the ticket leaves its first assignee.
+            facts["tma_reassigned"] = self.filtered(
+                lambda t: (
+                    not t.tma_reassigned
+                    and t.user_id
+                    and t.user_id.id != (vals["user_id"] or False)
+                )
+            )
+        if "stage_id" in vals:
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            if not stage.closed:
+                facts["tma_reopened"] = self.filtered(
+                    lambda t: not t.tma_reopened and t.stage_id.closed
+                )
+        return {field: tickets for field, tickets in facts.items() if tickets}
 
     def _tma_sla_metric_done(self, metric):
         """Whether the ticket fulfils a commitment (see the readme):
@@ -251,6 +307,8 @@ class HelpdeskTicket(models.Model):
             unanswered = self.filtered(lambda t: not t.tma_first_response_date)
             if unanswered:
                 unanswered.sudo().write({"tma_first_response_date": message.date})
+            for ticket in self.sudo().with_context(tma_kpi_update=True):
+                ticket.tma_staff_response_count += 1
         return result
 
     def action_tma_workaround(self):
