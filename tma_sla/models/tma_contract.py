@@ -232,11 +232,12 @@ class TmaContract(models.Model):
                           count(*) FILTER (WHERE t.create_date < %(e)s
                                              AND (t.closed_date IS NULL
                                                   OR t.closed_date >= %(e)s)),
-                          count(*) FILTER (WHERE t.closed_date >= %(s)s
-                                             AND t.closed_date < %(e)s
-                                             AND COALESCE(t.tma_staff_response_count, 0) <= 1
-                                             AND t.tma_reassigned IS NOT TRUE
-                                             AND t.tma_reopened IS NOT TRUE)
+                          count(*) FILTER (
+                            WHERE t.closed_date >= %(s)s
+                              AND t.closed_date < %(e)s
+                              AND COALESCE(t.tma_staff_response_count, 0) <= 1
+                              AND t.tma_reassigned IS NOT TRUE
+                              AND t.tma_reopened IS NOT TRUE)
                      FROM helpdesk_ticket t
                     WHERE t.tma_contract_id = %(c)s AND t.active""",
                 s=start,
