@@ -323,6 +323,28 @@ class TestTimer(TmaSlaCommon):
         self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
         self.assertLess(before, resolution.deadline)
 
+    def test_public_holiday_moves_only_its_companys_deadlines(self):
+        """A public holiday (a leave without calendar) re-plans the running
+        timers on the calendars of its company, and only those."""
+        company_b = self.env["res.company"].create({"name": "TMA company B"})
+        calendar_a = self.calendar.copy(
+            {"name": "Company A hours", "company_id": self.env.company.id}
+        )
+        self.contract.sla_calendar_id = calendar_a
+        ticket = self._ticket("2")  # major: resolution 1,200 minutes
+        resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.deadline, utc("2026-11-25 14:00:00"))
+        holiday = {
+            "name": "Public holiday",
+            "date_from": "2026-11-24 23:00:00",  # Wednesday 25, Paris
+            "date_to": "2026-11-25 23:00:00",
+        }
+        Leave = self.env["resource.calendar.leaves"]
+        Leave.with_company(company_b).create(holiday)
+        self.assertEqual(resolution.deadline, utc("2026-11-25 14:00:00"))
+        Leave.with_company(self.env.company).create(holiday)
+        self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
+
     def test_replacing_all_the_hours_at_once_replans_once_on_the_new_hours(self):
         """A form that replaces every attendance, or a module update that
         reloads the calendar, empties it half-way through the write: the
