@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 
 from .tma_sla_policy import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
 
+# Facts of first-contact resolution: written by the SLA layer only.
+KPI_FIELDS = {"tma_staff_response_count", "tma_reassigned", "tma_reopened"}
+
 # Ticket fields whose change may start, pause, resume, meet or re-plan timers.
 SLA_TRIGGER_FIELDS = {
     "priority",
@@ -47,6 +50,27 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="When a workaround was provided to the client.",
+    )
+    # First-contact resolution (see _tma_sla_kpis): kept by the SLA layer
+    # only, refused in a write from outside.
+    tma_staff_response_count = fields.Integer(
+        string="Staff responses",
+        default=0,
+        readonly=True,
+        copy=False,
+        help="Public messages of staff members on the ticket.",
+    )
+    tma_reassigned = fields.Boolean(
+        string="Reassigned",
+        readonly=True,
+        copy=False,
+        help="The ticket went from one assignee to another.",
+    )
+    tma_reopened = fields.Boolean(
+        string="Reopened",
+        readonly=True,
+        copy=False,
+        help="The ticket left a closing stage for an open one.",
     )
     tma_sla_status = fields.Selection(
         [
@@ -133,10 +157,42 @@ class HelpdeskTicket(models.Model):
                         "buttons, which record who, when and why."
                     )
                 )
+        kpi_facts = self._tma_kpi_facts(vals)
         result = super().write(vals)
+        for field, tickets in kpi_facts.items():
+            tickets.with_context(tma_kpi_update=True).write({field: True})
         if SLA_TRIGGER_FIELDS.intersection(vals):
             self._tma_sla_sync()
         return result
+
+    def _tma_kpi_facts(self, vals):
+        """The tickets this write reassigns or reopens (first-contact
+        resolution), as {field: tickets}; refuses the facts written from
+        outside the SLA layer."""
+        if KPI_FIELDS.intersection(vals) and not self.env.context.get("tma_kpi_update"):
+            raise UserError(
+                _(
+                    "Staff responses, reassignments and reopenings are "
+                    "recorded by the helpdesk itself: they cannot be written."
+                )
+            )
+        facts = {}
+        if "user_id" in vals:
+            # Unassigning counts too: the ticket leaves its first assignee.
+            facts["tma_reassigned"] = self.filtered(
+                lambda t: (
+                    not t.tma_reassigned
+                    and t.user_id
+                    and t.user_id.id != (vals["user_id"] or False)
+                )
+            )
+        if "stage_id" in vals:
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            if not stage.closed:
+                facts["tma_reopened"] = self.filtered(
+                    lambda t: not t.tma_reopened and t.stage_id.closed
+                )
+        return {field: tickets for field, tickets in facts.items() if tickets}
 
     def _tma_sla_metric_done(self, metric):
         """Whether the ticket fulfils a commitment (see the readme):
@@ -179,10 +235,11 @@ class HelpdeskTicket(models.Model):
                 continue
             calendar = contract._tma_sla_calendar()
             for metric, _label in METRICS:
-                target = policy._find_target(
-                    ticket.tma_criticality, metric, ticket.tma_support_level_id
-                )
                 timer = by_metric.get(metric)
+                # The target follows the level the commitment was qualified
+                # at, not the current one: escalating does not extend it.
+                level = timer.support_level_id if timer else ticket.tma_support_level_id
+                target = policy._find_target(ticket.tma_criticality, metric, level)
                 if not target:
                     if metric in pending:
                         obsolete |= timer
@@ -202,6 +259,7 @@ class HelpdeskTicket(models.Model):
                             values,
                             ticket_id=ticket.id,
                             metric=metric,
+                            support_level_id=level.id,
                             start_date=begin,
                             segment_start=begin,
                             status="running",
@@ -226,9 +284,9 @@ class HelpdeskTicket(models.Model):
             for timer in ticket.tma_sla_timer_ids:
                 if ticket._tma_sla_metric_done(timer.metric):
                     to_reach |= timer
-                elif pausing and timer.status == "running":
+                elif pausing and timer._is_counting():
                     to_pause |= timer
-                elif not pausing and timer.status == "paused":
+                elif not pausing and timer._is_stopped():
                     to_resume |= timer
         to_reach._reach(now)
         to_pause._pause(now)
@@ -249,6 +307,8 @@ class HelpdeskTicket(models.Model):
             unanswered = self.filtered(lambda t: not t.tma_first_response_date)
             if unanswered:
                 unanswered.sudo().write({"tma_first_response_date": message.date})
+            for ticket in self.sudo().with_context(tma_kpi_update=True):
+                ticket.tma_staff_response_count += 1
         return result
 
     def action_tma_workaround(self):
@@ -271,10 +331,20 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
-    def _tma_escalate(self, level, reason, rule=None, timer=None):
-        """Move the tickets to ``level``, record it and notify the level."""
+    def _tma_escalate(
+        self, level, reason, rule=None, timer=None, extension_reason=None
+    ):
+        """Move the tickets to ``level``, record it and notify the level.
+
+        The commitments keep the targets of the level they were qualified at:
+        escalating never extends a running deadline by itself (the provider
+        would extend its own deadlines). Only a manager may let the pending
+        commitments take the targets of the new level, with
+        ``extension_reason``, posted on the ticket where the client sees it."""
         if not reason or not reason.strip():
             raise UserError(_("Say why the ticket changes support level."))
+        if extension_reason is not None:
+            self._tma_check_extension(level, extension_reason, rule)
         Escalation = self.env["tma.sla.escalation"].sudo()
         for ticket in self:
             previous = ticket.tma_support_level_id
@@ -289,13 +359,55 @@ class HelpdeskTicket(models.Model):
                     "timer_id": timer.id if timer else False,
                     "user_id": False if rule else self.env.user.id,
                     "reason": reason,
+                    "extension_reason": extension_reason or False,
                 }
             )
+            if extension_reason:
+                ticket.tma_sla_timer_ids.filtered(
+                    lambda t: t.status in ("running", "paused")
+                ).sudo().write({"support_level_id": level.id})
             ticket.with_context(tma_escalation=True).write(
                 {"tma_support_level_id": level.id}
             )
             ticket._tma_notify_level(previous, level, reason)
+            if extension_reason:
+                # A notification, not a comment: it is no first response.
+                ticket.message_post(
+                    body=_(
+                        "The ticket moves to support level %(level)s and its "
+                        "pending commitments now follow the targets of that "
+                        "level: %(reason)s",
+                        level=level.code,
+                        reason=extension_reason,
+                    ),
+                    message_type="notification",
+                    subtype_xmlid="mail.mt_comment",
+                )
         return True
+
+    def _tma_check_extension(self, level, extension_reason, rule):
+        """Refuse an extension of the deadlines that is not a manager's
+        escalation with a reason."""
+        if rule or not self.env.user.has_group("tma_contract.group_tma_manager"):
+            raise UserError(
+                _(
+                    "Only a maintenance manager may let an escalation extend "
+                    "the deadlines of a ticket."
+                )
+            )
+        if not extension_reason.strip():
+            raise UserError(
+                _(
+                    "Say why the deadlines are extended: the client reads the "
+                    "reason on the ticket."
+                )
+            )
+        if any(
+            ticket.tma_support_level_id
+            and level.sequence <= ticket.tma_support_level_id.sequence
+            for ticket in self
+        ):
+            raise UserError(_("Only an escalation may extend the deadlines."))
 
     def _tma_notify_level(self, previous, level, reason):
         self.ensure_one()

@@ -4,18 +4,16 @@ from odoo import api, models
 
 
 def _replan_timers(env, calendars):
-    """Re-plan the running timers counting on ``calendars`` (all of them when a
-    leave without calendar, such as a public holiday, changes)."""
-    if env.context.get("tma_sla_replan_later"):
+    """Re-plan the running timers counting on ``calendars``."""
+    if env.context.get("tma_sla_replan_later") or not calendars:
         return
-    domain = [("status", "in", ("running", "breached")), ("reached_date", "=", False)]
-    if calendars is not None:
-        if not calendars:
-            return
-        domain.append(("calendar_id", "in", calendars.ids))
-    else:
-        domain.append(("calendar_id", "!=", False))
-    env["tma.sla.timer"].sudo().search(domain)._plan()
+    env["tma.sla.timer"].sudo().search(
+        [
+            ("status", "in", ("running", "breached")),
+            ("reached_date", "=", False),
+            ("calendar_id", "in", calendars.ids),
+        ]
+    )._plan()
 
 
 class ResourceCalendar(models.Model):
@@ -63,9 +61,20 @@ class ResourceCalendarLeaves(models.Model):
     _inherit = "resource.calendar.leaves"
 
     def _tma_calendars(self):
-        if self.filtered(lambda leave: not leave.resource_id and not leave.calendar_id):
-            return None
-        return self.filtered(lambda leave: not leave.resource_id).calendar_id
+        """The calendars whose deadlines these leaves move: their own calendar,
+        or for a leave without calendar (a public holiday) the calendars of
+        its company (see ``tma.sla.engine._leave_domain``)."""
+        leaves = self.filtered(lambda leave: not leave.resource_id)
+        calendars = leaves.calendar_id
+        general = leaves.filtered(lambda leave: not leave.calendar_id)
+        if general:
+            companies = general.mapped(lambda leave: leave.company_id.id)
+            calendars |= (
+                self.env["resource.calendar"]
+                .sudo()
+                .search([("company_id", "in", companies)])
+            )
+        return calendars
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -76,10 +85,7 @@ class ResourceCalendarLeaves(models.Model):
     def write(self, vals):
         before = self._tma_calendars()
         result = super().write(vals)
-        after = self._tma_calendars()
-        _replan_timers(
-            self.env, None if before is None or after is None else before | after
-        )
+        _replan_timers(self.env, before | self._tma_calendars())
         return result
 
     def unlink(self):

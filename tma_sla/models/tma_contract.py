@@ -232,11 +232,12 @@ class TmaContract(models.Model):
                           count(*) FILTER (WHERE t.create_date < %(e)s
                                              AND (t.closed_date IS NULL
                                                   OR t.closed_date >= %(e)s)),
-                          count(*) FILTER (WHERE t.closed_date >= %(s)s
-                                             AND t.closed_date < %(e)s
-                                             AND NOT EXISTS (
-                                                SELECT 1 FROM tma_sla_escalation x
-                                                 WHERE x.ticket_id = t.id))
+                          count(*) FILTER (
+                            WHERE t.closed_date >= %(s)s
+                              AND t.closed_date < %(e)s
+                              AND COALESCE(t.tma_staff_response_count, 0) <= 1
+                              AND t.tma_reassigned IS NOT TRUE
+                              AND t.tma_reopened IS NOT TRUE)
                      FROM helpdesk_ticket t
                     WHERE t.tma_contract_id = %(c)s AND t.active""",
                 s=start,
@@ -340,18 +341,25 @@ class TmaContract(models.Model):
             )
         )
         kpis["escalations"] = [{"level": code, "count": n} for code, n in cr.fetchall()]
-        # Recurring incidents: same application and category as an earlier
-        # ticket of the contract within the policy's window.
+        # Recurring incidents: corrective tickets with the same application
+        # and category as an earlier corrective ticket of the contract within
+        # the policy's window (evolutions and questions are no incidents).
         window = self.sla_policy_id.recurrence_days or 30
         cr.execute(
             SQL(
                 """SELECT count(*) FROM helpdesk_ticket t
+                     JOIN tma_maintenance_type m
+                       ON m.id = t.tma_maintenance_type_id
+                      AND m.code = 'corrective'
                     WHERE t.tma_contract_id = %(c)s
                       AND t.create_date >= %(s)s AND t.create_date < %(e)s
                       AND t.tma_application_id IS NOT NULL
                       AND t.category_id IS NOT NULL
                       AND EXISTS (
                         SELECT 1 FROM helpdesk_ticket p
+                          JOIN tma_maintenance_type pm
+                            ON pm.id = p.tma_maintenance_type_id
+                           AND pm.code = 'corrective'
                          WHERE p.tma_contract_id = t.tma_contract_id
                            AND p.tma_application_id = t.tma_application_id
                            AND p.category_id = t.category_id

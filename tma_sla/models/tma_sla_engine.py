@@ -75,6 +75,19 @@ class _Timeline:
             return self.cum_end[i]
         return self.cum[i] + (moment - self.begins[i]).total_seconds()
 
+    def long_gaps(self, start, end, length):
+        """The spans of at least ``length`` without working time between
+        ``start`` and ``end`` (the window), as (begin, end) pairs."""
+        gaps = []
+        previous = start
+        for begin, stop in zip(self.begins, self.ends, strict=True):
+            if begin - previous >= length:
+                gaps.append((previous, begin))
+            previous = max(previous, stop)
+        if end - previous >= length:
+            gaps.append((previous, end))
+        return gaps
+
     def moment(self, position):
         """The earliest instant at which ``position`` worked seconds are done,
         or None when the window is too short."""
@@ -117,11 +130,27 @@ class TmaSlaEngine(models.AbstractModel):
             )
 
     @api.model
+    def _leave_domain(self, calendar):
+        """The leaves that count on ``calendar``: its own, and those without a
+        calendar (public holidays) of the calendar's company only. Odoo's
+        default takes every leave without a calendar, whatever its company,
+        so one company's holidays would move another company's deadlines."""
+        return [
+            ("time_type", "=", "leave"),
+            "|",
+            ("calendar_id", "=", calendar.id),
+            ("company_id", "=", calendar.company_id.id),
+        ]
+
+    @api.model
     def _timeline(self, calendar, start, end):
         """Work intervals of ``calendar`` between two naive UTC datetimes."""
         tz = timezone(calendar.tz or "UTC")
         intervals = calendar._work_intervals_batch(
-            UTC.localize(start), UTC.localize(end), tz=tz
+            UTC.localize(start),
+            UTC.localize(end),
+            domain=self._leave_domain(calendar),
+            tz=tz,
         )[False]
         return _Timeline((_utc(b), _utc(e)) for b, e, _att in intervals)
 
@@ -150,31 +179,39 @@ class TmaSlaEngine(models.AbstractModel):
             self._check_calendar_usable(calendar)
             weekly = self._weekly_seconds(calendar)
             window_start = min(requests[i][1] for i in indexes)
-            window_end = max(requests[i][1] for i in indexes)
+            max_start = max(requests[i][1] for i in indexes)
             longest = max(requests[i][2] for i in indexes)
             # Enough weeks for the longest request, plus room for holidays.
-            days = math.ceil(longest / weekly * 7 * 1.5) + 14
+            days = min(math.ceil(longest / weekly * 7 * 1.5) + 14, MAX_HORIZON_DAYS)
+            horizon = timedelta(days=MAX_HORIZON_DAYS)
             pending = indexes
             while pending:
-                if days > MAX_HORIZON_DAYS:
-                    raise UserError(
-                        _(
-                            "The working calendar %(calendar)s has no working "
-                            "time in the %(days)s days after %(date)s (public "
-                            "holidays or leaves cover it all): service-level "
-                            "deadlines cannot be computed on it.",
-                            calendar=calendar.display_name,
-                            days=MAX_HORIZON_DAYS,
-                            date=window_start,
-                        )
-                    )
-                timeline = self._timeline(
-                    calendar, window_start, window_end + timedelta(days=days)
-                )
+                window_end = max_start + timedelta(days=days)
+                timeline = self._timeline(calendar, window_start, window_end)
+                # Refuse only what is true: a span of the horizon's length
+                # without working time lies between a request's start and its
+                # deadline (or the window's end). A sparse calendar (an hour a
+                # week) merely needs a longer window.
+                gaps = timeline.long_gaps(window_start, window_end, horizon)
                 still = []
                 for i in pending:
                     _cal, start, seconds = requests[i]
                     deadline = timeline.moment(timeline.position(start) + seconds)
+                    for gap_start, gap_end in gaps:
+                        gap_start = max(gap_start, start)
+                        if min(gap_end, deadline or window_end) - gap_start >= horizon:
+                            raise UserError(
+                                _(
+                                    "The working calendar %(calendar)s has no "
+                                    "working time in the %(days)s days after "
+                                    "%(date)s (public holidays or leaves cover "
+                                    "it all): service-level deadlines cannot be "
+                                    "computed on it.",
+                                    calendar=calendar.display_name,
+                                    days=MAX_HORIZON_DAYS,
+                                    date=gap_start,
+                                )
+                            )
                     if deadline is None:
                         still.append(i)
                     else:

@@ -38,6 +38,13 @@ class TmaSlaEscalation(models.Model):
     )
     timer_id = fields.Many2one("tma.sla.timer", readonly=True, ondelete="set null")
     reason = fields.Text(required=True, readonly=True)
+    extension_reason = fields.Text(
+        string="Deadline extension",
+        readonly=True,
+        help="Why a manager let the pending commitments take the targets of "
+        "the new level (shown to the client). Empty: the deadlines did not "
+        "move.",
+    )
 
     @api.depends("from_level_id", "to_level_id")
     def _compute_direction(self):

@@ -79,8 +79,8 @@ class TmaSlaPolicy(models.Model):
     recurrence_days = fields.Integer(
         string="Recurrence window (days)",
         default=30,
-        help="Two incidents on the same application and category within this "
-        "many days count as a recurring incident in the reports.",
+        help="Two corrective tickets on the same application and category "
+        "within this many days count as a recurring incident in the reports.",
     )
     contract_ids = fields.One2many("tma.contract", "sla_policy_id", string="Contracts")
     contract_count = fields.Integer(

@@ -149,24 +149,94 @@ class TmaSlaServiceReport(models.Model):
         )
 
     def _summary_rows(self):
-        """(label, value) rows of the report's headline figures."""
+        """(label, value, definition) rows of the report's headline figures;
+        the definitions are the report's footnotes (and the readme's)."""
         self.ensure_one()
         k = self.kpi_data or {}
         rows = [
-            (_("Tickets opened"), k.get("opened", 0)),
-            (_("Tickets closed"), k.get("closed", 0)),
-            (_("Closure rate (%)"), k.get("closure_rate", 0.0)),
-            (_("Backlog at period end"), k.get("backlog", 0)),
-            (_("First-contact resolution (%)"), k.get("first_contact_rate", 0.0)),
-            (_("Commitments met"), k.get("met", 0)),
-            (_("Commitments breached"), k.get("breached", 0)),
-            (_("SLA compliance (%)"), k.get("compliance_rate", 0.0)),
-            (_("Recurring incidents"), k.get("recurring", 0)),
-            (_("Units consumed"), k.get("units_consumed", 0.0)),
-            (_("Units estimated"), k.get("units_estimate", 0.0)),
+            (
+                _("Tickets opened"),
+                k.get("opened", 0),
+                _("Tickets of the contract created in the period."),
+            ),
+            (
+                _("Tickets closed"),
+                k.get("closed", 0),
+                _("Tickets that reached a closing stage in the period."),
+            ),
+            (
+                _("Closure rate (%)"),
+                k.get("closure_rate", 0.0),
+                _("Tickets closed in the period per 100 tickets opened in it."),
+            ),
+            (
+                _("Backlog at period end"),
+                k.get("backlog", 0),
+                _("Tickets created before the end of the period and still open then."),
+            ),
+            (
+                _("First-contact resolution (%)"),
+                k.get("first_contact_rate", 0.0),
+                _(
+                    "Share of the tickets closed in the period that were resolved "
+                    "at the first intervention: at most one public response from "
+                    "the provider's staff, never reassigned to another person, "
+                    "never reopened. An escalation alone does not exclude a "
+                    "ticket."
+                ),
+            ),
+            (
+                _("Commitments met"),
+                k.get("met", 0),
+                _(
+                    "Commitments (acknowledgement, first response, workaround, "
+                    "resolution) fulfilled within their target, counted in the "
+                    "period they were fulfilled."
+                ),
+            ),
+            (
+                _("Commitments breached"),
+                k.get("breached", 0),
+                _(
+                    "Commitments whose deadline passed, counted in the period of "
+                    "their deadline. Targets count business time; time spent "
+                    "waiting on the client does not count."
+                ),
+            ),
+            (
+                _("SLA compliance (%)"),
+                k.get("compliance_rate", 0.0),
+                _("Commitments met per 100 commitments met or breached."),
+            ),
+            (
+                _("Recurring incidents"),
+                k.get("recurring", 0),
+                _(
+                    "Corrective tickets opened in the period on the same "
+                    "application and category as an earlier corrective ticket "
+                    "of the contract within the policy's recurrence window. "
+                    "Evolutions, preventive work and assistance are not counted."
+                ),
+            ),
+            (
+                _("Units consumed"),
+                k.get("units_consumed", 0.0),
+                _("Units recorded on the contract's ledger in the period."),
+            ),
+            (
+                _("Units estimated"),
+                k.get("units_estimate", 0.0),
+                _("The contract's estimated monthly volume times the months."),
+            ),
         ]
         if k.get("satisfaction") is not None:
-            rows.append((_("Customer satisfaction (out of 5)"), k["satisfaction"]))
+            rows.append(
+                (
+                    _("Customer satisfaction (out of 5)"),
+                    k["satisfaction"],
+                    _("Average rating of the tickets rated in the period."),
+                )
+            )
         return rows
 
     def _xlsx(self):
@@ -181,7 +251,8 @@ class TmaSlaServiceReport(models.Model):
         sheet.set_column(0, 0, 40)
         sheet.write(0, 0, self.name, bold)
         row = 2
-        for label, value in self._summary_rows():
+        summary = self._summary_rows()
+        for label, value, _definition in summary:
             sheet.write(row, 0, label)
             sheet.write(row, 1, value)
             row += 1
@@ -240,6 +311,11 @@ class TmaSlaServiceReport(models.Model):
         for line in (self.kpi_data or {}).get("escalations", []):
             row += 1
             sheet.write_row(row, 0, [line["level"], line["count"]])
+        row += 2
+        sheet.write_row(row, 0, [_("Indicator"), _("Definition")], bold)
+        for label, _value, definition in summary:
+            row += 1
+            sheet.write_row(row, 0, [label, definition])
         self._xlsx_timers(book, bold, metrics, crits)
         book.close()
         return output.getvalue()

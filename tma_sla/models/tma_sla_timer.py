@@ -42,6 +42,15 @@ class TmaSlaTimer(models.Model):
     team_id = fields.Many2one(related="ticket_id.team_id", store=True)
     policy_id = fields.Many2one("tma.sla.policy", required=True, ondelete="restrict")
     target_id = fields.Many2one("tma.sla.target", ondelete="set null")
+    support_level_id = fields.Many2one(
+        "tma.support.level",
+        string="Qualified level",
+        readonly=True,
+        ondelete="set null",
+        help="The ticket's support level when the commitment started: its "
+        "target follows this level. A later escalation does not extend it, "
+        "unless a manager records a reason the client sees.",
+    )
     metric = fields.Selection(METRICS, required=True)
     criticality = fields.Selection(CRITICALITIES, required=True)
     calendar_id = fields.Many2one(
@@ -264,25 +273,55 @@ class TmaSlaTimer(models.Model):
             ["deadline", "next_escalation_date", "next_escalation_rule_id"]
         )
 
+    def _is_counting(self):
+        """Whether the clock of the timer runs: an open timer (running, or
+        breached but not yet fulfilled) with a running segment."""
+        self.ensure_one()
+        return bool(
+            self.segment_start
+            and not self.reached_date
+            and self.status in ("running", "breached")
+        )
+
+    def _is_stopped(self):
+        """Whether the timer waits for its clock to resume: paused, or
+        breached and paused (no running segment, not fulfilled)."""
+        self.ensure_one()
+        return (
+            not self.segment_start
+            and not self.reached_date
+            and self.status in ("paused", "breached")
+        )
+
     def _pause(self, now):
-        running = self.filtered(lambda t: t.status == "running")
-        used = running._used_now(now)
-        for timer in running:
-            timer.write(
-                {
-                    "status": "paused",
-                    "used_seconds": used[timer.id],
-                    "segment_start": False,
-                    "deadline": False,
-                    "next_escalation_date": False,
-                    "next_escalation_rule_id": False,
-                }
-            )
+        """Stop the clock of every open timer, breached or not: time spent
+        waiting on the client counts neither as business time used nor as
+        delay. A running timer whose budget ran out before the pause is
+        breached at its deadline, the moment the budget ran out."""
+        counting = self.filtered(lambda t: t._is_counting())
+        used = counting._used_now(now)
+        for timer in counting:
+            vals = {
+                "used_seconds": used[timer.id],
+                "segment_start": False,
+                "next_escalation_date": False,
+                "next_escalation_rule_id": False,
+            }
+            if timer.status == "running":
+                if timer.deadline and timer.deadline <= now:
+                    vals.update(status="breached", breach_date=timer.deadline)
+                else:
+                    vals.update(status="paused", deadline=False)
+            timer.write(vals)
 
     def _resume(self, now):
-        paused = self.filtered(lambda t: t.status == "paused")
-        paused.write({"status": "running", "segment_start": now})
-        paused._plan()
+        """Restart the clock of stopped timers: paused ones get a new deadline
+        from the business time that remained; breached ones keep their deadline
+        and breach date and count their delay again."""
+        stopped = self.filtered(lambda t: t._is_stopped())
+        stopped.filtered(lambda t: t.status == "paused").write({"status": "running"})
+        stopped.write({"segment_start": now})
+        stopped._plan()
 
     def _reach(self, now):
         """The commitment is fulfilled at ``now``: freeze the timers, met when
@@ -450,11 +489,17 @@ class TmaSlaTimer(models.Model):
                 template.send_mail(timer.id)
 
     def _penalty_delay_minutes(self, until):
-        """Business minutes of delay of breached timers (after the deadline, up
-        to the moment reached or ``until``)."""
-        requests = [
-            (t.calendar_id, t.breach_date or t.deadline, t.reached_date or until)
-            for t in self
-        ]
-        seconds = self.env["tma.sla.engine"]._elapsed(requests)
-        return {t.id: s / 60 for t, s in zip(self, seconds, strict=True)}
+        """Business minutes of delay of breached timers: the business time
+        used beyond the target, up to the moment reached or ``until``. The
+        clock stops while the ticket waits on the client, so those spans are
+        no delay."""
+        open_timers = self.filtered(lambda t: not t.reached_date)
+        used = open_timers._used_now(until)
+        delays = {}
+        for timer in self:
+            if timer.reached_date:
+                minutes = timer.elapsed_minutes
+            else:
+                minutes = used[timer.id] / 60
+            delays[timer.id] = max(0.0, minutes - timer.target_minutes)
+        return delays

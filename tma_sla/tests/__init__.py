@@ -8,3 +8,4 @@ from . import test_concurrency
 from . import test_tours
 from . import test_route_audit
 from . import test_escaping
+from . import test_kpi

@@ -144,6 +144,29 @@ class TestCron(TmaSlaCommon):
         ticket._tma_escalate(self.l1, "Back to the front desk")
         self.assertEqual(ticket.tma_escalation_ids.sorted("id")[-1].direction, "down")
 
+    def test_manager_extends_the_deadlines_from_the_wizard(self):
+        with freeze_time(MONDAY_10H):
+            ticket = self._ticket("3")
+            resolution = ticket.tma_sla_timer_ids.filtered(
+                lambda t: t.metric == "resolution"
+            )
+            action = ticket.with_user(self.manager).action_tma_escalate()
+            wizard = Form(
+                self.env["tma.sla.escalate"]
+                .with_user(self.manager)
+                .with_context(**action["context"])
+            )
+            wizard.level_id = self.l3
+            wizard.reason = "Vendor module"
+            wizard.extend_deadlines = True
+            wizard.extension_reason = "The vendor must ship a fix first."
+            wizard.save().action_confirm()
+        self.assertEqual(resolution.target_minutes, 960)
+        self.assertEqual(
+            ticket.tma_escalation_ids.extension_reason,
+            "The vendor must ship a fix first.",
+        )
+
     def test_escalation_without_reason_is_refused(self):
         with freeze_time(MONDAY_10H):
             ticket = self._ticket("3")

@@ -246,3 +246,91 @@ class TestEngine(TransactionCase):
         )
         with self.assertRaisesRegex(UserError, "no working time"):
             self.engine._add([(closed, utc("2026-11-23 09:00:00"), 60)])
+
+    # ------------------------------------------------------------------
+    # Sparse calendars and the horizon
+    # ------------------------------------------------------------------
+    def _sparse(self):
+        """One working hour a week: Monday 9:00-10:00 Paris, no leaves."""
+        return self.env["resource.calendar"].create(
+            {
+                "name": "One hour a week",
+                "tz": "Europe/Paris",
+                "company_id": False,
+                "attendance_ids": [Command.clear(), attendance(0, 9.0, 10.0)],
+            }
+        )
+
+    def test_long_target_on_a_sparse_calendar_is_planned(self):
+        """105 business hours at one hour a week take two years: feasible, so
+        planned, not refused before the calendar is even read."""
+        sparse = self._sparse()
+        # Monday 23 November 2026 10:00 Paris: the week's hour is over; the
+        # first hour is on 30 November, the 105th on Monday 27 November 2028.
+        start = utc("2026-11-23 09:00:00")
+        (deadline,) = self.engine._add([(sparse, start, 105 * 3600)])
+        self.assertEqual(deadline, utc("2028-11-27 09:00:00"))
+        (seconds,) = self.engine._elapsed([(sparse, start, deadline)])
+        self.assertEqual(seconds, 105 * 3600)
+
+    def test_sparse_calendar_closed_for_years_is_refused(self):
+        sparse = self._sparse()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Closed",
+                "calendar_id": sparse.id,
+                "date_from": "2027-06-01 00:00:00",
+                "date_to": "2032-01-01 00:00:00",
+            }
+        )
+        start = utc("2026-11-23 09:00:00")
+        # About 27 hours are left before the closure: 20 are planned...
+        (deadline,) = self.engine._add([(sparse, start, 20 * 3600)])
+        self.assertEqual(deadline, utc("2027-04-12 08:00:00"))
+        # ... 105 are not: the calendar truly has no working time for years.
+        with self.assertRaisesRegex(UserError, "no working time"):
+            self.engine._add([(sparse, start, 105 * 3600)])
+
+    # ------------------------------------------------------------------
+    # Leaves of several companies
+    # ------------------------------------------------------------------
+    def test_only_the_leaves_of_the_calendar_and_of_its_company_count(self):
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "TMA company B"})
+        calendar_a = self.fr.copy(
+            {"name": "Company A hours", "company_id": company_a.id}
+        )
+        start = utc("2026-11-23 09:00:00")  # Monday 10:00 Paris
+        minutes = 1200  # Wednesday 15:00 Paris without holidays
+        expected = utc("2026-11-25 14:00:00")
+        self.assertEqual(
+            self.engine._add(
+                [(calendar_a, start, minutes * 60), (self.fr, start, minutes * 60)]
+            ),
+            [expected, expected],
+        )
+        holiday = {
+            "name": "Holiday",
+            "calendar_id": False,
+            "date_from": "2026-11-24 23:00:00",  # Wednesday 25, Paris
+            "date_to": "2026-11-25 23:00:00",
+        }
+        # Company B's public holiday moves none of company A's deadlines, nor
+        # those of a calendar shared between companies.
+        Leave = self.env["resource.calendar.leaves"]
+        b_holiday = Leave.with_company(company_b).create(holiday)
+        self.assertEqual(b_holiday.company_id, company_b)
+        self.assertEqual(
+            self.engine._add(
+                [(calendar_a, start, minutes * 60), (self.fr, start, minutes * 60)]
+            ),
+            [expected, expected],
+        )
+        # Company A's own public holiday moves company A's calendars only.
+        Leave.with_company(company_a).create(holiday)
+        self.assertEqual(
+            self.engine._add(
+                [(calendar_a, start, minutes * 60), (self.fr, start, minutes * 60)]
+            ),
+            [utc("2026-11-26 14:00:00"), expected],
+        )

@@ -64,6 +64,38 @@ class TestPenalty(TmaSlaCommon):
         self.assertEqual(period.amount_uncapped, 430.0)
         self.assertEqual(period.amount_total, 430.0)
 
+    def test_hours_waiting_on_the_client_are_no_delay(self):
+        """Breached at Tuesday 10:00 Paris, waiting on the client from 12:00
+        to Thursday 9:00, resolved at 10:00: 3 hours late, not 16."""
+        with freeze_time(MONDAY_10H):
+            ticket = self._ticket("3")
+        with freeze_time("2026-11-24 10:00:00"):
+            self.env["tma.sla.timer"]._cron_check()
+        with freeze_time("2026-11-24 11:00:00"):
+            ticket.stage_id = self.stage_awaiting
+        with freeze_time("2026-11-26 08:00:00"):
+            ticket.stage_id = self.stage_progress
+        with freeze_time("2026-11-26 09:00:00"):
+            ticket.stage_id = self.stage_done
+        period = self._period()
+        with freeze_time("2026-12-01 09:00:00"):
+            period.action_compute()
+        resolution = period.line_ids.filtered(lambda line: line.metric == "resolution")
+        self.assertEqual(resolution.delay_minutes, 180)
+        # 100 for the breach + 3 started hours × 10.
+        self.assertEqual(resolution.amount, 130.0)
+
+    def test_delay_of_a_breached_timer_still_waiting_stops_at_the_pause(self):
+        with freeze_time(MONDAY_10H):
+            ticket = self._ticket("3")
+        with freeze_time("2026-11-24 11:00:00"):  # Tuesday 12:00 Paris
+            ticket.stage_id = self.stage_awaiting
+        period = self._period()
+        with freeze_time("2026-11-27 16:00:00"):  # Friday 17:00 Paris
+            period.action_compute()
+        resolution = period.line_ids.filtered(lambda line: line.metric == "resolution")
+        self.assertEqual(resolution.delay_minutes, 120)
+
     def test_cap_as_amount_and_as_share_of_the_fee(self):
         self._late_blocking_ticket()
         self.contract.write({"penalty_cap_type": "amount", "penalty_cap_amount": 250.0})

@@ -141,10 +141,82 @@ class TestTimer(TmaSlaCommon):
         self.assertFalse(ticket.tma_sla_timer_ids)
 
     def test_l3_has_its_own_resolution_target(self):
-        ticket = self._ticket("3")
-        ticket._tma_escalate(self.l3, "Needs the product team")
+        ticket = self._ticket("3", tma_support_level_id=self.l3.id)
         resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.support_level_id, self.l3)
         self.assertEqual(resolution.target_minutes, 960)
+
+    # ------------------------------------------------------------------
+    # Escalation and targets
+    # ------------------------------------------------------------------
+    def test_escalation_does_not_extend_a_running_deadline(self):
+        """The target comes from the level set at qualification: escalating
+        to L3 (longer resolution target) leaves the deadline where it was."""
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline
+        ticket.with_user(self.engineer)._tma_escalate(self.l3, "Needs the product team")
+        self.assertEqual(ticket.tma_support_level_id, self.l3)
+        self.assertEqual(resolution.support_level_id, self.l1)
+        self.assertEqual(resolution.target_minutes, 480)
+        self.assertEqual(resolution.deadline, deadline)
+        # A priority change re-plans on the qualified level, not on L3.
+        ticket.priority = "2"
+        ticket.priority = "3"
+        self.assertEqual(resolution.target_minutes, 480)
+        self.assertEqual(resolution.deadline, deadline)
+        self.assertFalse(ticket.tma_escalation_ids.extension_reason)
+
+    def test_manager_extends_the_deadline_with_a_reason_the_client_sees(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        ticket.with_user(self.manager)._tma_escalate(
+            self.l3,
+            "Needs the product team",
+            extension_reason="The fix needs a change in the vendor's module.",
+        )
+        self.assertEqual(resolution.support_level_id, self.l3)
+        self.assertEqual(resolution.target_minutes, 960)
+        # 960 business minutes from Monday 10:00 Paris: Wednesday 10:00.
+        self.assertEqual(resolution.deadline, utc("2026-11-25 09:00:00"))
+        self.assertEqual(
+            ticket.tma_escalation_ids.extension_reason,
+            "The fix needs a change in the vendor's module.",
+        )
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("subtype_id.internal", "=", False),
+                ("body", "ilike", "vendor"),
+            ]
+        )
+        self.assertEqual(len(messages), 1, "the client reads the reason")
+        self.assertNotEqual(messages.message_type, "comment")
+        first = self._timer(ticket, "first_response")
+        self.assertEqual(first.status, "running", "the notice is no first response")
+
+    def test_extension_is_refused_to_engineers_rules_and_without_reason(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline
+        rule = self.policy.escalation_rule_ids[:1]
+        cases = [
+            (self.engineer, "A reason", None, "Only a maintenance manager"),
+            (self.manager, "A reason", rule, "Only a maintenance manager"),
+            (self.manager, "   ", None, "Say why the deadlines"),
+        ]
+        for user, reason, by_rule, message in cases:
+            with self.subTest(user=user.login, reason=reason):
+                with self.assertRaisesRegex(UserError, message):
+                    ticket.with_user(user)._tma_escalate(
+                        self.l3, "Escalated", rule=by_rule, extension_reason=reason
+                    )
+                self.env.invalidate_all()
+                self.assertEqual(ticket.tma_support_level_id, self.l1)
+                self.assertFalse(ticket.tma_escalation_ids)
+                self.assertEqual(resolution.support_level_id, self.l1)
+                self.assertEqual(resolution.deadline, deadline)
 
     # ------------------------------------------------------------------
     # Bad input
@@ -251,6 +323,28 @@ class TestTimer(TmaSlaCommon):
         self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
         self.assertLess(before, resolution.deadline)
 
+    def test_public_holiday_moves_only_its_companys_deadlines(self):
+        """A public holiday (a leave without calendar) re-plans the running
+        timers on the calendars of its company, and only those."""
+        company_b = self.env["res.company"].create({"name": "TMA company B"})
+        calendar_a = self.calendar.copy(
+            {"name": "Company A hours", "company_id": self.env.company.id}
+        )
+        self.contract.sla_calendar_id = calendar_a
+        ticket = self._ticket("2")  # major: resolution 1,200 minutes
+        resolution = self._timer(ticket, "resolution")
+        self.assertEqual(resolution.deadline, utc("2026-11-25 14:00:00"))
+        holiday = {
+            "name": "Public holiday",
+            "date_from": "2026-11-24 23:00:00",  # Wednesday 25, Paris
+            "date_to": "2026-11-25 23:00:00",
+        }
+        Leave = self.env["resource.calendar.leaves"]
+        Leave.with_company(company_b).create(holiday)
+        self.assertEqual(resolution.deadline, utc("2026-11-25 14:00:00"))
+        Leave.with_company(self.env.company).create(holiday)
+        self.assertEqual(resolution.deadline, utc("2026-11-26 14:00:00"))
+
     def test_replacing_all_the_hours_at_once_replans_once_on_the_new_hours(self):
         """A form that replaces every attendance, or a module update that
         reloads the calendar, empties it half-way through the write: the
@@ -282,3 +376,68 @@ class TestTimer(TmaSlaCommon):
         self._ticket("2")
         with self.assertRaisesRegex(UserError, "no working hours"):
             self.calendar.write({"attendance_ids": [Command.clear()]})
+
+    # ------------------------------------------------------------------
+    # Waiting on the client after the deadline
+    # ------------------------------------------------------------------
+    def test_breached_timer_stops_while_waiting_on_the_client(self):
+        """A pausing stage stops every unfinished timer, breached or not: the
+        delay does not grow while the provider waits on the client."""
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline  # Tuesday 10:00 Paris
+        self.assertEqual(deadline, utc("2026-11-24 09:00:00"))
+        with freeze_time("2026-11-24 10:00:00"):  # Tuesday 11:00 Paris
+            self.env["tma.sla.timer"]._cron_check()
+        self.assertEqual(resolution.status, "breached")
+        with freeze_time("2026-11-24 11:00:00"):  # Tuesday 12:00 Paris
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "breached")
+        self.assertFalse(resolution.segment_start, "the clock is stopped")
+        self.assertEqual(resolution.used_seconds, 600 * 60)
+        with freeze_time("2026-11-25 16:00:00"):  # Wednesday 17:00 Paris
+            resolution.invalidate_recordset()
+            self.assertEqual(resolution.used_minutes, 600)
+        with freeze_time("2026-11-26 08:00:00"):  # Thursday 9:00 Paris
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(resolution.segment_start, utc("2026-11-26 08:00:00"))
+        with freeze_time("2026-11-26 09:00:00"):  # Thursday 10:00 Paris
+            ticket.stage_id = self.stage_done
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.breach_date, deadline)
+        # 480 minutes of target + 2 h before the pause + 1 h after it.
+        self.assertEqual(resolution.elapsed_minutes, 660)
+        delays = resolution._penalty_delay_minutes(utc("2026-11-30 00:00:00"))
+        self.assertEqual(delays[resolution.id], 180)
+
+    def test_budget_run_out_before_a_pause_breaches_at_the_deadline(self):
+        """The deadline passes, the ticket waits on the client before the cron
+        runs, then resumes: the breach date is when the budget ran out, not
+        the resume moment."""
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        deadline = resolution.deadline  # Tuesday 10:00 Paris
+        with freeze_time("2026-11-24 10:00:00"):  # Tuesday 11:00 Paris, no cron
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.breach_date, deadline)
+        self.assertEqual(resolution.deadline, deadline)
+        with freeze_time("2026-11-26 08:00:00"):  # Thursday 9:00 Paris
+            ticket.stage_id = self.stage_progress
+            self.env["tma.sla.timer"]._cron_check()
+        self.assertEqual(resolution.status, "breached")
+        self.assertEqual(resolution.deadline, deadline)
+        self.assertEqual(resolution.breach_date, deadline)
+        self.assertTrue(resolution.breach_notified)
+
+    def test_timer_paused_within_its_budget_resumes_running(self):
+        ticket = self._ticket("3")
+        resolution = self._timer(ticket, "resolution")
+        with freeze_time("2026-11-23 10:00:00"):
+            ticket.stage_id = self.stage_awaiting
+        self.assertEqual(resolution.status, "paused")
+        self.assertFalse(resolution.breach_date)
+        with freeze_time("2026-11-25 08:00:00"):
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(resolution.status, "running")
+        self.assertFalse(resolution.breach_date)

@@ -16,8 +16,20 @@ class TmaSlaEscalate(models.TransientModel):
     )
     level_id = fields.Many2one("tma.support.level", string="New level", required=True)
     reason = fields.Text(required=True)
+    extend_deadlines = fields.Boolean(
+        string="Extend the deadlines",
+        help="Let the pending commitments take the targets of the new level "
+        "(managers only). The client reads the reason on the ticket.",
+    )
+    extension_reason = fields.Text(string="Reason given to the client")
 
     def action_confirm(self):
         self.ensure_one()
-        self.ticket_id._tma_escalate(self.level_id, self.reason)
+        self.ticket_id._tma_escalate(
+            self.level_id,
+            self.reason,
+            extension_reason=(self.extension_reason or "")
+            if self.extend_deadlines
+            else None,
+        )
         return {"type": "ir.actions.act_window_close"}
