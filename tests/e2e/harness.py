@@ -229,6 +229,7 @@ class OdooServer:
         ]
         with open(self.dir / "command.txt", "a", encoding="utf-8") as f:
             f.write(" ".join(command) + "\n")
+        self._set_report_url(db)
         self.odoo = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
@@ -238,6 +239,19 @@ class OdooServer:
         self._start_nginx()
         self._wait_ready(timeout)
         return self
+
+    def _set_report_url(self, db):
+        """As in production behind a proxy: wkhtmltopdf fetches the reports'
+        styles from this node directly (``report.url``), whatever the public
+        address."""
+        Database(self.settings, db).rows(
+            """INSERT INTO ir_config_parameter
+                      (key, value, create_uid, write_uid, create_date, write_date)
+               VALUES ('report.url', %s, 1, 1, now(), now())
+               ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+               RETURNING id""",
+            (f"http://127.0.0.1:{self.http_port}",),
+        )
 
     def _start_nginx(self):
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -378,7 +378,8 @@ class TmaContract(models.Model):
         cr.execute(
             SQL(
                 """SELECT COALESCE(sum(consumed_units), 0) FROM tma_unit_entry
-                    WHERE contract_id = %s AND date >= %s AND date < %s""",
+                    WHERE contract_id = %s AND date >= %s AND date < %s
+                      AND scope != 'billed'""",
                 self.id,
                 start,
                 end,
@@ -386,7 +387,7 @@ class TmaContract(models.Model):
         )
         months = month_count(date_from, date_to)
         kpis["units_consumed"] = round(cr.fetchone()[0], 2)
-        kpis["units_estimate"] = round((self.monthly_volume or 0.0) * months, 2)
+        kpis["units_estimate"] = round(self._get_monthly_volume_units() * months, 2)
         # Satisfaction, where tickets are rated (rating module installed).
         kpis["satisfaction"] = None
         if "rating.rating" in self.env:

@@ -107,6 +107,22 @@ class TmaSlaServiceReport(models.Model):
                     "generated_on": fields.Datetime.now(),
                 }
             )
+            stem = report.name.replace("/", "-")
+            report.xlsx_attachment_id = report._attach(
+                report.xlsx_attachment_id, f"{stem}.xlsx", report._xlsx()
+            )
+        self._render_pdf()
+
+    def _render_pdf(self):
+        """Print the reports' PDF with wkhtmltopdf, which fetches the report's
+        styles from the web server. While a module is installed or updated no
+        web server answers (the database is being built): the PDF is left to
+        the PDF cron, which prints it once the server runs, so that it looks
+        like any PDF printed later."""
+        if not self.env.registry.ready:
+            self.env.ref("tma_sla.ir_cron_tma_sla_report_pdfs")._trigger()
+            return
+        for report in self:
             pdf, _fmt = (
                 self.env["ir.actions.report"]
                 .sudo()
@@ -117,9 +133,6 @@ class TmaSlaServiceReport(models.Model):
             stem = report.name.replace("/", "-")
             report.pdf_attachment_id = report._attach(
                 report.pdf_attachment_id, f"{stem}.pdf", pdf
-            )
-            report.xlsx_attachment_id = report._attach(
-                report.xlsx_attachment_id, f"{stem}.xlsx", report._xlsx()
             )
 
     def _attach(self, attachment, name, content):
@@ -452,6 +465,32 @@ class TmaSlaServiceReport(models.Model):
             self.env["ir.cron"]._notify_progress(
                 done=len(reports), remaining=0 if len(contracts) < batch_size else 1
             )
+        return reports
+
+    @api.model
+    def _cron_render_pdfs(self, batch_size=20):
+        """Print the PDF of the reports that have none yet (built while the
+        database was being created or updated). Parallel runs skip the
+        reports another worker holds; the cron calls itself again while some
+        are left."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM tma_sla_service_report
+                    WHERE pdf_attachment_id IS NULL
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                batch_size,
+            )
+        )
+        reports = self.browse(r[0] for r in self.env.cr.fetchall())
+        reports._render_pdf()
+        remaining = self.search_count([("pdf_attachment_id", "=", False)])
+        if self.env.context.get("ir_cron_progress_id"):
+            self.env["ir.cron"]._notify_progress(
+                done=len(reports), remaining=remaining
+            )
+        elif remaining and len(reports) == batch_size:
+            self.env.ref("tma_sla.ir_cron_tma_sla_report_pdfs")._trigger()
         return reports
 
     def _get_report_base_filename(self):

@@ -106,6 +106,21 @@ class TestReport(TmaSlaCommon):
             again.pdf_attachment_id | again.xlsx_attachment_id, attachments
         )
 
+    def test_the_pdf_cron_prints_the_reports_that_have_none(self):
+        Report = self.env["tma.sla.service.report"]
+        with freeze_time("2026-12-02 08:00:00"):
+            report = Report._generate_for(self.contract, date(2026, 11, 1))
+        # As a report built while the database was being created is left.
+        report.pdf_attachment_id.unlink()
+        self.assertFalse(report.pdf_attachment_id)
+        xlsx = report.xlsx_attachment_id
+        printed = Report._cron_render_pdfs()
+        self.assertIn(report, printed)
+        self.assertTrue(report.pdf_attachment_id.raw)
+        self.assertEqual(report.xlsx_attachment_id, xlsx)
+        # Nothing left: a second run prints nothing.
+        self.assertFalse(Report._cron_render_pdfs())
+
     def test_pdf_report_shows_the_figures(self):
         with freeze_time("2026-12-02 08:00:00"):
             report = self.env["tma.sla.service.report"]._generate_for(
