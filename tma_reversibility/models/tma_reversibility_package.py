@@ -13,6 +13,7 @@ import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
 
 FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
@@ -29,9 +30,9 @@ def _file_digest(path, algorithm):
 class TmaReversibilityPackage(models.Model):
     """Everything the client needs to take its application back, in one ZIP:
     a JSON manifest with the SHA-256 of every file, a workbook of the tickets
-    and their history, the ledger, the checklist (and the SLA timers and
-    escalations when tma_sla is installed), every register document and a PDF
-    summary. Built in the background; kept with its checksum."""
+    and the history the client sees in its portal, the ledger, the checklist
+    (and the SLA timers when tma_sla is installed), every register document
+    and a PDF summary. Built in the background; kept with its checksum."""
 
     _name = "tma.reversibility.package"
     _description = "TMA Reversibility Package"
@@ -288,8 +289,34 @@ class TmaReversibilityPackage(models.Model):
         with open(path, "wb") as handle:
             handle.write(content)
 
+    def _client_message_ids(self):
+        """SQL selecting the ids of the ticket messages the client sees in its
+        portal, built from the portal's own rules: the chatter's messages
+        (``website_message_ids``), what a non-employee may read
+        (``mail.message._get_search_domain_share``: no internal note, no
+        internal subtype) and the chatter's fetch filter
+        (``portal/controllers/mail.py``). Staff-only notes stay out."""
+        Ticket = self.env["helpdesk.ticket"]
+        Message = self.env["mail.message"].sudo()
+        domain = expression.AND(
+            [
+                Ticket._fields["website_message_ids"].get_domain_list(Ticket),
+                Message._get_search_domain_share(),
+                [
+                    "|",
+                    ("body", "!=", ""),
+                    ("attachment_ids", "!=", False),
+                    ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ],
+            ]
+        )
+        return Message._where_calc(domain).subselect()
+
     def _sheets(self):
-        """(sheet name, header, SQL) of the workbook; tma_sla adds its own."""
+        """(sheet name, header, SQL) of the workbook. The package is the
+        client's: every sheet holds what the client sees in its portal, and
+        nothing else (no internal note, no timesheet the portal hides, no
+        escalation)."""
         contract = self.contract_id.id
         sheets = [
             (
@@ -327,8 +354,10 @@ class TmaReversibilityPackage(models.Model):
                          LEFT JOIN res_partner p ON p.id = m.author_id
                         WHERE m.model = 'helpdesk.ticket'
                           AND t.tma_contract_id = %s
+                          AND m.id IN %s
                         ORDER BY t.id, m.id""",
                     contract,
+                    self._client_message_ids(),
                 ),
             ),
             (
@@ -338,8 +367,13 @@ class TmaReversibilityPackage(models.Model):
                     """SELECT t.number, a.date, e.name, a.name, a.unit_amount
                          FROM account_analytic_line a
                          JOIN helpdesk_ticket t ON t.id = a.ticket_id
+                         JOIN helpdesk_ticket_team tm ON tm.id = t.team_id
                          LEFT JOIN hr_employee e ON e.id = a.employee_id
-                        WHERE t.tma_contract_id = %s ORDER BY a.date, a.id""",
+                        WHERE t.tma_contract_id = %s
+                          -- what the portal's ticket page shows
+                          -- (helpdesk_mgmt_timesheet)
+                          AND tm.allow_timesheet AND tm.show_timesheet_portal
+                        ORDER BY a.date, a.id""",
                     contract,
                 ),
             ),
@@ -396,19 +430,6 @@ class TmaReversibilityPackage(models.Model):
                              FROM tma_sla_timer s
                              JOIN helpdesk_ticket t ON t.id = s.ticket_id
                             WHERE s.contract_id = %s ORDER BY s.id""",
-                        contract,
-                    ),
-                ),
-                (
-                    _("Escalations"),
-                    [_("Ticket"), _("Date"), _("From"), _("To"), _("Reason")],
-                    SQL(
-                        """SELECT t.number, x.date, f.code, l.code, x.reason
-                             FROM tma_sla_escalation x
-                             JOIN helpdesk_ticket t ON t.id = x.ticket_id
-                             LEFT JOIN tma_support_level f ON f.id = x.from_level_id
-                             LEFT JOIN tma_support_level l ON l.id = x.to_level_id
-                            WHERE x.contract_id = %s ORDER BY x.id""",
                         contract,
                     ),
                 ),

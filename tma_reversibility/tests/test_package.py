@@ -23,7 +23,11 @@ class TestPackage(TmaReversibilityCommon):
         cls._add_book(cls.contract, 10)
         cls.ticket = cls._create_ticket(cls.contract, name="Broken export")
         cls.ticket._tma_record_consumption()
-        cls.ticket.message_post(body=Markup("<p>We are <b>on it</b></p>"))
+        cls.ticket.message_post(
+            body=Markup("<p>We are <b>on it</b></p>"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
         cls.document = cls.env["tma.document"].create(
             {
                 "contract_id": cls.contract.id,
@@ -66,7 +70,63 @@ class TestPackage(TmaReversibilityCommon):
         self.assertEqual(book["Unit ledger"].max_row, 1 + 2)  # credit, consumption
         if "tma.sla.timer" in self.env:  # tma_sla installed beside
             self.assertIn("SLA timers", book.sheetnames)
-            self.assertIn("Escalations", book.sheetnames)
+        # Escalations are the provider's business: the portal does not show them.
+        self.assertNotIn("Escalations", book.sheetnames)
+
+    def _workbook(self, package):
+        archive = zipfile.ZipFile(io.BytesIO(package.attachment_id.raw))
+        return openpyxl.load_workbook(io.BytesIO(archive.read("workbook.xlsx")))
+
+    def test_package_holds_what_the_client_sees_in_the_portal_only(self):
+        """Staff-only notes, internal messages and timesheets the portal hides
+        stay out of the client's package."""
+        self.ticket.message_post(
+            body=Markup("<p>Staff only: the client's DBA is hopeless</p>"),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.ticket.message_post(
+            body=Markup("<p>Internal comment marked internal</p>"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        ).is_internal = True
+        self.ticket._message_log(body=Markup("<p>Logged by the system</p>"))
+        # A reply the client sees in the portal.
+        self.ticket.message_post(
+            body=Markup("<p>Fixed in production</p>"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        project = self.env["project.project"].create(
+            {"name": "TMA", "allow_timesheets": True}
+        )
+        self.team.write({"allow_timesheet": True, "default_project_id": project.id})
+        employee = self.env["hr.employee"].create({"name": "Eng"})
+        self.env["account.analytic.line"].create(
+            {
+                "name": "Investigated the hopeless DBA's index",
+                "project_id": project.id,
+                "ticket_id": self.ticket.id,
+                "unit_amount": 2.0,
+                "employee_id": employee.id,
+            }
+        )
+        book = self._workbook(self._build())
+        history = " ".join(
+            str(row[4].value) for row in book["History"].iter_rows(min_row=2)
+        )
+        self.assertIn("Fixed in production", history)
+        self.assertIn("We are *on it*", history)
+        for secret in ("Staff only", "marked internal", "Logged by the system"):
+            self.assertNotIn(secret, history)
+        # The team does not show timesheets in the portal: none exported.
+        self.assertEqual(book["Time spent"].max_row, 1)
+        # Once the portal shows them, the package has them too.
+        self.team.show_timesheet_portal = True
+        book = self._workbook(self._build())
+        self.assertEqual(
+            [row[3].value for row in book["Time spent"].iter_rows(min_row=2)],
+            ["Investigated the hopeless DBA's index"],
+        )
 
     def test_building_again_is_idempotent(self):
         first = self._build()
