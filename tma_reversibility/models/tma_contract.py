@@ -108,20 +108,20 @@ class TmaContract(models.Model):
     # The gate
     # ------------------------------------------------------------------
     def _reversibility_blockers(self):
-        """What prevents closing the contract: open incidents, evolutions in
-        progress not transferred, unsigned mandatory items."""
+        """What prevents closing the contract: open incidents (transferred or
+        not: only evolutions are handed over), other open tickets unless they
+        are evolutions transferred to the successor, unsigned mandatory
+        items."""
         self.ensure_one()
         open_tickets = self.env["helpdesk.ticket"].search(
-            [
-                ("tma_contract_id", "=", self.id),
-                ("closed", "=", False),
-                ("tma_transferred", "=", False),
-            ]
+            [("tma_contract_id", "=", self.id), ("closed", "=", False)]
         )
         incidents = open_tickets.filtered(
             lambda t: t.tma_maintenance_type_id.code == "corrective"
         )
-        others = open_tickets - incidents
+        others = (open_tickets - incidents).filtered(
+            lambda t: not (t.tma_transferred and t._tma_transferable())
+        )
         items = self.reversibility_item_ids.filtered(
             lambda i: i.mandatory and i.state == "todo"
         )
@@ -147,8 +147,8 @@ class TmaContract(models.Model):
             if others:
                 parts.append(
                     _(
-                        "Tickets in progress to close, cancel or transfer to the "
-                        "successor: %(list)s",
+                        "Tickets in progress to close or cancel (an evolution "
+                        "may be transferred to the successor): %(list)s",
                         list=", ".join(others.mapped("display_name")),
                     )
                 )

@@ -86,10 +86,42 @@ class TestReversibility(TmaReversibilityCommon):
         )
         self.contract.action_start_reversibility()
         self._sign_all(self.contract)
-        with self.assertRaisesRegex(RedirectWarning, "transfer to the successor"):
+        with self.assertRaisesRegex(RedirectWarning, "transferred to the successor"):
             self.contract.action_close()
         evolution.action_tma_transfer_to_successor()
         self.assertTrue(evolution.tma_transferred)
+        self.contract.action_close()
+        self.assertEqual(self.contract.state, "closed")
+
+    def test_only_evolutions_are_transferred_and_incidents_still_block(self):
+        incident = self._create_ticket(
+            self.contract, name="Crash", tma_maintenance_type_id=self.corrective.id
+        )
+        question = self._create_ticket(self.contract, name="How do I export?")
+        evolution = self._create_ticket(
+            self.contract, name="New report", tma_maintenance_type_id=self.evolutive.id
+        )
+        self.contract.action_start_reversibility()
+        self._sign_all(self.contract)
+        for ticket in (incident, question):
+            with self.subTest(ticket=ticket.name):
+                with self.assertRaisesRegex(UserError, "Only an evolution"):
+                    ticket.with_user(self.manager).action_tma_transfer_to_successor()
+                self.assertFalse(ticket.tma_transferred)
+        # An incident flagged transferred anyway (data from before this rule,
+        # or its type changed afterwards) still blocks until it is closed.
+        evolution.action_tma_transfer_to_successor()
+        evolution.tma_maintenance_type_id = self.corrective
+        incident.tma_transferred = True
+        question.stage_id = self.done
+        with self.assertRaises(RedirectWarning) as refusal:
+            self.contract.action_close()
+        message = str(refusal.exception.args[0])
+        self.assertIn("Open incidents", message)
+        self.assertIn(incident.display_name, message)
+        self.assertIn(evolution.display_name, message)
+        self.assertEqual(self.contract.state, "reversibility")
+        (incident | evolution).stage_id = self.done
         self.contract.action_close()
         self.assertEqual(self.contract.state, "closed")
 
