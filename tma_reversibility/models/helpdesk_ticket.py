@@ -55,9 +55,7 @@ class HelpdeskTicket(models.Model):
         """Whether the ticket is work the successor may take over: an
         evolution still open."""
         self.ensure_one()
-        return (
-            not self.closed and self.tma_maintenance_type_id.code == "evolutive"
-        )
+        return not self.closed and self.tma_maintenance_type_id.code == "evolutive"
 
     def write(self, vals):
         closing = self.browse()

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -14,7 +15,10 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, html2plaintext
+
+_logger = logging.getLogger(__name__)
 
 FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
 
@@ -68,7 +72,11 @@ class TmaReversibilityPackage(models.Model):
     manifest = fields.Text(readonly=True)
     file_count = fields.Integer(string="Files", readonly=True)
     size = fields.Integer(string="Size (bytes)", readonly=True)
-    error = fields.Text(readonly=True)
+    error = fields.Text(
+        readonly=True,
+        groups="tma_contract.group_tma_user",
+        help="Why the last build failed (for TMA staff).",
+    )
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -122,8 +130,47 @@ class TmaReversibilityPackage(models.Model):
         )
         packages = self.browse(r[0] for r in self.env.cr.fetchall())
         for package in packages:
-            package._build()
+            package._build_or_fail()
         return packages
+
+    def _build_or_fail(self):
+        """Build the package; a build that fails leaves nothing behind but the
+        package in the failed state with its error, and its requester told.
+        Concurrency errors are not failures: they propagate, and the next run
+        of the cron builds the package again."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._build()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # pylint: disable=broad-except
+            self.env.invalidate_all()
+            _logger.exception("Reversibility package %s failed to build", self.id)
+            self._fail(error)
+
+    def _fail(self, error):
+        self.write({"state": "failed", "error": str(error) or repr(error)})
+        self.message_post(
+            body=_(
+                "The reversibility package could not be built. The TMA team "
+                "has the error and can build it again."
+            ),
+            partner_ids=self.requested_by_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def action_retry(self):
+        """Queue failed packages again (TMA staff)."""
+        if not self.env.su and not self.env.user.has_group(
+            "tma_contract.group_tma_user"
+        ):
+            raise UserError(_("Only TMA staff can build a package again."))
+        if self.filtered(lambda p: p.state != "failed"):
+            raise UserError(_("Only a package whose build failed is built again."))
+        self.write({"state": "queued", "error": False})
+        self.env.ref("tma_reversibility.ir_cron_tma_build_packages")._trigger()
+        return True
 
     def _build(self):
         self.ensure_one()

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import TmaReversibilityCommon
 
@@ -154,3 +155,48 @@ class TestPackage(TmaReversibilityCommon):
                 [("contract_id", "=", draft.id)]
             )
         )
+
+    def test_a_failed_build_is_recorded_notified_and_retried(self):
+        # An administrator's customisation breaks the summary's template.
+        broken = self.env["ir.ui.view"].create(
+            {
+                "name": "Broken summary",
+                "type": "qweb",
+                "inherit_id": self.env.ref(
+                    "tma_reversibility.report_tma_package_document"
+                ).id,
+                "arch": '<xpath expr="//h4" position="before">'
+                '<t t-out="doc.contract_id.name / 0"/></xpath>',
+            }
+        )
+        Package = self.env["tma.reversibility.package"]
+        package = Package.with_user(self.engineer)._request(self.contract)
+        with mute_logger(
+            "odoo.addons.tma_reversibility.models.tma_reversibility_package"
+        ):
+            Package._cron_build_packages()
+        self.assertEqual(package.state, "failed")
+        self.assertTrue(package.error)
+        self.assertFalse(package.attachment_id)
+        self.assertFalse(package.sha256)
+        notice = package.message_ids.filtered(
+            lambda m: self.engineer.partner_id in m.partner_ids
+        )
+        self.assertIn("could not be built", str(notice.body))
+        # Not built again and again: the next runs leave it alone.
+        self.assertFalse(Package._cron_build_packages())
+        self.assertEqual(package.state, "failed")
+        # Only staff build it again, and only a failed one.
+        with self.assertRaisesRegex(UserError, "Only TMA staff"):
+            package.with_user(self.portal_a).action_retry()
+        self.assertEqual(package.state, "failed")
+        broken.active = False
+        package.with_user(self.engineer).action_retry()
+        self.assertEqual(package.state, "queued")
+        self.assertFalse(package.error)
+        Package._cron_build_packages()
+        self.assertEqual(package.state, "done")
+        self.assertTrue(package.attachment_id)
+        with self.assertRaisesRegex(UserError, "whose build failed"):
+            package.with_user(self.engineer).action_retry()
+        self.assertEqual(package.state, "done")
