@@ -14,22 +14,56 @@ class TestReversibility(TmaReversibilityCommon):
     def test_reversibility_instantiates_the_checklist(self):
         self.contract.action_start_reversibility()
         items = self.contract.reversibility_item_ids
-        self.assertEqual(len(items), 8)
+        template = self.env.ref("tma_reversibility.tma_reversibility_template_default")
+        self.assertEqual(len(items), len(template.line_ids))
         self.assertEqual(set(items.mapped("side")), {"provider", "client", "successor"})
         self.assertTrue(all(items.mapped("due_date")))
         # Going back to active and again does not duplicate it.
         self.contract.action_resume()
         self.contract.action_start_reversibility()
-        self.assertEqual(len(self.contract.reversibility_item_ids), 8)
+        self.assertEqual(len(self.contract.reversibility_item_ids), len(items))
+
+    def test_the_shipped_template_has_each_item_signed_by_the_side_it_names(self):
+        """Whoever an item names as acting signs it: what the provider
+        delivers, the provider; what the client accepts or confirms, the
+        client; what the successor confirms, the successor."""
+        template = self.env.ref(
+            "tma_reversibility.tma_reversibility_template_default"
+        ).with_context(lang="en_US")
+        sides = dict(
+            self.env["tma.reversibility.template.line"]
+            ._fields["side"]
+            ._description_selection(self.env)
+        )
+        for line in template.line_ids:
+            with self.subTest(item=line.name):
+                self.assertTrue(line.description)
+                self.assertTrue(
+                    line.description.startswith(f"The {sides[line.side].lower()} "),
+                    f"{line.description!r} is signed by the {line.side}",
+                )
+        ref = self.env.ref
+        # Delivering the documentation is the provider's; accepting it the
+        # client's: two items, one per side.
+        delivered = ref("tma_reversibility.tma_reversibility_template_line_doc")
+        accepted = ref("tma_reversibility.tma_reversibility_template_line_doc_accepted")
+        self.assertEqual(delivered.side, "provider")
+        self.assertNotIn("accept", delivered.name.lower())
+        self.assertEqual(accepted.side, "client")
+        self.assertIn("accept", accepted.name.lower())
+        self.assertEqual(
+            ref("tma_reversibility.tma_reversibility_template_line_access").side,
+            "client",
+        )
 
     def test_each_side_signs_its_items(self):
         self.contract.action_start_reversibility()
         self._sign_all(self.contract)
         items = self.contract.reversibility_item_ids
         self.assertEqual(set(items.mapped("state")), {"signed"})
-        client_item = items.filtered(lambda i: i.side == "client")
-        self.assertEqual(client_item.signed_by_id, self.portal_a)
-        self.assertTrue(client_item.signed_on)
+        client_items = items.filtered(lambda i: i.side == "client")
+        self.assertEqual(client_items.signed_by_id, self.portal_a)
+        self.assertTrue(all(client_items.mapped("signed_on")))
 
     def test_signing_twice_is_refused(self):
         self.contract.action_start_reversibility()
