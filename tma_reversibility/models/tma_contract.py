@@ -98,6 +98,7 @@ class TmaContract(models.Model):
                         "description": line.description,
                         "side": line.side,
                         "mandatory": line.mandatory,
+                        "evidence_required": line.evidence_required,
                         "due_date": today + timedelta(days=line.due_days),
                     }
                     for line in template.line_ids
@@ -128,10 +129,23 @@ class TmaContract(models.Model):
         return incidents, others, items
 
     def _check_transition(self, new_state):
+        """A contract closes through reversibility only: its checklist (data
+        attestation included) signed, nothing left open. An early
+        termination takes the same road with the *Early termination*
+        checklist."""
         super()._check_transition(new_state)
         if new_state != "closed":
             return
         for contract in self:
+            if contract.state != "reversibility":
+                raise UserError(
+                    _(
+                        "Contract %(contract)s is closed through reversibility: "
+                        "start it first. An early termination goes through it "
+                        "too, with the Early termination checklist.",
+                        contract=contract.display_name,
+                    )
+                )
             incidents, others, items = contract._reversibility_blockers()
             if not (incidents or others or items):
                 continue
@@ -177,6 +191,15 @@ class TmaContract(models.Model):
             # unless the exception says its level.
             refusal.loglevel = logging.WARNING
             raise refusal
+
+    def action_close(self):
+        """Close, and queue the final reversibility package of each contract
+        closed: the client always gets it."""
+        result = super().action_close()
+        Package = self.env["tma.reversibility.package"]
+        for contract in self:
+            Package._request(contract)
+        return result
 
     def action_request_package(self):
         self.ensure_one()

@@ -3,6 +3,7 @@
 import base64
 import logging
 
+from odoo import fields
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tests import tagged
 
@@ -27,16 +28,17 @@ class TestReversibility(TmaReversibilityCommon):
         """Whoever an item names as acting signs it: what the provider
         delivers, the provider; what the client accepts or confirms, the
         client; what the successor confirms, the successor."""
-        template = self.env.ref(
-            "tma_reversibility.tma_reversibility_template_default"
+        templates = (
+            self.env.ref("tma_reversibility.tma_reversibility_template_default")
+            | self.env.ref("tma_reversibility.tma_reversibility_template_early")
         ).with_context(lang="en_US")
         sides = dict(
             self.env["tma.reversibility.template.line"]
             ._fields["side"]
             ._description_selection(self.env)
         )
-        for line in template.line_ids:
-            with self.subTest(item=line.name):
+        for line in templates.line_ids:
+            with self.subTest(template=line.template_id.name, item=line.name):
                 self.assertTrue(line.description)
                 self.assertTrue(
                     line.description.startswith(f"The {sides[line.side].lower()} "),
@@ -158,6 +160,61 @@ class TestReversibility(TmaReversibilityCommon):
         (incident | evolution).stage_id = self.done
         self.contract.action_close()
         self.assertEqual(self.contract.state, "closed")
+
+    def _packages(self, contract):
+        return self.env["tma.reversibility.package"].search(
+            [("contract_id", "=", contract.id)]
+        )
+
+    def test_an_active_contract_is_not_closed_directly(self):
+        with self.assertRaisesRegex(UserError, "closed through reversibility"):
+            self.contract.with_user(self.manager).action_close()
+        self.assertEqual(self.contract.state, "active")
+        self.assertFalse(self.contract.reversibility_item_ids)
+        self.assertFalse(self._packages(self.contract))
+
+    def test_closing_queues_the_final_package(self):
+        self.contract.action_start_reversibility()
+        self._sign_all(self.contract)
+        self.assertFalse(self._packages(self.contract))
+        self.contract.with_user(self.manager).action_close()
+        self.assertEqual(self.contract.state, "closed")
+        package = self._packages(self.contract)
+        self.assertEqual(package.state, "queued")
+        self.env["tma.reversibility.package"]._cron_build_packages()
+        self.assertEqual(package.state, "done")
+
+    def test_early_termination_goes_through_its_short_checklist(self):
+        """Terminated early, without a successor: the early termination
+        checklist still asks for the register, the open tickets and the data
+        attestation (with its evidence), and closing still gives the client
+        its package."""
+        contract = self._create_contract(title="Ended early")
+        contract.with_user(self.manager)._terminate(
+            "The client takes the application back", fields.Date.today()
+        )
+        contract.reversibility_template_id = self.env.ref(
+            "tma_reversibility.tma_reversibility_template_early"
+        )
+        contract.with_user(self.manager).action_start_reversibility()
+        items = contract.reversibility_item_ids
+        self.assertEqual(
+            sorted(items.mapped("side")), ["client", "provider", "provider", "provider"]
+        )
+        attestation = items.filtered("evidence_required")
+        self.assertEqual(len(attestation), 1)
+        self.assertEqual(attestation.side, "provider")
+        with self.assertRaisesRegex(UserError, "attach it first"):
+            attestation.with_user(self.manager).action_sign()
+        self.assertEqual(attestation.state, "todo")
+        self.assertFalse(attestation.signed_by_id)
+        with self.assertRaisesRegex(UserError, "not signed off"):
+            contract.with_user(self.manager).action_close()
+        self._sign_all(contract)
+        self.assertEqual(attestation.state, "signed")
+        contract.with_user(self.manager).action_close()
+        self.assertEqual(contract.state, "closed")
+        self.assertEqual(self._packages(contract).state, "queued")
 
     def test_unsigned_mandatory_items_block_the_closing(self):
         self.contract.action_start_reversibility()
