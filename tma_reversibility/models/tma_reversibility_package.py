@@ -141,13 +141,27 @@ class TmaReversibilityPackage(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                self._build()
+                self.with_context(lang=self._package_lang())._build()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
         except Exception as error:  # pylint: disable=broad-except
             self.env.invalidate_all()
             _logger.exception("Reversibility package %s failed to build", self.id)
             self._fail(error)
+
+    def _package_lang(self):
+        """The package is the client's: its workbook and summary are written
+        in the client's language (the company's, then English, when the
+        client's is not installed)."""
+        self.ensure_one()
+        installed = dict(self.env["res.lang"].get_installed())
+        for lang in (
+            self.contract_id.partner_id.lang,
+            self.contract_id.company_id.partner_id.lang,
+        ):
+            if lang in installed:
+                return lang
+        return "en_US"
 
     def _fail(self, error):
         self.write({"state": "failed", "error": str(error) or repr(error)})
@@ -359,6 +373,28 @@ class TmaReversibilityPackage(models.Model):
         )
         return Message._where_calc(domain).subselect()
 
+    def _sql_translated(self, column):
+        """SQL of a translated field's ``column`` in the package's language
+        (English when it has no translation)."""
+        return SQL(
+            "COALESCE(%s->>%s, %s->>'en_US')", column, self.env.lang or "en_US", column
+        )
+
+    def _sql_selection(self, model, field, column):
+        """SQL of the label, in the package's language, of the selection
+        ``field`` of ``model`` stored in ``column``."""
+        labels = self.env[model]._fields[field]._description_selection(self.env)
+        if not labels:
+            return column
+        return SQL(
+            "CASE %s %s ELSE %s END",
+            column,
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", value, label) for value, label in labels
+            ),
+            column,
+        )
+
     def _sheets(self):
         """(sheet name, header, SQL) of the workbook. The package is the
         client's: every sheet holds what the client sees in its portal, and
@@ -379,8 +415,8 @@ class TmaReversibilityPackage(models.Model):
                     _("Units consumed"),
                 ],
                 SQL(
-                    """SELECT t.number, t.name, s.name->>'en_US', t.priority,
-                              t.create_date, t.closed_date, m.code,
+                    """SELECT t.number, t.name, %s, %s,
+                              t.create_date, t.closed_date, %s,
                               (SELECT COALESCE(sum(e.consumed_units), 0)
                                  FROM tma_unit_entry e WHERE e.ticket_id = t.id)
                          FROM helpdesk_ticket t
@@ -388,6 +424,11 @@ class TmaReversibilityPackage(models.Model):
                          LEFT JOIN tma_maintenance_type m
                                 ON m.id = t.tma_maintenance_type_id
                         WHERE t.tma_contract_id = %s ORDER BY t.id""",
+                    self._sql_translated(SQL("s.name")),
+                    self._sql_selection(
+                        "helpdesk.ticket", "priority", SQL("t.priority")
+                    ),
+                    self._sql_translated(SQL("m.name")),
                     contract,
                 ),
             ),
@@ -395,7 +436,7 @@ class TmaReversibilityPackage(models.Model):
                 _("History"),
                 [_("Ticket"), _("Date"), _("Author"), _("Type"), _("Message")],
                 SQL(
-                    """SELECT t.number, m.date, p.name, m.message_type, m.body
+                    """SELECT t.number, m.date, p.name, %s, m.body
                          FROM mail_message m
                          JOIN helpdesk_ticket t ON t.id = m.res_id
                          LEFT JOIN res_partner p ON p.id = m.author_id
@@ -403,6 +444,9 @@ class TmaReversibilityPackage(models.Model):
                           AND t.tma_contract_id = %s
                           AND m.id IN %s
                         ORDER BY t.id, m.id""",
+                    self._sql_selection(
+                        "mail.message", "message_type", SQL("m.message_type")
+                    ),
                     contract,
                     self._client_message_ids(),
                 ),
@@ -428,10 +472,13 @@ class TmaReversibilityPackage(models.Model):
                 _("Unit ledger"),
                 [_("Date"), _("Entry"), _("Type"), _("Units"), _("Ticket")],
                 SQL(
-                    """SELECT e.date, e.name, e.entry_type, e.units, t.number
+                    """SELECT e.date, e.name, %s, e.units, t.number
                          FROM tma_unit_entry e
                          LEFT JOIN helpdesk_ticket t ON t.id = e.ticket_id
                         WHERE e.contract_id = %s ORDER BY e.id""",
+                    self._sql_selection(
+                        "tma.unit.entry", "entry_type", SQL("e.entry_type")
+                    ),
                     contract,
                 ),
             ),
@@ -447,12 +494,18 @@ class TmaReversibilityPackage(models.Model):
                     _("Signed off on"),
                 ],
                 SQL(
-                    """SELECT i.name, i.side, i.mandatory, i.due_date, i.state,
+                    """SELECT i.name, %s, i.mandatory, i.due_date, %s,
                               p.name, i.signed_on
                          FROM tma_reversibility_item i
                          LEFT JOIN res_users u ON u.id = i.signed_by_id
                          LEFT JOIN res_partner p ON p.id = u.partner_id
                         WHERE i.contract_id = %s ORDER BY i.sequence, i.id""",
+                    self._sql_selection(
+                        "tma.reversibility.item", "side", SQL("i.side")
+                    ),
+                    self._sql_selection(
+                        "tma.reversibility.item", "state", SQL("i.state")
+                    ),
                     contract,
                 ),
             ),
@@ -471,12 +524,17 @@ class TmaReversibilityPackage(models.Model):
                         _("Business minutes"),
                     ],
                     SQL(
-                        """SELECT t.number, s.metric, s.criticality, s.status,
+                        """SELECT t.number, %s, %s, %s,
                                   COALESCE(s.breach_date, s.deadline), s.reached_date,
                                   s.elapsed_minutes
                              FROM tma_sla_timer s
                              JOIN helpdesk_ticket t ON t.id = s.ticket_id
                             WHERE s.contract_id = %s ORDER BY s.id""",
+                        self._sql_selection("tma.sla.timer", "metric", SQL("s.metric")),
+                        self._sql_selection(
+                            "tma.sla.timer", "criticality", SQL("s.criticality")
+                        ),
+                        self._sql_selection("tma.sla.timer", "status", SQL("s.status")),
                         contract,
                     ),
                 ),

@@ -200,3 +200,33 @@ class TestPackage(TmaReversibilityCommon):
         with self.assertRaisesRegex(UserError, "whose build failed"):
             package.with_user(self.engineer).action_retry()
         self.assertEqual(package.state, "done")
+
+    def test_the_workbook_speaks_the_clients_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["tma_reversibility"], ["fr_FR"]
+        )
+        self.client_a.lang = "fr_FR"
+        self.ticket.stage_id.with_context(lang="fr_FR").name = "Nouveau (FR)"
+        self.ticket.tma_maintenance_type_id = self.corrective
+        self.corrective.with_context(lang="fr_FR").name = "Corrective (FR)"
+        self.contract.action_start_reversibility()
+        # Whoever builds it (a cron in English), the client reads French.
+        self.assertNotEqual(self.env.lang, "fr_FR")
+        book = self._workbook(self._build())
+        self.assertIn("Historique", book.sheetnames)
+        self.assertNotIn("History", book.sheetnames)
+        ticket_row = next(book.worksheets[0].iter_rows(min_row=2))
+        self.assertEqual(ticket_row[2].value, "Nouveau (FR)")
+        self.assertEqual(ticket_row[6].value, "Corrective (FR)")
+        checklist = book.worksheets[4]
+        self.assertEqual(checklist["B1"].value, "Partie")
+        sides = {row[1].value for row in checklist.iter_rows(min_row=2)}
+        self.assertIn("Prestataire", sides)
+        self.assertNotIn("provider", sides)
+        # A client in English reads English.
+        self.client_a.lang = "en_US"
+        book = self._workbook(self._build())
+        self.assertIn("History", book.sheetnames)
+        ticket_row = next(book.worksheets[0].iter_rows(min_row=2))
+        self.assertNotEqual(ticket_row[2].value, "Nouveau (FR)")
