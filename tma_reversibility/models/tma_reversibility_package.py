@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from datetime import date, datetime
 
 import xlsxwriter
 
@@ -316,14 +317,14 @@ class TmaReversibilityPackage(models.Model):
         os.makedirs(os.path.join(root, "documents"))
         self._write_workbook(os.path.join(root, "workbook.xlsx"))
         self._write_summary(os.path.join(root, "summary.pdf"))
-        for document in self.contract_id.with_context(active_test=False).document_ids:
-            if not document.file:
-                continue
-            name = re.sub(r"[^\w.-]+", "-", document.file_name or document.name)
-            with open(
-                os.path.join(root, "documents", f"{document.id}-{name}"), "wb"
-            ) as f:
-                f.write(base64.b64decode(document.file))
+        documents = self.contract_id.with_context(active_test=False).document_ids
+        for start in range(0, len(documents), FETCH):
+            batch = documents[start : start + FETCH]
+            paths = batch._package_paths()
+            for document in batch.filtered(lambda d, paths=paths: d.id in paths):
+                with open(os.path.join(root, paths[document.id]), "wb") as f:
+                    f.write(base64.b64decode(document.file))
+                document.invalidate_recordset(["file"])
         files = []
         for folder, _dirs, names in os.walk(root):
             for name in names:
@@ -395,11 +396,54 @@ class TmaReversibilityPackage(models.Model):
             column,
         )
 
+    def _register_rows(self):
+        """Rows of the documentation register sheet: every document, with the
+        path of its file in the package (or its link), read in batches."""
+        types = dict(
+            self.env["tma.document"]
+            ._fields["doc_type"]
+            ._description_selection(self.env)
+        )
+        documents = self.contract_id.with_context(active_test=False).document_ids
+        for start in range(0, len(documents), FETCH):
+            batch = documents[start : start + FETCH]
+            paths = batch._package_paths()
+            for document in batch.with_context(bin_size=True):
+                yield (
+                    document.name,
+                    types.get(document.doc_type),
+                    document.version,
+                    document.date,
+                    document.next_review_date or None,
+                    document.application_id.display_name or None,
+                    document.environment_id.display_name or None,
+                    paths.get(document.id) or document.url or None,
+                    not document.active,
+                )
+            batch.invalidate_recordset()
+
+    def _kpi_rows(self):
+        """Rows of the KPI sheet: each month of the contract's life, up to
+        today, with the indicators the installed addons give
+        (``tma.contract._tma_export_kpi_rows``)."""
+        contract = self.contract_id
+        date_from = contract.date_start
+        date_to = fields.Date.context_today(self)
+        if contract.date_end:
+            date_to = min(date_to, contract.date_end)
+        if not date_from or date_from > date_to:
+            return
+        for month, indicator, value in contract._tma_export_kpi_rows(
+            date_from, date_to
+        ):
+            yield month.strftime("%Y-%m"), indicator, value
+
     def _sheets(self):
-        """(sheet name, header, SQL) of the workbook. The package is the
-        client's: every sheet holds what the client sees in its portal, and
-        nothing else (no internal note, no timesheet the portal hides, no
-        escalation)."""
+        """(sheet name, header, rows) of the workbook, rows being SQL (read
+        through a server-side cursor) or a method returning an iterator. The
+        package is the client's: every sheet holds what the client sees in
+        its portal, and nothing else (no internal note, no timesheet the
+        portal hides, no escalation)."""
         contract = self.contract_id.id
         sheets = [
             (
@@ -510,6 +554,28 @@ class TmaReversibilityPackage(models.Model):
                 ),
             ),
         ]
+        sheets += [
+            (
+                _("Documentation register"),
+                [
+                    _("Document"),
+                    _("Type"),
+                    _("Version"),
+                    _("Date"),
+                    _("Next review"),
+                    _("Application"),
+                    _("Environment"),
+                    _("File in the package, or link"),
+                    _("Archived"),
+                ],
+                self._register_rows,
+            ),
+            (
+                _("KPIs"),
+                [_("Month"), _("Indicator"), _("Value")],
+                self._kpi_rows,
+            ),
+        ]
         if "tma.sla.timer" in self.env:
             sheets += [
                 (
@@ -551,11 +617,18 @@ class TmaReversibilityPackage(models.Model):
         )
         bold = book.add_format({"bold": True})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
         self.env.flush_all()
         for title, header, query in self._sheets():
             sheet = book.add_worksheet(title[:31])
             sheet.write_row(0, 0, header, bold)
             row = 0
+            if not isinstance(query, SQL):
+                for values in query():
+                    row += 1
+                    for col, value in enumerate(values):
+                        self._write_cell(sheet, row, col, value, when, day)
+                continue
             cr = self.env.cr
             # A cursor declared in PostgreSQL, read FETCH rows at a time.
             cr.execute(SQL("DECLARE tma_package_rows NO SCROLL CURSOR FOR %s", query))
@@ -568,15 +641,17 @@ class TmaReversibilityPackage(models.Model):
                 for values in rows:
                     row += 1
                     for col, value in enumerate(values):
-                        self._write_cell(sheet, row, col, value, when)
+                        self._write_cell(sheet, row, col, value, when, day)
         book.close()
 
     @staticmethod
-    def _write_cell(sheet, row, col, value, when):
+    def _write_cell(sheet, row, col, value, when, day):
         if isinstance(value, str) and value.startswith("<"):
             value = html2plaintext(value)
-        if hasattr(value, "hour"):
+        if isinstance(value, datetime):
             sheet.write_datetime(row, col, value, when)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, day)
         elif isinstance(value, dict):
             sheet.write(row, col, json.dumps(value))
         else:

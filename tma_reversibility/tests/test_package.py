@@ -230,3 +230,43 @@ class TestPackage(TmaReversibilityCommon):
         self.assertIn("History", book.sheetnames)
         ticket_row = next(book.worksheets[0].iter_rows(min_row=2))
         self.assertNotEqual(ticket_row[2].value, "Nouveau (FR)")
+
+    def test_workbook_has_the_documentation_register_and_monthly_kpis(self):
+        link = self.env["tma.document"].create(
+            {
+                "contract_id": self.contract.id,
+                "name": "Source code",
+                "doc_type": "source",
+                "version": "3.2",
+                "url": "https://git.example.com/client-a",
+            }
+        )
+        self.document.next_review_date = "2030-01-01"
+        package = self._build()
+        archive = zipfile.ZipFile(io.BytesIO(package.attachment_id.raw))
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("workbook.xlsx")))
+        register = {
+            row[0].value: [cell.value for cell in row]
+            for row in book["Documentation register"].iter_rows(min_row=2)
+        }
+        archi = register["Architecture"]
+        self.assertEqual(archi[1], "Architecture")
+        self.assertEqual(archi[2], "1.0")
+        self.assertEqual(archi[3].date(), self.document.date)
+        self.assertEqual(archi[4].date(), self.document.next_review_date)
+        # The path is the file's in the ZIP: the register leads to it.
+        self.assertEqual(archi[7], f"documents/{self.document.id}-archi.txt")
+        self.assertEqual(archive.read(archi[7]), b"architecture diagram")
+        source = register["Source code"]
+        self.assertEqual(source[1:3], ["Source code location", "3.2"])
+        self.assertEqual(source[7], link.url)
+        self.assertEqual(len(register), len(self.contract.document_ids))
+        # KPIs per month of the contract's life: this month, one ticket
+        # opened, one unit consumed.
+        kpis = [
+            [cell.value for cell in row] for row in book["KPIs"].iter_rows(min_row=2)
+        ]
+        month = self.contract.date_start.strftime("%Y-%m")
+        self.assertIn([month, "Tickets opened", 1], kpis)
+        self.assertIn([month, "Units consumed", 1], kpis)
+        self.assertEqual({row[0] for row in kpis}, {month})
