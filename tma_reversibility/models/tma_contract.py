@@ -227,13 +227,13 @@ class TmaContract(models.Model):
             SQL(
                 """SELECT date_trunc('month', create_date)::date, 'opened', count(*)
                      FROM helpdesk_ticket
-                    WHERE tma_contract_id = %(c)s
+                    WHERE tma_contract_id = %(c)s AND active
                       AND create_date >= %(s)s AND create_date < %(e)s
                     GROUP BY 1
                     UNION ALL
                    SELECT date_trunc('month', closed_date)::date, 'closed', count(*)
                      FROM helpdesk_ticket
-                    WHERE tma_contract_id = %(c)s
+                    WHERE tma_contract_id = %(c)s AND active
                       AND closed_date >= %(s)s AND closed_date < %(e)s
                     GROUP BY 1
                     UNION ALL

@@ -467,7 +467,8 @@ class TmaReversibilityPackage(models.Model):
                          LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
                          LEFT JOIN tma_maintenance_type m
                                 ON m.id = t.tma_maintenance_type_id
-                        WHERE t.tma_contract_id = %s ORDER BY t.id""",
+                        WHERE t.tma_contract_id = %s AND t.active
+                        ORDER BY t.id""",
                     self._sql_translated(SQL("s.name")),
                     self._sql_selection(
                         "helpdesk.ticket", "priority", SQL("t.priority")
@@ -485,7 +486,7 @@ class TmaReversibilityPackage(models.Model):
                          JOIN helpdesk_ticket t ON t.id = m.res_id
                          LEFT JOIN res_partner p ON p.id = m.author_id
                         WHERE m.model = 'helpdesk.ticket'
-                          AND t.tma_contract_id = %s
+                          AND t.tma_contract_id = %s AND t.active
                           AND m.id IN %s
                         ORDER BY t.id, m.id""",
                     self._sql_selection(
@@ -504,7 +505,7 @@ class TmaReversibilityPackage(models.Model):
                          JOIN helpdesk_ticket t ON t.id = a.ticket_id
                          JOIN helpdesk_ticket_team tm ON tm.id = t.team_id
                          LEFT JOIN hr_employee e ON e.id = a.employee_id
-                        WHERE t.tma_contract_id = %s
+                        WHERE t.tma_contract_id = %s AND t.active
                           -- what the portal's ticket page shows
                           -- (helpdesk_mgmt_timesheet)
                           AND tm.allow_timesheet AND tm.show_timesheet_portal
@@ -595,7 +596,8 @@ class TmaReversibilityPackage(models.Model):
                                   s.elapsed_minutes
                              FROM tma_sla_timer s
                              JOIN helpdesk_ticket t ON t.id = s.ticket_id
-                            WHERE s.contract_id = %s ORDER BY s.id""",
+                            WHERE s.contract_id = %s AND t.active
+                            ORDER BY s.id""",
                         self._sql_selection("tma.sla.timer", "metric", SQL("s.metric")),
                         self._sql_selection(
                             "tma.sla.timer", "criticality", SQL("s.criticality")

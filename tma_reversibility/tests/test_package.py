@@ -111,13 +111,31 @@ class TestPackage(TmaReversibilityCommon):
                 "employee_id": employee.id,
             }
         )
+        # An archived ticket (a duplicate, say) is out of the portal: out of
+        # the package too, with its messages.
+        duplicate = self._create_ticket(self.contract, name="Duplicate of export")
+        duplicate.message_post(
+            body=Markup("<p>Closing as duplicate</p>"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        duplicate.active = False
         book = self._workbook(self._build())
+        self.assertEqual(
+            [row[1].value for row in book["Tickets"].iter_rows(min_row=2)],
+            ["Broken export"],
+        )
         history = " ".join(
             str(row[4].value) for row in book["History"].iter_rows(min_row=2)
         )
         self.assertIn("Fixed in production", history)
         self.assertIn("We are *on it*", history)
-        for secret in ("Staff only", "marked internal", "Logged by the system"):
+        for secret in (
+            "Staff only",
+            "marked internal",
+            "Logged by the system",
+            "Closing as duplicate",
+        ):
             self.assertNotIn(secret, history)
         # The team does not show timesheets in the portal: none exported.
         self.assertEqual(book["Time spent"].max_row, 1)
