@@ -142,7 +142,7 @@ class TmaReversibilityPackage(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                self.with_context(lang=self._package_lang())._build()
+                self._build()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
         except Exception as error:  # pylint: disable=broad-except
@@ -191,7 +191,9 @@ class TmaReversibilityPackage(models.Model):
         self.ensure_one()
         self.state = "running"
         with tempfile.TemporaryDirectory(prefix="tma_package_") as tmp:
-            files = self._write_files(tmp)
+            # The files are the client's: in its language. (Notifications
+            # stay in the language of whoever runs the build.)
+            files = self.with_context(lang=self._package_lang())._write_files(tmp)
             # The data's digest: the PDF summary is left out, its renderer
             # stamps the time of generation in it.
             digest = hashlib.sha256(

@@ -231,7 +231,10 @@ class TestPackage(TmaReversibilityCommon):
         self.contract.action_start_reversibility()
         # Whoever builds it (a cron in English), the client reads French.
         self.assertNotEqual(self.env.lang, "fr_FR")
-        book = self._workbook(self._build())
+        package = self._build()
+        book = self._workbook(package)
+        # Its notification speaks the language of whoever built it.
+        self.assertIn("package is ready", str(package.message_ids[0].body))
         self.assertIn("Historique", book.sheetnames)
         self.assertNotIn("History", book.sheetnames)
         ticket_row = next(book.worksheets[0].iter_rows(min_row=2))
