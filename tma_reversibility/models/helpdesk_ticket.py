@@ -19,6 +19,9 @@ class HelpdeskTicket(models.Model):
     )
 
     def action_tma_transfer_to_successor(self):
+        """Hand evolutions in progress over to the successor. Incidents (and
+        any other work) are not transferable: the outgoing provider closes
+        them before the contract closes."""
         for ticket in self:
             contract = ticket.tma_contract_id
             if contract.state != "reversibility" or not contract.successor_id:
@@ -26,6 +29,15 @@ class HelpdeskTicket(models.Model):
                     _(
                         "A ticket is transferred to the successor of a contract in "
                         "reversibility that has one."
+                    )
+                )
+            if not ticket._tma_transferable():
+                raise UserError(
+                    _(
+                        "Only an evolution in progress is transferred to the "
+                        "successor; %(ticket)s is to be closed or cancelled "
+                        "before the contract closes.",
+                        ticket=ticket.display_name,
                     )
                 )
         self.write({"tma_transferred": True})
@@ -38,6 +50,12 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def _tma_transferable(self):
+        """Whether the ticket is work the successor may take over: an
+        evolution still open."""
+        self.ensure_one()
+        return not self.closed and self.tma_maintenance_type_id.code == "evolutive"
 
     def write(self, vals):
         closing = self.browse()

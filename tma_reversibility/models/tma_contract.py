@@ -3,8 +3,11 @@
 import logging
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, fields, models
 from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools import SQL
 
 
 class TmaContract(models.Model):
@@ -98,6 +101,7 @@ class TmaContract(models.Model):
                         "description": line.description,
                         "side": line.side,
                         "mandatory": line.mandatory,
+                        "evidence_required": line.evidence_required,
                         "due_date": today + timedelta(days=line.due_days),
                     }
                     for line in template.line_ids
@@ -108,30 +112,43 @@ class TmaContract(models.Model):
     # The gate
     # ------------------------------------------------------------------
     def _reversibility_blockers(self):
-        """What prevents closing the contract: open incidents, evolutions in
-        progress not transferred, unsigned mandatory items."""
+        """What prevents closing the contract: open incidents (transferred or
+        not: only evolutions are handed over), other open tickets unless they
+        are evolutions transferred to the successor, unsigned mandatory
+        items."""
         self.ensure_one()
         open_tickets = self.env["helpdesk.ticket"].search(
-            [
-                ("tma_contract_id", "=", self.id),
-                ("closed", "=", False),
-                ("tma_transferred", "=", False),
-            ]
+            [("tma_contract_id", "=", self.id), ("closed", "=", False)]
         )
         incidents = open_tickets.filtered(
             lambda t: t.tma_maintenance_type_id.code == "corrective"
         )
-        others = open_tickets - incidents
+        others = (open_tickets - incidents).filtered(
+            lambda t: not (t.tma_transferred and t._tma_transferable())
+        )
         items = self.reversibility_item_ids.filtered(
             lambda i: i.mandatory and i.state == "todo"
         )
         return incidents, others, items
 
     def _check_transition(self, new_state):
+        """A contract closes through reversibility only: its checklist (data
+        attestation included) signed, nothing left open. An early
+        termination takes the same road with the *Early termination*
+        checklist."""
         super()._check_transition(new_state)
         if new_state != "closed":
             return
         for contract in self:
+            if contract.state != "reversibility":
+                raise UserError(
+                    _(
+                        "Contract %(contract)s is closed through reversibility: "
+                        "start it first. An early termination goes through it "
+                        "too, with the Early termination checklist.",
+                        contract=contract.display_name,
+                    )
+                )
             incidents, others, items = contract._reversibility_blockers()
             if not (incidents or others or items):
                 continue
@@ -147,8 +164,8 @@ class TmaContract(models.Model):
             if others:
                 parts.append(
                     _(
-                        "Tickets in progress to close, cancel or transfer to the "
-                        "successor: %(list)s",
+                        "Tickets in progress to close or cancel (an evolution "
+                        "may be transferred to the successor): %(list)s",
                         list=", ".join(others.mapped("display_name")),
                     )
                 )
@@ -177,6 +194,74 @@ class TmaContract(models.Model):
             # unless the exception says its level.
             refusal.loglevel = logging.WARNING
             raise refusal
+
+    def action_close(self):
+        """Close, and queue the final reversibility package of each contract
+        closed: the client always gets it."""
+        result = super().action_close()
+        Package = self.env["tma.reversibility.package"]
+        for contract in self:
+            Package._request(contract)
+        return result
+
+    # ------------------------------------------------------------------
+    # What the reversibility package exports
+    # ------------------------------------------------------------------
+    def _tma_export_kpi_rows(self, date_from, date_to):
+        """Hook: the contract's indicators per month, for the KPI sheet of the
+        reversibility package.
+
+        Return a list of ``(month, indicator, value)``, ``month`` being the
+        first day of a month from ``date_from`` to ``date_to`` and
+        ``indicator`` a label in the language of the environment. An addon
+        adds its own indicators: call super and extend the list (tma_sla adds
+        its service-level figures). This one gives what tma_contract records:
+        tickets opened and closed, units consumed; one query for the whole
+        period, whatever its length.
+        """
+        self.ensure_one()
+        start = date_from.replace(day=1)
+        end = date_to + relativedelta(days=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT date_trunc('month', create_date)::date, 'opened', count(*)
+                     FROM helpdesk_ticket
+                    WHERE tma_contract_id = %(c)s AND active
+                      AND create_date >= %(s)s AND create_date < %(e)s
+                    GROUP BY 1
+                    UNION ALL
+                   SELECT date_trunc('month', closed_date)::date, 'closed', count(*)
+                     FROM helpdesk_ticket
+                    WHERE tma_contract_id = %(c)s AND active
+                      AND closed_date >= %(s)s AND closed_date < %(e)s
+                    GROUP BY 1
+                    UNION ALL
+                   SELECT date_trunc('month', date)::date, 'units',
+                          sum(consumed_units)
+                     FROM tma_unit_entry
+                    WHERE contract_id = %(c)s AND date >= %(s)s AND date < %(e)s
+                    GROUP BY 1""",
+                c=self.id,
+                s=start,
+                e=end,
+            )
+        )
+        values = {(month, kind): value for month, kind, value in self.env.cr.fetchall()}
+        indicators = [
+            ("opened", _("Tickets opened")),
+            ("closed", _("Tickets closed")),
+            ("units", _("Units consumed")),
+        ]
+        rows = []
+        month = start
+        while month <= date_to:
+            rows += [
+                (month, label, values.get((month, kind), 0))
+                for kind, label in indicators
+            ]
+            month += relativedelta(months=1)
+        return rows
 
     def action_request_package(self):
         self.ensure_one()

@@ -1,6 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import re
 from urllib.parse import urlparse
 
 from odoo import _, api, fields, models
@@ -65,6 +66,16 @@ class TmaDocument(models.Model):
         "helpdesk.ticket", string="Intervention", help="Ticket this report is about."
     )
     active = fields.Boolean(default=True)
+
+    def _package_paths(self):
+        """{document id: path of its file in the reversibility package} for the
+        documents that have a file (a link has none). Reads no file content."""
+        paths = {}
+        for document in self.with_context(bin_size=True):
+            if document.file:
+                name = re.sub(r"[^\w.-]+", "-", document.file_name or document.name)
+                paths[document.id] = f"documents/{document.id}-{name}"
+        return paths
 
     def _compute_access_url(self):
         result = super()._compute_access_url()

@@ -66,6 +66,16 @@ class TmaReversibilityDemo(models.AbstractModel):
         beta.successor_id = ref("tma_reversibility.partner_delta")
         beta.action_start_reversibility()
         items = beta.reversibility_item_ids
+        # The data attestation is ready, to be signed off at the end.
+        for item in items.filtered("evidence_required"):
+            item.attachment_ids = self.env["ir.attachment"].create(
+                {
+                    "name": "data-attestation.txt",
+                    "raw": b"The client's data is returned; copies are destroyed.",
+                    "res_model": item._name,
+                    "res_id": item.id,
+                }
+            )
         admin = ref("base.user_admin")
         items.filtered(lambda i: i.side == "provider")[:2].with_user(
             admin

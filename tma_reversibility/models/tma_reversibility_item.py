@@ -25,6 +25,10 @@ class TmaReversibilityItem(models.Model):
     description = fields.Text()
     side = fields.Selection(SIDES, string="Responsible side", required=True)
     mandatory = fields.Boolean(default=True)
+    evidence_required = fields.Boolean(
+        string="Evidence required",
+        help="Signed off only with evidence attached.",
+    )
     due_date = fields.Date()
     state = fields.Selection(
         [("todo", "To do"), ("signed", "Signed off"), ("na", "Not applicable")],
@@ -68,6 +72,14 @@ class TmaReversibilityItem(models.Model):
             if item.contract_id.state != "reversibility":
                 raise UserError(
                     _("Items are signed off while the contract is in reversibility.")
+                )
+            if item.evidence_required and not item.attachment_ids:
+                raise UserError(
+                    _(
+                        "The item %(item)s is signed off with its evidence: "
+                        "attach it first.",
+                        item=item.name,
+                    )
                 )
         self.sudo().write(
             {

@@ -3,17 +3,23 @@
 import base64
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+from datetime import date, datetime
 
 import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, html2plaintext
+
+_logger = logging.getLogger(__name__)
 
 FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
 
@@ -29,9 +35,9 @@ def _file_digest(path, algorithm):
 class TmaReversibilityPackage(models.Model):
     """Everything the client needs to take its application back, in one ZIP:
     a JSON manifest with the SHA-256 of every file, a workbook of the tickets
-    and their history, the ledger, the checklist (and the SLA timers and
-    escalations when tma_sla is installed), every register document and a PDF
-    summary. Built in the background; kept with its checksum."""
+    and the history the client sees in its portal, the ledger, the checklist
+    (and the SLA timers when tma_sla is installed), every register document
+    and a PDF summary. Built in the background; kept with its checksum."""
 
     _name = "tma.reversibility.package"
     _description = "TMA Reversibility Package"
@@ -67,7 +73,11 @@ class TmaReversibilityPackage(models.Model):
     manifest = fields.Text(readonly=True)
     file_count = fields.Integer(string="Files", readonly=True)
     size = fields.Integer(string="Size (bytes)", readonly=True)
-    error = fields.Text(readonly=True)
+    error = fields.Text(
+        readonly=True,
+        groups="tma_contract.group_tma_user",
+        help="Why the last build failed (for TMA staff).",
+    )
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -121,14 +131,69 @@ class TmaReversibilityPackage(models.Model):
         )
         packages = self.browse(r[0] for r in self.env.cr.fetchall())
         for package in packages:
-            package._build()
+            package._build_or_fail()
         return packages
+
+    def _build_or_fail(self):
+        """Build the package; a build that fails leaves nothing behind but the
+        package in the failed state with its error, and its requester told.
+        Concurrency errors are not failures: they propagate, and the next run
+        of the cron builds the package again."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._build()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # pylint: disable=broad-except
+            self.env.invalidate_all()
+            _logger.exception("Reversibility package %s failed to build", self.id)
+            self._fail(error)
+
+    def _package_lang(self):
+        """The package is the client's: its workbook and summary are written
+        in the client's language (the company's, then English, when the
+        client's is not installed)."""
+        self.ensure_one()
+        installed = dict(self.env["res.lang"].get_installed())
+        for lang in (
+            self.contract_id.partner_id.lang,
+            self.contract_id.company_id.partner_id.lang,
+        ):
+            if lang in installed:
+                return lang
+        return "en_US"
+
+    def _fail(self, error):
+        self.write({"state": "failed", "error": str(error) or repr(error)})
+        self.message_post(
+            body=_(
+                "The reversibility package could not be built. The TMA team "
+                "has the error and can build it again."
+            ),
+            partner_ids=self.requested_by_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def action_retry(self):
+        """Queue failed packages again (TMA staff)."""
+        if not self.env.su and not self.env.user.has_group(
+            "tma_contract.group_tma_user"
+        ):
+            raise UserError(_("Only TMA staff can build a package again."))
+        if self.filtered(lambda p: p.state != "failed"):
+            raise UserError(_("Only a package whose build failed is built again."))
+        self.write({"state": "queued", "error": False})
+        self.env.ref("tma_reversibility.ir_cron_tma_build_packages")._trigger()
+        return True
 
     def _build(self):
         self.ensure_one()
         self.state = "running"
         with tempfile.TemporaryDirectory(prefix="tma_package_") as tmp:
-            files = self._write_files(tmp)
+            # The files are the client's: in its language. (Notifications
+            # stay in the language of whoever runs the build.)
+            files = self.with_context(lang=self._package_lang())._write_files(tmp)
             # The data's digest: the PDF summary is left out, its renderer
             # stamps the time of generation in it.
             digest = hashlib.sha256(
@@ -254,14 +319,14 @@ class TmaReversibilityPackage(models.Model):
         os.makedirs(os.path.join(root, "documents"))
         self._write_workbook(os.path.join(root, "workbook.xlsx"))
         self._write_summary(os.path.join(root, "summary.pdf"))
-        for document in self.contract_id.with_context(active_test=False).document_ids:
-            if not document.file:
-                continue
-            name = re.sub(r"[^\w.-]+", "-", document.file_name or document.name)
-            with open(
-                os.path.join(root, "documents", f"{document.id}-{name}"), "wb"
-            ) as f:
-                f.write(base64.b64decode(document.file))
+        documents = self.contract_id.with_context(active_test=False).document_ids
+        for start in range(0, len(documents), FETCH):
+            batch = documents[start : start + FETCH]
+            paths = batch._package_paths()
+            for document in batch.filtered(lambda d, paths=paths: d.id in paths):
+                with open(os.path.join(root, paths[document.id]), "wb") as f:
+                    f.write(base64.b64decode(document.file))
+                document.invalidate_recordset(["file"])
         files = []
         for folder, _dirs, names in os.walk(root):
             for name in names:
@@ -288,8 +353,99 @@ class TmaReversibilityPackage(models.Model):
         with open(path, "wb") as handle:
             handle.write(content)
 
+    def _client_message_ids(self):
+        """SQL selecting the ids of the ticket messages the client sees in its
+        portal, built from the portal's own rules: the chatter's messages
+        (``website_message_ids``), what a non-employee may read
+        (``mail.message._get_search_domain_share``: no internal note, no
+        internal subtype) and the chatter's fetch filter
+        (``portal/controllers/mail.py``). Staff-only notes stay out."""
+        Ticket = self.env["helpdesk.ticket"]
+        Message = self.env["mail.message"].sudo()
+        domain = expression.AND(
+            [
+                Ticket._fields["website_message_ids"].get_domain_list(Ticket),
+                Message._get_search_domain_share(),
+                [
+                    "|",
+                    ("body", "!=", ""),
+                    ("attachment_ids", "!=", False),
+                    ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ],
+            ]
+        )
+        return Message._where_calc(domain).subselect()
+
+    def _sql_translated(self, column):
+        """SQL of a translated field's ``column`` in the package's language
+        (English when it has no translation)."""
+        return SQL(
+            "COALESCE(%s->>%s, %s->>'en_US')", column, self.env.lang or "en_US", column
+        )
+
+    def _sql_selection(self, model, field, column):
+        """SQL of the label, in the package's language, of the selection
+        ``field`` of ``model`` stored in ``column``."""
+        labels = self.env[model]._fields[field]._description_selection(self.env)
+        if not labels:
+            return column
+        return SQL(
+            "CASE %s %s ELSE %s END",
+            column,
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", value, label) for value, label in labels
+            ),
+            column,
+        )
+
+    def _register_rows(self):
+        """Rows of the documentation register sheet: every document, with the
+        path of its file in the package (or its link), read in batches."""
+        types = dict(
+            self.env["tma.document"]
+            ._fields["doc_type"]
+            ._description_selection(self.env)
+        )
+        documents = self.contract_id.with_context(active_test=False).document_ids
+        for start in range(0, len(documents), FETCH):
+            batch = documents[start : start + FETCH]
+            paths = batch._package_paths()
+            for document in batch.with_context(bin_size=True):
+                yield (
+                    document.name,
+                    types.get(document.doc_type),
+                    document.version,
+                    document.date,
+                    document.next_review_date or None,
+                    document.application_id.display_name or None,
+                    document.environment_id.display_name or None,
+                    paths.get(document.id) or document.url or None,
+                    not document.active,
+                )
+            batch.invalidate_recordset()
+
+    def _kpi_rows(self):
+        """Rows of the KPI sheet: each month of the contract's life, up to
+        today, with the indicators the installed addons give
+        (``tma.contract._tma_export_kpi_rows``)."""
+        contract = self.contract_id
+        date_from = contract.date_start
+        date_to = fields.Date.context_today(self)
+        if contract.date_end:
+            date_to = min(date_to, contract.date_end)
+        if not date_from or date_from > date_to:
+            return
+        for month, indicator, value in contract._tma_export_kpi_rows(
+            date_from, date_to
+        ):
+            yield month.strftime("%Y-%m"), indicator, value
+
     def _sheets(self):
-        """(sheet name, header, SQL) of the workbook; tma_sla adds its own."""
+        """(sheet name, header, rows) of the workbook, rows being SQL (read
+        through a server-side cursor) or a method returning an iterator. The
+        package is the client's: every sheet holds what the client sees in
+        its portal, and nothing else (no internal note, no timesheet the
+        portal hides, no escalation)."""
         contract = self.contract_id.id
         sheets = [
             (
@@ -305,15 +461,21 @@ class TmaReversibilityPackage(models.Model):
                     _("Units consumed"),
                 ],
                 SQL(
-                    """SELECT t.number, t.name, s.name->>'en_US', t.priority,
-                              t.create_date, t.closed_date, m.code,
+                    """SELECT t.number, t.name, %s, %s,
+                              t.create_date, t.closed_date, %s,
                               (SELECT COALESCE(sum(e.consumed_units), 0)
                                  FROM tma_unit_entry e WHERE e.ticket_id = t.id)
                          FROM helpdesk_ticket t
                          LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
                          LEFT JOIN tma_maintenance_type m
                                 ON m.id = t.tma_maintenance_type_id
-                        WHERE t.tma_contract_id = %s ORDER BY t.id""",
+                        WHERE t.tma_contract_id = %s AND t.active
+                        ORDER BY t.id""",
+                    self._sql_translated(SQL("s.name")),
+                    self._sql_selection(
+                        "helpdesk.ticket", "priority", SQL("t.priority")
+                    ),
+                    self._sql_translated(SQL("m.name")),
                     contract,
                 ),
             ),
@@ -321,14 +483,19 @@ class TmaReversibilityPackage(models.Model):
                 _("History"),
                 [_("Ticket"), _("Date"), _("Author"), _("Type"), _("Message")],
                 SQL(
-                    """SELECT t.number, m.date, p.name, m.message_type, m.body
+                    """SELECT t.number, m.date, p.name, %s, m.body
                          FROM mail_message m
                          JOIN helpdesk_ticket t ON t.id = m.res_id
                          LEFT JOIN res_partner p ON p.id = m.author_id
                         WHERE m.model = 'helpdesk.ticket'
-                          AND t.tma_contract_id = %s
+                          AND t.tma_contract_id = %s AND t.active
+                          AND m.id IN %s
                         ORDER BY t.id, m.id""",
+                    self._sql_selection(
+                        "mail.message", "message_type", SQL("m.message_type")
+                    ),
                     contract,
+                    self._client_message_ids(),
                 ),
             ),
             (
@@ -338,8 +505,13 @@ class TmaReversibilityPackage(models.Model):
                     """SELECT t.number, a.date, e.name, a.name, a.unit_amount
                          FROM account_analytic_line a
                          JOIN helpdesk_ticket t ON t.id = a.ticket_id
+                         JOIN helpdesk_ticket_team tm ON tm.id = t.team_id
                          LEFT JOIN hr_employee e ON e.id = a.employee_id
-                        WHERE t.tma_contract_id = %s ORDER BY a.date, a.id""",
+                        WHERE t.tma_contract_id = %s AND t.active
+                          -- what the portal's ticket page shows
+                          -- (helpdesk_mgmt_timesheet)
+                          AND tm.allow_timesheet AND tm.show_timesheet_portal
+                        ORDER BY a.date, a.id""",
                     contract,
                 ),
             ),
@@ -347,10 +519,13 @@ class TmaReversibilityPackage(models.Model):
                 _("Unit ledger"),
                 [_("Date"), _("Entry"), _("Type"), _("Units"), _("Ticket")],
                 SQL(
-                    """SELECT e.date, e.name, e.entry_type, e.units, t.number
+                    """SELECT e.date, e.name, %s, e.units, t.number
                          FROM tma_unit_entry e
                          LEFT JOIN helpdesk_ticket t ON t.id = e.ticket_id
                         WHERE e.contract_id = %s ORDER BY e.id""",
+                    self._sql_selection(
+                        "tma.unit.entry", "entry_type", SQL("e.entry_type")
+                    ),
                     contract,
                 ),
             ),
@@ -366,14 +541,42 @@ class TmaReversibilityPackage(models.Model):
                     _("Signed off on"),
                 ],
                 SQL(
-                    """SELECT i.name, i.side, i.mandatory, i.due_date, i.state,
+                    """SELECT i.name, %s, i.mandatory, i.due_date, %s,
                               p.name, i.signed_on
                          FROM tma_reversibility_item i
                          LEFT JOIN res_users u ON u.id = i.signed_by_id
                          LEFT JOIN res_partner p ON p.id = u.partner_id
                         WHERE i.contract_id = %s ORDER BY i.sequence, i.id""",
+                    self._sql_selection(
+                        "tma.reversibility.item", "side", SQL("i.side")
+                    ),
+                    self._sql_selection(
+                        "tma.reversibility.item", "state", SQL("i.state")
+                    ),
                     contract,
                 ),
+            ),
+        ]
+        sheets += [
+            (
+                _("Documentation register"),
+                [
+                    _("Document"),
+                    _("Type"),
+                    _("Version"),
+                    _("Date"),
+                    _("Next review"),
+                    _("Application"),
+                    _("Environment"),
+                    _("File in the package, or link"),
+                    _("Archived"),
+                ],
+                self._register_rows,
+            ),
+            (
+                _("KPIs"),
+                [_("Month"), _("Indicator"), _("Value")],
+                self._kpi_rows,
             ),
         ]
         if "tma.sla.timer" in self.env:
@@ -390,25 +593,18 @@ class TmaReversibilityPackage(models.Model):
                         _("Business minutes"),
                     ],
                     SQL(
-                        """SELECT t.number, s.metric, s.criticality, s.status,
+                        """SELECT t.number, %s, %s, %s,
                                   COALESCE(s.breach_date, s.deadline), s.reached_date,
                                   s.elapsed_minutes
                              FROM tma_sla_timer s
                              JOIN helpdesk_ticket t ON t.id = s.ticket_id
-                            WHERE s.contract_id = %s ORDER BY s.id""",
-                        contract,
-                    ),
-                ),
-                (
-                    _("Escalations"),
-                    [_("Ticket"), _("Date"), _("From"), _("To"), _("Reason")],
-                    SQL(
-                        """SELECT t.number, x.date, f.code, l.code, x.reason
-                             FROM tma_sla_escalation x
-                             JOIN helpdesk_ticket t ON t.id = x.ticket_id
-                             LEFT JOIN tma_support_level f ON f.id = x.from_level_id
-                             LEFT JOIN tma_support_level l ON l.id = x.to_level_id
-                            WHERE x.contract_id = %s ORDER BY x.id""",
+                            WHERE s.contract_id = %s AND t.active
+                            ORDER BY s.id""",
+                        self._sql_selection("tma.sla.timer", "metric", SQL("s.metric")),
+                        self._sql_selection(
+                            "tma.sla.timer", "criticality", SQL("s.criticality")
+                        ),
+                        self._sql_selection("tma.sla.timer", "status", SQL("s.status")),
                         contract,
                     ),
                 ),
@@ -425,11 +621,18 @@ class TmaReversibilityPackage(models.Model):
         )
         bold = book.add_format({"bold": True})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
         self.env.flush_all()
         for title, header, query in self._sheets():
             sheet = book.add_worksheet(title[:31])
             sheet.write_row(0, 0, header, bold)
             row = 0
+            if not isinstance(query, SQL):
+                for values in query():
+                    row += 1
+                    for col, value in enumerate(values):
+                        self._write_cell(sheet, row, col, value, when, day)
+                continue
             cr = self.env.cr
             # A cursor declared in PostgreSQL, read FETCH rows at a time.
             cr.execute(SQL("DECLARE tma_package_rows NO SCROLL CURSOR FOR %s", query))
@@ -442,15 +645,17 @@ class TmaReversibilityPackage(models.Model):
                 for values in rows:
                     row += 1
                     for col, value in enumerate(values):
-                        self._write_cell(sheet, row, col, value, when)
+                        self._write_cell(sheet, row, col, value, when, day)
         book.close()
 
     @staticmethod
-    def _write_cell(sheet, row, col, value, when):
+    def _write_cell(sheet, row, col, value, when, day):
         if isinstance(value, str) and value.startswith("<"):
             value = html2plaintext(value)
-        if hasattr(value, "hour"):
+        if isinstance(value, datetime):
             sheet.write_datetime(row, col, value, when)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, day)
         elif isinstance(value, dict):
             sheet.write(row, col, json.dumps(value))
         else:

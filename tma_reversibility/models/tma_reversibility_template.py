@@ -36,6 +36,11 @@ class TmaReversibilityTemplateLine(models.Model):
     description = fields.Text(translate=True)
     side = fields.Selection(SIDES, string="Responsible side", required=True)
     mandatory = fields.Boolean(default=True)
+    evidence_required = fields.Boolean(
+        string="Evidence required",
+        help="The item is signed off only with evidence attached (an "
+        "attestation, minutes).",
+    )
     due_days = fields.Integer(
         string="Due after (days)",
         default=30,

@@ -30,8 +30,20 @@ class TmaReversibilityCommon(TmaCommon):
             "successor": self.portal_successor,
         }
         for item in contract.reversibility_item_ids:
+            if item.evidence_required and not item.attachment_ids:
+                self._attach_evidence(item)
             user = users[item.side]
             if user.share:
                 item._sign(user)  # what the portal does for its users
             else:
                 item.with_user(user).action_sign()
+
+    def _attach_evidence(self, item):
+        item.attachment_ids = self.env["ir.attachment"].create(
+            {
+                "name": "attestation.txt",
+                "raw": b"Data destroyed on the agreed date.",
+                "res_model": item._name,
+                "res_id": item.id,
+            }
+        )
