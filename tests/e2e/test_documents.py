@@ -38,9 +38,11 @@ def attachment(rpc, attachment_id):
 def test_demo_service_reports_are_printed_with_their_styles(server, db, rpc):
     assert db.value("SELECT count(*) FROM tma_sla_service_report"), "no demo report"
     wait_for(
-        lambda: not db.value(
-            "SELECT count(*) FROM tma_sla_service_report "
-            "WHERE pdf_attachment_id IS NULL"
+        lambda: (
+            not db.value(
+                "SELECT count(*) FROM tma_sla_service_report "
+                "WHERE pdf_attachment_id IS NULL"
+            )
         ),
         timeout=180,
         message="the cron workers to print the demo's service reports",

@@ -585,6 +585,13 @@ def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
             message="the provider's item to be signed",
         )
     assert not beta_blockers(db, beta["id"])[1]
+    # Closing queues the final package; the client's request below gets that
+    # one while it waits, or a new one once it is built.
+    before = db.value(
+        "SELECT COALESCE(MAX(id), 0) FROM tma_reversibility_package "
+        "WHERE contract_id = %s",
+        (beta["id"],),
+    )
     close_contract(manager)
     expect(
         manager.locator(".o_statusbar_status button.o_arrow_button_current")
@@ -597,15 +604,10 @@ def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
     # The client asks for the final package; a cron worker builds it.
     client.goto(f"/my/tma/contracts/{beta['id']}")
     expect(client.locator("#tma_contract_card .badge").first).to_have_text("Closed")
-    before = db.value(
-        "SELECT COALESCE(MAX(id), 0) FROM tma_reversibility_package "
-        "WHERE contract_id = %s",
-        (beta["id"],),
-    )
     client.click("button.o_tma_request_package")
     package_id = wait_for(
         lambda: db.value(
-            "SELECT id FROM tma_reversibility_package WHERE contract_id = %s "
+            "SELECT MAX(id) FROM tma_reversibility_package WHERE contract_id = %s "
             "AND id > %s",
             (beta["id"], before),
         ),

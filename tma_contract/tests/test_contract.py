@@ -82,8 +82,11 @@ class TestContract(TmaCommon):
         self.assertGreater(len(contract.message_ids), messages_before)
         self.assertIn("Draft", contract.message_ids[0].body)
         self.assertIn("Active", contract.message_ids[0].body)
-        contract.action_close()
-        self.assertEqual(contract.state, "closed")
+        # A running contract ends through reversibility, never directly.
+        with self.assertRaisesRegex(UserError, "cannot go from Active to Closed"):
+            contract.action_close()
+        self.assertEqual(contract.state, "active")
+        self._force_state(contract, "closed")
         with self.assertRaises(UserError):
             contract.action_activate()
         # Reversibility and back. (Closing from reversibility is the business of
@@ -103,8 +106,10 @@ class TestContract(TmaCommon):
             as_engineer._terminate("No reason", fields.Date.today())
         self.assertEqual(contract.state, "active")
         self.assertFalse(contract.termination_date)
-        contract.with_user(self.manager).action_close()
-        self.assertEqual(contract.state, "closed")
+        with self.assertRaisesRegex(UserError, "Only TMA managers"):
+            as_engineer.action_start_reversibility()
+        contract.with_user(self.manager).action_start_reversibility()
+        self.assertEqual(contract.state, "reversibility")
 
     def test_state_cannot_be_written_directly(self):
         contract = self._create_contract(activate=False)

@@ -76,7 +76,7 @@ class TestLedger(TmaCommon):
     def test_consumption_on_a_closed_contract_is_refused(self):
         contract = self._create_contract()
         self._add_book(contract, 5)
-        contract.action_close()
+        self._force_state(contract, "closed")
         before = self._ledger_state(contract)
         with self.assertRaisesRegex(UserError, "is not active"):
             contract._post_consumption(1.0)
@@ -288,7 +288,7 @@ class TestLedger(TmaCommon):
         with self.assertRaisesRegex(ValidationError, "belong to ticket book contracts"):
             self._add_book(regie, 5)
         closed = self._create_contract()
-        closed.action_close()
+        self._force_state(closed, "closed")
         with self.assertRaisesRegex(ValidationError, "closed or cancelled"):
             self._add_book(closed, 5)
         with self.assertRaisesRegex(UserError, "closed or cancelled contract"):

@@ -79,7 +79,7 @@ class TestTicketMove(TmaCommon):
 
     def test_a_move_off_a_closed_contract_is_refused(self):
         ticket = self._consumed_ticket()
-        self.old.with_context(tma_transition=True).write({"state": "closed"})
+        self._force_state(self.old, "closed")
         # The ticket cannot move onto another contract while its units stay
         # on a closed one.
         with self.assertRaisesRegex(UserError, "closed or cancelled contract"):

@@ -3,11 +3,8 @@
 import logging
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, fields, models
 from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools import SQL
 
 
 class TmaContract(models.Model):
@@ -207,62 +204,6 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     # What the reversibility package exports
     # ------------------------------------------------------------------
-    def _tma_export_kpi_rows(self, date_from, date_to):
-        """Hook: the contract's indicators per month, for the KPI sheet of the
-        reversibility package.
-
-        Return a list of ``(month, indicator, value)``, ``month`` being the
-        first day of a month from ``date_from`` to ``date_to`` and
-        ``indicator`` a label in the language of the environment. An addon
-        adds its own indicators: call super and extend the list (tma_sla adds
-        its service-level figures). This one gives what tma_contract records:
-        tickets opened and closed, units consumed; one query for the whole
-        period, whatever its length.
-        """
-        self.ensure_one()
-        start = date_from.replace(day=1)
-        end = date_to + relativedelta(days=1)
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT date_trunc('month', create_date)::date, 'opened', count(*)
-                     FROM helpdesk_ticket
-                    WHERE tma_contract_id = %(c)s AND active
-                      AND create_date >= %(s)s AND create_date < %(e)s
-                    GROUP BY 1
-                    UNION ALL
-                   SELECT date_trunc('month', closed_date)::date, 'closed', count(*)
-                     FROM helpdesk_ticket
-                    WHERE tma_contract_id = %(c)s AND active
-                      AND closed_date >= %(s)s AND closed_date < %(e)s
-                    GROUP BY 1
-                    UNION ALL
-                   SELECT date_trunc('month', date)::date, 'units',
-                          sum(consumed_units)
-                     FROM tma_unit_entry
-                    WHERE contract_id = %(c)s AND date >= %(s)s AND date < %(e)s
-                    GROUP BY 1""",
-                c=self.id,
-                s=start,
-                e=end,
-            )
-        )
-        values = {(month, kind): value for month, kind, value in self.env.cr.fetchall()}
-        indicators = [
-            ("opened", _("Tickets opened")),
-            ("closed", _("Tickets closed")),
-            ("units", _("Units consumed")),
-        ]
-        rows = []
-        month = start
-        while month <= date_to:
-            rows += [
-                (month, label, values.get((month, kind), 0))
-                for kind, label in indicators
-            ]
-            month += relativedelta(months=1)
-        return rows
-
     def action_request_package(self):
         self.ensure_one()
         package = self.env["tma.reversibility.package"]._request(self)

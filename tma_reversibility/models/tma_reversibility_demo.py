@@ -93,6 +93,8 @@ class TmaReversibilityDemo(models.AbstractModel):
                 body=self.env._("Closing refused: %(reason)s", reason=refusal.args[0]),
                 subtype_xmlid="mail.mt_note",
             )
-        package = self.env["tma.reversibility.package"]._request(beta)
-        package._build()
+        # Requested only: a cron worker builds it once the server runs, as it
+        # builds every package (its summary PDF needs the web server for its
+        # styles, and no web server runs while the database is created).
+        self.env["tma.reversibility.package"]._request(beta)
         return True

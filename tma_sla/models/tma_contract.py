@@ -211,6 +211,41 @@ class TmaContract(models.Model):
             "compliance": round(100.0 * met / total, 1) if total else 100.0,
         }
 
+    def _tma_export_kpi_rows(self, date_from, date_to):
+        """Add the service-level indicators of each month to the contract's
+        exported indicators (the KPI sheet of the reversibility package)."""
+        rows = super()._tma_export_kpi_rows(date_from, date_to)
+        metrics = dict(
+            self.env["tma.sla.timer"]._fields["metric"]._description_selection(self.env)
+        )
+        month = date_from.replace(day=1)
+        while month <= date_to:
+            end = min(month + relativedelta(months=1, days=-1), date_to)
+            kpis = self._tma_sla_kpis(max(month, date_from), end)
+            rows += [
+                (month, _("Backlog at the end of the month"), kpis["backlog"]),
+                (month, _("Closure rate (%)"), kpis["closure_rate"]),
+                (month, _("First-contact resolution (%)"), kpis["first_contact_rate"]),
+                (month, _("Commitments met"), kpis["met"]),
+                (month, _("Commitments breached"), kpis["breached"]),
+                (month, _("SLA compliance (%)"), kpis["compliance_rate"]),
+                (month, _("Recurring incidents"), kpis["recurring"]),
+            ]
+            rows += [
+                (
+                    month,
+                    _("%(metric)s: mean (business hours)", metric=metrics[metric]),
+                    figures["mean_hours"],
+                )
+                for metric, figures in kpis["durations"].items()
+            ]
+            if kpis["satisfaction"] is not None:
+                rows.append(
+                    (month, _("Customer satisfaction (out of 5)"), kpis["satisfaction"])
+                )
+            month += relativedelta(months=1)
+        return rows
+
     def _tma_sla_kpis(self, date_from, date_to):
         """Every figure of the monthly service report, computed by SQL
         aggregates (bounded cost whatever the number of tickets)."""

@@ -486,9 +486,7 @@ class TmaSlaServiceReport(models.Model):
         reports._render_pdf()
         remaining = self.search_count([("pdf_attachment_id", "=", False)])
         if self.env.context.get("ir_cron_progress_id"):
-            self.env["ir.cron"]._notify_progress(
-                done=len(reports), remaining=remaining
-            )
+            self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
         elif remaining and len(reports) == batch_size:
             self.env.ref("tma_sla.ir_cron_tma_sla_report_pdfs")._trigger()
         return reports

@@ -106,6 +106,19 @@ class TestReport(TmaSlaCommon):
             again.pdf_attachment_id | again.xlsx_attachment_id, attachments
         )
 
+    def test_exported_kpis_hold_the_service_levels_of_each_month(self):
+        with freeze_time("2026-12-02 08:00:00"):
+            rows = self.contract._tma_export_kpi_rows(
+                date(2026, 10, 1), date(2026, 11, 30)
+            )
+        figures = {(month, label): value for month, label, value in rows}
+        november, october = date(2026, 11, 1), date(2026, 10, 1)
+        self.assertEqual(figures[(november, "SLA compliance (%)")], 50.0)
+        self.assertEqual(figures[(october, "Commitments met")], 0)
+        # tma_contract's own indicators come first, for every month too.
+        self.assertIn((october, "Tickets opened"), figures)
+        self.assertIn((november, "Units consumed"), figures)
+
     def test_the_pdf_cron_prints_the_reports_that_have_none(self):
         Report = self.env["tma.sla.service.report"]
         with freeze_time("2026-12-02 08:00:00"):
