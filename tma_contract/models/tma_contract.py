@@ -1338,6 +1338,24 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     # Exports
     # ------------------------------------------------------------------
+    def _tma_export_sheets(self):
+        """Hook: the sheets an addon adds to the contract's exports (the
+        workbook of the reversibility package), in the language of the
+        environment.
+
+        Return a list of ``(title, header, rows)``: ``header`` a list of
+        column titles, ``rows`` either an ``odoo.tools.SQL`` query (streamed
+        through a server-side cursor, so memory stays flat whatever the
+        contract's size) or a callable returning an iterator of tuples. The
+        rows hold what the client may see in its portal, nothing internal.
+        An addon calls super and extends the list with its own sheets, built
+        from its own tables (``utils.sql_selection`` and
+        ``utils.sql_translated`` give labels in the language of the
+        environment).
+        """
+        self.ensure_one()
+        return []
+
     def _tma_export_kpi_rows(self, date_from, date_to):
         """Hook: the contract's indicators per month, for the exports that
         list them (the KPI sheet of the reversibility package).

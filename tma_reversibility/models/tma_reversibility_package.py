@@ -19,6 +19,8 @@ from odoo.osv import expression
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, html2plaintext
 
+from odoo.addons.tma_contract.models.utils import sql_selection, sql_translated
+
 _logger = logging.getLogger(__name__)
 
 FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
@@ -377,26 +379,12 @@ class TmaReversibilityPackage(models.Model):
         return Message._where_calc(domain).subselect()
 
     def _sql_translated(self, column):
-        """SQL of a translated field's ``column`` in the package's language
-        (English when it has no translation)."""
-        return SQL(
-            "COALESCE(%s->>%s, %s->>'en_US')", column, self.env.lang or "en_US", column
-        )
+        """SQL of a translated field's ``column`` in the package's language."""
+        return sql_translated(self.env, column)
 
     def _sql_selection(self, model, field, column):
-        """SQL of the label, in the package's language, of the selection
-        ``field`` of ``model`` stored in ``column``."""
-        labels = self.env[model]._fields[field]._description_selection(self.env)
-        if not labels:
-            return column
-        return SQL(
-            "CASE %s %s ELSE %s END",
-            column,
-            SQL(" ").join(
-                SQL("WHEN %s THEN %s", value, label) for value, label in labels
-            ),
-            column,
-        )
+        """SQL of a selection's label in the package's language."""
+        return sql_selection(self.env, model, field, column)
 
     def _register_rows(self):
         """Rows of the documentation register sheet: every document, with the
@@ -579,36 +567,9 @@ class TmaReversibilityPackage(models.Model):
                 self._kpi_rows,
             ),
         ]
-        if "tma.sla.timer" in self.env:
-            sheets += [
-                (
-                    _("SLA timers"),
-                    [
-                        _("Ticket"),
-                        _("Commitment"),
-                        _("Criticality"),
-                        _("Status"),
-                        _("Deadline"),
-                        _("Reached"),
-                        _("Business minutes"),
-                    ],
-                    SQL(
-                        """SELECT t.number, %s, %s, %s,
-                                  COALESCE(s.breach_date, s.deadline), s.reached_date,
-                                  s.elapsed_minutes
-                             FROM tma_sla_timer s
-                             JOIN helpdesk_ticket t ON t.id = s.ticket_id
-                            WHERE s.contract_id = %s AND t.active
-                            ORDER BY s.id""",
-                        self._sql_selection("tma.sla.timer", "metric", SQL("s.metric")),
-                        self._sql_selection(
-                            "tma.sla.timer", "criticality", SQL("s.criticality")
-                        ),
-                        self._sql_selection("tma.sla.timer", "status", SQL("s.status")),
-                        contract,
-                    ),
-                ),
-            ]
+        # The sheets other addons contribute (tma_sla: its timers), in the
+        # package's language.
+        sheets += self.contract_id._tma_export_sheets()
         return sheets
 
     def _write_workbook(self, path):

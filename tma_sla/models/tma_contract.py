@@ -9,6 +9,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.tma_contract.models.utils import sql_selection
+
 from .tma_sla_policy import CRITICALITIES, METRICS, month_count
 
 SLA_CONTRACT_FIELDS = {"sla_policy_id", "sla_coverage", "sla_calendar_id"}
@@ -210,6 +212,42 @@ class TmaContract(models.Model):
             "breached": breached,
             "compliance": round(100.0 * met / total, 1) if total else 100.0,
         }
+
+    def _tma_export_sheets(self):
+        """Add the SLA timers of the contract's tickets (those the client
+        sees: archived tickets stay out)."""
+        sheets = super()._tma_export_sheets()
+        env = self.env
+        sheets.append(
+            (
+                _("SLA timers"),
+                [
+                    _("Ticket"),
+                    _("Commitment"),
+                    _("Criticality"),
+                    _("Status"),
+                    _("Deadline"),
+                    _("Reached"),
+                    _("Business minutes"),
+                ],
+                SQL(
+                    """SELECT t.number, %s, %s, %s,
+                              COALESCE(s.breach_date, s.deadline), s.reached_date,
+                              s.elapsed_minutes
+                         FROM tma_sla_timer s
+                         JOIN helpdesk_ticket t ON t.id = s.ticket_id
+                        WHERE s.contract_id = %s AND t.active
+                        ORDER BY s.id""",
+                    sql_selection(env, "tma.sla.timer", "metric", SQL("s.metric")),
+                    sql_selection(
+                        env, "tma.sla.timer", "criticality", SQL("s.criticality")
+                    ),
+                    sql_selection(env, "tma.sla.timer", "status", SQL("s.status")),
+                    self.id,
+                ),
+            )
+        )
+        return sheets
 
     def _tma_export_kpi_rows(self, date_from, date_to):
         """Add the service-level indicators of each month to the contract's

@@ -119,6 +119,25 @@ class TestReport(TmaSlaCommon):
         self.assertIn((october, "Tickets opened"), figures)
         self.assertIn((november, "Units consumed"), figures)
 
+    def test_the_sla_timers_sheet_is_contributed_to_exports(self):
+        sheets = {
+            title: (header, rows)
+            for title, header, rows in (self.contract._tma_export_sheets())
+        }
+        header, query = sheets["SLA timers"]
+        self.assertEqual(len(header), 7)
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        rows = self.env.cr.fetchall()
+        timers = self.env["tma.sla.timer"].search(
+            [("contract_id", "=", self.contract.id), ("ticket_id.active", "=", True)]
+        )
+        self.assertEqual(len(rows), len(timers))
+        self.assertTrue(
+            {row[1] for row in rows}
+            <= {"Acknowledgement", "First response", "Workaround", "Resolution"}
+        )
+
     def test_the_pdf_cron_prints_the_reports_that_have_none(self):
         Report = self.env["tma.sla.service.report"]
         with freeze_time("2026-12-02 08:00:00"):
