@@ -46,7 +46,7 @@ class Bench:
         self.registry = odoo.modules.registry.Registry(dbname)
         self.retries = 0
         # Importable once the registry has set the addons path up.
-        from odoo.addons.tma_contract.tests import common
+        from odoo.addons.tma_contract.tools import workers as common
 
         self._committed_env = common.committed_env
         self._run_committed = common.run_committed

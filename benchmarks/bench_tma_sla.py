@@ -63,7 +63,7 @@ class Bench:
     def __init__(self, dbname):
         self.dbname = dbname
         self.registry = odoo.modules.registry.Registry(dbname)
-        from odoo.addons.tma_contract.tests import common
+        from odoo.addons.tma_contract.tools import workers as common
 
         self._committed_env = common.committed_env
 

@@ -1,4 +1,6 @@
-from . import tma_ledger_mixin
+from . import tma_ledger_protected_mixin
+from . import tma_ledger_engine
+from . import tma_contract_billing
 from . import tma_maintenance_type
 from . import tma_support_level
 from . import tma_application
@@ -17,4 +19,3 @@ from . import sale_order
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
-from . import tma_demo

@@ -4,13 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, is_html_empty
 
-from .tma_valuation_rule import COMPLEXITY
-
-# Fields whose change may move a ticket to another contract (directly, or
-# through the computed contract).
-CONTRACT_FIELDS = frozenset(
-    {"tma_contract_id", "partner_id", "commercial_partner_id", "team_id", "company_id"}
-)
+from .utils import COMPLEXITY, CONTRACT_FIELDS
 
 
 class HelpdeskTicket(models.Model):
@@ -363,18 +357,17 @@ class HelpdeskTicket(models.Model):
                         name=ticket.display_name,
                     )
                 )
+            # The ticket is locked: its live consumption cannot change under
+            # us. The reversal and the new posting stand or fall together.
+            live = ticket._tma_live_consumptions()
+            if (
+                len(live) == 1
+                and live.contract_id == contract
+                and float_compare(live.consumed_units, target, precision_digits=digits)
+                == 0
+            ):
+                continue
             with contract._ledger_transaction():
-                contract._lock_ledger()
-                live = ticket._tma_live_consumptions()
-                if (
-                    len(live) == 1
-                    and live.contract_id == contract
-                    and float_compare(
-                        live.consumed_units, target, precision_digits=digits
-                    )
-                    == 0
-                ):
-                    continue
                 if live:
                     live._reverse(
                         _("Ticket re-valued at %(units)s units.", units=target)

@@ -3,13 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-TMA_PRODUCT_TYPES = [
-    ("unit_pack", "Unit pack (ticket book)"),
-    ("regie", "Time and materials units"),
-    ("overage", "Overage units"),
-    ("forfait", "Fixed fee"),
-    ("out_of_scope", "Out-of-scope work"),
-]
+from .utils import TMA_PRODUCT_TYPES
 
 
 class ProductTemplate(models.Model):

@@ -3,7 +3,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-MODE_BY_PRODUCT = {"unit_pack": "ticket_book", "regie": "regie", "forfait": "forfait"}
+from .utils import MODE_BY_PRODUCT
 
 
 class SaleOrder(models.Model):

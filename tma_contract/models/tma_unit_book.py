@@ -142,11 +142,12 @@ class TmaUnitBook(models.Model):
     # ------------------------------------------------------------------
     def _expire(self):
         """Move the remainder of expired books out of the balance."""
-        Entry = self.env["tma.unit.entry"]
         for book in self:
-            contract = book.contract_id
-            with contract._ledger_transaction():
-                contract._lock_ledger()
+            expired = []
+
+            def prepare(_balance, book=book, expired=expired):
+                # Read under the contract's lock: a parallel run may have
+                # expired the book already.
                 self.env.cr.execute(
                     SQL(
                         "SELECT units_remaining FROM tma_unit_book WHERE id = %s",
@@ -155,19 +156,24 @@ class TmaUnitBook(models.Model):
                 )
                 remaining = float(self.env.cr.fetchone()[0])
                 if remaining <= 0:
-                    continue
-                Entry._tma_engine().create(
-                    {
-                        "contract_id": contract.id,
-                        "entry_type": "expiry",
-                        "book_id": book.id,
-                        "units": -remaining,
-                        "reason": _("Book %(name)s expired.", name=book.name),
-                    }
-                )
-                book._add_remaining(-remaining)
-                contract._apply_balance_delta(-remaining)
-            book.message_post(body=_("%(units)s units expired.", units=remaining))
+                    return None
+                expired.append(remaining)
+                return {
+                    "entry_type": "expiry",
+                    "book_id": book.id,
+                    "units": -remaining,
+                    "reason": _("Book %(name)s expired.", name=book.name),
+                }
+
+            entry = book.contract_id._ledger_post(
+                prepare,
+                after=lambda _entry, book=book, expired=expired: book._add_remaining(
+                    -expired[0]
+                ),
+            )
+            if not entry:
+                continue
+            book.message_post(body=_("%(units)s units expired.", units=expired[0]))
 
     @api.model
     def _cron_expire_books(self, batch_size=500):

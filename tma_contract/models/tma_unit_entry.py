@@ -6,21 +6,9 @@ from collections import Counter
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .utils import ENTRY_SCOPES, ENTRY_TYPES
+
 _logger = logging.getLogger(__name__)
-
-ENTRY_TYPES = [
-    ("credit", "Credit"),
-    ("consumption", "Consumption"),
-    ("expiry", "Expiry"),
-    ("adjustment", "Adjustment"),
-    ("reversal", "Reversal"),
-]
-
-ENTRY_SCOPES = [
-    ("in", "In scope"),
-    ("counted", "Out of scope, counted"),
-    ("billed", "Out of scope, billed"),
-]
 
 
 class TmaUnitEntry(models.Model):
@@ -227,62 +215,63 @@ class TmaUnitEntry(models.Model):
             raise UserError(_("A reversal needs a reason."))
         reversals = self.browse()
         for entry in self:
-            contract = entry.contract_id
-            with contract._ledger_transaction():
-                balance = contract._lock_ledger()
-                # Re-read under the lock: another worker may have reversed it.
-                entry.invalidate_recordset()
-                entry._check_reversible()
-                allocations = [
-                    fields.Command.create(
-                        {"book_id": allocation.book_id.id, "units": -allocation.units}
-                    )
-                    for allocation in entry.allocation_ids
-                ]
-                credited_book = (
-                    entry.book_id if entry.units > 0 else self.env["tma.unit.book"]
-                )
-                if credited_book:
-                    if credited_book.units_remaining < entry.units:
-                        raise UserError(
-                            _(
-                                "Units of book %(book)s have been used already: "
-                                "the credit cannot be reversed.",
-                                book=credited_book.name,
-                            )
-                        )
-                    allocations.append(
-                        fields.Command.create(
-                            {"book_id": credited_book.id, "units": -entry.units}
-                        )
-                    )
-                reversal = entry._tma_engine().create(
-                    {
-                        "contract_id": contract.id,
-                        "entry_type": "reversal",
-                        "reversed_entry_id": entry.id,
-                        "units": -entry.units,
-                        "consumed_units": -entry.consumed_units,
-                        "overage_units": -entry.overage_units,
-                        "billable_units": -entry.billable_units,
-                        "sale_line_id": entry.sale_line_id.id,
-                        "ticket_id": entry.ticket_id.id,
-                        "book_id": entry.book_id.id,
-                        "allocation_ids": allocations,
-                        "scope": entry.scope,
-                        "reason": reason,
-                    }
-                )
-                # Written now: the ticket's next consumption may follow at once.
-                entry.flush_recordset(["is_reversed"])
-                reversal.allocation_ids._apply_to_books()
-                if credited_book and entry.entry_type == "credit":
-                    credited_book._tma_engine().write({"cancelled": True})
-                new_balance = contract._apply_balance_delta(-entry.units)
-            contract._after_balance_change(balance, new_balance)
+            reversal = entry.contract_id._ledger_post(
+                lambda _balance, entry=entry: entry._prepare_reversal_values(reason),
+                after=lambda _reversal, entry=entry: entry._after_reversal(),
+            )
             entry._notify_invoiced_reversal(reversal)
             reversals |= reversal
         return reversals
+
+    def _prepare_reversal_values(self, reason):
+        """Values of the entry that reverses this one, read under the
+        contract's lock (another worker may have reversed it meanwhile)."""
+        self.ensure_one()
+        self.invalidate_recordset()
+        self._check_reversible()
+        allocations = [
+            fields.Command.create(
+                {"book_id": allocation.book_id.id, "units": -allocation.units}
+            )
+            for allocation in self.allocation_ids
+        ]
+        credited_book = self.book_id if self.units > 0 else self.env["tma.unit.book"]
+        if credited_book:
+            if credited_book.units_remaining < self.units:
+                raise UserError(
+                    _(
+                        "Units of book %(book)s have been used already: the "
+                        "credit cannot be reversed.",
+                        book=credited_book.name,
+                    )
+                )
+            allocations.append(
+                fields.Command.create(
+                    {"book_id": credited_book.id, "units": -self.units}
+                )
+            )
+        return {
+            "entry_type": "reversal",
+            "reversed_entry_id": self.id,
+            "units": -self.units,
+            "consumed_units": -self.consumed_units,
+            "overage_units": -self.overage_units,
+            "billable_units": -self.billable_units,
+            "sale_line_id": self.sale_line_id.id,
+            "ticket_id": self.ticket_id.id,
+            "book_id": self.book_id.id,
+            "allocation_ids": allocations,
+            "scope": self.scope,
+            "reason": reason,
+        }
+
+    def _after_reversal(self):
+        """This entry is reversed: written at once (the ticket's next
+        consumption may follow in the same transaction); a reversed credit
+        cancels its book."""
+        self.flush_recordset(["is_reversed"])
+        if self.entry_type == "credit" and self.units > 0 and self.book_id:
+            self.book_id._tma_engine().write({"cancelled": True})
 
     def _notify_invoiced_reversal(self, reversal):
         """Tell finance when units already invoiced are given back. The

@@ -3,11 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-COMPLEXITY = [
-    ("simple", "Simple"),
-    ("medium", "Medium"),
-    ("complex", "Complex"),
-]
+from .utils import COMPLEXITY
 
 
 class TmaValuationRule(models.Model):

@@ -1,6 +1,6 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Small helpers the suite's addons share."""
+"""Constants and small helpers of the suite (other addons import them)."""
 
 from odoo.tools import SQL
 
@@ -23,3 +23,69 @@ def sql_selection(env, model, field, column):
         SQL(" ").join(SQL("WHEN %s THEN %s", value, label) for value, label in labels),
         column,
     )
+
+
+# Allowed state transitions: the only place that says which move is legal.
+# tma_reversibility adds its own checks through ``_check_transition``.
+CONTRACT_TRANSITIONS = {
+    "draft": ("active", "cancelled"),
+    # A running contract ends through reversibility (tma_reversibility: the
+    # handover checklist, or the early termination one, and the package).
+    "active": ("reversibility",),
+    "reversibility": ("active", "closed"),
+    "closed": (),
+    "cancelled": ("draft",),
+}
+
+# Target states only a TMA manager may move a contract to.
+MANAGER_ONLY_STATES = ("reversibility", "closed", "cancelled", "draft")
+
+CONTRACT_STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("reversibility", "Reversibility"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+
+CONTRACT_MODES = [
+    ("forfait", "Fixed price"),
+    ("ticket_book", "Ticket book"),
+    ("regie", "Capped time and materials"),
+]
+
+ENTRY_TYPES = [
+    ("credit", "Credit"),
+    ("consumption", "Consumption"),
+    ("expiry", "Expiry"),
+    ("adjustment", "Adjustment"),
+    ("reversal", "Reversal"),
+]
+
+ENTRY_SCOPES = [
+    ("in", "In scope"),
+    ("counted", "Out of scope, counted"),
+    ("billed", "Out of scope, billed"),
+]
+
+COMPLEXITY = [
+    ("simple", "Simple"),
+    ("medium", "Medium"),
+    ("complex", "Complex"),
+]
+
+TMA_PRODUCT_TYPES = [
+    ("unit_pack", "Unit pack (ticket book)"),
+    ("regie", "Time and materials units"),
+    ("overage", "Overage units"),
+    ("forfait", "Fixed fee"),
+    ("out_of_scope", "Out-of-scope work"),
+]
+
+MODE_BY_PRODUCT = {"unit_pack": "ticket_book", "regie": "regie", "forfait": "forfait"}
+
+# Fields whose change may move a ticket to another contract (directly, or
+# through the computed contract).
+CONTRACT_FIELDS = frozenset(
+    {"tma_contract_id", "partner_id", "commercial_partner_id", "team_id", "company_id"}
+)

@@ -3,61 +3,13 @@
 """Fixtures shared by the TMA test suites (other addons import this module)."""
 
 import json
-import random
-import time
 
-from psycopg2 import OperationalError
-
-from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.sql_db import db_connect
+from odoo import Command, fields
 
 from odoo.addons.base.tests.common import BaseCommon
 
-
-def committed_env(registry, cr):
-    """A superuser environment on ``cr``, a cursor of its own that commits.
-
-    The cursor is bound to ``registry`` directly: looking the registry up by
-    database name would wait on the lock Odoo's test runner holds while tests
-    run.
-    """
-    cr.transaction = api.Transaction(registry)
-    return api.Environment(
-        cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notify_force_send": False}
-    )
-
-
-def run_committed(registry, func, tries=10, backoff=0.05, on_retry=None):
-    """Run ``func(env)`` in its own transaction and commit it, like one Odoo
-    worker serving one request.
-
-    After a serialization failure, deadlock or lock timeout the call is replayed
-    on a fresh cursor, as Odoo replays HTTP and RPC calls (its own ``retrying``
-    cannot be used here: it looks the registry up by name, see
-    ``committed_env``). Returns ``("posted", result)``, or ``("refused", None)``
-    when ``func`` raises a ``UserError``; other errors propagate, and a call still
-    conflicting after ``tries`` attempts raises ``RuntimeError``.
-    """
-    for attempt in range(tries):
-        with db_connect(registry.db_name).cursor() as cr:
-            env = committed_env(registry, cr)
-            try:
-                result = func(env)
-                cr.commit()  # pylint: disable=invalid-commit
-                return "posted", result
-            except UserError:
-                cr.rollback()
-                return "refused", None
-            except OperationalError as exc:
-                cr.rollback()
-                if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                    raise
-                if on_retry:
-                    on_retry()
-        time.sleep(random.uniform(0, backoff * 2**attempt))
-    raise RuntimeError(f"still conflicting after {tries} attempts")
+# The worker-like transactions live outside the tests, for the benchmarks too.
+from ..tools.workers import committed_env, run_committed  # noqa: F401
 
 
 def call_kw(case, model, method, args, kwargs=None):

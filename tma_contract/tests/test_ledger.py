@@ -8,6 +8,11 @@ from odoo.tests import tagged
 
 from .common import TmaCommon
 
+# Queries of one posting, from the call to the flushed database (the lock,
+# the checks, the entry and its number, the balance, the books, the alerts).
+CONSUMPTION_QUERIES = 99
+CREDIT_QUERIES = 99
+
 
 @tagged("post_install", "-at_install")
 class TestLedger(TmaCommon):
@@ -349,3 +354,31 @@ class TestLedgerNumbering(TmaCommon):
         contract = self._create_contract()
         with self.assertRaises(AccessError):
             contract.write({"entry_seq": 0})
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerQueries(TmaCommon):
+    """Every posting goes through one primitive, at a fixed cost."""
+
+    def test_a_consumption_takes_a_fixed_number_of_queries(self):
+        contract = self._create_contract()
+        self._add_book(contract, 50)
+        tickets = [self._create_ticket(contract) for _i in range(3)]
+        contract._post_consumption(1.0, ticket=tickets[0])  # warm-up
+        with self.assertQueryCount(__system__=CONSUMPTION_QUERIES):
+            self.env.invalidate_all()
+            contract._post_consumption(1.0, ticket=tickets[1])
+            self.env.flush_all()
+        # The same again: the cost does not grow with the ledger.
+        with self.assertQueryCount(__system__=CONSUMPTION_QUERIES):
+            self.env.invalidate_all()
+            contract._post_consumption(1.0, ticket=tickets[2])
+            self.env.flush_all()
+
+    def test_a_credit_takes_a_fixed_number_of_queries(self):
+        contract = self._create_contract()
+        self._add_book(contract, 5)  # warm-up
+        with self.assertQueryCount(__system__=CREDIT_QUERIES):
+            self.env.invalidate_all()
+            self._add_book(contract, 5)
+            self.env.flush_all()

@@ -1,0 +1,59 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Transactions run like separate Odoo workers, each on a connection of its
+own that commits: what the concurrency tests and the benchmarks drive. Not
+imported by the addon itself, and importing it pulls in no test framework."""
+
+import random
+import time
+
+from psycopg2 import OperationalError
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.sql_db import db_connect
+
+
+def committed_env(registry, cr):
+    """A superuser environment on ``cr``, a cursor of its own that commits.
+
+    The cursor is bound to ``registry`` directly: looking the registry up by
+    database name would wait on the lock Odoo's test runner holds while tests
+    run.
+    """
+    cr.transaction = api.Transaction(registry)
+    return api.Environment(
+        cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notify_force_send": False}
+    )
+
+
+def run_committed(registry, func, tries=10, backoff=0.05, on_retry=None):
+    """Run ``func(env)`` in its own transaction and commit it, like one Odoo
+    worker serving one request.
+
+    After a serialization failure, deadlock or lock timeout the call is replayed
+    on a fresh cursor, as Odoo replays HTTP and RPC calls (its own ``retrying``
+    cannot be used here: it looks the registry up by name, see
+    ``committed_env``). Returns ``("posted", result)``, or ``("refused", None)``
+    when ``func`` raises a ``UserError``; other errors propagate, and a call still
+    conflicting after ``tries`` attempts raises ``RuntimeError``.
+    """
+    for attempt in range(tries):
+        with db_connect(registry.db_name).cursor() as cr:
+            env = committed_env(registry, cr)
+            try:
+                result = func(env)
+                cr.commit()  # pylint: disable=invalid-commit
+                return "posted", result
+            except UserError:
+                cr.rollback()
+                return "refused", None
+            except OperationalError as exc:
+                cr.rollback()
+                if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                if on_retry:
+                    on_retry()
+        time.sleep(random.uniform(0, backoff * 2**attempt))
+    raise RuntimeError(f"still conflicting after {tries} attempts")
