@@ -10,8 +10,8 @@ from .common import TmaCommon
 
 # Queries of one posting, from the call to the flushed database (the lock,
 # the checks, the entry and its number, the balance, the books, the alerts).
-CONSUMPTION_QUERIES = 99
-CREDIT_QUERIES = 99
+CONSUMPTION_QUERIES = 17
+CREDIT_QUERIES = 12
 
 
 @tagged("post_install", "-at_install")
