@@ -7,26 +7,37 @@ printed by the server's cron workers once it runs."""
 
 import base64
 import io
-import re
 import zipfile
 
 from conftest import ADMIN
 from harness import wait_for
+from PyPDF2 import PdfReader
 
-FONTS = re.compile(rb"/BaseFont\s*/([A-Za-z0-9+_-]+)")
+
+def _resolved(value):
+    return value.get_object() if hasattr(value, "get_object") else value
 
 
 def fonts(pdf):
-    """The fonts a PDF uses, without their subset prefix."""
-    return {name.split(b"+")[-1].decode() for name in FONTS.findall(pdf)}
+    """The fonts the pages of a PDF use, without their subset prefix (read
+    through its objects: they may sit in compressed streams)."""
+    used = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        resources = _resolved(page.get("/Resources")) or {}
+        for font in (_resolved(resources.get("/Font")) or {}).values():
+            name = _resolved(font).get("/BaseFont")
+            if name:
+                used.add(str(name).split("+")[-1])
+    return used
 
 
 def assert_styled(pdf, what):
     """A report printed without its styles falls back on the browser's serif
-    font; with them it uses the layout's sans-serif fonts."""
+    font (DejaVu Serif); with them it uses the layout's fonts (DejaVu Sans, or
+    the company's web font, drawn as shapes)."""
     assert pdf.startswith(b"%PDF"), what
+    assert PdfReader(io.BytesIO(pdf)).pages, f"{what}: no page"
     used = fonts(pdf)
-    assert used, f"{what}: no font"
     assert not any("Serif" in font for font in used), f"{what}: unstyled ({used})"
 
 
