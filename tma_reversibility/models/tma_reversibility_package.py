@@ -9,7 +9,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import xlsxwriter
 
@@ -21,17 +21,9 @@ from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.tma_contract.models.utils import sql_selection, sql_translated
 
+from .utils import FETCH, file_digest
+
 _logger = logging.getLogger(__name__)
-
-FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
-
-
-def _file_digest(path, algorithm):
-    digest = algorithm()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class TmaReversibilityPackage(models.Model):
@@ -120,37 +112,72 @@ class TmaReversibilityPackage(models.Model):
 
     @api.model
     def _cron_build_packages(self, limit=2):
-        """Build queued packages. Parallel cron workers skip the packages another
-        one is building."""
+        """Build up to ``limit`` queued packages, oldest first, one at a time;
+        report the progress to the cron (``ir.cron._notify_progress``) and
+        re-arm it (``_trigger``) while packages remain.
+
+        No package blocks the others: one another worker is building is
+        locked, hence skipped (``SKIP LOCKED``); one whose build fails is
+        marked failed; one whose build hits a concurrency error stays queued
+        for a later run, and the next ones are built meanwhile. Returns the
+        packages processed (built or failed)."""
         self.env.flush_all()
+        processed = skipped = self.browse()
+        while len(processed) + len(skipped) < limit:
+            package = self._lock_next_queued(skipped)
+            if not package:
+                break
+            if package._build_or_fail():
+                processed |= package
+            else:
+                skipped |= package
+        self.env.flush_all()
+        remaining = self.search_count([("state", "=", "queued")])
+        cron = self.env.ref("tma_reversibility.ir_cron_tma_build_packages")
+        cron._notify_progress(done=len(processed), remaining=remaining)
+        if skipped:
+            # Not at once: whatever got in the way has time to finish.
+            cron._trigger(fields.Datetime.now() + timedelta(minutes=1))
+        elif processed and remaining:
+            cron._trigger()
+        return processed
+
+    @api.model
+    def _lock_next_queued(self, exclude):
+        """The oldest queued package but those of ``exclude`` and those another
+        transaction holds, locked for this one; or an empty recordset."""
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM tma_reversibility_package
-                    WHERE state = 'queued' ORDER BY id LIMIT %s
+                    WHERE state = 'queued' AND NOT id = ANY(%s)
+                    ORDER BY id LIMIT 1
                       FOR UPDATE SKIP LOCKED""",
-                limit,
+                exclude.ids,
             )
         )
-        packages = self.browse(r[0] for r in self.env.cr.fetchall())
-        for package in packages:
-            package._build_or_fail()
-        return packages
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _build_or_fail(self):
         """Build the package; a build that fails leaves nothing behind but the
         package in the failed state with its error, and its requester told.
-        Concurrency errors are not failures: they propagate, and the next run
-        of the cron builds the package again."""
+        A concurrency error is not a failure: the package stays queued for a
+        later run. Returns whether the package was processed (built or
+        failed)."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._build()
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            raise
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            self.env.invalidate_all()
+            _logger.info(
+                "Reversibility package %s left for a later run: %s", self.id, error
+            )
+            return False
         except Exception as error:  # pylint: disable=broad-except
             self.env.invalidate_all()
             _logger.exception("Reversibility package %s failed to build", self.id)
             self._fail(error)
+        return True
 
     def _package_lang(self):
         """The package is the client's: its workbook and summary are written
@@ -255,7 +282,7 @@ class TmaReversibilityPackage(models.Model):
             self.write(
                 {
                     "attachment_id": attachment.id,
-                    "sha256": _file_digest(zip_path, hashlib.sha256),
+                    "sha256": file_digest(zip_path, hashlib.sha256),
                     "content_digest": digest,
                     "manifest": manifest_text,
                     "file_count": len(files) + 1,
@@ -279,7 +306,7 @@ class TmaReversibilityPackage(models.Model):
         if Attachment._storage() != "file":
             with open(path, "rb") as handle:
                 return Attachment.create(dict(values, raw=handle.read()))
-        checksum = _file_digest(path, hashlib.sha1)
+        checksum = file_digest(path, hashlib.sha1)
         fname = f"{checksum[:2]}/{checksum}"
         full_path = Attachment._full_path(fname)
         if not os.path.isfile(full_path):
