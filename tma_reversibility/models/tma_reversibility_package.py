@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import zipfile
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import xlsxwriter
 
@@ -17,11 +18,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL
 
 from odoo.addons.tma_contract.models.utils import sql_selection, sql_translated
 
-from .utils import FETCH, file_digest
+from .utils import FETCH, file_digest, sql_html_to_text
 
 _logger = logging.getLogger(__name__)
 
@@ -276,7 +277,14 @@ class TmaReversibilityPackage(models.Model):
             with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr("manifest.json", manifest_text)
                 for path, _sha, _size in files:
-                    archive.write(os.path.join(tmp, "files", path), path)
+                    # The workbook and the PDF are compressed already.
+                    archive.write(
+                        os.path.join(tmp, "files", path),
+                        path,
+                        zipfile.ZIP_STORED
+                        if path in ("workbook.xlsx", "summary.pdf")
+                        else zipfile.ZIP_DEFLATED,
+                    )
             stem = re.sub(r"[^\w.-]+", "-", self.contract_id.name or "contract")
             attachment = self._store_file(zip_path, f"reversibility-{stem}.zip")
             self.write(
@@ -498,7 +506,7 @@ class TmaReversibilityPackage(models.Model):
                 _("History"),
                 [_("Ticket"), _("Date"), _("Author"), _("Type"), _("Message")],
                 SQL(
-                    """SELECT t.number, m.date, p.name, %s, m.body
+                    """SELECT t.number, m.date, p.name, %s, %s
                          FROM mail_message m
                          JOIN helpdesk_ticket t ON t.id = m.res_id
                          LEFT JOIN res_partner p ON p.id = m.author_id
@@ -509,6 +517,7 @@ class TmaReversibilityPackage(models.Model):
                     self._sql_selection(
                         "mail.message", "message_type", SQL("m.message_type")
                     ),
+                    sql_html_to_text(SQL("m.body")),
                     contract,
                     self._client_message_ids(),
                 ),
@@ -601,8 +610,17 @@ class TmaReversibilityPackage(models.Model):
 
     def _write_workbook(self, path):
         """Stream every sheet from a server-side cursor into xlsxwriter in
-        constant-memory mode: memory does not grow with the contract."""
-        book = xlsxwriter.Workbook(path, {"constant_memory": True})
+        constant-memory mode: memory does not grow with the contract. Each
+        value goes to the writer of its type, found once per type."""
+        book = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                # The client's text stays text: no formula, no link made of it.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
         # A fixed creation date: the same data gives the same bytes.
         book.set_properties(
             {"created": fields.Datetime.to_datetime(self.contract_id.create_date)}
@@ -614,16 +632,15 @@ class TmaReversibilityPackage(models.Model):
         for title, header, query in self._sheets():
             sheet = book.add_worksheet(title[:31])
             sheet.write_row(0, 0, header, bold)
-            row = 0
+            write_row = self._row_writer(sheet, when, day)
             if not isinstance(query, SQL):
-                for values in query():
-                    row += 1
-                    for col, value in enumerate(values):
-                        self._write_cell(sheet, row, col, value, when, day)
+                for row, values in enumerate(query(), 1):
+                    write_row(row, values)
                 continue
             cr = self.env.cr
             # A cursor declared in PostgreSQL, read FETCH rows at a time.
             cr.execute(SQL("DECLARE tma_package_rows NO SCROLL CURSOR FOR %s", query))
+            row = 0
             while True:
                 cr.execute(SQL("FETCH %s FROM tma_package_rows", FETCH))
                 rows = cr.fetchall()
@@ -632,22 +649,40 @@ class TmaReversibilityPackage(models.Model):
                     break
                 for values in rows:
                     row += 1
-                    for col, value in enumerate(values):
-                        self._write_cell(sheet, row, col, value, when, day)
+                    write_row(row, values)
         book.close()
 
     @staticmethod
-    def _write_cell(sheet, row, col, value, when, day):
-        if isinstance(value, str) and value.startswith("<"):
-            value = html2plaintext(value)
-        if isinstance(value, datetime):
-            sheet.write_datetime(row, col, value, when)
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, value, day)
-        elif isinstance(value, dict):
-            sheet.write(row, col, json.dumps(value))
-        else:
-            sheet.write(row, col, value)
+    def _row_writer(sheet, when, day):
+        """A function writing a row of values in ``sheet``, each value by the
+        writer of its type (dates and times in their formats, empty cells
+        left out, anything else as JSON)."""
+        # xlsxwriter's undecorated writers: the public ones first parse an
+        # "A1" reference, which costs as much as writing the cell.
+        writers = {
+            str: sheet._write_string,
+            int: sheet._write_number,
+            float: sheet._write_number,
+            Decimal: sheet._write_number,
+            bool: sheet._write_boolean,
+            datetime: lambda row, col, value: sheet._write_datetime(
+                row, col, value, when
+            ),
+            date: lambda row, col, value: sheet._write_datetime(row, col, value, day),
+            type(None): lambda row, col, value: None,
+        }
+
+        def write_other(row, col, value):
+            if isinstance(value, str):  # Markup, say
+                sheet._write_string(row, col, str(value))
+            else:
+                sheet._write_string(row, col, json.dumps(value, default=str))
+
+        def write_row(row, values):
+            for col, value in enumerate(values):
+                writers.get(type(value), write_other)(row, col, value)
+
+        return write_row
 
     def action_download(self):
         self.ensure_one()
