@@ -133,11 +133,9 @@ class TmaContract(models.Model):
         attestation included) signed, nothing left open. An early
         termination takes the same road with the *Early termination*
         checklist."""
-        super()._check_transition(new_state)
-        if new_state != "closed":
-            return
-        for contract in self:
-            if contract.state != "reversibility":
+        if new_state == "closed":
+            # Before the transition table refuses it: say which road to take.
+            for contract in self.filtered(lambda c: c.state == "active"):
                 raise UserError(
                     _(
                         "Contract %(contract)s is closed through reversibility: "
@@ -146,6 +144,10 @@ class TmaContract(models.Model):
                         contract=contract.display_name,
                     )
                 )
+        super()._check_transition(new_state)
+        if new_state != "closed":
+            return
+        for contract in self:
             incidents, others, items = contract._reversibility_blockers()
             if not (incidents or others or items):
                 continue

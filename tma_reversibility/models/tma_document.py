@@ -7,16 +7,7 @@ from urllib.parse import urlparse
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-DOCUMENT_TYPES = [
-    ("source", "Source code location"),
-    ("architecture", "Architecture"),
-    ("runbook", "Installation and run book"),
-    ("audit", "Audit"),
-    ("test", "Test plan and results"),
-    ("intervention", "Intervention report"),
-    ("inventory", "Environment and access inventory"),
-    ("other", "Other"),
-]
+from .utils import DOCUMENT_TYPES
 
 
 class TmaDocument(models.Model):
@@ -122,17 +113,18 @@ class TmaDocument(models.Model):
     @api.model
     def _cron_review_reminders(self, batch_size=500):
         """An activity for the author of each document overdue for review that
-        does not have one yet. Idempotent."""
+        does not have one yet, ``batch_size`` documents a run; reports the
+        progress to the cron and re-arms it while documents remain. A
+        document done leaves the selection: nothing is processed twice.
+        Idempotent."""
         today = fields.Date.context_today(self)
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        documents = self.search(
-            [
-                ("next_review_date", "<", today),
-                ("activity_ids", "=", False),
-                ("contract_id.state", "in", ("active", "reversibility")),
-            ],
-            limit=batch_size,
-        )
+        domain = [
+            ("next_review_date", "<", today),
+            ("activity_ids", "=", False),
+            ("contract_id.state", "in", ("active", "reversibility")),
+        ]
+        documents = self.search(domain, limit=batch_size)
         for document in documents:
             document.activity_schedule(
                 activity_type_id=activity_type.id,
@@ -140,4 +132,9 @@ class TmaDocument(models.Model):
                 user_id=(document.author_id or document.contract_id.user_id).id
                 or self.env.user.id,
             )
+        remaining = self.search_count(domain) if documents else 0
+        cron = self.env.ref("tma_reversibility.ir_cron_tma_document_reviews")
+        cron._notify_progress(done=len(documents), remaining=remaining)
+        if remaining:
+            cron._trigger()
         return documents

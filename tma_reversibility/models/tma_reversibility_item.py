@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .tma_reversibility_template import SIDES
+from .utils import SIDES
 
 
 class TmaReversibilityItem(models.Model):

@@ -9,7 +9,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import xlsxwriter
 
@@ -17,21 +18,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL
 
 from odoo.addons.tma_contract.models.utils import sql_selection, sql_translated
 
+from .utils import FETCH, file_digest, sql_html_to_text
+
 _logger = logging.getLogger(__name__)
-
-FETCH = 2000  # rows per round trip: memory stays bounded as contracts grow
-
-
-def _file_digest(path, algorithm):
-    digest = algorithm()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class TmaReversibilityPackage(models.Model):
@@ -120,37 +113,72 @@ class TmaReversibilityPackage(models.Model):
 
     @api.model
     def _cron_build_packages(self, limit=2):
-        """Build queued packages. Parallel cron workers skip the packages another
-        one is building."""
+        """Build up to ``limit`` queued packages, oldest first, one at a time;
+        report the progress to the cron (``ir.cron._notify_progress``) and
+        re-arm it (``_trigger``) while packages remain.
+
+        No package blocks the others: one another worker is building is
+        locked, hence skipped (``SKIP LOCKED``); one whose build fails is
+        marked failed; one whose build hits a concurrency error stays queued
+        for a later run, and the next ones are built meanwhile. Returns the
+        packages processed (built or failed)."""
         self.env.flush_all()
+        processed = skipped = self.browse()
+        while len(processed) + len(skipped) < limit:
+            package = self._lock_next_queued(skipped)
+            if not package:
+                break
+            if package._build_or_fail():
+                processed |= package
+            else:
+                skipped |= package
+        self.env.flush_all()
+        remaining = self.search_count([("state", "=", "queued")])
+        cron = self.env.ref("tma_reversibility.ir_cron_tma_build_packages")
+        cron._notify_progress(done=len(processed), remaining=remaining)
+        if skipped:
+            # Not at once: whatever got in the way has time to finish.
+            cron._trigger(fields.Datetime.now() + timedelta(minutes=1))
+        elif processed and remaining:
+            cron._trigger()
+        return processed
+
+    @api.model
+    def _lock_next_queued(self, exclude):
+        """The oldest queued package but those of ``exclude`` and those another
+        transaction holds, locked for this one; or an empty recordset."""
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM tma_reversibility_package
-                    WHERE state = 'queued' ORDER BY id LIMIT %s
+                    WHERE state = 'queued' AND NOT id = ANY(%s)
+                    ORDER BY id LIMIT 1
                       FOR UPDATE SKIP LOCKED""",
-                limit,
+                exclude.ids,
             )
         )
-        packages = self.browse(r[0] for r in self.env.cr.fetchall())
-        for package in packages:
-            package._build_or_fail()
-        return packages
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _build_or_fail(self):
         """Build the package; a build that fails leaves nothing behind but the
         package in the failed state with its error, and its requester told.
-        Concurrency errors are not failures: they propagate, and the next run
-        of the cron builds the package again."""
+        A concurrency error is not a failure: the package stays queued for a
+        later run. Returns whether the package was processed (built or
+        failed)."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._build()
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            raise
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            self.env.invalidate_all()
+            _logger.info(
+                "Reversibility package %s left for a later run: %s", self.id, error
+            )
+            return False
         except Exception as error:  # pylint: disable=broad-except
             self.env.invalidate_all()
             _logger.exception("Reversibility package %s failed to build", self.id)
             self._fail(error)
+        return True
 
     def _package_lang(self):
         """The package is the client's: its workbook and summary are written
@@ -249,13 +277,20 @@ class TmaReversibilityPackage(models.Model):
             with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr("manifest.json", manifest_text)
                 for path, _sha, _size in files:
-                    archive.write(os.path.join(tmp, "files", path), path)
+                    # The workbook and the PDF are compressed already.
+                    archive.write(
+                        os.path.join(tmp, "files", path),
+                        path,
+                        zipfile.ZIP_STORED
+                        if path in ("workbook.xlsx", "summary.pdf")
+                        else zipfile.ZIP_DEFLATED,
+                    )
             stem = re.sub(r"[^\w.-]+", "-", self.contract_id.name or "contract")
             attachment = self._store_file(zip_path, f"reversibility-{stem}.zip")
             self.write(
                 {
                     "attachment_id": attachment.id,
-                    "sha256": _file_digest(zip_path, hashlib.sha256),
+                    "sha256": file_digest(zip_path, hashlib.sha256),
                     "content_digest": digest,
                     "manifest": manifest_text,
                     "file_count": len(files) + 1,
@@ -279,7 +314,7 @@ class TmaReversibilityPackage(models.Model):
         if Attachment._storage() != "file":
             with open(path, "rb") as handle:
                 return Attachment.create(dict(values, raw=handle.read()))
-        checksum = _file_digest(path, hashlib.sha1)
+        checksum = file_digest(path, hashlib.sha1)
         fname = f"{checksum[:2]}/{checksum}"
         full_path = Attachment._full_path(fname)
         if not os.path.isfile(full_path):
@@ -471,7 +506,7 @@ class TmaReversibilityPackage(models.Model):
                 _("History"),
                 [_("Ticket"), _("Date"), _("Author"), _("Type"), _("Message")],
                 SQL(
-                    """SELECT t.number, m.date, p.name, %s, m.body
+                    """SELECT t.number, m.date, p.name, %s, %s
                          FROM mail_message m
                          JOIN helpdesk_ticket t ON t.id = m.res_id
                          LEFT JOIN res_partner p ON p.id = m.author_id
@@ -482,6 +517,7 @@ class TmaReversibilityPackage(models.Model):
                     self._sql_selection(
                         "mail.message", "message_type", SQL("m.message_type")
                     ),
+                    sql_html_to_text(SQL("m.body")),
                     contract,
                     self._client_message_ids(),
                 ),
@@ -574,8 +610,17 @@ class TmaReversibilityPackage(models.Model):
 
     def _write_workbook(self, path):
         """Stream every sheet from a server-side cursor into xlsxwriter in
-        constant-memory mode: memory does not grow with the contract."""
-        book = xlsxwriter.Workbook(path, {"constant_memory": True})
+        constant-memory mode: memory does not grow with the contract. Each
+        value goes to the writer of its type, found once per type."""
+        book = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                # The client's text stays text: no formula, no link made of it.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
         # A fixed creation date: the same data gives the same bytes.
         book.set_properties(
             {"created": fields.Datetime.to_datetime(self.contract_id.create_date)}
@@ -587,16 +632,15 @@ class TmaReversibilityPackage(models.Model):
         for title, header, query in self._sheets():
             sheet = book.add_worksheet(title[:31])
             sheet.write_row(0, 0, header, bold)
-            row = 0
+            write_row = self._row_writer(sheet, when, day)
             if not isinstance(query, SQL):
-                for values in query():
-                    row += 1
-                    for col, value in enumerate(values):
-                        self._write_cell(sheet, row, col, value, when, day)
+                for row, values in enumerate(query(), 1):
+                    write_row(row, values)
                 continue
             cr = self.env.cr
             # A cursor declared in PostgreSQL, read FETCH rows at a time.
             cr.execute(SQL("DECLARE tma_package_rows NO SCROLL CURSOR FOR %s", query))
+            row = 0
             while True:
                 cr.execute(SQL("FETCH %s FROM tma_package_rows", FETCH))
                 rows = cr.fetchall()
@@ -605,22 +649,40 @@ class TmaReversibilityPackage(models.Model):
                     break
                 for values in rows:
                     row += 1
-                    for col, value in enumerate(values):
-                        self._write_cell(sheet, row, col, value, when, day)
+                    write_row(row, values)
         book.close()
 
     @staticmethod
-    def _write_cell(sheet, row, col, value, when, day):
-        if isinstance(value, str) and value.startswith("<"):
-            value = html2plaintext(value)
-        if isinstance(value, datetime):
-            sheet.write_datetime(row, col, value, when)
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, value, day)
-        elif isinstance(value, dict):
-            sheet.write(row, col, json.dumps(value))
-        else:
-            sheet.write(row, col, value)
+    def _row_writer(sheet, when, day):
+        """A function writing a row of values in ``sheet``, each value by the
+        writer of its type (dates and times in their formats, empty cells
+        left out, anything else as JSON)."""
+        # xlsxwriter's undecorated writers: the public ones first parse an
+        # "A1" reference, which costs as much as writing the cell.
+        writers = {
+            str: sheet._write_string,
+            int: sheet._write_number,
+            float: sheet._write_number,
+            Decimal: sheet._write_number,
+            bool: sheet._write_boolean,
+            datetime: lambda row, col, value: sheet._write_datetime(
+                row, col, value, when
+            ),
+            date: lambda row, col, value: sheet._write_datetime(row, col, value, day),
+            type(None): lambda row, col, value: None,
+        }
+
+        def write_other(row, col, value):
+            if isinstance(value, str):  # Markup, say
+                sheet._write_string(row, col, str(value))
+            else:
+                sheet._write_string(row, col, json.dumps(value, default=str))
+
+        def write_row(row, values):
+            for col, value in enumerate(values):
+                writers.get(type(value), write_other)(row, col, value)
+
+        return write_row
 
     def action_download(self):
         self.ensure_one()

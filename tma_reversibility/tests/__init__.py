@@ -3,3 +3,4 @@ from . import test_package
 from . import test_portal
 from . import test_route_audit
 from . import test_portal_input
+from . import test_cron

@@ -11,7 +11,9 @@ from markupsafe import Markup
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, html2plaintext, mute_logger
+
+from odoo.addons.tma_reversibility.models.utils import sql_html_to_text
 
 from .common import TmaReversibilityCommon
 
@@ -291,3 +293,38 @@ class TestPackage(TmaReversibilityCommon):
         self.assertIn([month, "Tickets opened", 1], kpis)
         self.assertIn([month, "Units consumed", 1], kpis)
         self.assertEqual({row[0] for row in kpis}, {month})
+
+    def test_history_text_is_the_message_as_the_portal_writes_it(self):
+        """PostgreSQL turns the messages' HTML into text as html2plaintext
+        does (a link keeps its address beside its text)."""
+
+        def as_text(html):
+            self.env.cr.execute(SQL("SELECT %s", sql_html_to_text(SQL("%s", html))))
+            return self.env.cr.fetchone()[0]
+
+        for html in (
+            "<p>We are <b>on it</b></p>",
+            "<p>a &amp; b<br>c</p><p>d &lt;e&gt;</p>",
+            "<p>x&nbsp;y <strong>z</strong></p>",
+        ):
+            with self.subTest(html=html):
+                self.assertEqual(as_text(html), html2plaintext(html))
+        self.assertEqual(
+            as_text("<div><p>Fixed in <i>production</i>.</p></div>"),
+            "Fixed in production.",
+        )
+        self.assertEqual(
+            as_text('<p>See <a href="https://x.example.com/a">the log</a>.</p>'),
+            "See the log [https://x.example.com/a].",
+        )
+        self.assertIsNone(as_text(None))
+        # A workbook cell is text, never a formula.
+        self.ticket.message_post(
+            body=Markup("<p>=HYPERLINK(&quot;https://evil.example.com&quot;)</p>"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        book = self._workbook(self._build())
+        cells = [row[4] for row in book["History"].iter_rows(min_row=2)]
+        formula = next(c for c in cells if "HYPERLINK" in str(c.value))
+        self.assertEqual(formula.data_type, "s")

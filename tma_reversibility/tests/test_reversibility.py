@@ -167,7 +167,7 @@ class TestReversibility(TmaReversibilityCommon):
         )
 
     def test_an_active_contract_is_not_closed_directly(self):
-        with self.assertRaisesRegex(UserError, "cannot go from Active to Closed"):
+        with self.assertRaisesRegex(UserError, "closed through reversibility"):
             self.contract.with_user(self.manager).action_close()
         self.assertEqual(self.contract.state, "active")
         self.assertFalse(self.contract.reversibility_item_ids)

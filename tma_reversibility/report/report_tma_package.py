@@ -15,8 +15,20 @@ class ReportTmaPackage(models.AbstractModel):
         # Refuse other clients' packages before rendering (an access error
         # inside the template is a server error).
         docs.check_access("read")
+        # Counted by PostgreSQL (what the reader may see, as the contract's
+        # tickets would be): the tickets are not loaded.
+        tickets = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("tma_contract_id", "in", docs.contract_id.ids)],
+                ["tma_contract_id"],
+                ["__count"],
+            )
+        )
         return {
             "doc_ids": docids,
             "doc_model": "tma.reversibility.package",
             "docs": docs,
+            "ticket_counts": {
+                contract.id: count for contract, count in tickets.items()
+            },
         }

@@ -1,0 +1,142 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+from unittest.mock import patch
+
+from psycopg2 import errors
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import TmaReversibilityCommon
+
+PACKAGE_LOGGER = "odoo.addons.tma_reversibility.models.tma_reversibility_package"
+
+
+@tagged("post_install", "-at_install")
+class TestCrons(TmaReversibilityCommon):
+    """The batch crons report their progress, re-arm themselves while work
+    remains, and no record they cannot process blocks the others."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Package = cls.env["tma.reversibility.package"]
+        # Packages queued before the test (the demo's) are not the test's.
+        cls.Package.search([("state", "=", "queued")]).state = "failed"
+        cls.other_contract = cls._create_contract(title="Other handover")
+        cls.package_cron = cls.env.ref("tma_reversibility.ir_cron_tma_build_packages")
+
+    def _run(self, cron, method, **kwargs):
+        """Run ``method`` of ``cron``'s model as the cron runner does, with a
+        progress record in the context; return that progress."""
+        cron, progress = cron._add_progress()
+        model = self.env[cron.model_id.model].with_context(
+            ir_cron_progress_id=progress.id
+        )
+        getattr(model, method)(**kwargs)
+        return progress
+
+    def _triggers(self, cron):
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
+    def _fake_build(self, held, error):
+        """A build that meets ``error`` on the ``held`` package (the error a
+        worker gets on a package another transaction is writing) and builds
+        the others instantly."""
+
+        def _build(package):
+            if package == held:
+                raise error
+            package.state = "done"
+
+        return patch.object(type(self.Package), "_build", _build)
+
+    def test_a_package_the_cron_cannot_build_now_does_not_block_the_others(self):
+        for error in (
+            errors.LockNotAvailable("held by another worker"),
+            errors.SerializationFailure("could not serialize access"),
+        ):
+            with self.subTest(error=type(error).__name__):
+                held = self.Package._request(self.contract)
+                other = self.Package._request(self.other_contract)
+                triggers = self._triggers(self.package_cron)
+                with self._fake_build(held, error), mute_logger(PACKAGE_LOGGER):
+                    progress = self._run(
+                        self.package_cron, "_cron_build_packages", limit=2
+                    )
+                # The oldest package waits, the next one is built.
+                self.assertEqual(held.state, "queued")
+                self.assertEqual(other.state, "done")
+                self.assertEqual((progress.done, progress.remaining), (1, 1))
+                # The cron comes back for it, not at once.
+                rearmed = self._triggers(self.package_cron) - triggers
+                self.assertTrue(rearmed)
+                self.assertGreater(
+                    min(rearmed.mapped("call_at")), fields.Datetime.now()
+                )
+                # Once out of the way, the next run builds it.
+                with self._fake_build(self.Package, error):
+                    progress = self._run(self.package_cron, "_cron_build_packages")
+                self.assertEqual(held.state, "done")
+                self.assertEqual((progress.done, progress.remaining), (1, 0))
+
+    def test_the_next_package_is_the_oldest_not_set_aside(self):
+        """The cron takes the oldest queued package it has not set aside this
+        run (those other workers hold are skipped by ``SKIP LOCKED``, which a
+        single test transaction cannot show)."""
+        held = self.Package._request(self.contract)
+        other = self.Package._request(self.other_contract)
+        self.assertEqual(self.Package._lock_next_queued(held), other)
+        self.assertFalse(self.Package._lock_next_queued(held | other))
+
+    def test_the_package_cron_reports_progress_and_rearms_itself(self):
+        first = self.Package._request(self.contract)
+        second = self.Package._request(self.other_contract)
+        triggers = self._triggers(self.package_cron)
+        with self._fake_build(self.Package, None):
+            progress = self._run(self.package_cron, "_cron_build_packages", limit=1)
+        self.assertEqual(first.state, "done")
+        self.assertEqual(second.state, "queued")
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        rearmed = self._triggers(self.package_cron) - triggers
+        self.assertTrue(rearmed)
+        self.assertLessEqual(
+            max(rearmed.mapped("call_at")),
+            fields.Datetime.now() + timedelta(seconds=1),
+        )
+        with self._fake_build(self.Package, None):
+            progress = self._run(self.package_cron, "_cron_build_packages", limit=1)
+        self.assertEqual(second.state, "done")
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        # Nothing left: the cron is not re-armed.
+        triggers = self._triggers(self.package_cron)
+        progress = self._run(self.package_cron, "_cron_build_packages")
+        self.assertEqual((progress.done, progress.remaining), (0, 0))
+        self.assertEqual(self._triggers(self.package_cron), triggers)
+
+    def test_the_review_cron_works_in_batches_and_rearms_itself(self):
+        cron = self.env.ref("tma_reversibility.ir_cron_tma_document_reviews")
+        Document = self.env["tma.document"]
+        Document.search([("next_review_date", "<", fields.Date.today())]).write(
+            {"next_review_date": False}
+        )
+        documents = Document.create(
+            [
+                {
+                    "contract_id": self.contract.id,
+                    "name": f"Run book {i}",
+                    "doc_type": "runbook",
+                    "next_review_date": "2020-01-01",
+                }
+                for i in range(3)
+            ]
+        )
+        triggers = self._triggers(cron)
+        progress = self._run(cron, "_cron_review_reminders", batch_size=2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        self.assertTrue(self._triggers(cron) - triggers)
+        progress = self._run(cron, "_cron_review_reminders", batch_size=2)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(len(documents.activity_ids), 3)
