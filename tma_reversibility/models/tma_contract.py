@@ -133,8 +133,12 @@ class TmaContract(models.Model):
         attestation included) signed, nothing left open. An early
         termination takes the same road with the *Early termination*
         checklist."""
-        if new_state == "closed":
-            # Before the transition table refuses it: say which road to take.
+        manager = self.env.su or self.env.user.has_group(
+            "tma_contract.group_tma_manager"
+        )
+        if new_state == "closed" and manager:
+            # Before the transition table refuses it: say which road to take
+            # (others are told first that closing is a manager's move).
             for contract in self.filtered(lambda c: c.state == "active"):
                 raise UserError(
                     _(
