@@ -143,37 +143,38 @@ class TmaUnitBook(models.Model):
     def _expire(self):
         """Move the remainder of expired books out of the balance."""
         for book in self:
-            expired = []
+            book._post_expiry()
 
-            def prepare(_balance, book=book, expired=expired):
-                # Read under the contract's lock: a parallel run may have
-                # expired the book already.
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT units_remaining FROM tma_unit_book WHERE id = %s",
-                        book.id,
-                    )
-                )
-                remaining = float(self.env.cr.fetchone()[0])
-                if remaining <= 0:
-                    return None
-                expired.append(remaining)
-                return {
-                    "entry_type": "expiry",
-                    "book_id": book.id,
-                    "units": -remaining,
-                    "reason": _("Book %(name)s expired.", name=book.name),
-                }
+    def _post_expiry(self):
+        """Post the expiry of this book's remainder through the ledger; read
+        under the contract's lock, since a parallel run may have expired it
+        already (then nothing is posted)."""
+        self.ensure_one()
+        expired = {}
 
-            entry = book.contract_id._ledger_post(
-                prepare,
-                after=lambda _entry, book=book, expired=expired: book._add_remaining(
-                    -expired[0]
-                ),
+        def prepare(_balance):
+            self.env.cr.execute(
+                SQL("SELECT units_remaining FROM tma_unit_book WHERE id = %s", self.id)
             )
-            if not entry:
-                continue
-            book.message_post(body=_("%(units)s units expired.", units=expired[0]))
+            remaining = float(self.env.cr.fetchone()[0])
+            if remaining <= 0:
+                return None
+            expired["units"] = remaining
+            return {
+                "entry_type": "expiry",
+                "book_id": self.id,
+                "units": -remaining,
+                "reason": _("Book %(name)s expired.", name=self.name),
+            }
+
+        entry = self.contract_id._ledger_post(
+            prepare, after=lambda _entry: self._add_remaining(-expired["units"])
+        )
+        if entry:
+            self.message_post(
+                body=_("%(units)s units expired.", units=expired["units"])
+            )
+        return entry
 
     @api.model
     def _cron_expire_books(self, batch_size=500):
