@@ -9,7 +9,12 @@ class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
 
     def write(self, vals):
-        if not {"attendance_ids", "tz", "two_weeks_calendar"}.intersection(vals):
+        if not {
+            "attendance_ids",
+            "tz",
+            "two_weeks_calendar",
+            "company_id",
+        }.intersection(vals):
             return super().write(vals)
         # The attendances change one by one inside this write (a form that
         # replaces them all, a module update reloading the calendar): re-plan

@@ -47,8 +47,12 @@ FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
 def replan_timers(env, calendars):
-    """Re-plan the running timers counting on ``calendars``."""
-    if env.context.get("tma_sla_replan_later") or not calendars:
+    """Re-plan the running timers counting on ``calendars``, after clearing
+    the calendars' timelines kept by the engine (``tma.sla.engine``)."""
+    if not calendars:
+        return
+    env.registry.clear_cache()
+    if env.context.get("tma_sla_replan_later"):
         return
     env["tma.sla.timer"].sudo().search(
         [

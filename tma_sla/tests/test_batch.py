@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import tagged, users, warmup
 from odoo.tools import mute_logger
 
 from .common import MONDAY_10H, TmaSlaCommon
@@ -51,6 +51,34 @@ class TestBatch(TmaSlaCommon):
             return original(records, *args, **kwargs)
 
         return calls, patch.object(type(self.env[model]), method, wrapper)
+
+    @users("tma_engineer_t")
+    @warmup
+    @freeze_time(MONDAY_10H)
+    def test_one_ticket_with_four_commitments_tracking_on(self):
+        """The helpdesk and the chatter (creation message, followers) cost
+        about 20 queries of their own; the service-level layer adds the
+        policy, its targets and rules, the timers' INSERT, their plan and
+        the pausing stages (the calendar's timeline is cached)."""
+        Ticket = self.env["helpdesk.ticket"].with_context(
+            tracking_disable=False,
+            mail_create_nolog=False,
+            mail_create_nosubscribe=False,
+            mail_notrack=False,
+        )
+        values = {
+            "name": "Production down",
+            "description": "<p>Down</p>",
+            "partner_id": self.contact_a.id,
+            "team_id": self.team.id,
+            "tma_contract_id": self.contract.id,
+            "tma_support_level_id": self.l1.id,
+            "priority": "3",
+        }
+        with self.assertQueryCount(tma_engineer_t=34):
+            ticket = Ticket.create(values)
+        self.assertEqual(len(ticket.tma_sla_timer_ids), 4)
+        self.assertTrue(ticket.message_ids, "tracking on: the creation is logged")
 
     def test_pause_resume_and_reach_write_the_batch_at_once(self):
         counts = {}
