@@ -75,7 +75,7 @@ class TestBatch(TmaSlaCommon):
             "tma_support_level_id": self.l1.id,
             "priority": "3",
         }
-        with self.assertQueryCount(tma_engineer_t=34):
+        with self.assertQueryCount(tma_engineer_t=35):
             ticket = Ticket.create(values)
         self.assertEqual(len(ticket.tma_sla_timer_ids), 4)
         self.assertTrue(ticket.message_ids, "tracking on: the creation is logged")
