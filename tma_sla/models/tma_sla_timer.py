@@ -507,9 +507,9 @@ class TmaSlaTimer(models.Model):
     def _notify_breach(self):
         """A chatter note on the ticket, an activity for the team lead and the
         account manager, and an email to the client where the contract asks;
-        for the whole batch at once: the notes in one batch per round (a
-        ticket gets one note per breached commitment), the activities in one
-        create, the emails in one rendering."""
+        for the whole batch: the notes and the activities in one batch per
+        round (a ticket gets one note and one activity per user for each of
+        its breached commitments), the emails in one rendering."""
         if not self:
             return
         template = self.env.ref(
@@ -519,48 +519,53 @@ class TmaSlaTimer(models.Model):
             "tma_sla.mail_activity_type_tma_sla_breach", raise_if_not_found=False
         )
         metrics = dict(self._fields["metric"]._description_selection(self.env))
-        summaries = {
-            timer: _(
+        summaries = {}
+        for timer in self:
+            summaries[timer] = _(
                 "%(metric)s commitment breached (deadline %(deadline)s)",
                 metric=metrics[timer.metric],
                 deadline=fields.Datetime.to_string(timer.breach_date or timer.deadline),
             )
-            for timer in self
-        }
-        Ticket = self.env["helpdesk.ticket"]
-        pending = list(self)
-        while pending:
-            bodies, later = {}, []
-            for timer in pending:
-                if timer.ticket_id.id in bodies:
-                    later.append(timer)
-                else:
-                    bodies[timer.ticket_id.id] = summaries[timer]
-            Ticket.browse(list(bodies))._message_log_batch(bodies=bodies)
-            pending = later
+        # Rounds in which each ticket appears once: a batch of notes is keyed
+        # by ticket, and a batch of activities must not subscribe the same
+        # follower twice to one ticket.
+        rounds = []
+        seen = defaultdict(int)
+        for timer in self:
+            index = seen[timer.ticket_id.id]
+            seen[timer.ticket_id.id] += 1
+            if index == len(rounds):
+                rounds.append([])
+            rounds[index].append(timer)
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
         today = fields.Date.context_today(self)
-        activity_values = []
-        for timer in self:
-            ticket = timer.ticket_id
-            users = (ticket.team_id.user_id | timer.contract_id.user_id).filtered(
-                lambda u: not u.share
+        for timers in rounds:
+            tickets = self.env["helpdesk.ticket"].browse(t.ticket_id.id for t in timers)
+            tickets._message_log_batch(
+                bodies={t.ticket_id.id: summaries[t] for t in timers}
             )
-            activity_values += [
-                {
-                    "activity_type_id": activity_type.id if activity_type else False,
-                    "summary": summaries[timer],
-                    "automated": True,
-                    "note": activity_type.default_note if activity_type else False,
-                    "date_deadline": today,
-                    "res_model_id": model_id,
-                    "res_id": ticket.id,
-                    "user_id": user.id,
-                }
-                for user in users
-            ]
-        if activity_values:
-            self.env["mail.activity"].create(activity_values)
+            activity_values = []
+            for timer in timers:
+                users = (
+                    timer.ticket_id.team_id.user_id | timer.contract_id.user_id
+                ).filtered(lambda u: not u.share)
+                activity_values += [
+                    {
+                        "activity_type_id": activity_type.id
+                        if activity_type
+                        else False,
+                        "summary": summaries[timer],
+                        "automated": True,
+                        "note": activity_type.default_note if activity_type else False,
+                        "date_deadline": today,
+                        "res_model_id": model_id,
+                        "res_id": timer.ticket_id.id,
+                        "user_id": user.id,
+                    }
+                    for user in users
+                ]
+            if activity_values:
+                self.env["mail.activity"].create(activity_values)
         to_email = self.filtered(
             lambda t: t.contract_id.sla_notify_client and t.ticket_id.partner_id
         )

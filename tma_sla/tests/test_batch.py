@@ -156,6 +156,40 @@ class TestBatch(TmaSlaCommon):
             bad.message_ids.filtered(lambda m: "breached" in (m.body or ""))
         )
 
+    def test_breaches_of_one_ticket_notified_in_one_batch(self):
+        ticket = self._tickets(1)
+        with freeze_time("2026-11-24 13:00:00"):
+            # Four breaches and the escalation rule due at 75 %.
+            self.assertEqual(self.env["tma.sla.timer"]._cron_check(), 5)
+        self.assertTrue(all(ticket.tma_sla_timer_ids.mapped("breach_notified")))
+        notes = ticket.message_ids.filtered(lambda m: "breached" in (m.body or ""))
+        self.assertEqual(len(notes), 4, "one note per breached commitment")
+        activities = ticket.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("tma_sla.mail_activity_type_tma_sla_breach")
+            )
+        )
+        self.assertEqual(len(activities), 8, "four for the lead, four for the manager")
+        self.assertEqual(activities.user_id, self.team_lead | self.manager)
+        self.assertEqual(
+            len(
+                ticket.message_follower_ids.filtered(
+                    lambda f: f.partner_id == self.team_lead.partner_id
+                )
+            ),
+            1,
+        )
+        self.assertEqual(
+            self.env["mail.mail"].search_count(
+                [
+                    ("model", "=", "tma.sla.timer"),
+                    ("res_id", "in", ticket.tma_sla_timer_ids.ids),
+                ]
+            ),
+            4,
+        )
+
     def test_breach_cron_reports_progress_and_re_arms_itself(self):
         self._tickets(3)
         cron = self.env.ref("tma_sla.ir_cron_tma_sla_check")
