@@ -227,6 +227,7 @@ class HelpdeskTicket(models.Model):
         create_vals = []
         replan = Timer
         obsolete = Timer
+        targets_of = {}
         for ticket in tickets:
             contract = ticket.tma_contract_id
             policy = contract.sla_policy_id
@@ -243,7 +244,11 @@ class HelpdeskTicket(models.Model):
                 # The target follows the level the commitment was qualified
                 # at, not the current one: escalating does not extend it.
                 level = timer.support_level_id if timer else ticket.tma_support_level_id
-                target = policy._find_target(ticket.tma_criticality, metric, level)
+                if policy not in targets_of:
+                    targets_of[policy] = policy._targets_by_key()
+                target = policy._find_target(
+                    ticket.tma_criticality, metric, level, targets_of[policy]
+                )
                 if not target:
                     if metric in pending:
                         obsolete |= timer

@@ -113,20 +113,25 @@ class TmaSlaPolicy(models.Model):
             if policy.recurrence_days < 0:
                 raise ValidationError(_("The recurrence window cannot be negative."))
 
-    def _find_target(self, criticality, metric, level):
+    def _find_target(self, criticality, metric, level, targets=None):
         """The target of this policy for a ticket: the one of the ticket's
         support level when there is one (L3 may have longer targets), else the
-        general one."""
+        general one. ``targets``: the policy's ``_targets_by_key()``, for a
+        caller that looks up many tickets."""
         self.ensure_one()
-        general = self.env["tma.sla.target"]
-        for target in self.target_ids:
-            if target.criticality != criticality or target.metric != metric:
-                continue
-            if target.support_level_id and target.support_level_id == level:
-                return target
-            if not target.support_level_id:
-                general = target
-        return general
+        if targets is None:
+            targets = self._targets_by_key()
+        return targets.get((criticality, metric, level.id)) or targets.get(
+            (criticality, metric, False), self.env["tma.sla.target"]
+        )
+
+    def _targets_by_key(self):
+        """The policy's targets by (criticality, metric, support level id or
+        False for the general target)."""
+        self.ensure_one()
+        return {
+            (t.criticality, t.metric, t.support_level_id.id): t for t in self.target_ids
+        }
 
     def action_view_contracts(self):
         self.ensure_one()

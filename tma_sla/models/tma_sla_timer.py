@@ -260,22 +260,18 @@ class TmaSlaTimer(models.Model):
         self.env.flush_all()
         for fnames, by_id in groups.items():
             columns = [self._fields[fname] for fname in fnames]
-            casts = [SQL(field.column_type[1]) for field in columns]
-            values_sql = SQL(", ").join(
-                SQL(
-                    "(%s, %s)",
-                    timer_id,
-                    SQL(", ").join(
-                        SQL(
-                            "%s::%s",
-                            field.convert_to_column(vals[field.name], self),
-                            cast,
-                        )
-                        for field, cast in zip(columns, casts, strict=True)
-                    ),
-                )
-                for timer_id, vals in by_id.items()
+            # One row template (the casts are the fields' column types) and
+            # one flat list of parameters: no SQL object per value.
+            row = "(%s, {})".format(
+                ", ".join(f"%s::{field.column_type[1]}" for field in columns)
             )
+            params = []
+            for timer_id, vals in by_id.items():
+                params.append(timer_id)
+                params.extend(
+                    field.convert_to_column(vals[field.name], self) for field in columns
+                )
+            values_sql = SQL(", ".join([row] * len(by_id)), *params)
             self.env.cr.execute(
                 SQL(
                     """UPDATE tma_sla_timer t
