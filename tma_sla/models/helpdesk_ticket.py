@@ -227,7 +227,7 @@ class HelpdeskTicket(models.Model):
         create_vals = []
         replan = Timer
         obsolete = Timer
-        targets_of = {}
+        targets_of, calendar_of = {}, {}
         for ticket in tickets:
             contract = ticket.tma_contract_id
             policy = contract.sla_policy_id
@@ -238,7 +238,9 @@ class HelpdeskTicket(models.Model):
             if not policy:
                 obsolete |= Timer.union(*pending.values())
                 continue
-            calendar = contract._tma_sla_calendar()
+            if contract not in calendar_of:
+                calendar_of[contract] = contract._tma_sla_calendar()
+            calendar = calendar_of[contract]
             for metric, _label in METRICS:
                 timer = by_metric.get(metric)
                 # The target follows the level the commitment was qualified
@@ -285,21 +287,22 @@ class HelpdeskTicket(models.Model):
         (created | replan | (plan or Timer).sudo())._plan()
         # Pauses, resumptions and fulfilled commitments.
         timers = tickets.tma_sla_timer_ids
-        to_pause, to_resume, to_reach = Timer, Timer, Timer
+        # (Ids in lists: a recordset grown one record at a time costs n².)
+        to_pause, to_resume, to_reach = [], [], []
         for ticket in tickets:
             pausing = (
                 ticket.stage_id in ticket.tma_contract_id.sla_policy_id.pause_stage_ids
             )
             for timer in ticket.tma_sla_timer_ids:
                 if ticket._tma_sla_metric_done(timer.metric):
-                    to_reach |= timer
+                    to_reach.append(timer.id)
                 elif pausing and timer._is_counting():
-                    to_pause |= timer
+                    to_pause.append(timer.id)
                 elif not pausing and timer._is_stopped():
-                    to_resume |= timer
-        to_reach._reach(now)
-        to_pause._pause(now)
-        to_resume._resume(now)
+                    to_resume.append(timer.id)
+        Timer.browse(to_reach)._reach(now)
+        Timer.browse(to_pause)._pause(now)
+        Timer.browse(to_resume)._resume(now)
         return timers
 
     # ------------------------------------------------------------------
