@@ -17,7 +17,10 @@ class TmaSlaPortal(TmaCustomerPortal):
         values["sla_reports"] = (
             request.env["tma.sla.service.report"]
             .sudo()
-            .search([("contract_id", "=", contract.id)], limit=24)
+            .search(
+                [("contract_id", "=", contract.id), ("generated_on", "!=", False)],
+                limit=24,
+            )
         )
         return values
 

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .tma_sla_policy import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
+from .utils import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
 
 # Facts of first-contact resolution: written by the SLA layer only.
 KPI_FIELDS = {"tma_staff_response_count", "tma_reassigned", "tma_reopened"}
@@ -161,7 +161,9 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         for field, tickets in kpi_facts.items():
             tickets.with_context(tma_kpi_update=True).write({field: True})
-        if SLA_TRIGGER_FIELDS.intersection(vals):
+        if SLA_TRIGGER_FIELDS.intersection(vals) and not self.env.context.get(
+            "tma_sla_sync_later"
+        ):
             self._tma_sla_sync()
         return result
 
@@ -210,19 +212,22 @@ class HelpdeskTicket(models.Model):
             return bool(self.tma_workaround_date)
         return False
 
-    def _tma_sla_sync(self, start=None):
+    def _tma_sla_sync(self, start=None, plan=None):
         """Bring the tickets' timers in line with their contract's policy, stage,
         criticality, level and progress. Works on the whole batch: the engine
         is called once per calendar, whatever the number of tickets.
 
         New timers start at ``start`` (new tickets: now) or, for tickets that
-        get a policy later, at the ticket's creation."""
+        get a policy later, at the ticket's creation. ``plan``: more timers to
+        plan in the same batch (a caller that wrote the tickets with
+        ``tma_sla_sync_later`` and has timers of its own to plan)."""
         now = fields.Datetime.now()
         Timer = self.env["tma.sla.timer"].sudo()
         tickets = self.sudo()
         create_vals = []
         replan = Timer
         obsolete = Timer
+        targets_of, calendar_of = {}, {}
         for ticket in tickets:
             contract = ticket.tma_contract_id
             policy = contract.sla_policy_id
@@ -233,13 +238,19 @@ class HelpdeskTicket(models.Model):
             if not policy:
                 obsolete |= Timer.union(*pending.values())
                 continue
-            calendar = contract._tma_sla_calendar()
+            if contract not in calendar_of:
+                calendar_of[contract] = contract._tma_sla_calendar()
+            calendar = calendar_of[contract]
             for metric, _label in METRICS:
                 timer = by_metric.get(metric)
                 # The target follows the level the commitment was qualified
                 # at, not the current one: escalating does not extend it.
                 level = timer.support_level_id if timer else ticket.tma_support_level_id
-                target = policy._find_target(ticket.tma_criticality, metric, level)
+                if policy not in targets_of:
+                    targets_of[policy] = policy._targets_by_key()
+                target = policy._find_target(
+                    ticket.tma_criticality, metric, level, targets_of[policy]
+                )
                 if not target:
                     if metric in pending:
                         obsolete |= timer
@@ -273,24 +284,25 @@ class HelpdeskTicket(models.Model):
                     replan |= timer
         obsolete.unlink()
         created = Timer.create(create_vals) if create_vals else Timer
-        (created | replan)._plan()
+        (created | replan | (plan or Timer).sudo())._plan()
         # Pauses, resumptions and fulfilled commitments.
         timers = tickets.tma_sla_timer_ids
-        to_pause, to_resume, to_reach = Timer, Timer, Timer
+        # (Ids in lists: a recordset grown one record at a time costs n².)
+        to_pause, to_resume, to_reach = [], [], []
         for ticket in tickets:
             pausing = (
                 ticket.stage_id in ticket.tma_contract_id.sla_policy_id.pause_stage_ids
             )
             for timer in ticket.tma_sla_timer_ids:
                 if ticket._tma_sla_metric_done(timer.metric):
-                    to_reach |= timer
+                    to_reach.append(timer.id)
                 elif pausing and timer._is_counting():
-                    to_pause |= timer
+                    to_pause.append(timer.id)
                 elif not pausing and timer._is_stopped():
-                    to_resume |= timer
-        to_reach._reach(now)
-        to_pause._pause(now)
-        to_resume._resume(now)
+                    to_resume.append(timer.id)
+        Timer.browse(to_reach)._reach(now)
+        Timer.browse(to_pause)._pause(now)
+        Timer.browse(to_resume)._resume(now)
         return timers
 
     # ------------------------------------------------------------------
@@ -345,31 +357,39 @@ class HelpdeskTicket(models.Model):
             raise UserError(_("Say why the ticket changes support level."))
         if extension_reason is not None:
             self._tma_check_extension(level, extension_reason, rule)
-        Escalation = self.env["tma.sla.escalation"].sudo()
-        for ticket in self:
-            previous = ticket.tma_support_level_id
-            if previous == level:
-                continue
-            Escalation.create(
+        moving = self.filtered(lambda t: t.tma_support_level_id != level)
+        if not moving:
+            return True
+        timers = timer or self.env["tma.sla.timer"]
+        previous = {ticket: ticket.tma_support_level_id for ticket in moving}
+        self.env["tma.sla.escalation"].sudo().create(
+            [
                 {
                     "ticket_id": ticket.id,
-                    "from_level_id": previous.id,
+                    "from_level_id": previous[ticket].id,
                     "to_level_id": level.id,
                     "rule_id": rule.id if rule else False,
-                    "timer_id": timer.id if timer else False,
+                    "timer_id": timers.filtered(
+                        lambda t, ticket=ticket: t.ticket_id == ticket
+                    )[:1].id,
                     "user_id": False if rule else self.env.user.id,
                     "reason": reason,
                     "extension_reason": extension_reason or False,
                 }
-            )
-            if extension_reason:
-                ticket.tma_sla_timer_ids.filtered(
-                    lambda t: t.status in ("running", "paused")
-                ).sudo().write({"support_level_id": level.id})
-            ticket.with_context(tma_escalation=True).write(
-                {"tma_support_level_id": level.id}
-            )
-            ticket._tma_notify_level(previous, level, reason)
+                for ticket in moving
+            ]
+        )
+        if extension_reason:
+            moving.tma_sla_timer_ids.filtered(
+                lambda t: t.status in ("running", "paused")
+            ).sudo().write({"support_level_id": level.id})
+        # One write for the batch: the tickets' timers are planned once (or
+        # by the caller, under ``tma_sla_sync_later``).
+        moving.with_context(tma_escalation=True).write(
+            {"tma_support_level_id": level.id}
+        )
+        for ticket in moving:
+            ticket._tma_notify_level(previous[ticket], level, reason)
             if extension_reason:
                 # A notification, not a comment: it is no first response.
                 ticket.message_post(

@@ -12,11 +12,3 @@ class ResCompany(models.Model):
         domain=[("type", "=", "service")],
         help="Product of the credit note lines that carry service-level penalties.",
     )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    tma_penalty_product_id = fields.Many2one(
-        related="company_id.tma_penalty_product_id", readonly=False
-    )

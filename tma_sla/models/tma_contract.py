@@ -11,7 +11,7 @@ from odoo.tools import SQL
 
 from odoo.addons.tma_contract.models.utils import sql_selection
 
-from .tma_sla_policy import CRITICALITIES, METRICS, month_count
+from .utils import CRITICALITIES, METRICS, month_count
 
 SLA_CONTRACT_FIELDS = {"sla_policy_id", "sla_coverage", "sla_calendar_id"}
 
@@ -513,6 +513,13 @@ class TmaContract(models.Model):
         return self._tma_sla_action(
             "tma_sla.action_tma_sla_penalty_period", [("contract_id", "=", self.id)]
         )
+
+    def _tma_sla_build_monthly_report(self):
+        """Build the monthly service report of the contracts for the month in
+        the context's ``tma_sla_month_start`` (the monthly cron's batch)."""
+        Report = self.env["tma.sla.service.report"]
+        for contract in self:
+            Report._generate_for(contract, self.env.context["tma_sla_month_start"])
 
     def action_tma_sla_report_last_month(self):
         """Build (or rebuild) last month's service report and open it."""

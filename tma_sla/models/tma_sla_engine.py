@@ -17,11 +17,11 @@ wall-clock time.
 import bisect
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from pytz import UTC, timezone
 
-from odoo import _, api, models
+from odoo import _, api, models, tools
 from odoo.exceptions import UserError
 
 # How far the engine looks ahead before concluding that a calendar has no
@@ -109,6 +109,12 @@ class TmaSlaEngine(models.AbstractModel):
     @api.model
     def _weekly_seconds(self, calendar):
         """Nominal worked seconds of a week of ``calendar`` (no leaves)."""
+        return self._weekly_seconds_cached(calendar.id)
+
+    @api.model
+    @tools.ormcache("calendar_id")
+    def _weekly_seconds_cached(self, calendar_id):
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
         attendances = calendar.attendance_ids.filtered(
             lambda a: not a.display_type and a.day_period != "lunch"
         )
@@ -144,7 +150,19 @@ class TmaSlaEngine(models.AbstractModel):
 
     @api.model
     def _timeline(self, calendar, start, end):
-        """Work intervals of ``calendar`` between two naive UTC datetimes."""
+        """Work intervals of ``calendar`` between two naive UTC datetimes, or
+        rather over the whole UTC days around them: the timeline of a window
+        is kept in the registry's cache, so the tickets created or planned on
+        the same day ask the calendar nothing. The changes of calendars,
+        attendances and leaves clear it (``utils.replan_timers``)."""
+        day_start = datetime.combine(start.date(), time.min)
+        day_end = datetime.combine(end.date(), time.min) + timedelta(days=1)
+        return self._timeline_cached(calendar.id, day_start, day_end)
+
+    @api.model
+    @tools.ormcache("calendar_id", "start", "end")
+    def _timeline_cached(self, calendar_id, start, end):
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
         tz = timezone(calendar.tz or "UTC")
         intervals = calendar._work_intervals_batch(
             UTC.localize(start),

@@ -3,35 +3,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-METRICS = [
-    ("acknowledgement", "Acknowledgement"),
-    ("first_response", "First response"),
-    ("workaround", "Workaround"),
-    ("resolution", "Resolution"),
-]
-CRITICALITIES = [
-    ("blocking", "Blocking"),
-    ("major", "Major"),
-    ("minor", "Minor"),
-]
-# helpdesk_mgmt priorities: 0 low, 1 medium, 2 high, 3 very high.
-PRIORITY_CRITICALITY = {"3": "blocking", "2": "major", "1": "minor", "0": "minor"}
-
-
-def month_count(date_from, date_to):
-    """Calendar months touched by the period date_from..date_to (at least 1)."""
-    return max(
-        1,
-        (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1,
-    )
-
-
-DURATION_UNITS = [
-    ("minute", "Minutes"),
-    ("hour", "Hours"),
-    ("day", "Business days"),
-]
-
 
 class TmaSlaPolicy(models.Model):
     _name = "tma.sla.policy"
@@ -142,20 +113,25 @@ class TmaSlaPolicy(models.Model):
             if policy.recurrence_days < 0:
                 raise ValidationError(_("The recurrence window cannot be negative."))
 
-    def _find_target(self, criticality, metric, level):
+    def _find_target(self, criticality, metric, level, targets=None):
         """The target of this policy for a ticket: the one of the ticket's
         support level when there is one (L3 may have longer targets), else the
-        general one."""
+        general one. ``targets``: the policy's ``_targets_by_key()``, for a
+        caller that looks up many tickets."""
         self.ensure_one()
-        general = self.env["tma.sla.target"]
-        for target in self.target_ids:
-            if target.criticality != criticality or target.metric != metric:
-                continue
-            if target.support_level_id and target.support_level_id == level:
-                return target
-            if not target.support_level_id:
-                general = target
-        return general
+        if targets is None:
+            targets = self._targets_by_key()
+        return targets.get((criticality, metric, level.id)) or targets.get(
+            (criticality, metric, False), self.env["tma.sla.target"]
+        )
+
+    def _targets_by_key(self):
+        """The policy's targets by (criticality, metric, support level id or
+        False for the general target)."""
+        self.ensure_one()
+        return {
+            (t.criticality, t.metric, t.support_level_id.id): t for t in self.target_ids
+        }
 
     def action_view_contracts(self):
         self.ensure_one()
@@ -164,128 +140,3 @@ class TmaSlaPolicy(models.Model):
         )
         action["domain"] = [("sla_policy_id", "=", self.id)]
         return action
-
-
-class TmaSlaTarget(models.Model):
-    _name = "tma.sla.target"
-    _description = "TMA SLA Target"
-    _order = "policy_id, criticality, metric, support_level_id"
-
-    policy_id = fields.Many2one(
-        "tma.sla.policy", required=True, ondelete="cascade", index=True
-    )
-    criticality = fields.Selection(CRITICALITIES, required=True)
-    metric = fields.Selection(METRICS, required=True)
-    support_level_id = fields.Many2one(
-        "tma.support.level",
-        string="Support level",
-        help="Only for tickets at this level (an L3 may have longer targets). "
-        "Leave empty for the general target.",
-    )
-    duration = fields.Float(required=True, default=4.0)
-    duration_unit = fields.Selection(
-        DURATION_UNITS, string="Unit", required=True, default="hour"
-    )
-    minutes = fields.Integer(
-        compute="_compute_minutes",
-        store=True,
-        help="The target in business minutes.",
-    )
-
-    _sql_constraints = [
-        (
-            "target_uniq",
-            "unique(policy_id, criticality, metric, support_level_id)",
-            "A policy has one target per criticality, metric and support level.",
-        )
-    ]
-
-    @api.depends("duration", "duration_unit", "policy_id.hours_per_day")
-    def _compute_minutes(self):
-        for target in self:
-            factor = {
-                "minute": 1,
-                "hour": 60,
-                "day": 60 * (target.policy_id.hours_per_day or 8.0),
-            }[target.duration_unit]
-            target.minutes = round(target.duration * factor)
-
-    @api.constrains("duration", "duration_unit")
-    def _check_duration(self):
-        for target in self:
-            if target.minutes <= 0:
-                raise ValidationError(
-                    _(
-                        "The %(metric)s target for %(criticality)s tickets must be "
-                        "a positive duration of at least one minute.",
-                        metric=dict(METRICS)[target.metric],
-                        criticality=dict(CRITICALITIES)[target.criticality],
-                    )
-                )
-
-    @api.depends("metric", "criticality", "duration", "duration_unit")
-    def _compute_display_name(self):
-        units = dict(self._fields["duration_unit"]._description_selection(self.env))
-        metrics = dict(self._fields["metric"]._description_selection(self.env))
-        crits = dict(self._fields["criticality"]._description_selection(self.env))
-        for target in self:
-            target.display_name = (
-                f"{metrics.get(target.metric, '')} / "
-                f"{crits.get(target.criticality, '')}: "
-                f"{target.duration:g} {units.get(target.duration_unit, '')}"
-            )
-
-
-class TmaSlaEscalationRule(models.Model):
-    _name = "tma.sla.escalation.rule"
-    _description = "TMA SLA Escalation Rule"
-    _order = "policy_id, sequence, id"
-
-    policy_id = fields.Many2one(
-        "tma.sla.policy", required=True, ondelete="cascade", index=True
-    )
-    sequence = fields.Integer(default=10)
-    metric = fields.Selection(METRICS, required=True, default="resolution")
-    criticality = fields.Selection(
-        CRITICALITIES, help="Leave empty for every criticality."
-    )
-    trigger = fields.Selection(
-        [("percent", "Share of the target elapsed"), ("breach", "On breach")],
-        required=True,
-        default="percent",
-    )
-    percent = fields.Float(string="Elapsed (%)", default=75.0)
-    level_id = fields.Many2one(
-        "tma.support.level",
-        string="Escalate to",
-        required=True,
-        help="The ticket moves to this level unless it is already there or above.",
-    )
-
-    @api.constrains("trigger", "percent")
-    def _check_percent(self):
-        for rule in self:
-            if rule.trigger == "percent" and not 0 < rule.percent <= 100:
-                raise ValidationError(
-                    _("An escalation threshold is a share between 0 and 100 %.")
-                )
-
-    def _share(self):
-        self.ensure_one()
-        return 1.0 if self.trigger == "breach" else self.percent / 100.0
-
-    @api.depends("metric", "trigger", "percent", "level_id")
-    def _compute_display_name(self):
-        metrics = dict(self._fields["metric"]._description_selection(self.env))
-        for rule in self:
-            when = (
-                _("on breach")
-                if rule.trigger == "breach"
-                else _("at %(percent)s %%", percent=f"{rule.percent:g}")
-            )
-            rule.display_name = _(
-                "%(metric)s %(when)s → %(level)s",
-                metric=metrics.get(rule.metric, ""),
-                when=when,
-                level=rule.level_id.code or "",
-            )

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .tma_sla_policy import CRITICALITIES, METRICS
+from .utils import run_isolated
 
 
 class TmaSlaServiceReport(models.Model):
@@ -37,6 +37,13 @@ class TmaSlaServiceReport(models.Model):
     generated_on = fields.Datetime(string="Generated on", readonly=True)
     pdf_attachment_id = fields.Many2one(
         "ir.attachment", string="PDF file", readonly=True
+    )
+    pdf_error = fields.Char(
+        string="PDF error",
+        readonly=True,
+        copy=False,
+        help="Why the PDF cron could not print this report; regenerating the "
+        "report tries again.",
     )
     xlsx_attachment_id = fields.Many2one(
         "ir.attachment", string="XLSX file", readonly=True
@@ -131,8 +138,13 @@ class TmaSlaServiceReport(models.Model):
                 )
             )
             stem = report.name.replace("/", "-")
-            report.pdf_attachment_id = report._attach(
-                report.pdf_attachment_id, f"{stem}.pdf", pdf
+            report.write(
+                {
+                    "pdf_attachment_id": report._attach(
+                        report.pdf_attachment_id, f"{stem}.pdf", pdf
+                    ).id,
+                    "pdf_error": False,
+                }
             )
 
     def _attach(self, attachment, name, content):
@@ -434,88 +446,95 @@ class TmaSlaServiceReport(models.Model):
     def _cron_monthly_reports(self, batch_size=50):
         """On the first days of a month, build and send last month's report of
         every contract under a policy that does not have it yet. Idempotent;
-        parallel runs skip the contracts another worker holds."""
+        parallel runs skip the contracts another worker holds.
+
+        A contract whose report cannot be built gets an empty report saying
+        so (to regenerate by hand) rather than blocking the next contracts;
+        the cron reports its progress and runs again while contracts are left
+        (``_trigger`` when called outside the cron runner)."""
         today = fields.Date.context_today(self)
         month_start = (today - relativedelta(months=1)).replace(day=1)
+        candidates = SQL(
+            """SELECT c.id FROM tma_contract c
+                WHERE c.sla_policy_id IS NOT NULL
+                  AND c.state IN ('active', 'reversibility')
+                  AND c.date_start <= %s
+                  AND NOT EXISTS (
+                    SELECT 1 FROM tma_sla_service_report r
+                     WHERE r.contract_id = c.id AND r.date_from = %s)""",
+            month_start + relativedelta(months=1, days=-1),
+            month_start,
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT c.id FROM tma_contract c
-                    WHERE c.sla_policy_id IS NOT NULL
-                      AND c.state IN ('active', 'reversibility')
-                      AND c.date_start <= %s
-                      AND NOT EXISTS (
-                        SELECT 1 FROM tma_sla_service_report r
-                         WHERE r.contract_id = c.id AND r.date_from = %s)
-                    ORDER BY c.id LIMIT %s
-                      FOR UPDATE OF c SKIP LOCKED""",
-                month_start + relativedelta(months=1, days=-1),
-                month_start,
+                "%s ORDER BY c.id LIMIT %s FOR UPDATE OF c SKIP LOCKED",
+                candidates,
                 batch_size,
             )
         )
         contracts = self.env["tma.contract"].browse(
             r[0] for r in self.env.cr.fetchall()
         )
-        reports = self.browse()
-        for contract in contracts:
-            reports |= self._generate_for(contract, month_start)
-        reports.action_send()
-        if self.env.context.get("ir_cron_progress_id"):
-            self.env["ir.cron"]._notify_progress(
-                done=len(reports), remaining=0 if len(contracts) < batch_size else 1
+        built = run_isolated(
+            contracts.with_context(tma_sla_month_start=month_start),
+            "_tma_sla_build_monthly_report",
+        )
+        for contract in contracts - built:
+            self.create(
+                {
+                    "contract_id": contract.id,
+                    "date_from": month_start,
+                    "date_to": month_start + relativedelta(months=1, days=-1),
+                }
+            ).message_post(
+                body=_(
+                    "This report could not be built by the monthly cron (see "
+                    "the server log): regenerate it."
+                )
             )
+        reports = self.search(
+            [("contract_id", "in", built.ids), ("date_from", "=", month_start)]
+        )
+        run_isolated(reports, "action_send")
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS c", candidates))
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(contracts), remaining=remaining)
+        if remaining and not self.env.context.get("ir_cron_progress_id"):
+            self.env.ref("tma_sla.ir_cron_tma_sla_monthly_reports")._trigger()
         return reports
 
     @api.model
     def _cron_render_pdfs(self, batch_size=20):
         """Print the PDF of the reports that have none yet (built while the
         database was being created or updated). Parallel runs skip the
-        reports another worker holds; the cron calls itself again while some
-        are left."""
+        reports another worker holds. A report whose PDF cannot be printed
+        keeps the error and is not tried again until it is regenerated: it
+        never blocks the next ones. The cron reports its progress and runs
+        again while reports are left (``_trigger`` outside the cron runner)."""
+        domain = [("pdf_attachment_id", "=", False), ("pdf_error", "=", False)]
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM tma_sla_service_report
-                    WHERE pdf_attachment_id IS NULL
+                    WHERE pdf_attachment_id IS NULL AND pdf_error IS NULL
                     ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
                 batch_size,
             )
         )
         reports = self.browse(r[0] for r in self.env.cr.fetchall())
-        reports._render_pdf()
-        remaining = self.search_count([("pdf_attachment_id", "=", False)])
-        if self.env.context.get("ir_cron_progress_id"):
-            self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
-        elif remaining and len(reports) == batch_size:
+        printed = run_isolated(reports, "_render_pdf")
+        for report in reports - printed:
+            report.pdf_error = _(
+                "The PDF could not be printed (see the server log): regenerate "
+                "the report."
+            )
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
+        if remaining and not self.env.context.get("ir_cron_progress_id"):
             self.env.ref("tma_sla.ir_cron_tma_sla_report_pdfs")._trigger()
         return reports
 
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.name
-
-
-class TmaSlaServiceReportRendering(models.AbstractModel):
-    """QWeb helpers of the PDF report."""
-
-    _name = "report.tma_sla.report_tma_sla_service_report"
-    _description = "TMA service report rendering"
-
-    @api.model
-    def _get_report_values(self, docids, data=None):
-        docs = self.env["tma.sla.service.report"].browse(docids)
-        # Refuse other clients' reports before rendering (an access error
-        # inside the template is a server error).
-        docs.check_access("read")
-        metrics = dict(METRICS)
-        crits = dict(CRITICALITIES)
-        if docs:
-            metrics, crits = docs._labels()
-        return {
-            "doc_ids": docids,
-            "doc_model": "tma.sla.service.report",
-            "docs": docs,
-            "metric_labels": metrics,
-            "criticality_labels": crits,
-        }

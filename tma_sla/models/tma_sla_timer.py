@@ -5,14 +5,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_duration
 
-from .tma_sla_policy import CRITICALITIES, METRICS
-
-TIMER_STATUSES = [
-    ("running", "Running"),
-    ("paused", "Paused"),
-    ("met", "Met"),
-    ("breached", "Breached"),
-]
+from .utils import CRITICALITIES, METRICS, TIMER_STATUSES, run_isolated
 
 
 class TmaSlaTimer(models.Model):
@@ -237,41 +230,67 @@ class TmaSlaTimer(models.Model):
     def _write_plan(self, timers, values):
         """Store planned moments of many timers in one UPDATE (each timer has
         its own deadline: an ORM write would cost one query per timer)."""
-        if not timers:
-            return
-        self.env.flush_all()
-        rows = []
+        rows = {}
         for timer in timers:
             vals = values[timer]
-            rows.append(
-                (
-                    timer.id,
-                    "deadline" in vals,
-                    vals.get("deadline"),
-                    vals["next_escalation_date"] or None,
-                    vals["next_escalation_rule_id"] or None,
+            row = {
+                "next_escalation_date": vals["next_escalation_date"],
+                "next_escalation_rule_id": vals["next_escalation_rule_id"],
+            }
+            if "deadline" in vals:
+                row["deadline"] = vals["deadline"]
+            rows[timer] = row
+        self._write_rows(rows)
+
+    @api.model
+    def _write_rows(self, rows):
+        """Write per-timer values, ``{timer: {field: value}}``, in one UPDATE
+        per set of fields written (one for the whole batch, usually): the
+        timers of a batch each get their own deadline, clock or status, which
+        an ORM ``write`` would store with one query per timer. Timers have no
+        ``write`` override; the cache and the fields that depend on the
+        written ones (the tickets' SLA status) are invalidated as an ORM
+        write would."""
+        groups = defaultdict(dict)
+        for timer, vals in rows.items():
+            if vals:
+                groups[tuple(sorted(vals))][timer.id] = vals
+        if not groups:
+            return
+        self.env.flush_all()
+        for fnames, by_id in groups.items():
+            columns = [self._fields[fname] for fname in fnames]
+            # One row template (the casts are the fields' column types) and
+            # one flat list of parameters: no SQL object per value.
+            row = "(%s, {})".format(
+                ", ".join(f"%s::{field.column_type[1]}" for field in columns)
+            )
+            params = []
+            for timer_id, vals in by_id.items():
+                params.append(timer_id)
+                params.extend(
+                    field.convert_to_column(vals[field.name], self) for field in columns
+                )
+            values_sql = SQL(", ".join([row] * len(by_id)), *params)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE tma_sla_timer t
+                          SET %s, write_uid = %s, write_date = %s
+                         FROM (VALUES %s) AS v(id, %s)
+                        WHERE t.id = v.id""",
+                    SQL(", ").join(
+                        SQL("%s = v.%s", SQL.identifier(f), SQL.identifier(f))
+                        for f in fnames
+                    ),
+                    self.env.uid,
+                    self.env.cr.now(),
+                    values_sql,
+                    SQL(", ").join(SQL.identifier(f) for f in fnames),
                 )
             )
-        values_sql = SQL(", ").join(
-            SQL("(%s, %s, %s::timestamp, %s::timestamp, %s::integer)", *row)
-            for row in rows
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE tma_sla_timer t
-                      SET deadline = CASE WHEN v.has_deadline THEN v.deadline
-                                          ELSE t.deadline END,
-                          next_escalation_date = v.next_date,
-                          next_escalation_rule_id = v.rule_id
-                     FROM (VALUES %s)
-                          AS v(id, has_deadline, deadline, next_date, rule_id)
-                    WHERE t.id = v.id""",
-                values_sql,
-            )
-        )
-        timers.invalidate_recordset(
-            ["deadline", "next_escalation_date", "next_escalation_rule_id"]
-        )
+            timers = self.browse(list(by_id))
+            timers.invalidate_recordset([*fnames, "write_uid", "write_date"])
+            timers.modified(list(fnames))
 
     def _is_counting(self):
         """Whether the clock of the timer runs: an open timer (running, or
@@ -300,6 +319,7 @@ class TmaSlaTimer(models.Model):
         breached at its deadline, the moment the budget ran out."""
         counting = self.filtered(lambda t: t._is_counting())
         used = counting._used_now(now)
+        rows = {}
         for timer in counting:
             vals = {
                 "used_seconds": used[timer.id],
@@ -312,13 +332,16 @@ class TmaSlaTimer(models.Model):
                     vals.update(status="breached", breach_date=timer.deadline)
                 else:
                     vals.update(status="paused", deadline=False)
-            timer.write(vals)
+            rows[timer] = vals
+        self._write_rows(rows)
 
     def _resume(self, now):
         """Restart the clock of stopped timers: paused ones get a new deadline
         from the business time that remained; breached ones keep their deadline
         and breach date and count their delay again."""
         stopped = self.filtered(lambda t: t._is_stopped())
+        if not stopped:
+            return
         stopped.filtered(lambda t: t.status == "paused").write({"status": "running"})
         stopped.write({"segment_start": now})
         stopped._plan()
@@ -332,6 +355,7 @@ class TmaSlaTimer(models.Model):
             )
         )
         used = pending._used_now(now)
+        rows = {}
         for timer in pending:
             late = (
                 timer.status == "breached" or used[timer.id] > timer.target_minutes * 60
@@ -345,7 +369,8 @@ class TmaSlaTimer(models.Model):
             }
             if late and not timer.breach_date:
                 vals["breach_date"] = timer.deadline or now
-            timer.write(vals)
+            rows[timer] = vals
+        self._write_rows(rows)
 
     # ------------------------------------------------------------------
     # Cron: breaches and escalations
@@ -369,7 +394,12 @@ class TmaSlaTimer(models.Model):
         Idempotent and safe with several cron workers: each batch is claimed
         with ``FOR UPDATE SKIP LOCKED`` and marked in the same statement. The
         claim also locks the timers' tickets, so two workers never notify the
-        same ticket at once (their followers and activities would collide)."""
+        same ticket at once (their followers and activities would collide).
+
+        A timer whose notification or escalation fails stays claimed and is
+        logged: it never blocks the next ones. The cron reports its progress
+        and runs again while timers are due (``_trigger`` when called outside
+        the cron runner)."""
         now = fields.Datetime.now()
         breached = self._claim(
             SQL(
@@ -392,7 +422,7 @@ class TmaSlaTimer(models.Model):
             ),
             batch_size,
         )
-        breached._notify_breach()
+        run_isolated(breached, "_notify_breach")
         due = self._claim(
             SQL(
                 """UPDATE tma_sla_timer t
@@ -411,7 +441,7 @@ class TmaSlaTimer(models.Model):
             ),
             batch_size,
         )
-        due._apply_escalation_rules()
+        run_isolated(due, "_apply_escalation_rules")
         remaining = self.search_count(
             [
                 "|",
@@ -428,39 +458,56 @@ class TmaSlaTimer(models.Model):
             ]
         )
         done = len(breached) + len(due)
-        if self.env.context.get("ir_cron_progress_id"):
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        elif remaining:
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining and not self.env.context.get("ir_cron_progress_id"):
             self.env.ref("tma_sla.ir_cron_tma_sla_check")._trigger()
         return done
 
     def _apply_escalation_rules(self):
+        """Fire the due escalation rules of these timers, in batches: the rules
+        are marked as applied, the tickets below a rule's level move to it (one
+        escalation batch per rule, lowest levels first), then the timers of the
+        escalated tickets and the due ones are planned once.
+
+        The tickets are written with ``tma_sla_sync_later``: their write does
+        not come back into the timers (timer → ticket → timer); this method
+        brings the escalated tickets' timers in line itself, once."""
+        by_rule = defaultdict(lambda: self.browse())
         for timer in self:
-            rule = timer.next_escalation_rule_id
-            if not rule:
-                continue
-            timer.fired_rule_ids = [fields.Command.link(rule.id)]
-            ticket = timer.ticket_id
-            level = ticket.tma_support_level_id
-            if not level or rule.level_id.sequence > level.sequence:
-                ticket._tma_escalate(
-                    rule.level_id,
-                    _(
-                        "Rule %(rule)s of the %(metric)s commitment.",
-                        rule=rule.display_name,
-                        metric=dict(
-                            self._fields["metric"]._description_selection(self.env)
-                        )[timer.metric],
-                    ),
-                    rule=rule,
-                    timer=timer,
+            if timer.next_escalation_rule_id:
+                by_rule[timer.next_escalation_rule_id] |= timer
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        escalated = self.env["helpdesk.ticket"]
+        for rule in sorted(by_rule, key=lambda r: (r.level_id.sequence, r.id)):
+            timers = by_rule[rule]
+            timers.write({"fired_rule_ids": [fields.Command.link(rule.id)]})
+            reason = _(
+                "Rule %(rule)s of the %(metric)s commitment.",
+                rule=rule.display_name,
+                metric=metrics[rule.metric],
+            )
+            moving = timers.ticket_id.filtered(
+                lambda t, rule=rule: (
+                    not t.tma_support_level_id
+                    or rule.level_id.sequence > t.tma_support_level_id.sequence
                 )
-        # Escalating re-plans the tickets' timers; plan the ones it did not.
-        self.filtered(lambda t: not t.next_escalation_date)._plan()
+            )
+            moving.with_context(tma_sla_sync_later=True)._tma_escalate(
+                rule.level_id, reason, rule=rule, timer=timers
+            )
+            escalated |= moving
+        # One plan: the escalated tickets' timers (their next rules follow the
+        # new level), and the due timers whose rule moved nothing.
+        escalated._tma_sla_sync(plan=self | escalated.tma_sla_timer_ids)
 
     def _notify_breach(self):
         """A chatter note on the ticket, an activity for the team lead and the
-        account manager, and an email to the client where the contract asks."""
+        account manager, and an email to the client where the contract asks;
+        for the whole batch: the notes and the activities in one batch per
+        round (a ticket gets one note and one activity per user for each of
+        its breached commitments), the emails in one rendering."""
+        if not self:
+            return
         template = self.env.ref(
             "tma_sla.mail_template_tma_sla_breach", raise_if_not_found=False
         )
@@ -468,25 +515,58 @@ class TmaSlaTimer(models.Model):
             "tma_sla.mail_activity_type_tma_sla_breach", raise_if_not_found=False
         )
         metrics = dict(self._fields["metric"]._description_selection(self.env))
+        summaries = {}
         for timer in self:
-            ticket = timer.ticket_id
-            summary = _(
+            summaries[timer] = _(
                 "%(metric)s commitment breached (deadline %(deadline)s)",
                 metric=metrics[timer.metric],
                 deadline=fields.Datetime.to_string(timer.breach_date or timer.deadline),
             )
-            ticket.message_post(body=summary, subtype_xmlid="mail.mt_note")
-            users = (ticket.team_id.user_id | timer.contract_id.user_id).filtered(
-                lambda u: not u.share
+        # Rounds in which each ticket appears once: a batch of notes is keyed
+        # by ticket, and a batch of activities must not subscribe the same
+        # follower twice to one ticket.
+        rounds = []
+        seen = defaultdict(int)
+        for timer in self:
+            index = seen[timer.ticket_id.id]
+            seen[timer.ticket_id.id] += 1
+            if index == len(rounds):
+                rounds.append([])
+            rounds[index].append(timer)
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        today = fields.Date.context_today(self)
+        for timers in rounds:
+            tickets = self.env["helpdesk.ticket"].browse(t.ticket_id.id for t in timers)
+            tickets._message_log_batch(
+                bodies={t.ticket_id.id: summaries[t] for t in timers}
             )
-            for user in users:
-                ticket.activity_schedule(
-                    activity_type_id=activity_type.id if activity_type else False,
-                    summary=summary,
-                    user_id=user.id,
-                )
-            if timer.contract_id.sla_notify_client and template and ticket.partner_id:
-                template.send_mail(timer.id)
+            activity_values = []
+            for timer in timers:
+                users = (
+                    timer.ticket_id.team_id.user_id | timer.contract_id.user_id
+                ).filtered(lambda u: not u.share)
+                activity_values += [
+                    {
+                        "activity_type_id": activity_type.id
+                        if activity_type
+                        else False,
+                        "summary": summaries[timer],
+                        "automated": True,
+                        "note": activity_type.default_note if activity_type else False,
+                        "date_deadline": today,
+                        "res_model_id": model_id,
+                        "res_id": timer.ticket_id.id,
+                        "user_id": user.id,
+                    }
+                    for user in users
+                ]
+            if activity_values:
+                self.env["mail.activity"].create(activity_values)
+        to_email = self.filtered(
+            lambda t: t.contract_id.sla_notify_client and t.ticket_id.partner_id
+        )
+        if template and to_email:
+            template.send_mail_batch(to_email.ids)
 
     def _penalty_delay_minutes(self, until):
         """Business minutes of delay of breached timers: the business time

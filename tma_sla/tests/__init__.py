@@ -9,3 +9,4 @@ from . import test_tours
 from . import test_route_audit
 from . import test_escaping
 from . import test_kpi
+from . import test_batch

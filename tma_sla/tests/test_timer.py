@@ -289,10 +289,10 @@ class TestTimer(TmaSlaCommon):
         )
         Ticket.create(self._ticket_values(1))  # warm caches
         self.env.invalidate_all()
-        with self.assertQueryCount(30):
+        with self.assertQueryCount(22):
             Ticket.create(self._ticket_values(1))
         self.env.invalidate_all()
-        with self.assertQueryCount(30 + 3 * 99):
+        with self.assertQueryCount(24 + 3 * 99):
             tickets = Ticket.create(self._ticket_values(100))
         self.assertEqual(len(tickets.tma_sla_timer_ids), 25 * 4 + 25 * 2 + 50 * 1)
 

@@ -6,42 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
 
-from .tma_sla_policy import CRITICALITIES, METRICS, month_count
-
-FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
-
-
-class TmaSlaPenaltyRule(models.Model):
-    _name = "tma.sla.penalty.rule"
-    _description = "TMA SLA Penalty Rule"
-    _order = "contract_id, criticality, id"
-
-    contract_id = fields.Many2one(
-        "tma.contract", required=True, ondelete="cascade", index=True
-    )
-    currency_id = fields.Many2one(related="contract_id.currency_id")
-    criticality = fields.Selection(
-        CRITICALITIES, help="Leave empty for every criticality."
-    )
-    metric = fields.Selection(METRICS, help="Leave empty for every metric.")
-    kind = fields.Selection(
-        [("breach", "Per breach"), ("hour", "Per started hour of delay")],
-        required=True,
-        default="breach",
-    )
-    amount = fields.Monetary(required=True, currency_field="currency_id")
-
-    @api.constrains("amount")
-    def _check_amount(self):
-        for rule in self:
-            if rule.amount <= 0:
-                raise ValidationError(_("A penalty amount must be positive."))
-
-    def _matches(self, timer):
-        self.ensure_one()
-        return (not self.criticality or self.criticality == timer.criticality) and (
-            not self.metric or self.metric == timer.metric
-        )
+from .utils import FEE_MONTHS, month_count
 
 
 class TmaSlaPenaltyPeriod(models.Model):
@@ -262,21 +227,3 @@ class TmaSlaPenaltyPeriod(models.Model):
         )
         action.update(res_id=self.move_id.id, view_mode="form", views=[(False, "form")])
         return action
-
-
-class TmaSlaPenaltyLine(models.Model):
-    _name = "tma.sla.penalty.line"
-    _description = "TMA SLA Penalty Line"
-    _order = "period_id, id"
-
-    period_id = fields.Many2one(
-        "tma.sla.penalty.period", required=True, ondelete="cascade", index=True
-    )
-    currency_id = fields.Many2one(related="period_id.currency_id")
-    timer_id = fields.Many2one("tma.sla.timer", required=True, ondelete="restrict")
-    ticket_id = fields.Many2one(related="timer_id.ticket_id")
-    metric = fields.Selection(related="timer_id.metric")
-    criticality = fields.Selection(related="timer_id.criticality")
-    deadline = fields.Datetime(related="timer_id.breach_date")
-    delay_minutes = fields.Float(string="Delay (business min)")
-    amount = fields.Monetary(currency_field="currency_id")

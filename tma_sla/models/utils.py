@@ -1,0 +1,87 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Constants and small helpers shared by the models of tma_sla."""
+
+import logging
+
+_logger = logging.getLogger(__name__)
+
+METRICS = [
+    ("acknowledgement", "Acknowledgement"),
+    ("first_response", "First response"),
+    ("workaround", "Workaround"),
+    ("resolution", "Resolution"),
+]
+CRITICALITIES = [
+    ("blocking", "Blocking"),
+    ("major", "Major"),
+    ("minor", "Minor"),
+]
+# helpdesk_mgmt priorities: 0 low, 1 medium, 2 high, 3 very high.
+PRIORITY_CRITICALITY = {"3": "blocking", "2": "major", "1": "minor", "0": "minor"}
+
+
+def month_count(date_from, date_to):
+    """Calendar months touched by the period date_from..date_to (at least 1)."""
+    return max(
+        1,
+        (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1,
+    )
+
+
+DURATION_UNITS = [
+    ("minute", "Minutes"),
+    ("hour", "Hours"),
+    ("day", "Business days"),
+]
+
+TIMER_STATUSES = [
+    ("running", "Running"),
+    ("paused", "Paused"),
+    ("met", "Met"),
+    ("breached", "Breached"),
+]
+
+# Months per fee period of a contract (caps in % of the fee).
+FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
+def replan_timers(env, calendars):
+    """Re-plan the running timers counting on ``calendars``, after clearing
+    the calendars' timelines kept by the engine (``tma.sla.engine``)."""
+    if not calendars:
+        return
+    env.registry.clear_cache()
+    if env.context.get("tma_sla_replan_later"):
+        return
+    env["tma.sla.timer"].sudo().search(
+        [
+            ("status", "in", ("running", "breached")),
+            ("reached_date", "=", False),
+            ("calendar_id", "in", calendars.ids),
+        ]
+    )._plan()
+
+
+def run_isolated(records, method, *args):
+    """Call ``records.method(*args)`` for a cron, so that records it cannot
+    process never block the others: the batch runs in a savepoint; when it
+    fails, each record runs in a savepoint of its own and the ones that still
+    fail are logged and left out. Returns the records processed."""
+    try:
+        with records.env.cr.savepoint():
+            getattr(records, method)(*args)
+        return records
+    except Exception:  # noqa: BLE001 - one bad record must not block a cron
+        if len(records) == 1:
+            _logger.exception("%s failed on %s", method, records)
+            return records.browse()
+    done = records.browse()
+    for record in records:
+        try:
+            with records.env.cr.savepoint():
+                getattr(record, method)(*args)
+            done |= record
+        except Exception:  # noqa: BLE001
+            _logger.exception("%s failed on %s", method, record)
+    return done

@@ -1,0 +1,1 @@
+from . import report_tma_sla_service_report

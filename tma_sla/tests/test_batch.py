@@ -1,0 +1,276 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The timers act in batches and never come back in through a ticket write;
+the crons report their progress, re-arm themselves and do not starve on the
+records they cannot process."""
+
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged, users, warmup
+from odoo.tools import mute_logger
+
+from .common import MONDAY_10H, TmaSlaCommon
+
+UTILS_LOGGER = "odoo.addons.tma_sla.models.utils"
+
+
+@tagged("post_install", "-at_install")
+class TestBatch(TmaSlaCommon):
+    def _tickets(self, count, **vals):
+        with freeze_time(MONDAY_10H):
+            return self.env["helpdesk.ticket"].union(
+                *(self._ticket("3", **vals) for _i in range(count))
+            )
+
+    def _timer_updates(self, func):
+        """Number of UPDATE statements on tma_sla_timer issued by func()."""
+        statements = []
+        execute = type(self.env.cr).execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            text = str(query.code if hasattr(query, "code") else query)
+            if text.lstrip().upper().startswith("UPDATE") and "tma_sla_timer" in text:
+                statements.append(text)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", spy):
+            func()
+        return len(statements)
+
+    def _spy(self, model, method):
+        """Patch model.method to record the ids of each call on records."""
+        calls = []
+        original = getattr(type(self.env[model]), method)
+
+        def wrapper(records, *args, **kwargs):
+            if records:
+                calls.append(records.ids)
+            return original(records, *args, **kwargs)
+
+        return calls, patch.object(type(self.env[model]), method, wrapper)
+
+    @users("tma_engineer_t")
+    @warmup
+    @freeze_time(MONDAY_10H)
+    def test_one_ticket_with_four_commitments_tracking_on(self):
+        """The helpdesk and the chatter (creation message, followers) cost
+        about 20 queries of their own; the service-level layer adds the
+        policy, its targets and rules, the timers' INSERT, their plan and
+        the pausing stages (the calendar's timeline is cached)."""
+        Ticket = self.env["helpdesk.ticket"].with_context(
+            tracking_disable=False,
+            mail_create_nolog=False,
+            mail_create_nosubscribe=False,
+            mail_notrack=False,
+        )
+        values = {
+            "name": "Production down",
+            "description": "<p>Down</p>",
+            "partner_id": self.contact_a.id,
+            "team_id": self.team.id,
+            "tma_contract_id": self.contract.id,
+            "tma_support_level_id": self.l1.id,
+            "priority": "3",
+        }
+        with self.assertQueryCount(tma_engineer_t=35):
+            ticket = Ticket.create(values)
+        self.assertEqual(len(ticket.tma_sla_timer_ids), 4)
+        self.assertTrue(ticket.message_ids, "tracking on: the creation is logged")
+
+    def test_pause_resume_and_reach_write_the_batch_at_once(self):
+        counts = {}
+        for size in (1, 6):
+            tickets = self._tickets(size)
+            with freeze_time("2026-11-23 09:10:00"):
+                pause = self._timer_updates(
+                    lambda t=tickets: t.write({"stage_id": self.stage_awaiting.id})
+                )
+            self.assertEqual(
+                set(tickets.tma_sla_timer_ids.mapped("status")) - {"met"}, {"paused"}
+            )
+            with freeze_time("2026-11-23 10:00:00"):
+                resume = self._timer_updates(
+                    lambda t=tickets: t.write({"stage_id": self.stage_progress.id})
+                )
+            self.assertEqual(
+                set(tickets.tma_sla_timer_ids.mapped("status")) - {"met"}, {"running"}
+            )
+            with freeze_time("2026-11-23 10:05:00"):
+                reach = self._timer_updates(
+                    lambda t=tickets: t.write({"stage_id": self.stage_done.id})
+                )
+            self.assertEqual(set(tickets.tma_sla_timer_ids.mapped("status")), {"met"})
+            counts[size] = (pause, resume, reach)
+        self.assertEqual(counts[1], counts[6], "as many statements for 6 as for 1")
+
+    def test_escalation_cron_plans_each_timer_once_without_a_ticket_write_loop(self):
+        tickets = self._tickets(3)
+        plans, plan_patch = self._spy("tma.sla.timer", "_plan")
+        syncs, sync_patch = self._spy("helpdesk.ticket", "_tma_sla_sync")
+        # 75 % of the 480-minute resolution: Monday 17:00 Paris.
+        with freeze_time("2026-11-23 16:01:00"), plan_patch, sync_patch:
+            self.env["tma.sla.timer"]._cron_check()
+        self.assertEqual(set(tickets.mapped("tma_support_level_id")), {self.l2})
+        self.assertEqual(len(tickets.tma_escalation_ids), 3)
+        self.assertEqual(len(syncs), 1, "the escalated tickets are synced once")
+        self.assertEqual(sorted(syncs[0]), sorted(tickets.ids))
+        self.assertEqual(len(plans), 1, "one plan for the whole batch")
+        resolution = tickets.tma_sla_timer_ids.filtered(
+            lambda t: t.metric == "resolution"
+        )
+        self.assertTrue(set(resolution.ids) <= set(plans[0]))
+        self.assertEqual(
+            set(resolution.mapped("next_escalation_date")),
+            {resolution[0].next_escalation_date},
+        )
+        self.assertEqual(str(resolution[0].next_escalation_date), "2026-11-24 09:00:00")
+
+    def test_a_breach_that_cannot_be_notified_does_not_block_the_others(self):
+        bad, good = self._tickets(2)
+        Timer = type(self.env["tma.sla.timer"])
+        original = Timer._notify_breach
+
+        def notify(timers):
+            if bad in timers.ticket_id:
+                raise ValueError("mail server refuses")
+            return original(timers)
+
+        with (
+            freeze_time("2026-11-23 09:31:00"),
+            patch.object(Timer, "_notify_breach", notify),
+            mute_logger(UTILS_LOGGER),
+        ):
+            done = self.env["tma.sla.timer"]._cron_check(batch_size=1)
+            self.assertEqual(done, 1)
+            # The bad one is claimed and logged; the next run reaches the good one.
+            self.env["tma.sla.timer"]._cron_check(batch_size=1)
+        for ticket in (bad, good):
+            self.assertTrue(self._timer(ticket, "acknowledgement").breach_notified)
+        self.assertTrue(
+            good.message_ids.filtered(lambda m: "breached" in (m.body or ""))
+        )
+        self.assertFalse(
+            bad.message_ids.filtered(lambda m: "breached" in (m.body or ""))
+        )
+
+    def test_breaches_of_one_ticket_notified_in_one_batch(self):
+        ticket = self._tickets(1)
+        with freeze_time("2026-11-24 13:00:00"):
+            # Four breaches and the escalation rule due at 75 %.
+            self.assertEqual(self.env["tma.sla.timer"]._cron_check(), 5)
+        self.assertTrue(all(ticket.tma_sla_timer_ids.mapped("breach_notified")))
+        notes = ticket.message_ids.filtered(lambda m: "breached" in (m.body or ""))
+        self.assertEqual(len(notes), 4, "one note per breached commitment")
+        activities = ticket.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("tma_sla.mail_activity_type_tma_sla_breach")
+            )
+        )
+        self.assertEqual(len(activities), 8, "four for the lead, four for the manager")
+        self.assertEqual(activities.user_id, self.team_lead | self.manager)
+        self.assertEqual(
+            len(
+                ticket.message_follower_ids.filtered(
+                    lambda f: f.partner_id == self.team_lead.partner_id
+                )
+            ),
+            1,
+        )
+        self.assertEqual(
+            self.env["mail.mail"].search_count(
+                [
+                    ("model", "=", "tma.sla.timer"),
+                    ("res_id", "in", ticket.tma_sla_timer_ids.ids),
+                ]
+            ),
+            4,
+        )
+
+    def test_breach_cron_reports_progress_and_re_arms_itself(self):
+        self._tickets(3)
+        cron = self.env.ref("tma_sla.ir_cron_tma_sla_check")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        Timer = self.env["tma.sla.timer"].with_context(ir_cron_progress_id=progress.id)
+        with freeze_time("2026-11-23 09:31:00"):
+            self.assertEqual(Timer._cron_check(batch_size=2), 2)
+            self.assertEqual((progress.done, progress.remaining), (2, 1))
+            self.assertEqual(Timer._cron_check(batch_size=2), 1)
+            self.assertEqual((progress.done, progress.remaining), (1, 0))
+            # Outside the cron runner, a run that leaves work re-arms the cron.
+            triggers = self.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", cron.id)]
+            )
+            self._tickets(2)
+            self.env["tma.sla.timer"]._cron_check(batch_size=1)
+            self.assertEqual(
+                self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+                triggers + 1,
+            )
+
+    def test_pdf_cron_sets_aside_a_report_it_cannot_print(self):
+        Report = self.env["tma.sla.service.report"]
+        other = self._create_contract(
+            mode="forfait", sla_policy_id=self.policy.id, user_id=self.manager.id
+        )
+        with freeze_time("2026-12-02 08:00:00"):
+            bad = Report._generate_for(self.contract, date(2026, 11, 1))
+            good = Report._generate_for(other, date(2026, 11, 1))
+        (bad | good).pdf_attachment_id.unlink()
+        original = type(Report)._render_pdf
+
+        def render(reports):
+            if bad in reports:
+                raise OSError("wkhtmltopdf crashed")
+            return original(reports)
+
+        cron = self.env.ref("tma_sla.ir_cron_tma_sla_report_pdfs")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        with (
+            patch.object(type(Report), "_render_pdf", render),
+            mute_logger(UTILS_LOGGER),
+        ):
+            printed = Report.with_context(
+                ir_cron_progress_id=progress.id
+            )._cron_render_pdfs()
+            self.assertIn(good, printed)
+            self.assertTrue(good.pdf_attachment_id)
+            self.assertFalse(bad.pdf_attachment_id)
+            self.assertTrue(bad.pdf_error)
+            self.assertEqual(progress.remaining, 0)
+            # Not tried again by the cron until it is regenerated.
+            self.assertNotIn(bad, Report._cron_render_pdfs())
+        bad.action_regenerate()
+        self.assertTrue(bad.pdf_attachment_id)
+        self.assertFalse(bad.pdf_error)
+
+    def test_monthly_cron_sets_aside_a_contract_whose_report_fails(self):
+        Report = self.env["tma.sla.service.report"]
+        original = type(Report)._generate_for
+
+        def generate(model, contract, month_start):
+            if contract == self.contract:
+                raise ValueError("broken KPI")
+            return original(model, contract, month_start)
+
+        with (
+            freeze_time("2026-12-01 06:00:00"),
+            patch.object(type(Report), "_generate_for", generate),
+            mute_logger(UTILS_LOGGER),
+        ):
+            reports = Report._cron_monthly_reports()
+            self.assertNotIn(self.contract, reports.contract_id)
+            failed = Report.search(
+                [
+                    ("contract_id", "=", self.contract.id),
+                    ("date_from", "=", "2026-11-01"),
+                ]
+            )
+            self.assertEqual(failed.state, "draft", "not sent")
+            self.assertFalse(failed.generated_on)
+            self.assertIn("could not be built", failed.message_ids[:1].body)
+            # The next run does not try it again, and nothing is left.
+            self.assertFalse(Report._cron_monthly_reports())
