@@ -6,8 +6,11 @@ from unittest.mock import patch
 from psycopg2 import errors
 
 from odoo import fields
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.tma_contract.tools.workers import committed_env
 
 from .common import TmaReversibilityCommon
 
@@ -140,3 +143,78 @@ class TestCrons(TmaReversibilityCommon):
         progress = self._run(cron, "_cron_review_reminders", batch_size=2)
         self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertEqual(len(documents.activity_ids), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
+    """Real parallel transactions: a package another worker holds is skipped,
+    the next one is taken."""
+
+    def test_a_package_another_worker_holds_is_skipped(self):
+        dbname = self.env.cr.dbname
+        with db_connect(dbname).cursor() as cr:
+            env = committed_env(self.registry, cr)
+            partner = env["res.partner"].create(
+                {"name": "Parallel handover client", "is_company": True}
+            )
+            contracts = env["tma.contract"].create(
+                [
+                    {"partner_id": partner.id, "mode": "regie", "title": f"Lock {i}"}
+                    for i in range(2)
+                ]
+            )
+            contracts.action_activate()
+            Package = env["tma.reversibility.package"]
+            held, free = (Package._request(contract) for contract in contracts)
+            earlier = Package.search(
+                [("state", "=", "queued"), ("id", "not in", (held | free).ids)]
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            ids = (held.id, free.id, earlier.ids, contracts.ids, partner.id)
+        self.addCleanup(self._purge, *ids[:2], ids[3], ids[4])
+        held_id, free_id, earlier_ids = ids[:3]
+        with db_connect(dbname).cursor() as locker, db_connect(dbname).cursor() as cr:
+            # Another worker is building the first package: its row is locked.
+            locker.execute(
+                "SELECT id FROM tma_reversibility_package WHERE id = %s FOR UPDATE",
+                (held_id,),
+            )
+            env = committed_env(self.registry, cr)
+            Package = env["tma.reversibility.package"]
+            # The packages queued before this test (the demo's) are set aside.
+            taken = Package._lock_next_queued(Package.browse(earlier_ids))
+            self.assertEqual(taken.id, free_id)
+            cr.rollback()
+            locker.rollback()
+        # Once the other worker is done, the first package is taken again.
+        with db_connect(dbname).cursor() as cr:
+            Package = committed_env(self.registry, cr)["tma.reversibility.package"]
+            taken = Package._lock_next_queued(Package.browse(earlier_ids))
+            self.assertEqual(taken.id, held_id)
+            cr.rollback()
+
+    def _purge(self, held_id, free_id, contract_ids, partner_id):
+        records = [
+            ("tma.reversibility.package", (held_id, free_id)),
+            ("tma.contract", tuple(contract_ids)),
+        ]
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            for model, record_ids in records:
+                for table, column in (
+                    ("mail_message", "model"),
+                    ("mail_followers", "res_model"),
+                ):
+                    cr.execute(
+                        f"DELETE FROM {table} WHERE {column} = %s "  # noqa: S608
+                        "AND res_id IN %s",
+                        (model, record_ids),
+                    )
+            cr.execute(
+                "DELETE FROM tma_reversibility_package WHERE id IN %s",
+                ((held_id, free_id),),
+            )
+            cr.execute(
+                "DELETE FROM tma_contract WHERE id IN %s", (tuple(contract_ids),)
+            )
+            cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
+            cr.commit()  # pylint: disable=invalid-commit
