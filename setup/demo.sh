@@ -33,6 +33,7 @@ DEMO_LOGINS=(
     # "role|login|password"
     "Manager (administrator)|admin|admin"
     "Provider (TMA engineer)|tma.engineer|tma.engineer"
+    "Finance (invoices the units)|tma.finance|tma.finance"
     "Client portal - Alpha|client.alpha|client.alpha"
     "Client portal - Beta|client.beta|client.beta"
     "Client portal - Gamma|client.gamma|client.gamma"
