@@ -306,6 +306,7 @@ class HelpdeskTicket(models.Model):
             return
         closing._tma_lock_tickets()
         consumed = closing._tma_live_consumptions()
+        to_record = self.browse()
         for ticket in closing:
             contract = ticket.tma_contract_id
             if consumed.filtered(
@@ -329,7 +330,9 @@ class HelpdeskTicket(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
                 continue
-            ticket._tma_record_consumption()
+            to_record |= ticket
+        # Locked above already.
+        to_record._tma_post_valuation()
 
     def _tma_record_consumption(self, units=None):
         """Bring the ticket's net consumption to ``units`` (default: its valuation).
@@ -338,8 +341,12 @@ class HelpdeskTicket(models.Model):
         one: posted entries are never edited. The ticket is locked first, so a
         move to another contract and a recording never run together.
         """
-        posted = self.env["tma.unit.entry"]
         self._tma_lock_tickets()
+        return self._tma_post_valuation(units)
+
+    def _tma_post_valuation(self, units=None):
+        """:meth:`_tma_record_consumption` on tickets the caller has locked."""
+        posted = self.env["tma.unit.entry"]
         for ticket in self:
             contract = ticket.tma_contract_id
             if not contract:
