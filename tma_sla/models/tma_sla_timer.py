@@ -1,11 +1,14 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_duration
 
 from .utils import CRITICALITIES, METRICS, TIMER_STATUSES, run_isolated
+
+_logger = logging.getLogger(__name__)
 
 
 class TmaSlaTimer(models.Model):
@@ -185,6 +188,7 @@ class TmaSlaTimer(models.Model):
     def _plan(self):
         """Store the deadline of running timers and the next escalation of open
         ones, in one batch of engine calls."""
+        _logger.debug("plan timers %s", self.ids)
         open_timers = self.filtered(
             lambda t: (
                 t.segment_start
