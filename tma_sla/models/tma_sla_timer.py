@@ -33,9 +33,14 @@ class TmaSlaTimer(models.Model):
     contract_id = fields.Many2one(
         "tma.contract", required=True, ondelete="cascade", index=True
     )
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
-    company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    team_id = fields.Many2one(related="ticket_id.team_id", store=True)
+    # Precomputed: written by the timers' INSERT, not by an UPDATE after it.
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, precompute=True
+    )
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True, precompute=True)
     policy_id = fields.Many2one("tma.sla.policy", required=True, ondelete="restrict")
     target_id = fields.Many2one("tma.sla.target", ondelete="set null")
     support_level_id = fields.Many2one(
@@ -173,10 +178,13 @@ class TmaSlaTimer(models.Model):
     # ------------------------------------------------------------------
     # Planning
     # ------------------------------------------------------------------
-    def _rules_for(self, level):
-        """Escalation rules of the timer's policy that may still fire."""
+    def _rules_for(self, level, rules=None):
+        """Escalation rules of the timer's policy that may still fire.
+        ``rules``: the policy's rules, for a caller that plans many timers."""
         self.ensure_one()
-        return self.policy_id.escalation_rule_ids.filtered(
+        if rules is None:
+            rules = self.policy_id.escalation_rule_ids
+        return rules.filtered(
             lambda r: (
                 r.metric == self.metric
                 and (not r.criticality or r.criticality == self.criticality)
@@ -196,6 +204,17 @@ class TmaSlaTimer(models.Model):
                 and t.status in ("running", "breached")
             )
         )
+        # The rules of the policies and the levels they compare, read once.
+        rules = self.env["tma.sla.escalation.rule"].search_fetch(
+            [("policy_id", "in", open_timers.policy_id.ids)],
+            ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"],
+        )
+        (rules.level_id | open_timers.ticket_id.tma_support_level_id).fetch(
+            ["sequence"]
+        )
+        rules_of = defaultdict(lambda: rules.browse())
+        for rule in rules:
+            rules_of[rule.policy_id] |= rule
         requests = []
         slots = []  # (timer, kind, rule)
         for timer in open_timers:
@@ -205,7 +224,9 @@ class TmaSlaTimer(models.Model):
                     (timer.calendar_id, timer.segment_start, total - timer.used_seconds)
                 )
                 slots.append((timer, "deadline", None))
-            for rule in timer._rules_for(timer.ticket_id.tma_support_level_id):
+            for rule in timer._rules_for(
+                timer.ticket_id.tma_support_level_id, rules_of[timer.policy_id]
+            ):
                 requests.append(
                     (
                         timer.calendar_id,
