@@ -33,14 +33,9 @@ class TmaSlaTimer(models.Model):
     contract_id = fields.Many2one(
         "tma.contract", required=True, ondelete="cascade", index=True
     )
-    # Precomputed: written by the timers' INSERT, not by an UPDATE after it.
-    partner_id = fields.Many2one(
-        related="contract_id.partner_id", store=True, precompute=True
-    )
-    company_id = fields.Many2one(
-        related="contract_id.company_id", store=True, precompute=True
-    )
-    team_id = fields.Many2one(related="ticket_id.team_id", store=True, precompute=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True)
     policy_id = fields.Many2one("tma.sla.policy", required=True, ondelete="restrict")
     target_id = fields.Many2one("tma.sla.target", ondelete="set null")
     support_level_id = fields.Many2one(
