@@ -17,3 +17,9 @@ from . import tma_sla_demo
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
+from . import tma_improvement_action
+from . import tma_review_type
+from . import tma_review
+from . import tma_contract_review
+from . import helpdesk_ticket_satisfaction
+from . import helpdesk_ticket_stage

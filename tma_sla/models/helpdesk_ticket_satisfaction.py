@@ -1,0 +1,125 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Satisfaction and improvement actions of the TMA ticket (kept apart from
+``helpdesk_ticket.py``, which holds the service-level timers)."""
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from .utils import LOW_RATING
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    tma_action_ids = fields.One2many(
+        "tma.improvement.action", "ticket_id", string="Improvement actions"
+    )
+    tma_action_count = fields.Integer(
+        string="Improvement action count", compute="_compute_tma_action_count"
+    )
+
+    def _compute_tma_action_count(self):
+        groups = self.env["tma.improvement.action"]._read_group(
+            [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+        )
+        counts = {ticket.id: n for ticket, n in groups}
+        for ticket in self:
+            ticket.tma_action_count = counts.get(ticket.id, 0)
+
+    # ------------------------------------------------------------------
+    # Satisfaction
+    # ------------------------------------------------------------------
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """A low rating of a contract's ticket proposes an improvement action
+        (state *proposed*, for the account manager to accept or cancel)."""
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rating and 0 < rating.rating <= LOW_RATING:
+            self._tma_propose_action_from_rating(rating)
+        return rating
+
+    def _tma_propose_action_from_rating(self, rating):
+        Action = self.env["tma.improvement.action"].sudo()
+        for ticket in self.filtered("tma_contract_id"):
+            if Action.search_count([("rating_id", "=", rating.id)]):
+                continue
+            Action.create(
+                Action._prepare_from_ticket_values(ticket, "rating", rating=rating)
+            )
+
+    def _tma_portal_rate(self, partner, rate, feedback=None):
+        """Rate the ticket from the client's portal on behalf of ``partner``
+        (one of the client's contacts): the pending rating request is used,
+        or one is created. Refused on an open ticket, on a ticket of another
+        client and for a value other than 1, 3 or 5."""
+        self.ensure_one()
+        if rate not in (1, 3, 5):
+            raise UserError(_("A rating is 1, 3 or 5."))
+        if not self.stage_id.closed:
+            raise UserError(_("Only a closed ticket can be rated."))
+        client = self.partner_id.commercial_partner_id
+        if not client or partner.commercial_partner_id != client:
+            raise UserError(_("Only the client's contacts rate its tickets."))
+        ticket = self.sudo()
+        rating = ticket.rating_ids.filtered(lambda r: not r.consumed)[:1]
+        if not rating:
+            token = ticket._rating_get_access_token(partner=partner)
+            rating = (
+                self.env["rating.rating"].sudo().search([("access_token", "=", token)])
+            )
+        return ticket.rating_apply(rate, rating=rating, feedback=feedback)
+
+    # ------------------------------------------------------------------
+    # Improvement actions
+    # ------------------------------------------------------------------
+    def action_tma_create_improvement_action(self):
+        """Create the improvement action of this ticket in one click: its
+        origin is a breach when one of its commitments was breached, a low
+        rating when it was rated low, a recurring incident otherwise; the
+        form opens on it."""
+        self.ensure_one()
+        if not self.tma_contract_id:
+            raise UserError(_("This ticket is not under a TMA contract."))
+        low = self.rating_ids.filtered(lambda r: r.consumed and r.rating <= LOW_RATING)
+        if self.tma_sla_timer_ids.filtered(lambda t: t.status == "breached"):
+            origin = "breach"
+        elif low:
+            origin = "rating"
+        else:
+            origin = "recurring"
+        Action = self.env["tma.improvement.action"]
+        action = Action.create(
+            Action._prepare_from_ticket_values(self, origin, rating=low[:1])
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": action._name,
+            "res_id": action.id,
+            "view_mode": "form",
+        }
+
+    def action_tma_view_improvement_actions(self):
+        self.ensure_one()
+        return self.tma_contract_id._action_open(
+            "tma_sla.action_tma_improvement_action",
+            [("ticket_id", "=", self.id)],
+            {
+                "default_ticket_id": self.id,
+                "default_contract_id": self.tma_contract_id.id,
+            },
+        )
