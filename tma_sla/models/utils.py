@@ -131,3 +131,14 @@ REVIEW_STATES = [
     ("submitted", "Minutes submitted"),
     ("approved", "Minutes approved"),
 ]
+
+# Kinds of fix of an intervention report.
+FIX_KINDS = [
+    ("patch", "Patch"),
+    ("update", "Update"),
+    ("rollback", "Rollback"),
+    ("configuration", "Configuration"),
+    ("workaround", "Workaround only"),
+]
+# Maintenance types whose closing asks for an intervention report.
+REPORTED_MAINTENANCE = ("corrective", "evolutive")

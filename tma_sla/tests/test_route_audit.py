@@ -47,6 +47,7 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
         "tma.improvement.action": "partner_id",
         "tma.review": "partner_id",
         "tma.review.type": "partner_id",
+        "tma.intervention.report": "partner_id",
     }
 
     @classmethod
@@ -327,6 +328,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                     "date_to": "2098-12-31",
                 },
             ),
+            "tma.intervention.report": (
+                self._b_intervention_report(),
+                {"diagnosis": "A"},
+                {"ticket_id": self.ticket_b.id},
+            ),
             "tma.review.type": (
                 self.review_type_b,
                 {"cadence_months": 5},
@@ -346,6 +352,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 self.assertModelRefusesRpc(
                     model, records, write_vals, create_vals, methods
                 )
+
+    def _b_intervention_report(self):
+        return self.env["tma.intervention.report"].create(
+            {"ticket_id": self.ticket_b.id, "diagnosis": f"<p>{MARK}</p>"}
+        )
 
     def _b_penalty_line(self):
         return self.env["tma.sla.penalty.line"].create(
