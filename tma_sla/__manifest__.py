@@ -41,6 +41,7 @@
         "views/tma_review_menus.xml",
         "views/portal_review_templates.xml",
         "views/tma_intervention_report_views.xml",
+        "views/tma_satisfaction_survey_views.xml",
     ],
     "demo": ["demo/tma_sla_demo.xml", "demo/tma_review_demo.xml"],
     "assets": {

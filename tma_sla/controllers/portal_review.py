@@ -10,6 +10,7 @@ from odoo.http import request
 
 from odoo.addons.tma_contract.controllers.portal import tma_flash
 
+from ..models.utils import SURVEY_CRITERIA
 from .portal import TmaSlaPortal
 
 REVIEWS_ON_PAGE = 12
@@ -25,6 +26,23 @@ class TmaReviewPortal(TmaSlaPortal):
             request.env["tma.review"]
             .sudo()
             .search([("contract_id", "=", contract.id)], limit=REVIEWS_ON_PAGE)
+        )
+        values["tma_surveys"] = (
+            request.env["tma.satisfaction.survey"]
+            .sudo()
+            .search([("contract_id", "=", contract.id)], limit=8)
+        )
+        values["tma_blocking"] = (
+            request.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("tma_contract_id", "=", contract.id),
+                    ("tma_criticality", "=", "blocking"),
+                    ("stage_id.closed", "=", False),
+                ],
+                limit=10,
+            )
         )
         values["tma_actions"] = (
             request.env["tma.improvement.action"]
@@ -193,3 +211,62 @@ class TmaReviewPortal(TmaSlaPortal):
             report_ref="tma_sla.action_report_tma_review",
             download=True,
         )
+
+    # ------------------------------------------------------------------
+    # Satisfaction surveys
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/surveys/<int:survey_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_survey(self, survey_id, access_token=None, **kw):
+        try:
+            survey_sudo = self._document_check_access(
+                "tma.satisfaction.survey", survey_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        fields_ = request.env["tma.satisfaction.survey"]._fields
+        values = self._get_page_view_values(
+            survey_sudo,
+            access_token,
+            {
+                "tma_survey": survey_sudo,
+                "tma_criteria": [
+                    (
+                        key,
+                        fields_[f"score_{key}"].get_description(request.env)["string"],
+                    )
+                    for key, _label in SURVEY_CRITERIA
+                ],
+                "page_name": "tma_satisfaction_survey",
+            },
+            "my_tma_surveys_history",
+            False,
+        )
+        return request.render("tma_sla.portal_tma_satisfaction_survey", values)
+
+    @http.route(
+        ["/my/tma/surveys/<int:survey_id>/answer"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_survey_answer(self, survey_id, **post):
+        """The client's answers (its own users only)."""
+        try:
+            survey_sudo = self._document_check_access(
+                "tma.satisfaction.survey", survey_id, None
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            survey_sudo._portal_answer(request.env.user.partner_id, post)
+        except UserError as error:
+            tma_flash(error.args[0])
+        else:
+            tma_flash(request.env._("Thank you for your answers."))
+        return request.redirect(f"/my/tma/surveys/{survey_id}")

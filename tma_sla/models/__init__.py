@@ -20,11 +20,8 @@ from . import resource_calendar_leaves
 from . import tma_improvement_action
 from . import tma_review_type
 from . import tma_review
-from . import tma_contract_review
-from . import helpdesk_ticket_satisfaction
 from . import helpdesk_ticket_stage
 from . import tma_review_demo
 from . import tma_intervention_report
-from . import helpdesk_ticket_intervention
-from . import tma_contract_trends
 from . import tma_sla_service_report_trends
+from . import tma_satisfaction_survey

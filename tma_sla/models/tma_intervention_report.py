@@ -120,7 +120,6 @@ class TmaInterventionReport(models.Model):
             report.write({"state": "sent", "sent_on": fields.Datetime.now()})
             report.ticket_id.message_post_with_source(
                 template,
-                render_values={"report": report},
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )

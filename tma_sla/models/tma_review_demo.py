@@ -222,6 +222,32 @@ class TmaReviewDemo(models.AbstractModel):
         )
         done_action.action_open()
         done_action.action_done()
+        # Quarterly surveys: the one before last answered, the last one
+        # waiting for the client.
+        quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        Survey = self.env["tma.satisfaction.survey"]
+        for quarters_ago in (2, 1):
+            start = quarter - relativedelta(months=3 * quarters_ago)
+            survey = Survey.create(
+                {
+                    "contract_id": contract.id,
+                    "date_from": start,
+                    "date_to": start + relativedelta(months=3, days=-1),
+                }
+            )
+            survey._portal_ensure_token()
+            if quarters_ago == 2:
+                survey._portal_answer(
+                    contact,
+                    {
+                        "quality": "4",
+                        "responsiveness": "3",
+                        "advice": "4",
+                        "communication": "5",
+                        "comment": "Équipe compétente ; les délais de "
+                        "réponse sur les demandes mineures restent longs.",
+                    },
+                )
         # The cron schedules the coming reviews (meetings with agenda) and
         # raises the overdue action's activity.
         Review._cron_schedule_reviews()

@@ -142,3 +142,25 @@ FIX_KINDS = [
 ]
 # Maintenance types whose closing asks for an intervention report.
 REPORTED_MAINTENANCE = ("corrective", "evolutive")
+
+# Steps of a blocking incident announced to the client at once, in order.
+NOTICE_STEPS = [
+    ("opened", "Opened"),
+    ("acknowledged", "Acknowledged"),
+    ("workaround", "Worked around"),
+    ("resolved", "Resolved"),
+]
+
+# The periodic satisfaction survey: every SURVEY_MONTHS months, four criteria
+# scored 1 to 5; an average at or below LOW_SURVEY_SCORE proposes an action.
+SURVEY_MONTHS = 3
+SURVEY_CRITERIA = [
+    ("quality", "Quality of service"),
+    ("responsiveness", "Responsiveness"),
+    ("advice", "Quality of advice"),
+    ("communication", "Communication"),
+]
+LOW_SURVEY_SCORE = 2.5
+
+# Months of history in the trends of the service report.
+TREND_MONTHS = 12

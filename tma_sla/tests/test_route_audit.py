@@ -48,6 +48,7 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
         "tma.review": "partner_id",
         "tma.review.type": "partner_id",
         "tma.intervention.report": "partner_id",
+        "tma.satisfaction.survey": "partner_id",
     }
 
     @classmethod
@@ -97,6 +98,7 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
             cls.action_a.access_token,
             cls.review_a.access_token,
             cls.closed_ticket_a.access_token,
+            cls.survey_a.access_token,
         ]
 
     @classmethod
@@ -137,20 +139,30 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
             review.action_held()
             review.minutes = f"<p>{MARK} minutes {key}</p>"
             review.action_submit_minutes()
-            for record in (ticket, action, review):
+            survey = cls.env["tma.satisfaction.survey"].create(
+                {
+                    "contract_id": contract.id,
+                    "date_from": "2026-07-01",
+                    "date_to": "2026-09-30",
+                    "comment": f"{MARK} survey {key}",
+                }
+            )
+            for record in (ticket, action, review, survey):
                 record._portal_ensure_token()
-            records[key] = (ticket, action, review, review_type)
+            records[key] = (ticket, action, review, review_type, survey)
         (
             cls.closed_ticket_a,
             cls.action_a,
             cls.review_a,
             cls.review_type_a,
+            cls.survey_a,
         ) = records["a"]
         (
             cls.closed_ticket_b,
             cls.action_b,
             cls.review_b,
             cls.review_type_b,
+            cls.survey_b,
         ) = records["b"]
 
     def _probes(self):
@@ -207,6 +219,25 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 f"/my/tma/reviews/{review.id}/pdf",
                 owner=b,
                 token=review.access_token,
+            ),
+            Probe(
+                "/my/tma/surveys/<int:survey_id>",
+                f"/my/tma/surveys/{self.survey_b.id}",
+                owner=b,
+                token=self.survey_b.access_token,
+            ),
+            Probe(
+                "/my/tma/surveys/<int:survey_id>/answer",
+                f"/my/tma/surveys/{self.survey_b.id}/answer",
+                method="POST",
+                data={
+                    "quality": "4",
+                    "responsiveness": "4",
+                    "advice": "5",
+                    "communication": "3",
+                },
+                owner=b,
+                effect=True,
             ),
             Probe(
                 "/my/tma/reviews/<int:review_id>/approve",
@@ -332,6 +363,15 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 self._b_intervention_report(),
                 {"diagnosis": "A"},
                 {"ticket_id": self.ticket_b.id},
+            ),
+            "tma.satisfaction.survey": (
+                self.survey_b,
+                {"score_quality": "1"},
+                {
+                    "contract_id": contract.id,
+                    "date_from": "2099-01-01",
+                    "date_to": "2099-03-31",
+                },
             ),
             "tma.review.type": (
                 self.review_type_b,
