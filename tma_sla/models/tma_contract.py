@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from pytz import UTC, timezone
 
 from odoo import Command, _, api, fields, models
@@ -571,9 +572,29 @@ class TmaContract(models.Model):
         "tma.improvement.action", "contract_id", string="Improvement actions"
     )
     review_count = fields.Integer(compute="_compute_review_loop_counts")
+    sla_trend_html = fields.Html(
+        string="Trends",
+        compute="_compute_sla_trend_html",
+        sanitize=False,
+        help="The last 12 months of the contract, as in its service reports.",
+    )
     improvement_action_count = fields.Integer(
         string="Open improvement actions", compute="_compute_review_loop_counts"
     )
+
+    def _compute_sla_trend_html(self):
+        """The contract's dashboard: the trend charts of the last 12 months
+        (six grouped queries per contract, computed when the tab is shown)."""
+        Report = self.env["tma.sla.service.report"]
+        today = fields.Date.context_today(self)
+        for contract in self:
+            if not contract.id or not contract.sla_policy_id:
+                contract.sla_trend_html = False
+                continue
+            charts = Report._trend_charts_of(contract._tma_sla_trends(today))
+            contract.sla_trend_html = Markup("").join(
+                Markup('<div class="mb-3">%s</div>') % chart for chart in charts
+            )
 
     def _compute_review_loop_counts(self):
         reviews = dict(

@@ -4,7 +4,7 @@
 with the report's figures, drawn as SVG in the PDF and as native charts in
 the XLSX workbook; the improvement actions' status."""
 
-from odoo import _, models
+from odoo import _, api, models
 
 from ..report.svg_chart import svg_chart
 
@@ -61,7 +61,12 @@ class TmaSlaServiceReport(models.Model):
     def _trend_charts(self):
         """The report's trend charts as inline SVG (for the PDF)."""
         self.ensure_one()
-        trends = (self.kpi_data or {}).get("trends")
+        return self._trend_charts_of((self.kpi_data or {}).get("trends"))
+
+    @api.model
+    def _trend_charts_of(self, trends):
+        """Inline SVG charts of ``trends`` (``tma.contract._tma_sla_trends``):
+        the PDF report's and the contract's dashboard."""
         if not trends:
             return []
         charts = []

@@ -116,3 +116,9 @@ class TestTrends(TmaSlaCommon):
         chart = svg_chart("t", ["a", "b", "c", "d"], [("s", [1, 2, None, 3])])
         self.assertEqual(chart.count("<polyline"), 1)
         self.assertEqual(chart.count("<circle"), 3)
+
+    def test_contract_dashboard_shows_the_same_trends(self):
+        html = str(self.contract.sla_trend_html)
+        self.assertEqual(html.count('class="o_tma_chart"'), 5)
+        no_policy = self._create_contract(partner=self.client_b)
+        self.assertFalse(no_policy.sla_trend_html)
