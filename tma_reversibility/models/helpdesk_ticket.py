@@ -104,3 +104,36 @@ class HelpdeskTicket(models.Model):
                     "file_name": f"intervention-{ticket.number}.txt",
                 }
             )
+
+    def _tma_on_intervention_report(self, title, text):
+        """File the full intervention report written by the provider in the
+        register, in place of the summary filed at closing (or as a new
+        document when none was filed)."""
+        result = super()._tma_on_intervention_report(title, text)
+        if not self.tma_contract_id.file_intervention_reports:
+            return result
+        Document = self.env["tma.document"].sudo()
+        values = {
+            "name": title,
+            "file": base64.b64encode(text.encode()),
+            "file_name": f"intervention-{self.number}.txt",
+        }
+        document = Document.search(
+            [("ticket_id", "=", self.id), ("doc_type", "=", "intervention")],
+            order="id desc",
+            limit=1,
+        )
+        if document:
+            document.write(values)
+        else:
+            Document.create(
+                dict(
+                    values,
+                    contract_id=self.tma_contract_id.id,
+                    doc_type="intervention",
+                    ticket_id=self.id,
+                    application_id=self.tma_application_id.id,
+                    environment_id=self.tma_environment_id.id,
+                )
+            )
+        return result
