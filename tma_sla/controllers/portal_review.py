@@ -25,33 +25,43 @@ class TmaReviewPortal(TmaSlaPortal):
         values["tma_reviews"] = (
             request.env["tma.review"]
             .sudo()
-            .search([("contract_id", "=", contract.id)], limit=REVIEWS_ON_PAGE)
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["name", "date", "state"],
+                limit=REVIEWS_ON_PAGE,
+            )
         )
         values["tma_surveys"] = (
             request.env["tma.satisfaction.survey"]
             .sudo()
-            .search([("contract_id", "=", contract.id)], limit=8)
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["date_from", "date_to", "state"],
+                limit=8,
+            )
         )
         values["tma_blocking"] = (
             request.env["helpdesk.ticket"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("tma_contract_id", "=", contract.id),
                     ("tma_criticality", "=", "blocking"),
                     ("stage_id.closed", "=", False),
                 ],
+                ["number", "name", "tma_notice_sent"],
                 limit=10,
             )
         )
         values["tma_actions"] = (
             request.env["tma.improvement.action"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("contract_id", "=", contract.id),
                     ("state", "!=", "cancelled"),
                 ],
+                ["name", "date_due", "owner_side", "state"],
                 limit=ACTIONS_ON_PAGE,
             )
         )
