@@ -218,3 +218,58 @@ class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
             )
             cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
             cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install")
+class TestPackageRunner(TmaReversibilityCommon):
+    """Packages are built by OCA queue_job jobs when queue_job is installed,
+    else by the cron; either way a package is built once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Package = cls.env["tma.reversibility.package"]
+        cls.Package.search([("state", "=", "queued")]).state = "failed"
+        cls.package_cron = cls.env.ref("tma_reversibility.ir_cron_tma_build_packages")
+
+    def test_without_queue_job_a_request_wakes_the_cron(self):
+        if self.Package._use_queue_job():
+            self.skipTest("queue_job is installed: jobs build the packages")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", self.package_cron.id)])
+        package = self.Package._request(self.contract)
+        self.assertEqual(package.state, "queued")
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", self.package_cron.id)]),
+            before + 1,
+        )
+        # ... which builds it, and a second run builds nothing again.
+        with patch.object(
+            type(self.Package), "_build", lambda p: p.write({"state": "done"})
+        ):
+            self.assertEqual(self.Package._cron_build_packages(), package)
+            self.assertFalse(self.Package._cron_build_packages())
+
+    def test_with_queue_job_a_request_is_a_job_of_the_package_channel(self):
+        if not self.Package._use_queue_job():
+            self.skipTest("queue_job is not installed")
+        from odoo.addons.tma_reversibility.models.tma_reversibility_package import (
+            PACKAGE_CHANNEL,
+        )
+
+        Job = self.env["queue.job"]
+        package = self.Package._request(self.contract)
+        job = Job.search([("model_name", "=", package._name)], order="id desc")[:1]
+        self.assertEqual(job.channel, PACKAGE_CHANNEL)
+        self.assertEqual(job.records, package)
+        built = []
+        with patch.object(
+            type(self.Package),
+            "_build",
+            lambda p: built.append(p.id) or p.write({"state": "done"}),
+        ):
+            self.assertEqual(package._job_build(), "done")
+            # Run again (a retried job, or the cron) it builds nothing.
+            self.assertIn("not queued", package._job_build())
+            self.assertFalse(self.Package._cron_build_packages())
+        self.assertEqual(built, [package.id])
