@@ -303,7 +303,10 @@ class TmaContract(models.Model):
             rows += [
                 (
                     month,
-                    _("%(metric)s: mean (business hours)", metric=metrics[metric]),
+                    # self.env._: in a comprehension, _() finds no language
+                    self.env._(
+                        "%(metric)s: mean (business hours)", metric=metrics[metric]
+                    ),
                     figures["mean_hours"],
                 )
                 for metric, figures in kpis["durations"].items()

@@ -73,7 +73,9 @@ class TestPortal(HttpCase, TmaSlaCommon):
         )
         html = self.url_open(f"/my/tma/contracts/{self.contract.id}").text
         self.assertIn("Test policy, around the clock (24/7", html)
-        self.assertNotIn("business hours", html.split('id="tma_sla_service_hours"')[1][:200])
+        self.assertNotIn(
+            "business hours", html.split('id="tma_sla_service_hours"')[1][:200]
+        )
 
     def test_client_downloads_its_report(self):
         self._login(self.portal_a)
