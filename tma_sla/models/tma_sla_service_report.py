@@ -104,9 +104,7 @@ class TmaSlaServiceReport(models.Model):
     def _render(self):
         for report in self:
             # The workbook is written in the client's language.
-            report = report.with_context(
-                lang=report.partner_id.lang or self.env.lang
-            )
+            report = report.with_context(lang=report.partner_id.lang or self.env.lang)
             kpis = report.contract_id._tma_sla_kpis(report.date_from, report.date_to)
             report.write(
                 {
