@@ -12,6 +12,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.tma_contract.tools.workers import committed_env
 
+from ..models.tma_reversibility_package import PACKAGE_CHANNEL
 from .common import TmaReversibilityCommon
 
 PACKAGE_LOGGER = "odoo.addons.tma_reversibility.models.tma_reversibility_package"
@@ -253,10 +254,6 @@ class TestPackageRunner(TmaReversibilityCommon):
     def test_with_queue_job_a_request_is_a_job_of_the_package_channel(self):
         if not self.Package._use_queue_job():
             self.skipTest("queue_job is not installed")
-        from odoo.addons.tma_reversibility.models.tma_reversibility_package import (
-            PACKAGE_CHANNEL,
-        )
-
         Job = self.env["queue.job"]
         package = self.Package._request(self.contract)
         job = Job.search([("model_name", "=", package._name)], order="id desc")[:1]
