@@ -43,10 +43,10 @@ DEMO_LOGINS=(
     "Manager (administrator)|admin|admin"
     "Provider (TMA engineer)|tma.engineer|tma.engineer"
     "Finance (invoices the units)|tma.finance|tma.finance"
-    "Client portal - Alpha|client.alpha|client.alpha"
-    "Client portal - Beta|client.beta|client.beta"
-    "Client portal - Gamma|client.gamma|client.gamma"
-    "Successor portal - Delta (Beta's handover)|successor.delta|successor.delta"
+    "Client portal - Alpha (English)|client.alpha|client.alpha"
+    "Client portal - Beta (French)|client.beta|client.beta"
+    "Client portal - Gamma (French)|client.gamma|client.gamma"
+    "Successor - Delta (French, Beta's handover)|successor.delta|successor.delta"
 )
 
 # shellcheck source=setup/lib.sh
@@ -177,7 +177,13 @@ main() {
     echo "----------------------------------------------------------------"
     for entry in "${DEMO_LOGINS[@]}"; do
         IFS='|' read -r role login password <<<"$entry"
-        printf ' %-26s login: %-14s password: %s\n' "$role" "$login" "$password"
+        if [ "$ENGLISH" = 1 ]; then
+            # English-only demo: every client reads English.
+            role="${role/ (French)/}"
+            role="${role/ (English)/}"
+            role="${role/French, /}"
+        fi
+        printf ' %-44s login: %-15s password: %s\n' "$role" "$login" "$password"
     done
     echo "================================================================"
     echo " Ctrl-C stops Odoo (PostgreSQL keeps running in $PG_DIR)."
