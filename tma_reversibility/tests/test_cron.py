@@ -233,40 +233,34 @@ class TestPackageRunner(TmaReversibilityCommon):
         cls.Package.search([("state", "=", "queued")]).state = "failed"
         cls.package_cron = cls.env.ref("tma_reversibility.ir_cron_tma_build_packages")
 
-    def test_without_queue_job_a_request_wakes_the_cron(self):
-        if self.Package._use_queue_job():
-            self.skipTest("queue_job is installed: jobs build the packages")
+    def test_a_request_goes_to_the_runner_in_place_and_is_built_once(self):
+        """Without queue_job, a request wakes the cron, which builds the
+        package once; with queue_job, it is a job of the package channel, and
+        running it again (a retried job) or the cron builds nothing more."""
+        built = []
+
+        def build(package):
+            built.append(package.id)
+            package.write({"state": "done"})
+
         Trigger = self.env["ir.cron.trigger"]
-        before = Trigger.search_count([("cron_id", "=", self.package_cron.id)])
+        cron_triggers = [("cron_id", "=", self.package_cron.id)]
+        before = Trigger.search_count(cron_triggers)
         package = self.Package._request(self.contract)
         self.assertEqual(package.state, "queued")
-        self.assertEqual(
-            Trigger.search_count([("cron_id", "=", self.package_cron.id)]),
-            before + 1,
-        )
-        # ... which builds it, and a second run builds nothing again.
-        with patch.object(
-            type(self.Package), "_build", lambda p: p.write({"state": "done"})
-        ):
-            self.assertEqual(self.Package._cron_build_packages(), package)
-            self.assertFalse(self.Package._cron_build_packages())
-
-    def test_with_queue_job_a_request_is_a_job_of_the_package_channel(self):
-        if not self.Package._use_queue_job():
-            self.skipTest("queue_job is not installed")
-        Job = self.env["queue.job"]
-        package = self.Package._request(self.contract)
-        job = Job.search([("model_name", "=", package._name)], order="id desc")[:1]
-        self.assertEqual(job.channel, PACKAGE_CHANNEL)
-        self.assertEqual(job.records, package)
-        built = []
-        with patch.object(
-            type(self.Package),
-            "_build",
-            lambda p: built.append(p.id) or p.write({"state": "done"}),
-        ):
-            self.assertEqual(package._job_build(), "done")
-            # Run again (a retried job, or the cron) it builds nothing.
-            self.assertIn("not queued", package._job_build())
-            self.assertFalse(self.Package._cron_build_packages())
+        if self.Package._use_queue_job():
+            job = self.env["queue.job"].search(
+                [("model_name", "=", package._name)], order="id desc", limit=1
+            )
+            self.assertEqual(job.channel, PACKAGE_CHANNEL)
+            self.assertEqual(job.records, package)
+            with patch.object(type(self.Package), "_build", build):
+                self.assertEqual(package._job_build(), "done")
+                self.assertIn("not queued", package._job_build())
+                self.assertFalse(self.Package._cron_build_packages())
+        else:
+            self.assertEqual(Trigger.search_count(cron_triggers), before + 1)
+            with patch.object(type(self.Package), "_build", build):
+                self.assertEqual(self.Package._cron_build_packages(), package)
+                self.assertFalse(self.Package._cron_build_packages())
         self.assertEqual(built, [package.id])
