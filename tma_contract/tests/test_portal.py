@@ -1,6 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+import re
 
 from odoo import http
 from odoo.tests import HttpCase, tagged
@@ -28,6 +29,37 @@ class TestPortal(HttpCase, TmaCommon):
 
     def _login(self, user):
         self.authenticate(user.login, user.login)
+
+    def _login_form(self, login, password):
+        """Log in through the login page, as a person does."""
+        self.url_open("/web/login")
+        page = self.url_open("/web/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.url_open(
+            "/web/login",
+            data={"login": login, "password": password, "csrf_token": csrf},
+            allow_redirects=False,
+        )
+
+    def test_logging_in_sets_the_portal_in_the_users_language(self):
+        """The login page sets the portal's language cookie to the default
+        language; logging in replaces it by the user's."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.contact_a.lang = "fr_FR"
+        response = self._login_form(self.portal_a.login, self.portal_a.login)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertEqual(response.cookies.get("frontend_lang"), "fr_FR")
+        page = self.url_open("/my/tma/contracts")
+        # The page is rendered in French (the session info the page carries
+        # names the language its assets and texts are in).
+        self.assertIn('"lang": "fr_FR"', page.text)
+
+    def test_a_failed_login_sets_no_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.contact_a.lang = "fr_FR"
+        response = self._login_form(self.portal_a.login, "wrong password")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response.cookies.get("frontend_lang"), "fr_FR")
 
     def test_home_counter_counts_own_contracts(self):
         self._login(self.portal_a)

@@ -13,7 +13,6 @@ from . import tma_contract
 from . import helpdesk_ticket
 from . import res_company
 from . import res_config_settings
-from . import tma_sla_demo
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves

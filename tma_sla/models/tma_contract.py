@@ -93,6 +93,12 @@ class TmaContract(models.Model):
     sla_penalty_count = fields.Integer(
         string="Penalty period count", compute="_compute_sla_counts"
     )
+    sla_service_hours = fields.Char(
+        string="Service levels",
+        compute="_compute_sla_service_hours",
+        help="The policy and the hours its targets count in, as the client "
+        "reads them: around the clock on a 24/7 contract, else the calendar.",
+    )
     sla_month_compliance = fields.Float(
         string="Compliance this month (%)", compute="_compute_sla_month"
     )
@@ -121,6 +127,31 @@ class TmaContract(models.Model):
             contract.sla_escalation_count = escalations.get(contract.id, 0)
             contract.sla_report_count = reports.get(contract.id, 0)
             contract.sla_penalty_count = penalties.get(contract.id, 0)
+
+    @api.depends(
+        "sla_policy_id.name",
+        "sla_policy_id.calendar_id.name",
+        "sla_coverage",
+        "sla_calendar_id.name",
+    )
+    def _compute_sla_service_hours(self):
+        for contract in self:
+            policy = contract.sla_policy_id
+            if not policy:
+                contract.sla_service_hours = False
+            elif contract.sla_coverage == "24_7":
+                contract.sla_service_hours = self.env._(
+                    "%(policy)s, around the clock (24/7, weekends and public "
+                    "holidays included)",
+                    policy=policy.name,
+                )
+            else:
+                calendar = contract.sla_calendar_id or policy.calendar_id
+                contract.sla_service_hours = self.env._(
+                    "%(policy)s, business hours (%(calendar)s)",
+                    policy=policy.name,
+                    calendar=calendar.name,
+                )
 
     def _compute_sla_month(self):
         today = fields.Date.context_today(self)
@@ -281,7 +312,10 @@ class TmaContract(models.Model):
             rows += [
                 (
                     month,
-                    _("%(metric)s: mean (business hours)", metric=metrics[metric]),
+                    # self.env._: in a comprehension, _() finds no language
+                    self.env._(
+                        "%(metric)s: mean (business hours)", metric=metrics[metric]
+                    ),
                     figures["mean_hours"],
                 )
                 for metric, figures in kpis["durations"].items()

@@ -103,6 +103,8 @@ class TmaSlaServiceReport(models.Model):
 
     def _render(self):
         for report in self:
+            # The workbook is written in the client's language.
+            report = report.with_context(lang=report.partner_id.lang or self.env.lang)
             kpis = report._prepare_kpi_data()
             report.write(
                 {
