@@ -38,6 +38,10 @@
         "wizards/tma_unit_adjustment_views.xml",
         "wizards/tma_contract_terminate_views.xml",
         "wizards/tma_entry_reverse_views.xml",
+        "security/tma_amendment_security.xml",
+        "data/tma_amendment_data.xml",
+        "views/tma_contract_amendment_views.xml",
+        "views/tma_amendment_portal_templates.xml",
     ],
     "demo": ["demo/tma_demo.xml"],
     "assets": {

@@ -19,3 +19,5 @@ from . import sale_order
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
+from . import tma_contract_amendment
+from . import tma_contract_terms

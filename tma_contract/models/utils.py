@@ -89,3 +89,26 @@ MODE_BY_PRODUCT = {"unit_pack": "ticket_book", "regie": "regie", "forfait": "for
 CONTRACT_FIELDS = frozenset(
     {"tma_contract_id", "partner_id", "commercial_partner_id", "team_id", "company_id"}
 )
+
+AMENDMENT_STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "Awaiting the client"),
+    ("approved", "Approved"),
+    ("applied", "Applied"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+]
+
+# Amendments that still count: they block another amendment changing the
+# same term on the same date, and show in the contract's history.
+AMENDMENT_LIVE_STATES = ("draft", "to_approve", "approved", "applied")
+
+# The terms an amendment may change: term -> (flag field on the amendment,
+# contract fields it sets). tma_sla adds its SLA policy through
+# ``tma.contract.amendment._get_amendment_terms``.
+AMENDMENT_TERMS = {
+    "scope": ("change_scope", ("application_ids", "maintenance_type_ids")),
+    "volume": ("change_volume", ("monthly_volume",)),
+    "price": ("change_price", ("fee_amount",)),
+    "dates": ("change_dates", ("date_end",)),
+}
