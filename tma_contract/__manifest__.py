@@ -42,6 +42,9 @@
         "data/tma_amendment_data.xml",
         "views/tma_contract_amendment_views.xml",
         "views/tma_amendment_portal_templates.xml",
+        "data/tma_forecast_data.xml",
+        "views/tma_forecast_views.xml",
+        "views/tma_forecast_portal_templates.xml",
     ],
     "demo": ["demo/tma_demo.xml"],
     "assets": {

@@ -21,3 +21,5 @@ from . import res_company
 from . import res_config_settings
 from . import tma_contract_amendment
 from . import tma_contract_terms
+from . import tma_contract_forecast
+from . import tma_unit_book_forecast
