@@ -45,6 +45,7 @@
         "data/tma_forecast_data.xml",
         "views/tma_forecast_views.xml",
         "views/tma_forecast_portal_templates.xml",
+        "views/tma_capacity_report_views.xml",
     ],
     "demo": ["demo/tma_demo.xml"],
     "assets": {

@@ -23,3 +23,4 @@ from . import tma_contract_amendment
 from . import tma_contract_terms
 from . import tma_contract_forecast
 from . import tma_unit_book_forecast
+from . import tma_capacity_report

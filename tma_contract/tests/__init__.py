@@ -16,3 +16,4 @@ from . import test_scope
 from . import test_regie_cap
 from . import test_amendment
 from . import test_forecast
+from . import test_capacity

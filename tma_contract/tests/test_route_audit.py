@@ -193,6 +193,7 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
             ]
         )
         (cls.amendment_b | cls.amendment_b_refused).action_submit()
+        cls.env["tma.capacity.report"]._refresh()
         for record in (cls.contract_b, cls.ticket_b, cls.recurring_b, cls.contract_a):
             record._portal_ensure_token()
         cls.ticket_a._portal_ensure_token()
@@ -490,6 +491,13 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 {"name": "A", "show_in_portal": True},
             ),
             "sale.order.line": (self.order_b.order_line, {"price_unit": 0}, None),
+            "tma.capacity.report": (
+                self.env["tma.capacity.report"].search(
+                    [("contract_id", "=", contract.id)]
+                ),
+                {"consumed_units": 0},
+                {"month": "2099-01-01", "kind": "contract", "contract_id": contract.id},
+            ),
             "tma.contract.amendment": (
                 self.amendment_b,
                 {"description": "A was here"},
