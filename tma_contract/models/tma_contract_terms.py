@@ -36,6 +36,11 @@ class TmaContract(models.Model):
                 contract.id, (0, 0)
             )
 
+    def action_start_transition(self):
+        """Take the contract on: the take-on phase before the service starts
+        (tma_reversibility adds its checklist)."""
+        return self._set_state("transition")
+
     def _apply_due_amendments(self):
         """Apply, in effective date order, the approved amendments of these
         contracts whose date has come. The caller holds the contracts' rows

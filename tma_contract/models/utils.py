@@ -28,7 +28,11 @@ def sql_selection(env, model, field, column):
 # Allowed state transitions: the only place that says which move is legal.
 # tma_reversibility adds its own checks through ``_check_transition``.
 CONTRACT_TRANSITIONS = {
-    "draft": ("active", "cancelled"),
+    # A contract taken over from another provider goes through a take-on
+    # (tma_reversibility: the take-on checklist, signed off by the client's
+    # service start) before it runs.
+    "draft": ("transition", "active", "cancelled"),
+    "transition": ("active", "cancelled"),
     # A running contract ends through reversibility (tma_reversibility: the
     # handover checklist, or the early termination one, and the package).
     "active": ("reversibility",),
@@ -42,6 +46,7 @@ MANAGER_ONLY_STATES = ("reversibility", "closed", "cancelled", "draft")
 
 CONTRACT_STATES = [
     ("draft", "Draft"),
+    ("transition", "Take-on"),
     ("active", "Active"),
     ("reversibility", "Reversibility"),
     ("closed", "Closed"),
