@@ -47,7 +47,7 @@
         "views/tma_forecast_portal_templates.xml",
         "views/tma_capacity_report_views.xml",
     ],
-    "demo": ["demo/tma_demo.xml"],
+    "demo": ["demo/tma_demo.xml", "demo/tma_amendment_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "tma_contract/static/tests/tours/*.js",

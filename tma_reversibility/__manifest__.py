@@ -28,7 +28,7 @@
         "views/tma_takeon_portal_templates.xml",
         "wizards/tma_takeon_import_views.xml",
     ],
-    "demo": ["demo/tma_reversibility_demo.xml"],
+    "demo": ["demo/tma_reversibility_demo.xml", "demo/tma_takeon_demo.xml"],
     "installable": True,
     "application": False,
 }

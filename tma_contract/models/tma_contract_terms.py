@@ -6,6 +6,7 @@ date."""
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 
 class TmaContract(models.Model):
@@ -46,6 +47,16 @@ class TmaContract(models.Model):
         contracts whose date has come. The caller holds the contracts' rows
         (the cron locks them) or acts on one contract in a user's request."""
         today = fields.Date.context_today(self)
+        if not self:
+            return True
+        # The contract rows first: a concurrent applier (the cron, another
+        # approval) waits, then fails to serialize and is replayed.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM tma_contract WHERE id IN %s FOR UPDATE", tuple(self.ids)
+            )
+        )
+        self.sudo().amendment_ids.invalidate_recordset(["state"])
         for contract in self:
             due = contract.sudo().amendment_ids.filtered(
                 lambda a: a.state == "approved" and a.date_effective <= today

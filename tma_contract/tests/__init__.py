@@ -17,3 +17,4 @@ from . import test_regie_cap
 from . import test_amendment
 from . import test_forecast
 from . import test_capacity
+from . import test_amendment_concurrency
