@@ -24,8 +24,11 @@ ALERT_DAYS_PARAM = "tma_contract.forecast_alert_days"
 ALERT_DAYS_DEFAULT = 30
 
 
-class TmaContract(models.Model):
-    _inherit = "tma.contract"
+class TmaContractForecast(models.AbstractModel):
+    """The contract's consumption forecast (inherited by ``tma.contract``)."""
+
+    _name = "tma.contract.forecast"
+    _description = "TMA contract consumption forecast"
 
     forecast_monthly_rate = fields.Float(
         string="Forecast consumption (per month)",

@@ -20,8 +20,13 @@ from .utils import PACKAGE_DOC_TYPES
 MANIFEST = "manifest.json"
 
 
-class TmaContract(models.Model):
-    _inherit = "tma.contract"
+class TmaContractTakeon(models.AbstractModel):
+    """The take-on of a contract (inherited by ``tma.contract``; the state
+    machine's hooks, ``action_start_transition`` and ``_check_transition``,
+    call it from ``tma_contract.py``)."""
+
+    _name = "tma.contract.takeon"
+    _description = "TMA contract take-on"
 
     predecessor_id = fields.Many2one(
         "res.partner",
@@ -81,11 +86,6 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     # State machine
     # ------------------------------------------------------------------
-    def action_start_transition(self):
-        result = super().action_start_transition()
-        self._instantiate_takeon_checklist()
-        return result
-
     def _instantiate_takeon_checklist(self):
         today = fields.Date.context_today(self)
         for contract in self:
@@ -108,12 +108,9 @@ class TmaContract(models.Model):
                 ]
             )
 
-    def _check_transition(self, new_state):
-        """A contract in take-on starts when its mandatory take-on items are
-        all signed off, the client's service start last."""
-        super()._check_transition(new_state)
-        if new_state != "active":
-            return
+    def _check_takeon_complete(self):
+        """Raise unless the mandatory take-on items of the contracts in
+        take-on are all signed off, the client's service start last."""
         for contract in self.filtered(lambda c: c.state == "transition"):
             left = contract.sudo().takeon_item_ids.filtered(
                 lambda i: i.mandatory and i.state == "todo"
