@@ -120,6 +120,17 @@ class TestAmendment(AmendmentCommon):
         self.assertEqual(volumes[month_before], 10.0)
         self.assertEqual(volumes[self.today.replace(day=1)], 20.0)
 
+    def test_a_new_fee_reaches_the_recurring_invoicing(self):
+        contract = self._create_contract(mode="forfait", date_start=self.start)
+        line = contract.recurring_contract_id.contract_line_ids
+        self.assertEqual(line.price_unit, 3000.0)
+        amendment = self._amendment(
+            contract=contract, days=0, change_price=True, fee_amount=3600.0
+        )
+        amendment.sudo()._approve(self.portal_a)
+        self.assertEqual(contract.fee_amount, 3600.0)
+        self.assertEqual(line.price_unit, 3600.0)
+
     def test_history_counts_and_pending(self):
         self._amendment(days=5)
         self._amendment(days=6, submit=False)
