@@ -31,6 +31,7 @@
         "views/tma_sla_menus.xml",
         "views/portal_templates.xml",
         "wizards/tma_sla_escalate_views.xml",
+        "views/tma_contract_amendment_views.xml",
     ],
     "demo": ["demo/tma_sla_demo.xml"],
     "assets": {

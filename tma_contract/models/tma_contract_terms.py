@@ -106,6 +106,8 @@ class TmaContract(models.Model):
             field = self._fields[name]
             if field.type == "many2many":
                 terms[name] = self.env[field.comodel_name].browse(value or [])
+            elif field.type == "many2one":
+                terms[name] = self.env[field.comodel_name].browse(value or [])
             elif field.type == "date":
                 terms[name] = fields.Date.to_date(value) if value else False
             else:

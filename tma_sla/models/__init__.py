@@ -17,3 +17,4 @@ from . import tma_sla_demo
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
+from . import tma_contract_amendment
