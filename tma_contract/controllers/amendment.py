@@ -16,8 +16,29 @@ class TmaAmendmentPortal(TmaCustomerPortal):
             contract, access_token, ledger_page, **kw
         )
         user = request.env.user
+        # One query: the amendments sent to the client, with what the page shows.
+        amendments = (
+            request.env["tma.contract.amendment"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id), ("state", "!=", "draft")],
+                [
+                    "name",
+                    "state",
+                    "date_effective",
+                    "description",
+                    "change_scope",
+                    "change_volume",
+                    "monthly_volume",
+                    "change_price",
+                    "fee_amount",
+                    "change_dates",
+                    "date_end",
+                ],
+            )
+        )
         values.update(
-            amendments=contract.amendment_ids.filtered(lambda a: a.state != "draft"),
+            amendments=amendments,
             amendment_can_decide=user.share
             and user.partner_id.commercial_partner_id == contract.partner_id,
         )

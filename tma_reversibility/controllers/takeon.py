@@ -40,10 +40,15 @@ class TmaTakeonPortal(TmaCustomerPortal):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw
         )
+        # The take-on shows while it runs and once the service has started
+        # (no query for the other contracts).
+        taken_on = contract.state == "transition" or contract.service_start_date
         values.update(
-            takeon_items=contract.takeon_item_ids,
+            takeon_items=contract.takeon_item_ids
+            if taken_on
+            else request.env["tma.takeon.item"],
             takeon_contract=contract,
-            takeon_side=self._tma_takeon_side(contract),
+            takeon_side=self._tma_takeon_side(contract) if taken_on else None,
         )
         return values
 
