@@ -7,6 +7,9 @@ from odoo.tests import HttpCase, tagged
 
 from .common import TmaCommon
 
+# Queries of the contract page, whatever the size of its ledger.
+PORTAL_CONTRACT_QUERIES = 17
+
 
 @tagged("post_install", "-at_install")
 class TestPortal(HttpCase, TmaCommon):
@@ -146,3 +149,8 @@ class TestPortal(HttpCase, TmaCommon):
         grow(60)
         with_90 = count()
         self.assertEqual(with_30, with_90, "the page reads more as the ledger grows")
+        # Three of them are Odoo's own for any portal page (the default
+        # language, read twice by http_routing, and the company of the
+        # layout's template cache); the suite's sections take the rest, one
+        # query each (contract, ledger page, tickets, books, scope, figures...).
+        self.assertLessEqual(with_30, PORTAL_CONTRACT_QUERIES)

@@ -1,9 +1,13 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .utils import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
+
+_logger = logging.getLogger(__name__)
 
 # Facts of first-contact resolution: written by the SLA layer only.
 KPI_FIELDS = {"tma_staff_response_count", "tma_reassigned", "tma_reopened"}
@@ -221,6 +225,7 @@ class HelpdeskTicket(models.Model):
         get a policy later, at the ticket's creation. ``plan``: more timers to
         plan in the same batch (a caller that wrote the tickets with
         ``tma_sla_sync_later`` and has timers of its own to plan)."""
+        _logger.debug("sync the timers of tickets %s", self.ids)
         now = fields.Datetime.now()
         Timer = self.env["tma.sla.timer"].sudo()
         tickets = self.sudo()
