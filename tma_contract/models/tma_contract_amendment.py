@@ -353,13 +353,23 @@ class TmaContractAmendment(models.Model):
         )
         return True
 
+    def _check_manager(self):
+        if not self.env.su and not self.env.user.has_group(
+            "tma_contract.group_tma_manager"
+        ):
+            raise AccessError(
+                _("Only TMA managers record a client's decision on an amendment.")
+            )
+
     def action_approve(self):
         """Backend: record the client's approval (given on paper)."""
+        self._check_manager()
         for amendment in self:
             amendment._approve(self.env.user)
         return True
 
     def action_refuse(self):
+        self._check_manager()
         for amendment in self:
             amendment._refuse(self.env.user)
         return True

@@ -163,6 +163,17 @@ class TestAmendment(AmendmentCommon):
             amendment.sudo()._approve(self.portal_a)
         self.assertEqual(amendment.state, "draft")
 
+    def test_only_managers_record_a_paper_approval(self):
+        amendment = self._amendment(days=0)
+        with self.assertRaises(AccessError):
+            amendment.with_user(self.engineer).action_approve()
+        with self.assertRaises(AccessError):
+            amendment.with_user(self.engineer).action_refuse()
+        self.assertEqual(amendment.state, "to_approve")
+        amendment.with_user(self.manager).action_approve()
+        self.assertEqual(amendment.state, "applied")
+        self.assertEqual(amendment.approved_by_id, self.manager)
+
     def test_effective_date_before_the_contract_start_is_refused(self):
         with self.assertRaises(ValidationError):
             self._amendment(days=-61, submit=False)
