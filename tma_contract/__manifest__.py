@@ -38,8 +38,16 @@
         "wizards/tma_unit_adjustment_views.xml",
         "wizards/tma_contract_terminate_views.xml",
         "wizards/tma_entry_reverse_views.xml",
+        "security/tma_amendment_security.xml",
+        "data/tma_amendment_data.xml",
+        "views/tma_contract_amendment_views.xml",
+        "views/tma_amendment_portal_templates.xml",
+        "data/tma_forecast_data.xml",
+        "views/tma_forecast_views.xml",
+        "views/tma_forecast_portal_templates.xml",
+        "views/tma_capacity_report_views.xml",
     ],
-    "demo": ["demo/tma_demo.xml"],
+    "demo": ["demo/tma_demo.xml", "demo/tma_amendment_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "tma_contract/static/tests/tours/*.js",

@@ -42,6 +42,7 @@
         "views/portal_review_templates.xml",
         "views/tma_intervention_report_views.xml",
         "views/tma_satisfaction_survey_views.xml",
+        "views/tma_contract_amendment_views.xml",
     ],
     "demo": ["demo/tma_sla_demo.xml", "demo/tma_review_demo.xml"],
     "assets": {

@@ -1,3 +1,4 @@
 from . import portal
 from . import main
 from . import home
+from . import amendment

@@ -1,6 +1,7 @@
 from . import tma_ledger_protected_mixin
 from . import tma_ledger_engine
 from . import tma_contract_billing
+from . import tma_contract_forecast
 from . import tma_maintenance_type
 from . import tma_support_level
 from . import tma_application
@@ -19,3 +20,7 @@ from . import sale_order
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
+from . import tma_contract_amendment
+from . import tma_contract_terms
+from . import tma_unit_book_forecast
+from . import tma_capacity_report

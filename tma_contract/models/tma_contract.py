@@ -26,6 +26,7 @@ class TmaContract(models.Model):
         "tma.ledger.protected.mixin",
         "tma.ledger.engine",
         "tma.contract.billing",
+        "tma.contract.forecast",
     ]
     _order = "date_start desc, id desc"
     _tma_protected_fields = ("balance", "ledger_seq", "entry_seq")

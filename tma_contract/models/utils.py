@@ -28,7 +28,11 @@ def sql_selection(env, model, field, column):
 # Allowed state transitions: the only place that says which move is legal.
 # tma_reversibility adds its own checks through ``_check_transition``.
 CONTRACT_TRANSITIONS = {
-    "draft": ("active", "cancelled"),
+    # A contract taken over from another provider goes through a take-on
+    # (tma_reversibility: the take-on checklist, signed off by the client's
+    # service start) before it runs.
+    "draft": ("transition", "active", "cancelled"),
+    "transition": ("active", "cancelled"),
     # A running contract ends through reversibility (tma_reversibility: the
     # handover checklist, or the early termination one, and the package).
     "active": ("reversibility",),
@@ -42,6 +46,7 @@ MANAGER_ONLY_STATES = ("reversibility", "closed", "cancelled", "draft")
 
 CONTRACT_STATES = [
     ("draft", "Draft"),
+    ("transition", "Take-on"),
     ("active", "Active"),
     ("reversibility", "Reversibility"),
     ("closed", "Closed"),
@@ -89,3 +94,26 @@ MODE_BY_PRODUCT = {"unit_pack": "ticket_book", "regie": "regie", "forfait": "for
 CONTRACT_FIELDS = frozenset(
     {"tma_contract_id", "partner_id", "commercial_partner_id", "team_id", "company_id"}
 )
+
+AMENDMENT_STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "Awaiting the client"),
+    ("approved", "Approved"),
+    ("applied", "Applied"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+]
+
+# Amendments that still count: they block another amendment changing the
+# same term on the same date, and show in the contract's history.
+AMENDMENT_LIVE_STATES = ("draft", "to_approve", "approved", "applied")
+
+# The terms an amendment may change: term -> (flag field on the amendment,
+# contract fields it sets). tma_sla adds its SLA policy through
+# ``tma.contract.amendment._get_amendment_terms``.
+AMENDMENT_TERMS = {
+    "scope": ("change_scope", ("application_ids", "maintenance_type_ids")),
+    "volume": ("change_volume", ("monthly_volume",)),
+    "price": ("change_price", ("fee_amount",)),
+    "dates": ("change_dates", ("date_end",)),
+}

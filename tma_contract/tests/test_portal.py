@@ -9,10 +9,12 @@ from odoo.tests import HttpCase, tagged
 from .common import TmaCommon
 
 # Queries of the contract page, whatever the size of its ledger: 17 for the
-# contract, its ledger, tickets, scope, register, packages and service reports,
+# contract, its ledger, tickets, scope, register, packages and service reports;
 # 4 for the review loop's sections (reviews, surveys, open blocking incidents,
-# improvement actions), one query each.
-PORTAL_CONTRACT_QUERIES = 21
+# improvement actions), one query each; 3 for the amendments (one query) and
+# the consumption forecast of a ticket book (two: the consumption of the
+# forecast window, the burn-down's weekly balances).
+PORTAL_CONTRACT_QUERIES = 24
 
 
 @tagged("post_install", "-at_install")

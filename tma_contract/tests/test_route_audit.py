@@ -87,6 +87,7 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
         "helpdesk.ticket": "partner_id",
         "contract.contract": "partner_id",
         "sale.order": "partner_id",
+        "tma.contract.amendment": "partner_id",
     }
 
     @classmethod
@@ -172,6 +173,27 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
             }
         )
         cls.recurring_b.message_subscribe(partner_ids=cls.contact_b.ids)
+        cls.amendment_b, cls.amendment_b_refused = cls.env[
+            "tma.contract.amendment"
+        ].create(
+            [
+                {
+                    "contract_id": cls.contract_b.id,
+                    "date_effective": cls.contract_b.date_start,
+                    "description": f"{MARK} amendment",
+                    "change_volume": True,
+                    "monthly_volume": 42.0,
+                },
+                {
+                    "contract_id": cls.contract_b.id,
+                    "date_effective": cls.contract_b.date_start,
+                    "change_price": True,
+                    "fee_amount": 1234.0,
+                },
+            ]
+        )
+        (cls.amendment_b | cls.amendment_b_refused).action_submit()
+        cls.env["tma.capacity.report"]._refresh()
         for record in (cls.contract_b, cls.ticket_b, cls.recurring_b, cls.contract_a):
             record._portal_ensure_token()
         cls.ticket_a._portal_ensure_token()
@@ -249,7 +271,28 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 owner=self.portal_b,
                 effect=True,
             ),
+            Probe(
+                "/my/tma/amendments/<int:amendment_id>/approve",
+                f"/my/tma/amendments/{self.amendment_b.id}/approve",
+                method="POST",
+                owner=self.portal_b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/amendments/<int:amendment_id>/refuse",
+                f"/my/tma/amendments/{self.amendment_b_refused.id}/refuse",
+                method="POST",
+                owner=self.portal_b,
+                effect=True,
+            ),
         ]
+
+    def test_deciding_on_an_amendment_is_refused_to_other_clients(self):
+        approve, refuse = self._effect_probes()[2:4]
+        self.assertRouteRefuses(approve)
+        self.assertEqual(self.amendment_b.state, "applied")  # by B
+        self.assertRouteRefuses(refuse)
+        self.assertEqual(self.amendment_b_refused.state, "refused")  # by B
 
     def test_every_route_of_the_suite_and_its_host_is_audited(self):
         routes = routes_of(self.env, AUDITED_MODULES)
@@ -448,6 +491,23 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 {"name": "A", "show_in_portal": True},
             ),
             "sale.order.line": (self.order_b.order_line, {"price_unit": 0}, None),
+            "tma.capacity.report": (
+                self.env["tma.capacity.report"].search(
+                    [("contract_id", "=", contract.id)]
+                ),
+                {"consumed_units": 0},
+                {"month": "2099-01-01", "kind": "contract", "contract_id": contract.id},
+            ),
+            "tma.contract.amendment": (
+                self.amendment_b,
+                {"description": "A was here"},
+                {
+                    "contract_id": contract.id,
+                    "date_effective": "2099-01-01",
+                    "change_volume": True,
+                    "monthly_volume": 999,
+                },
+            ),
         }
         for model, vals in wizards.items():
             record = self.env[model].with_user(admin).create(vals)

@@ -8,7 +8,8 @@ from odoo.exceptions import RedirectWarning, UserError
 
 
 class TmaContract(models.Model):
-    _inherit = "tma.contract"
+    _name = "tma.contract"
+    _inherit = ["tma.contract", "tma.contract.takeon"]
 
     successor_id = fields.Many2one(
         "res.partner",
@@ -74,6 +75,11 @@ class TmaContract(models.Model):
         if successor and commercial == successor.commercial_partner_id:
             return "successor"
         return None
+
+    def action_start_transition(self):
+        result = super().action_start_transition()
+        self._instantiate_takeon_checklist()
+        return result
 
     def action_start_reversibility(self):
         result = super().action_start_reversibility()
@@ -152,6 +158,8 @@ class TmaContract(models.Model):
                     )
                 )
         super()._check_transition(new_state)
+        if new_state == "active":
+            self._check_takeon_complete()
         if new_state != "closed":
             return
         for contract in self:

@@ -80,3 +80,27 @@ def sql_html_to_text(column):
     for entity, char in HTML_ENTITIES:
         text = SQL("replace(%s, %s, %s)", text, entity, char)
     return SQL("btrim(%s, %s)", text, " \n\r\t")
+
+
+# Take-on (reversibility's mirror, at the start of a contract).
+TAKEON_SIDES = [
+    ("provider", "Provider"),
+    ("client", "Client"),
+    ("predecessor", "Outgoing provider"),
+]
+
+TAKEON_ITEM_TYPES = [
+    ("inventory", "Inventory of applications and environments"),
+    ("access", "Access obtained"),
+    ("documents", "Documents received"),
+    ("knowledge", "Knowledge-transfer session"),
+    ("shadowing", "Shadowing period"),
+    ("service_start", "Service start sign-off"),
+    ("other", "Other"),
+]
+
+# Where the files of an imported reversibility package go in the register.
+PACKAGE_DOC_TYPES = {
+    "workbook.xlsx": "inventory",
+    "summary.pdf": "other",
+}

@@ -20,7 +20,12 @@ from odoo.addons.tma_contract.tests.route_audit import (
 MARK = "Zq9B-HANDOVER"
 B_FILE = f"{MARK} run book content".encode()
 SHARED_MODELS = frozenset(
-    {"tma.reversibility.template", "tma.reversibility.template.line"}
+    {
+        "tma.reversibility.template",
+        "tma.reversibility.template.line",
+        "tma.takeon.template",
+        "tma.takeon.template.line",
+    }
 )
 
 
@@ -32,6 +37,7 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
         "tma.reversibility.item": "partner_id",
         "tma.reversibility.package": "partner_id",
         "helpdesk.ticket": "partner_id",
+        "tma.takeon.item": "partner_id",
     }
 
     @classmethod
@@ -84,6 +90,27 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
         cls.client_item_b = items.filtered(lambda i: i.side == "client")[0]
         cls.client_item_b.name = f"{MARK} item"
         cls.package_b = Package._request(cls.contract_b)
+        # Client B takes another contract on, from an outgoing provider.
+        cls.predecessor_b = cls.env["res.partner"].create(
+            {"name": "Predecessor of B", "is_company": True}
+        )
+        cls.portal_predecessor_b = cls._create_portal_user(
+            "portal_predecessor_b_t",
+            cls.env["res.partner"].create(
+                {"name": "Paul", "parent_id": cls.predecessor_b.id}
+            ),
+        )
+        cls.takeon_b = cls._create_contract(
+            partner=cls.client_b,
+            activate=False,
+            name=f"{MARK}-TAKEON",
+            predecessor_id=cls.predecessor_b.id,
+        )
+        cls.takeon_b.action_start_transition()
+        cls.takeon_item_b = cls.takeon_b.takeon_item_ids.filtered(
+            lambda i: i.side == "client" and i.item_type != "service_start"
+        )[0]
+        cls.takeon_item_b.name = f"{MARK} take-on item"
         # The cron builds every package queued (the demo's too, if any).
         Package._cron_build_packages(
             limit=Package.search_count([("state", "=", "queued")])
@@ -126,6 +153,12 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
                 f"/my/tma/handover/{self.contract_b.id}",
                 owner=successor,
             ),
+            Probe("/my/tma/takeon", "/my/tma/takeon", owner=self.portal_predecessor_b),
+            Probe(
+                "/my/tma/takeon/<int:contract_id>",
+                f"/my/tma/takeon/{self.takeon_b.id}",
+                owner=self.portal_predecessor_b,
+            ),
         ]
 
     def _effect_probes(self):
@@ -140,6 +173,13 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
             Probe(
                 "/my/tma/checklist/<int:item_id>/sign",
                 f"/my/tma/checklist/{self.client_item_b.id}/sign",
+                method="POST",
+                owner=self.portal_b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/takeon/item/<int:item_id>/sign",
+                f"/my/tma/takeon/item/{self.takeon_item_b.id}/sign",
                 method="POST",
                 owner=self.portal_b,
                 effect=True,
@@ -168,6 +208,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
         visitors = (None, self.portal_a, self.portal_successor_b)
         self.assertRouteRefuses(self._effect_probes()[1], visitors)
         self.assertEqual(self.client_item_b.signed_by_id, self.portal_b)
+
+    def test_take_on_sign_off_is_refused_to_others(self):
+        visitors = (None, self.portal_a, self.portal_predecessor_b)
+        self.assertRouteRefuses(self._effect_probes()[2], visitors)
+        self.assertEqual(self.takeon_item_b.signed_by_id, self.portal_b)
 
     def test_state_changing_routes_are_post_only_with_csrf(self):
         routes = live_routes(self.env)
@@ -229,6 +274,23 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
                 {"contract_id": self.contract_b.id},
             ),
             "helpdesk.ticket": (self.ticket_b, {"name": "A was here"}, None),
+            "tma.takeon.item": (
+                self.takeon_b.takeon_item_ids,
+                {"state": "signed"},
+                {"contract_id": self.takeon_b.id, "name": "A", "side": "client"},
+            ),
+            "tma.takeon.import": (
+                self.env["tma.takeon.import"]
+                .with_user(self.env.ref("base.user_admin"))
+                .create(
+                    {
+                        "contract_id": self.takeon_b.id,
+                        "package": base64.b64encode(b"A"),
+                    }
+                ),
+                {"package_name": "A"},
+                {"contract_id": self.takeon_b.id, "package": "QQ=="},
+            ),
         }
         models = suite_models(self.env, {"tma_reversibility"})
         self.assertEqual(models - set(targets) - SHARED_MODELS, set())

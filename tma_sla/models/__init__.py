@@ -24,3 +24,4 @@ from . import tma_review_demo
 from . import tma_intervention_report
 from . import tma_sla_service_report_trends
 from . import tma_satisfaction_survey
+from . import tma_contract_amendment

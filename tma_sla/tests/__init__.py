@@ -17,3 +17,4 @@ from . import test_trends
 from . import test_blocking_notice
 from . import test_satisfaction_survey
 from . import test_review_concurrency
+from . import test_amendment_sla

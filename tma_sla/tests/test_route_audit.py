@@ -382,6 +382,15 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                     "next_date": "2099-01-01 09:00:00",
                 },
             ),
+            "tma.contract.amendment": (
+                self._b_sla_amendment(),
+                {"sla_policy_id": False},
+                {
+                    "contract_id": contract.id,
+                    "date_effective": "2099-01-01",
+                    "change_sla": True,
+                },
+            ),
         }
         models = suite_models(self.env, {"tma_sla"})
         self.assertEqual(models - set(targets) - SHARED_MODELS, set())
@@ -397,6 +406,18 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
         return self.env["tma.intervention.report"].create(
             {"ticket_id": self.ticket_b.id, "diagnosis": f"<p>{MARK}</p>"}
         )
+
+    def _b_sla_amendment(self):
+        amendment = self.env["tma.contract.amendment"].create(
+            {
+                "contract_id": self.contract_b.id,
+                "date_effective": self.contract_b.date_start,
+                "change_sla": True,
+                "sla_policy_id": self.contract_b.sla_policy_id.id,
+            }
+        )
+        amendment.action_submit()
+        return amendment
 
     def _b_penalty_line(self):
         return self.env["tma.sla.penalty.line"].create(

@@ -1,0 +1,87 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from .portal import TmaCustomerPortal, tma_flash
+
+
+class TmaAmendmentPortal(TmaCustomerPortal):
+    """The client approves or refuses its contracts' amendments, and reads
+    their history and the consumption forecast, on the contract page."""
+
+    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
+        values = super()._tma_contract_page_values(
+            contract, access_token, ledger_page, **kw
+        )
+        user = request.env.user
+        # One query: the amendments sent to the client, with what the page shows.
+        amendments = (
+            request.env["tma.contract.amendment"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id), ("state", "!=", "draft")],
+                [
+                    "name",
+                    "state",
+                    "date_effective",
+                    "description",
+                    "change_scope",
+                    "change_volume",
+                    "monthly_volume",
+                    "change_price",
+                    "fee_amount",
+                    "change_dates",
+                    "date_end",
+                ],
+            )
+        )
+        values.update(
+            amendments=amendments,
+            amendment_can_decide=user.share
+            and user.partner_id.commercial_partner_id == contract.partner_id,
+        )
+        return values
+
+    def _tma_amendment_decide(self, amendment_id, decision, **kw):
+        try:
+            amendment = self._document_check_access(
+                "tma.contract.amendment", amendment_id
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            if decision == "approve":
+                amendment._approve(request.env.user)
+                tma_flash(request.env._("Amendment approved. Thank you."))
+            else:
+                amendment._refuse(request.env.user, kw.get("reason"))
+                tma_flash(request.env._("Amendment refused."))
+        except AccessError:
+            return request.redirect("/my")
+        except UserError as error:
+            tma_flash(error.args[0])
+        return request.redirect(
+            f"/my/tma/contracts/{amendment.contract_id.id}#tma_amendments"
+        )
+
+    @http.route(
+        ["/my/tma/amendments/<int:amendment_id>/approve"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_amendment_approve(self, amendment_id, **kw):
+        return self._tma_amendment_decide(amendment_id, "approve", **kw)
+
+    @http.route(
+        ["/my/tma/amendments/<int:amendment_id>/refuse"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_amendment_refuse(self, amendment_id, **kw):
+        return self._tma_amendment_decide(amendment_id, "refuse", **kw)

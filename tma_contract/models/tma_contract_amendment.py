@@ -1,0 +1,449 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Amendments (avenants): a change of a contract's terms from an effective
+date, drafted by the provider, approved by the client, applied on its date."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from .utils import AMENDMENT_LIVE_STATES, AMENDMENT_STATES, AMENDMENT_TERMS
+
+# Fields only the amendment's own methods write (never over RPC).
+WORKFLOW_FIELDS = (
+    "state",
+    "previous_values",
+    "approved_by_id",
+    "date_approved",
+    "date_applied",
+)
+
+
+class TmaContractAmendment(models.Model):
+    _name = "tma.contract.amendment"
+    _description = "TMA Contract Amendment"
+    _inherit = ["mail.thread", "mail.activity.mixin", "tma.ledger.protected.mixin"]
+    _order = "date_effective desc, id desc"
+    _tma_protected_fields = WORKFLOW_FIELDS
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
+    contract_id = fields.Many2one(
+        "tma.contract",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    contract_mode = fields.Selection(related="contract_id.mode")
+    state = fields.Selection(
+        AMENDMENT_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    date_effective = fields.Date(
+        string="Effective date",
+        required=True,
+        tracking=True,
+        help="The new terms apply from this date on.",
+    )
+    description = fields.Text(
+        string="Reason", help="Why the contract changes; the client reads it."
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale order",
+        domain="[('partner_id', 'child_of', partner_id)]",
+        help="The order that sells the change, when it changes what is sold.",
+    )
+    # Terms
+    change_scope = fields.Boolean(string="Change the scope")
+    application_ids = fields.Many2many(
+        "tma.application",
+        string="Applications",
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    maintenance_type_ids = fields.Many2many(
+        "tma.maintenance.type", string="Maintenance types"
+    )
+    change_volume = fields.Boolean(string="Change the volume")
+    monthly_volume = fields.Float(string="Monthly volume estimate", digits="TMA Units")
+    change_price = fields.Boolean(string="Change the price")
+    fee_amount = fields.Monetary(string="Periodic fee", currency_field="currency_id")
+    change_dates = fields.Boolean(string="Change the end date")
+    date_end = fields.Date(string="End date")
+    terms_summary = fields.Char(
+        string="Changes", compute="_compute_terms_summary", store=True
+    )
+    # Workflow
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    date_approved = fields.Datetime(readonly=True, copy=False)
+    date_applied = fields.Date(readonly=True, copy=False)
+    previous_values = fields.Json(
+        readonly=True,
+        copy=False,
+        help="The contract's terms this amendment replaced, recorded when it "
+        "applied: what the contract said before its effective date.",
+    )
+
+    # ------------------------------------------------------------------
+    # Terms
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_amendment_terms(self):
+        """Hook: {term: (flag field, contract fields)} of the terms an
+        amendment may change. An addon adding a term (tma_sla: the SLA
+        policy) adds its flag and fields to both models and extends the dict.
+        """
+        return dict(AMENDMENT_TERMS)
+
+    def _changed_terms(self):
+        self.ensure_one()
+        return [
+            term
+            for term, (flag, _fields) in self._get_amendment_terms().items()
+            if self[flag]
+        ]
+
+    @api.depends("change_scope", "change_volume", "change_price", "change_dates")
+    def _compute_terms_summary(self):
+        labels = {
+            term: self._fields[flag]._description_string(self.env)
+            for term, (flag, _f) in self._get_amendment_terms().items()
+        }
+        for amendment in self:
+            amendment.terms_summary = ", ".join(
+                labels[term] for term in amendment._changed_terms()
+            )
+
+    def _get_new_values(self):
+        """{contract field: value in ``write`` form} this amendment sets."""
+        self.ensure_one()
+        values = {}
+        terms = self._get_amendment_terms()
+        for term in self._changed_terms():
+            for name in terms[term][1]:
+                values[name] = self._field_to_json(self, name)
+        return values
+
+    @api.model
+    def _field_to_json(self, record, name):
+        """The value of ``record[name]`` as JSON (ids, ISO dates)."""
+        field = record._fields[name]
+        value = record[name]
+        if field.type in ("many2many", "one2many"):
+            return sorted(value.ids)
+        if field.type == "many2one":
+            return value.id or False
+        if field.type == "date":
+            return fields.Date.to_string(value) if value else False
+        return value
+
+    @api.model
+    def _json_to_write(self, contract, values):
+        """``values`` (JSON, from ``_field_to_json``) as ``write`` values."""
+        vals = {}
+        for name, value in values.items():
+            if contract._fields[name].type == "many2many":
+                vals[name] = [fields.Command.set(value or [])]
+            else:
+                vals[name] = value
+        return vals
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("date_effective", "contract_id")
+    def _check_date_effective(self):
+        for amendment in self:
+            start = amendment.contract_id.date_start
+            if start and amendment.date_effective < start:
+                raise ValidationError(
+                    _(
+                        "Amendment %(name)s takes effect on %(date)s, before the "
+                        "start of contract %(contract)s (%(start)s).",
+                        name=amendment.name,
+                        date=amendment.date_effective,
+                        contract=amendment.contract_id.display_name,
+                        start=start,
+                    )
+                )
+
+    @api.constrains(
+        "change_scope",
+        "change_volume",
+        "change_price",
+        "change_dates",
+        "date_effective",
+        "state",
+    )
+    def _check_terms(self):
+        for amendment in self:
+            terms = amendment._changed_terms()
+            if not terms:
+                raise ValidationError(
+                    _("An amendment changes at least one term of the contract.")
+                )
+            if amendment.state not in AMENDMENT_LIVE_STATES:
+                continue
+            others = self.search(
+                [
+                    ("id", "!=", amendment.id),
+                    ("contract_id", "=", amendment.contract_id.id),
+                    ("date_effective", "=", amendment.date_effective),
+                    ("state", "in", AMENDMENT_LIVE_STATES),
+                ]
+            )
+            for other in others:
+                common = set(terms) & set(other._changed_terms())
+                if common:
+                    raise ValidationError(
+                        _(
+                            "Amendments %(name)s and %(other)s both change "
+                            "%(terms)s of contract %(contract)s on %(date)s.",
+                            name=amendment.name,
+                            other=other.name,
+                            terms=other.terms_summary,
+                            contract=amendment.contract_id.display_name,
+                            date=amendment.date_effective,
+                        )
+                    )
+
+    @api.constrains("change_dates", "date_end", "date_effective")
+    def _check_date_end(self):
+        for amendment in self.filtered("change_dates"):
+            if amendment.date_end and amendment.date_end < amendment.date_effective:
+                raise ValidationError(
+                    _("The new end date comes before the amendment's effective date.")
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._tma_check_protected(vals)
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "tma.contract.amendment"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._tma_check_protected(vals)
+        if not self._tma_is_engine() and set(vals) - {"description", "sale_order_id"}:
+            locked = self.filtered(lambda a: a.state != "draft")
+            if locked:
+                raise UserError(
+                    _(
+                        "Amendment %(name)s is no longer a draft: its terms "
+                        "cannot change. Cancel it and draft another one.",
+                        name=locked[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        if any(a.state not in ("draft", "cancelled") for a in self):
+            raise UserError(_("Only draft or cancelled amendments can be deleted."))
+
+    def _set_workflow(self, vals):
+        return self._tma_engine().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        """Send the draft to the client for approval."""
+        for amendment in self:
+            if amendment.state != "draft":
+                raise UserError(_("Only a draft amendment can be sent to the client."))
+            if amendment.contract_id.state in ("closed", "cancelled"):
+                raise UserError(_("The contract has ended: it cannot be amended."))
+        self._set_workflow({"state": "to_approve"})
+        for amendment in self:
+            amendment.contract_id.message_post(
+                body=_(
+                    "Amendment %(name)s (%(terms)s, from %(date)s) awaits your "
+                    "approval.",
+                    name=amendment.name,
+                    terms=amendment.terms_summary,
+                    date=amendment.date_effective,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_cancel(self):
+        if any(a.state == "applied" for a in self):
+            raise UserError(
+                _("An applied amendment cannot be cancelled: draft another one.")
+            )
+        self._set_workflow({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        if any(a.state not in ("cancelled", "refused") for a in self):
+            raise UserError(_("Only cancelled or refused amendments go back to draft."))
+        self._set_workflow({"state": "draft"})
+        self._check_terms()
+        return True
+
+    def _check_client(self, user):
+        """Raise unless ``user`` speaks for the client of the contract: a
+        portal user of that client, or an internal user of the provider."""
+        self.ensure_one()
+        if user.share:
+            if user.partner_id.commercial_partner_id != self.partner_id:
+                raise AccessError(_("This amendment is not yours to decide on."))
+        elif not user.has_group("tma_contract.group_tma_user"):
+            raise AccessError(_("This amendment is not yours to decide on."))
+        if self.state != "to_approve":
+            raise UserError(
+                _("Amendment %(name)s does not await approval.", name=self.name)
+            )
+
+    def _approve(self, user):
+        """The client approves: the amendment applies on its effective date
+        (now, when that date has come)."""
+        self.ensure_one()
+        self._check_client(user)
+        self._set_workflow(
+            {
+                "state": "approved",
+                "approved_by_id": user.id,
+                "date_approved": fields.Datetime.now(),
+            }
+        )
+        self.contract_id.message_post(
+            body=_(
+                "Amendment %(name)s approved by %(user)s.",
+                name=self.name,
+                user=user.name,
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        if self.date_effective <= fields.Date.context_today(self):
+            self.contract_id._apply_due_amendments()
+        return True
+
+    def _refuse(self, user, reason=None):
+        self.ensure_one()
+        self._check_client(user)
+        self._set_workflow({"state": "refused"})
+        self.contract_id.message_post(
+            body=_(
+                "Amendment %(name)s refused by %(user)s. %(reason)s",
+                name=self.name,
+                user=user.name,
+                reason=reason or "",
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return True
+
+    def _check_manager(self):
+        if not self.env.su and not self.env.user.has_group(
+            "tma_contract.group_tma_manager"
+        ):
+            raise AccessError(
+                _("Only TMA managers record a client's decision on an amendment.")
+            )
+
+    def action_approve(self):
+        """Backend: record the client's approval (given on paper)."""
+        self._check_manager()
+        for amendment in self:
+            amendment._approve(self.env.user)
+        return True
+
+    def action_refuse(self):
+        self._check_manager()
+        for amendment in self:
+            amendment._refuse(self.env.user)
+        return True
+
+    def _apply(self):
+        """Write the new terms on the contract and keep the old ones. Called
+        under the contract's lock, in effective date order."""
+        self.ensure_one()
+        contract = self.contract_id
+        new_values = self._get_new_values()
+        previous = {name: self._field_to_json(contract, name) for name in new_values}
+        contract.sudo().write(self._json_to_write(contract, new_values))
+        if "fee_amount" in new_values:
+            self._apply_fee(contract)
+        self._set_workflow(
+            {
+                "state": "applied",
+                "previous_values": previous,
+                "date_applied": fields.Date.context_today(self),
+            }
+        )
+        contract.message_post(
+            body=_(
+                "Amendment %(name)s applied from %(date)s: %(terms)s.",
+                name=self.name,
+                date=self.date_effective,
+                terms=self.terms_summary,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _apply_fee(self, contract):
+        """The recurring OCA contract invoices the new fee from now on (its
+        invoices already issued stay as they are)."""
+        lines = contract.sudo().recurring_contract_id.contract_line_ids.filtered(
+            lambda line: line.product_id == contract.fee_product_id
+        )
+        lines.write({"price_unit": contract.fee_amount})
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_apply_amendments(self, batch_size=100):
+        """Apply the approved amendments whose effective date has come.
+
+        Contracts are taken one by one under ``FOR UPDATE SKIP LOCKED``, so
+        parallel workers never apply the same contract's amendments, which
+        apply in date order. Idempotent: only ``approved`` amendments apply,
+        and applying moves them to ``applied``. Re-arms itself while work is
+        left.
+        """
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT c.id FROM tma_contract c
+                    WHERE EXISTS (SELECT 1 FROM tma_contract_amendment a
+                                   WHERE a.contract_id = c.id
+                                     AND a.state = 'approved'
+                                     AND a.date_effective <= %s)
+                    ORDER BY c.id LIMIT %s
+                    FOR UPDATE OF c SKIP LOCKED""",
+                today,
+                batch_size + 1,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        contracts = self.env["tma.contract"].browse(ids[:batch_size])
+        contracts._apply_due_amendments()
+        cron = self.env.ref(
+            "tma_contract.ir_cron_tma_apply_amendments", raise_if_not_found=False
+        )
+        if cron and len(ids) > batch_size:
+            self.env["ir.cron"]._notify_progress(done=len(contracts), remaining=1)
+            cron._trigger()
+        return True

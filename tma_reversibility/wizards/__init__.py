@@ -1,0 +1,1 @@
+from . import tma_takeon_import
