@@ -19,3 +19,9 @@ from . import sale_order
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
+from . import tma_preventive_plan
+from . import tma_preventive_occurrence
+from . import tma_preventive_check
+from . import tma_preventive_finding
+from . import helpdesk_ticket_preventive
+from . import tma_contract_preventive

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Constants and small helpers of the suite (other addons import them)."""
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.tools import SQL
 
 
@@ -89,3 +91,29 @@ MODE_BY_PRODUCT = {"unit_pack": "ticket_book", "regie": "regie", "forfait": "for
 CONTRACT_FIELDS = frozenset(
     {"tma_contract_id", "partner_id", "commercial_partner_id", "team_id", "company_id"}
 )
+
+# Preventive maintenance: the kinds of periodic audit and their recurrence.
+PREVENTIVE_KINDS = [
+    ("security", "Security"),
+    ("performance", "Performance"),
+    ("backup", "Backup and restore"),
+    ("upgrade", "Upgrades and obsolescence"),
+    ("configuration", "Configuration"),
+]
+
+RECURRENCE_UNITS = [
+    ("week", "Weeks"),
+    ("month", "Months"),
+    ("year", "Years"),
+]
+
+OCCURRENCE_STATES = [
+    ("open", "In progress"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+]
+
+
+def next_recurrence(day, number, unit):
+    """The date ``number`` ``unit`` (a ``RECURRENCE_UNITS`` key) after ``day``."""
+    return day + relativedelta(**{f"{unit}s": number})
