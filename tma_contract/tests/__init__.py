@@ -15,3 +15,4 @@ from . import test_consume_on_close
 from . import test_scope
 from . import test_regie_cap
 from . import test_preventive
+from . import test_preventive_concurrency
