@@ -38,6 +38,7 @@
         "views/tma_menus.xml",
         "views/tma_preventive_views.xml",
         "views/portal_templates.xml",
+        "views/tma_preventive_portal_templates.xml",
         "wizards/tma_unit_adjustment_views.xml",
         "wizards/tma_contract_terminate_views.xml",
         "wizards/tma_entry_reverse_views.xml",

@@ -1,6 +1,8 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, _, api, fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -265,6 +267,35 @@ class TmaPreventiveOccurrence(models.Model):
         return vals
 
     # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_portal_calendar(self, partner, horizon_months=12, history_limit=50):
+        """The preventive calendar of client ``partner`` as the current user
+        may read it: ``upcoming``, a list of ``(date, plan, occurrence)`` (the
+        occurrences in progress, then the due dates of the active contracts'
+        plans not generated yet within ``horizon_months``; ``occurrence`` is
+        empty for those), and ``history``, the latest occurrences done or
+        skipped."""
+        today = fields.Date.context_today(self)
+        until = today + relativedelta(months=horizon_months)
+        domain = [("partner_id", "=", partner.id)]
+        in_progress = self.search(domain + [("state", "=", "open")], order="due_date")
+        plans = self.env["tma.preventive.plan"].search(
+            [("partner_id", "=", partner.id), ("contract_id.state", "=", "active")]
+        )
+        upcoming = [(o.due_date, o.plan_id, o) for o in in_progress] + [
+            (day, plan, self.browse())
+            for plan in plans
+            for day in plan._get_upcoming_dates(until)
+        ]
+        upcoming.sort(key=lambda row: (row[0], row[1].id))
+        history = self.search(
+            domain + [("state", "in", ("done", "skipped"))], limit=history_limit
+        )
+        return {"upcoming": upcoming, "history": history, "today": today}
+
+    # ------------------------------------------------------------------
     # Life cycle (driven by the ticket)
     # ------------------------------------------------------------------
     def _mark_done(self):
@@ -285,6 +316,7 @@ class TmaPreventiveOccurrence(models.Model):
 
     def action_open_ticket(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "helpdesk.ticket",

@@ -281,6 +281,7 @@ class TmaPreventivePlan(models.Model):
     # ------------------------------------------------------------------
     def action_view_occurrences(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tma_contract.tma_preventive_occurrence_action"
         )

@@ -16,3 +16,4 @@ from . import test_scope
 from . import test_regie_cap
 from . import test_preventive
 from . import test_preventive_concurrency
+from . import test_preventive_portal
