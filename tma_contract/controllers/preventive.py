@@ -62,4 +62,6 @@ class TmaPreventivePortal(CustomerPortal):
             False,
             **kw,
         )
-        return request.render("tma_contract.portal_my_tma_preventive_occurrence", values)
+        return request.render(
+            "tma_contract.portal_my_tma_preventive_occurrence", values
+        )

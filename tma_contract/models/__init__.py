@@ -25,3 +25,4 @@ from . import tma_preventive_check
 from . import tma_preventive_finding
 from . import helpdesk_ticket_preventive
 from . import tma_contract_preventive
+from . import tma_application_component

@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .utils import sql_selection
+
 
 class TmaContract(models.Model):
     """The preventive maintenance plan of the contract and its indicators.
@@ -80,6 +82,80 @@ class TmaContract(models.Model):
             )
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _tma_export_sheets(self):
+        """Add the preventive audits of the contract and the components of
+        the applications it covers (the reversibility package's workbook)."""
+        sheets = super()._tma_export_sheets()
+        env = self.env
+        sheets.append(
+            (
+                _("Preventive audits"),
+                [
+                    _("Due date"),
+                    _("Plan"),
+                    _("Kind of audit"),
+                    _("Application"),
+                    _("Status"),
+                    _("Done on"),
+                    _("Ticket"),
+                ],
+                SQL(
+                    """SELECT o.due_date, p.name, %s, a.name, %s, o.date_done,
+                              t.number
+                         FROM tma_preventive_occurrence o
+                         JOIN tma_preventive_plan p ON p.id = o.plan_id
+                         JOIN tma_application a ON a.id = o.application_id
+                    LEFT JOIN helpdesk_ticket t ON t.id = o.ticket_id
+                        WHERE o.contract_id = %s
+                        ORDER BY o.due_date, o.id""",
+                    sql_selection(
+                        env,
+                        "tma.preventive.occurrence",
+                        "audit_kind",
+                        SQL("o.audit_kind"),
+                    ),
+                    sql_selection(
+                        env, "tma.preventive.occurrence", "state", SQL("o.state")
+                    ),
+                    self.id,
+                ),
+            )
+        )
+        sheets.append(
+            (
+                _("Components"),
+                [
+                    _("Application"),
+                    _("Environment"),
+                    _("Software"),
+                    _("Version"),
+                    _("Vendor"),
+                    _("End of support"),
+                ],
+                SQL(
+                    """SELECT a.name, e.name, c.name, c.version, c.vendor,
+                              c.end_of_support_date
+                         FROM tma_application_component c
+                         JOIN tma_application_environment e
+                           ON e.id = c.environment_id
+                         JOIN tma_application a ON a.id = c.application_id
+                        WHERE c.active AND c.partner_id = %s
+                          AND (NOT EXISTS (SELECT 1
+                                 FROM tma_application_tma_contract_rel r
+                                WHERE r.tma_contract_id = %s)
+                               OR c.application_id IN (
+                                   SELECT r.tma_application_id
+                                     FROM tma_application_tma_contract_rel r
+                                    WHERE r.tma_contract_id = %s))
+                        ORDER BY a.name, e.name, c.name, c.id""",
+                    self.partner_id.id,
+                    self.id,
+                    self.id,
+                ),
+            )
+        )
+        return sheets
 
     def _tma_export_kpi_rows(self, date_from, date_to):
         rows = super()._tma_export_kpi_rows(date_from, date_to)

@@ -43,8 +43,7 @@ class TmaPreventiveFinding(models.Model):
         return {
             "name": self.name,
             "description": _(
-                "Recommendation of the preventive audit %(ticket)s: "
-                "%(recommendation)s",
+                "Recommendation of the preventive audit %(ticket)s: %(recommendation)s",
                 ticket=source.display_name,
                 recommendation=self.recommendation or self.name,
             ),
@@ -63,9 +62,7 @@ class TmaPreventiveFinding(models.Model):
         self.ensure_one()
         if not self.evolutive_ticket_id:
             if self.ticket_id.tma_contract_id.state != "active":
-                raise UserError(
-                    _("The contract of this finding is no longer active.")
-                )
+                raise UserError(_("The contract of this finding is no longer active."))
             ticket = self.env["helpdesk.ticket"].create(
                 self._prepare_evolutive_values()
             )

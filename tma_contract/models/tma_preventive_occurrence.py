@@ -106,9 +106,10 @@ class TmaPreventiveOccurrence(models.Model):
         return [("id", "in" if positive else "not in", ids)]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for occurrence in self:
             occurrence.access_url = f"/my/tma/preventive/{occurrence.id}"
+        return result
 
     @api.depends("plan_id", "due_date")
     def _compute_display_name(self):
@@ -276,7 +277,8 @@ class TmaPreventiveOccurrence(models.Model):
         occurrences in progress, then the due dates of the active contracts'
         plans not generated yet within ``horizon_months``; ``occurrence`` is
         empty for those), and ``history``, the latest occurrences done or
-        skipped."""
+        skipped, and ``components``, the components of its applications
+        with their end of support."""
         today = fields.Date.context_today(self)
         until = today + relativedelta(months=horizon_months)
         domain = [("partner_id", "=", partner.id)]
@@ -293,7 +295,15 @@ class TmaPreventiveOccurrence(models.Model):
         history = self.search(
             domain + [("state", "in", ("done", "skipped"))], limit=history_limit
         )
-        return {"upcoming": upcoming, "history": history, "today": today}
+        components = self.env["tma.application.component"].search(
+            [("partner_id", "=", partner.id)]
+        )
+        return {
+            "upcoming": upcoming,
+            "history": history,
+            "components": components,
+            "today": today,
+        }
 
     # ------------------------------------------------------------------
     # Life cycle (driven by the ticket)

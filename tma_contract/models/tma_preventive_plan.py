@@ -44,7 +44,6 @@ class TmaPreventivePlan(models.Model):
     )
     environment_id = fields.Many2one(
         "tma.application.environment",
-        string="Environment",
         domain="[('application_id', '=', application_id)]",
     )
     audit_kind = fields.Selection(
@@ -78,7 +77,7 @@ class TmaPreventivePlan(models.Model):
         "all of which must be done before it closes."
     )
     estimated_units = fields.Float(digits="TMA Units")
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team")
+    team_id = fields.Many2one("helpdesk.ticket.team")
     user_id = fields.Many2one("res.users", string="Engineer")
     occurrence_ids = fields.One2many(
         "tma.preventive.occurrence", "plan_id", string="Occurrences"
@@ -236,7 +235,7 @@ class TmaPreventivePlan(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _cron_generate_occurrences(self, batch_size=500):
+    def _cron_generate_occurrences(self, batch_size=500, today=None):
         """Create the preventive occurrences that are due, with their tickets.
 
         Batched and idempotent: each run locks up to ``batch_size`` plan lines
@@ -246,8 +245,11 @@ class TmaPreventivePlan(models.Model):
         the lines' next due dates, then re-arms itself while lines remain.
         A due date that passed while a later one is also due is recorded as
         skipped, without a ticket: only the latest audit is worth doing.
+
+        :param today: the day to generate for (default: today); the demo
+            data tells a plan's past with it
         """
-        today = fields.Date.context_today(self)
+        today = fields.Date.to_date(today) or fields.Date.context_today(self)
         plan_ids = self._lock_due_plans(today, batch_size)
         if not plan_ids:
             return True

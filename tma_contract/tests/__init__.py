@@ -17,3 +17,4 @@ from . import test_regie_cap
 from . import test_preventive
 from . import test_preventive_concurrency
 from . import test_preventive_portal
+from . import test_component

@@ -77,9 +77,7 @@ class TestPreventivePlan(PreventiveCommon):
             ticket.tma_check_ids.mapped("name"),
             ["Patches applied", "Accounts reviewed", "Logs read"],
         )
-        self.assertEqual(
-            plan.next_due_date, plan.date_start + relativedelta(months=1)
-        )
+        self.assertEqual(plan.next_due_date, plan.date_start + relativedelta(months=1))
 
     def test_cron_is_idempotent(self):
         plan = self._create_plan()

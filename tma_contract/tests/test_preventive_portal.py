@@ -43,6 +43,19 @@ class TestPreventivePortal(HttpCase, PreventiveCommon):
         cls.env["tma.preventive.plan"]._cron_generate_occurrences()
         cls.occurrence_b = cls.plan_b.occurrence_ids
         cls.occurrence_b._portal_ensure_token()
+        Component = cls.env["tma.application.component"]
+        Component.create(
+            {
+                "name": "Alpha database",
+                "version": "12",
+                "environment_id": cls.prod_a.id,
+                "end_of_support_date": cls.today - relativedelta(days=1),
+            }
+        )
+        env_b = cls.env["tma.application.environment"].create(
+            {"name": "Production", "application_id": cls.app_b.id}
+        )
+        Component.create({"name": "Beta secret database", "environment_id": env_b.id})
 
     def _login(self, user):
         self.authenticate(user.login, user.login)
@@ -59,6 +72,14 @@ class TestPreventivePortal(HttpCase, PreventiveCommon):
         self.assertIn(self.open_a.get_portal_url(), html)
         self.assertIn("Done late", html)
         self.assertNotIn("Beta secret audit", html)
+
+    def test_the_calendar_shows_own_components_and_their_support(self):
+        self._login(self.portal_a)
+        html = self.url_open("/my/tma/preventive").text
+        self.assertIn('id="tma_components"', html)
+        self.assertIn("Alpha database", html)
+        self.assertIn("Out of support", html)
+        self.assertNotIn("Beta secret database", html)
 
     def test_the_home_counter_counts_own_occurrences(self):
         self._login(self.portal_a)

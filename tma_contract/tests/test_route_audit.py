@@ -89,6 +89,7 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
         "sale.order": "partner_id",
         "tma.preventive.plan": "partner_id",
         "tma.preventive.occurrence": "partner_id",
+        "tma.application.component": "partner_id",
     }
 
     @classmethod
@@ -196,6 +197,13 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
             {"ticket_id": cls.occurrence_b.ticket_id.id, "name": f"{MARK} finding"}
         )
         cls.occurrence_b._portal_ensure_token()
+        cls.component_b = cls.env["tma.application.component"].create(
+            {
+                "name": f"{MARK} database",
+                "version": "12",
+                "environment_id": cls.app_b.environment_ids[:1].id,
+            }
+        )
         cls.audit_secrets = [MARK, B_FILE]
         cls.audit_guessed_tokens = [
             cls.contract_a.access_token,
@@ -494,6 +502,11 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 self.occurrence_b.ticket_id.tma_check_ids,
                 {"done": True},
                 {"ticket_id": self.occurrence_b.ticket_id.id, "name": "A"},
+            ),
+            "tma.application.component": (
+                self.component_b,
+                {"version": "A was here"},
+                {"name": "A", "environment_id": self.app_b.environment_ids[:1].id},
             ),
             "tma.preventive.finding": (
                 self.finding_b,
