@@ -7,13 +7,13 @@ from odoo.tools import SQL
 
 # A second extension of the ticket in this addon, on purpose: the preventive
 # part of the ticket is one concept, kept out of helpdesk_ticket.py.
-class HelpdeskTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """Preventive maintenance on the ticket: the occurrence of a plan line it
     carries out, its checklist and its findings. (A file of its own beside
     ``helpdesk_ticket.py``: the preventive part of the ticket is one concept.)
     """
 
-    _inherit = "helpdesk.ticket"
+    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     tma_preventive_occurrence_id = fields.Many2one(
         "tma.preventive.occurrence",
