@@ -60,16 +60,20 @@ class HelpdeskTicket(models.Model):
             else None
         )
         preventive = self.filtered("tma_preventive_occurrence_id")
-        if stage and stage.closed and stage.tma_consume_units and preventive:
-            preventive._tma_check_checklist_done()
-        result = super().write(vals)
-        if stage and preventive:
+        if not (stage and preventive):
+            return super().write(vals)
+        # The checklist is checked after the write, which may tick checks
+        # along with the stage (the form saves both at once); a refusal rolls
+        # the whole write back, units recorded on closing included.
+        with self.env["tma.contract"]._ledger_transaction():
+            result = super().write(vals)
             occurrences = preventive.tma_preventive_occurrence_id.sudo()
             if not stage.closed:
                 occurrences.filtered(lambda o: o.state != "open").write(
                     {"state": "open", "date_done": False, "on_time": False}
                 )
             elif stage.tma_consume_units:
+                preventive._tma_check_checklist_done()
                 occurrences._mark_done()
             else:
                 occurrences._mark_skipped()
@@ -80,18 +84,20 @@ class HelpdeskTicket(models.Model):
 
         :raise UserError: in the user's language
         """
-        self.flush_recordset(["tma_check_ids"])
-        self.env["tma.preventive.check"].flush_model(["done"])
-        for ticket in self:
-            if ticket.tma_checks_pending:
-                raise UserError(
-                    _(
-                        "Ticket %(ticket)s cannot be closed: %(count)s checks "
-                        "of its preventive checklist are not done.",
-                        ticket=ticket.display_name,
-                        count=ticket.tma_checks_pending,
-                    )
+        groups = self.env["tma.preventive.check"]._read_group(
+            [("ticket_id", "in", self.ids), ("done", "=", False)],
+            ["ticket_id"],
+            ["__count"],
+        )
+        for ticket, count in groups:
+            raise UserError(
+                _(
+                    "Ticket %(ticket)s cannot be closed: %(count)s checks "
+                    "of its preventive checklist are not done.",
+                    ticket=ticket.display_name,
+                    count=count,
                 )
+            )
 
     # ------------------------------------------------------------------
     # Valuation

@@ -3,7 +3,7 @@
 from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -207,6 +207,22 @@ class TestPreventiveTicket(PreventiveCommon):
         self.assertFalse(
             self.env["tma.unit.entry"].search([("ticket_id", "=", ticket.id)])
         )
+
+    def test_ticking_the_checks_and_closing_in_one_write_closes(self):
+        # What the form does: the checks and the stage saved together.
+        ticket = self._open_ticket()
+        ticket.write(
+            {
+                "tma_check_ids": [
+                    Command.update(check.id, {"done": True})
+                    for check in ticket.tma_check_ids
+                ],
+                "stage_id": self.done.id,
+            }
+        )
+        self.assertTrue(ticket.stage_id.closed)
+        self.assertEqual(ticket.tma_preventive_occurrence_id.state, "done")
+        self.assertAlmostEqual(ticket.tma_units_consumed, 2.0)
 
     def test_closing_with_the_checklist_done_marks_the_occurrence_done(self):
         ticket = self._open_ticket()
