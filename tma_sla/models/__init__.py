@@ -17,3 +17,5 @@ from . import tma_sla_demo
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
+from . import tma_sla_availability_target
+from . import tma_sla_outage

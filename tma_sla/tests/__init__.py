@@ -10,3 +10,4 @@ from . import test_route_audit
 from . import test_escaping
 from . import test_kpi
 from . import test_batch
+from . import test_availability

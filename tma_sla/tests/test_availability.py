@@ -1,0 +1,141 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import TmaSlaCommon, utc
+
+# The week of Monday 23 November 2026 (no public holiday): 40 service hours
+# on the French business-hours calendar, 168 around the clock.
+WEEK = (utc("2026-11-23 00:00:00"), utc("2026-11-30 00:00:00"))
+
+
+@tagged("post_install", "-at_install")
+class TestAvailability(TmaSlaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.app = cls.env["tma.application"].create(
+            {"name": "ERP A", "partner_id": cls.client_a.id}
+        )
+        cls.prod = cls.env["tma.application.environment"].create(
+            {"name": "Production", "application_id": cls.app.id}
+        )
+        cls.contract = cls._create_contract(
+            sla_policy_id=cls.policy.id, sla_coverage="business"
+        )
+        cls.commitment = cls.env["tma.sla.availability.target"].create(
+            {
+                "contract_id": cls.contract.id,
+                "environment_id": cls.prod.id,
+                "target": 99.5,
+                "calendar_id": cls.calendar.id,
+            }
+        )
+
+    def _outage(self, start, end, kind="unplanned", name="Database down"):
+        return self.env["tma.sla.outage"].create(
+            {
+                "name": name,
+                "environment_id": self.prod.id,
+                "kind": kind,
+                "date_start": utc(start),
+                "date_end": end and utc(end),
+            }
+        )
+
+    def _availability(self, commitment=None):
+        return (commitment or self.commitment)._get_availability(*WEEK)[
+            (commitment or self.commitment).id
+        ]
+
+    def test_an_outage_in_service_hours_lowers_availability(self):
+        # Tuesday 10:00-12:00 in Paris: two service hours out of forty.
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        figures = self._availability()
+        self.assertEqual(figures["service"], 40 * 3600)
+        self.assertEqual(figures["downtime"], 2 * 3600)
+        self.assertEqual(figures["availability"], 95.0)
+
+    def test_around_the_clock_counts_every_hour(self):
+        self.commitment.coverage = "24_7"
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        figures = self._availability()
+        self.assertEqual(figures["service"], 168 * 3600)
+        self.assertAlmostEqual(figures["availability"], 100 * 166 / 168, places=3)
+
+    def test_an_outage_outside_service_hours_costs_nothing(self):
+        # Saturday night.
+        self._outage("2026-11-28 22:00:00", "2026-11-29 02:00:00")
+        self.assertEqual(self._availability()["availability"], 100.0)
+
+    def test_planned_windows_excluded_or_counted(self):
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        self._outage("2026-11-25 08:00:00", "2026-11-25 10:00:00", "planned", "Upgrade")
+        self.assertAlmostEqual(
+            self._availability()["availability"], 100 * 36 / 38, places=3
+        )
+        self.commitment.planned_outages = "counted"
+        self.assertEqual(self._availability()["availability"], 90.0)
+
+    def test_an_ongoing_outage_counts_up_to_the_end_of_the_period(self):
+        self._outage("2026-11-27 16:00:00", False)  # Friday 17:00 in Paris
+        figures = self._availability()
+        self.assertEqual(figures["downtime"], 3600)
+
+    def test_the_computation_is_batched(self):
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        commitments = self.commitment
+        for index in range(5):
+            environment = self.env["tma.application.environment"].create(
+                {"name": f"Env {index}", "application_id": self.app.id}
+            )
+            commitments |= self.commitment.copy({"environment_id": environment.id})
+        commitments._get_availability(*WEEK)  # warm the calendar's cache
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=4):
+            figures = commitments._get_availability(*WEEK)
+        self.assertEqual(figures[self.commitment.id]["availability"], 95.0)
+
+    # Bad input
+    def test_an_outage_ending_before_it_starts_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "must end after it starts"):
+            with self.env.cr.savepoint():
+                self._outage("2026-11-24 11:00:00", "2026-11-24 09:00:00")
+        self.assertFalse(
+            self.env["tma.sla.outage"].search([("environment_id", "=", self.prod.id)])
+        )
+
+    def test_overlapping_outages_on_one_environment_are_refused(self):
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        with self.assertRaisesRegex(ValidationError, "overlaps"):
+            with self.env.cr.savepoint():
+                self._outage("2026-11-24 10:00:00", "2026-11-24 12:00:00", name="B")
+        with self.assertRaisesRegex(ValidationError, "overlaps"):
+            with self.env.cr.savepoint():
+                self._outage("2026-11-24 08:00:00", False, name="C")
+        # Back to back is not an overlap.
+        self._outage("2026-11-24 11:00:00", "2026-11-24 12:00:00", name="D")
+        self.assertEqual(
+            self.env["tma.sla.outage"].search_count(
+                [("environment_id", "=", self.prod.id)]
+            ),
+            2,
+        )
+
+    def test_a_target_above_100_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "at most 100"):
+            with self.env.cr.savepoint():
+                self.commitment.target = 100.5
+        self.assertEqual(self.commitment.target, 99.5)
+
+    def test_an_environment_of_another_client_is_refused(self):
+        app_b = self.env["tma.application"].create(
+            {"name": "ERP B", "partner_id": self.client_b.id}
+        )
+        env_b = self.env["tma.application.environment"].create(
+            {"name": "Production", "application_id": app_b.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "another client"):
+            with self.env.cr.savepoint():
+                self.commitment.copy({"environment_id": env_b.id})
