@@ -1,5 +1,8 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -139,3 +142,40 @@ class TestAvailability(TmaSlaCommon):
         with self.assertRaisesRegex(ValidationError, "another client"):
             with self.env.cr.savepoint():
                 self.commitment.copy({"environment_id": env_b.id})
+
+    def test_availability_under_target_is_penalised_per_started_point(self):
+        self.contract.penalty_rule_ids = [
+            Command.create({"kind": "availability", "amount": 200.0}),
+            Command.create({"kind": "breach", "amount": 50.0}),
+        ]
+        # Two service hours out of the month's: under 99.5 %.
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        period = self.env["tma.sla.penalty.period"].create(
+            {
+                "contract_id": self.contract.id,
+                "date_from": "2026-11-01",
+                "date_to": "2026-11-30",
+            }
+        )
+        period.action_compute()
+        line = period.line_ids.filtered("availability_target_id")
+        self.assertEqual(line.availability_target_id, self.commitment)
+        self.assertLess(line.availability, 99.5)
+        points = math.ceil(99.5 - line.availability)
+        self.assertEqual(line.amount, 200.0 * points)
+        self.assertEqual(period.amount_total, line.amount)
+
+    def test_availability_on_target_costs_nothing(self):
+        self.contract.penalty_rule_ids = [
+            Command.create({"kind": "availability", "amount": 200.0}),
+        ]
+        period = self.env["tma.sla.penalty.period"].create(
+            {
+                "contract_id": self.contract.id,
+                "date_from": "2026-11-01",
+                "date_to": "2026-11-30",
+            }
+        )
+        period.action_compute()
+        self.assertFalse(period.line_ids)
+        self.assertEqual(period.amount_total, 0.0)
