@@ -32,6 +32,7 @@
         "views/tma_sla_menus.xml",
         "views/tma_sla_availability_views.xml",
         "views/portal_templates.xml",
+        "views/tma_sla_availability_portal_templates.xml",
         "wizards/tma_sla_escalate_views.xml",
     ],
     "demo": ["demo/tma_sla_demo.xml", "demo/tma_sla_availability_demo.xml"],

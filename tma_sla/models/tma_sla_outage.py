@@ -56,6 +56,21 @@ class TmaSlaOutage(models.Model):
                 not outage.date_end or outage.date_end > now
             )
 
+    @api.model
+    def _get_ongoing(self, partner):
+        """The outages of ``partner``'s environments going on now, as the
+        current user may read them."""
+        now = fields.Datetime.now()
+        return self.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("date_start", "<=", now),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">", now),
+            ]
+        )
+
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for outage in self:

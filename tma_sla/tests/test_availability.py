@@ -1,10 +1,11 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import math
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import TmaSlaCommon, utc
 
@@ -179,3 +180,57 @@ class TestAvailability(TmaSlaCommon):
         period.action_compute()
         self.assertFalse(period.line_ids)
         self.assertEqual(period.amount_total, 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestOutagePortalBanner(HttpCase, TmaSlaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Environment = cls.env["tma.application.environment"]
+        cls.prod_a = Environment.create(
+            {
+                "name": "Production",
+                "application_id": cls.env["tma.application"]
+                .create({"name": "ERP A", "partner_id": cls.client_a.id})
+                .id,
+            }
+        )
+        cls.prod_b = Environment.create(
+            {
+                "name": "Production",
+                "application_id": cls.env["tma.application"]
+                .create({"name": "ERP B", "partner_id": cls.client_b.id})
+                .id,
+            }
+        )
+        cls.contract_a = cls._create_contract()
+
+    def _outage(self, environment, name, end=None):
+        return self.env["tma.sla.outage"].create(
+            {
+                "name": name,
+                "environment_id": environment.id,
+                "date_start": fields.Datetime.now() - timedelta(hours=1),
+                "date_end": end,
+            }
+        )
+
+    def test_the_portal_shows_a_banner_while_an_outage_goes_on(self):
+        self._outage(self.prod_a, "Alpha database down")
+        self._outage(self.prod_b, "Beta secret outage")
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        html = self.url_open("/my/tma/contracts").text
+        self.assertIn("o_tma_outage", html)
+        self.assertIn("Alpha database down", html)
+        self.assertNotIn("Beta secret outage", html)
+
+    def test_no_banner_once_the_outage_ended(self):
+        self._outage(
+            self.prod_a,
+            "Alpha database down",
+            end=fields.Datetime.now() - timedelta(minutes=5),
+        )
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        html = self.url_open("/my/tma/contracts").text
+        self.assertNotIn("o_tma_outage", html)
