@@ -19,3 +19,4 @@ from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import tma_sla_availability_target
 from . import tma_sla_outage
+from . import tma_contract_availability

@@ -1,5 +1,6 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
 import math
 from datetime import timedelta
 
@@ -165,6 +166,23 @@ class TestAvailability(TmaSlaCommon):
         points = math.ceil(99.5 - line.availability)
         self.assertEqual(line.amount, 200.0 * points)
         self.assertEqual(period.amount_total, line.amount)
+
+    def test_availability_is_in_the_monthly_kpis(self):
+        self._outage("2026-11-24 09:00:00", "2026-11-24 11:00:00")
+        rows = self.contract._tma_export_kpi_rows(
+            datetime.date(2026, 10, 1), datetime.date(2026, 11, 30)
+        )
+        label = "Availability of ERP A, Production (%)"
+        values = {month: value for month, name, value in rows if name == label}
+        self.assertEqual(values[datetime.date(2026, 10, 1)], 100.0)
+        start, end = self.contract._tma_period_bounds(
+            datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
+        )
+        expected = self.commitment._get_availability(
+            start, min(end, fields.Datetime.now())
+        )[self.commitment.id]["availability"]
+        self.assertEqual(values[datetime.date(2026, 11, 1)], expected)
+        self.assertLess(expected, 100.0)
 
     def test_availability_on_target_costs_nothing(self):
         self.contract.penalty_rule_ids = [
