@@ -310,7 +310,8 @@ class TmaPreventiveOccurrence(models.Model):
     # ------------------------------------------------------------------
     def _mark_done(self):
         today = fields.Date.context_today(self)
-        for occurrence in self.filtered(lambda o: o.state == "open"):
+        done = self.filtered(lambda o: o.state == "open")
+        for occurrence in done:
             occurrence.write(
                 {
                     "state": "done",
@@ -318,6 +319,13 @@ class TmaPreventiveOccurrence(models.Model):
                     "on_time": today <= occurrence.due_date,
                 }
             )
+        done._on_done()
+
+    def _on_done(self):
+        """Hook: these occurrences were just done (their ticket closed with
+        its checklist done). tma_reversibility files their audit report in
+        the contract's documentation register."""
+        return True
 
     def _mark_skipped(self):
         self.filtered(lambda o: o.state == "open").write(

@@ -5,3 +5,4 @@ from . import tma_reversibility_item
 from . import tma_reversibility_package
 from . import tma_contract
 from . import helpdesk_ticket
+from . import tma_preventive_occurrence
