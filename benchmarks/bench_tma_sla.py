@@ -28,7 +28,10 @@ Measures, in one run and one database:
    (the cron's usual case, every 5 minutes);
 3. the KPI report of one contract with ``--kpi-tickets`` tickets (inserted by SQL
    with their met and breached timers): ``_tma_sla_kpis`` for a month and the
-   monthly service report (PDF and XLSX).
+   monthly service report (PDF and XLSX);
+4. the same tickets spread over 12 months: the trend data of the service
+   report (``_tma_sla_trends``, grouped queries over the window) against the
+   KPIs of one month, and the report with its trend charts.
 """
 
 import argparse
@@ -410,6 +413,69 @@ class Bench:
         )
         print(f"| service report, PDF + XLSX | {s2:.2f} | {q2} |")
 
+    # ------------------------------------------------------------------
+    # 4. Trends over 12 months
+    # ------------------------------------------------------------------
+    def bench_trends(self, ids):
+        contract_id = ids["contracts"][0]
+        print("\n4. Trends of the same contract over 12 months", flush=True)
+
+        def spread(env):
+            # The tickets of step 3 and their timers, spread over the 12
+            # months ending in October 2026 (same ticket, same month shift).
+            env.cr.execute(
+                """UPDATE helpdesk_ticket
+                      SET create_date = create_date - (id %% 12) * interval '1 month',
+                          closed_date = closed_date - (id %% 12) * interval '1 month'
+                    WHERE tma_contract_id = %s""",
+                (contract_id,),
+            )
+            env.cr.execute(
+                """UPDATE tma_sla_timer s
+                      SET start_date = s.start_date - m.shift,
+                          deadline = s.deadline - m.shift,
+                          reached_date = s.reached_date - m.shift,
+                          breach_date = s.breach_date - m.shift
+                     FROM (SELECT id, (id %% 12) * interval '1 month' AS shift
+                             FROM helpdesk_ticket) AS m
+                    WHERE m.id = s.ticket_id
+                      AND s.contract_id = %s""",
+                (contract_id,),
+            )
+            env.cr.execute("ANALYZE helpdesk_ticket")
+            env.cr.execute("ANALYZE tma_sla_timer")
+
+        self.timed("set-up (12 months of history)", spread)
+        month = (date(2026, 10, 1), date(2026, 10, 31))
+        s1, q1, _k = self.timed(
+            "_tma_sla_kpis (one month)",
+            lambda env: env["tma.contract"].browse(contract_id)._tma_sla_kpis(*month),
+        )
+        s2, q2, trends = self.timed(
+            "_tma_sla_trends (12 months)",
+            lambda env: (
+                env["tma.contract"].browse(contract_id)._tma_sla_trends(month[1])
+            ),
+        )
+        s3, q3, _r = self.timed(
+            "monthly service report with trends (KPIs, PDF and XLSX)",
+            lambda env: env["tma.sla.service.report"]._generate_for(
+                env["tma.contract"].browse(contract_id), month[0]
+            ),
+        )
+        print("\n| step | seconds | queries |")
+        print("|---|---:|---:|")
+        print(f"| KPIs of one month | {s1:.2f} | {q1} |")
+        print(
+            f"| trends of 12 months ({sum(trends['opened'])} tickets opened) "
+            f"| {s2:.2f} | {q2} |"
+        )
+        print(
+            f"| 12 x the KPIs of one month (what trends avoid) | {12 * s1:.2f} "
+            f"| {12 * q1} |"
+        )
+        print(f"| service report with trends, PDF + XLSX | {s3:.2f} | {q3} |")
+
 
 def main():
     args = parse_args()
@@ -420,6 +486,7 @@ def main():
     ids = bench.bench_deadlines(args.tickets)
     bench.bench_cron(ids, args.timers, args.due)
     bench.bench_kpis(ids, args.kpi_tickets)
+    bench.bench_trends(ids)
     print(
         f"\nTotal {time.perf_counter() - started:.0f} s, "
         f"peak RSS {peak_rss_mb():.0f} MB"

@@ -3,6 +3,8 @@
 #
 #   bash setup/demo.sh            create (first run) and serve the demo database
 #   bash setup/demo.sh --reset    drop the demo database and create it again
+#   bash setup/demo.sh --english  build it in English only (with --reset when
+#                                 the database exists already)
 #
 # What it does:
 #   1. checks that Odoo 18.0 Community is importable (exit 2 with instructions
@@ -12,7 +14,14 @@
 #      user postgres cannot reach .local, e.g. a checkout under /root);
 #   3. writes the Odoo configuration .local/odoo-demo.conf;
 #   4. creates the database TMA_DB (default tma_demo) with the suite addons
-#      installed WITH demo data, unless it exists already;
+#      installed WITH demo data, unless it exists already. The demo is French
+#      first: French is loaded with the addons' translations, the French
+#      clients and their portal users read French (dates and numbers in French
+#      format in the portal and the PDFs) and the demo's texts are French;
+#      Alpha Logistique, part of an international group, reads English, as
+#      does the administrator. With --english, French is not loaded and every
+#      client reads English (English-only demo: interface, emails, PDFs and
+#      the English texts of the demo records);
 #   5. prints the demo logins and serves Odoo in the foreground on
 #      http://localhost:TMA_HTTP_PORT (default 8069). Ctrl-C stops Odoo; the
 #      PostgreSQL cluster keeps running (stop it with:
@@ -34,10 +43,10 @@ DEMO_LOGINS=(
     "Manager (administrator)|admin|admin"
     "Provider (TMA engineer)|tma.engineer|tma.engineer"
     "Finance (invoices the units)|tma.finance|tma.finance"
-    "Client portal - Alpha|client.alpha|client.alpha"
-    "Client portal - Beta|client.beta|client.beta"
-    "Client portal - Gamma|client.gamma|client.gamma"
-    "Successor portal - Delta (Beta's handover)|successor.delta|successor.delta"
+    "Client portal - Alpha (English)|client.alpha|client.alpha"
+    "Client portal - Beta (French)|client.beta|client.beta"
+    "Client portal - Gamma (French)|client.gamma|client.gamma"
+    "Successor - Delta (French, Beta's handover)|successor.delta|successor.delta"
 )
 
 # shellcheck source=setup/lib.sh
@@ -50,36 +59,49 @@ cd "$TMA_ROOT"
 # demo data" and goes on). With `fresh` (a database just created), the
 # database is dropped on failure.
 demo_install() {
-    local log="$LOCAL/demo-install.log" rc=0
+    local log="$LOCAL/demo-install.log" rc=0 modules="$1" fresh="${2:-}"
+    shift
+    if [ $# -gt 0 ]; then shift; fi
     set +e
-    tma_odoo -c "$CONF" -d "$DB" -i "$1" --stop-after-init 2>&1 | tee "$log"
+    tma_odoo -c "$CONF" -d "$DB" -i "$modules" "$@" --stop-after-init 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     if [ "$rc" -ne 0 ] || tma_log_problems "$log" 'demo data failed to install' >/dev/null; then
         tma_log_problems "$log" 'demo data failed to install' | head -n 20 >&2 || true
         tma_log_exceptions "$log" >&2
-        if [ "${2:-}" = fresh ]; then
+        if [ "$fresh" = fresh ]; then
             # Do not leave a half-made demo database behind for the next run.
             tma_drop_db "$PG_DIR" "$PG_PORT" "$DB" "$DATA_DIR"
-            tma_die "installing $1 in a new $DB failed (log: $log); the database was dropped"
+            tma_die "installing $modules in a new $DB failed (log: $log); the database was dropped"
         fi
-        tma_die "installing $1 in $DB failed (log: $log; start again with: bash setup/demo.sh --reset)"
+        tma_die "installing $modules in $DB failed (log: $log; start again with: bash setup/demo.sh --reset)"
     fi
+}
+
+# demo_english: the demo's records are written in French (the French clients'
+# tickets, documents, messages); an English-only demo gets their English text
+# from setup/demo_english.py, applied once to the new database.
+demo_english() {
+    tma_log "--english: the demo records in English"
+    "$TMA_PYTHON" "$TMA_ROOT/setup/demo_english.py" -c "$CONF" -d "$DB" ||
+        tma_die "writing the English demo texts in $DB failed"
 }
 
 # Everything runs from main(), so that bash has parsed the whole file before
 # running anything (editing it during a run cannot derail that run).
 main() {
     RESET=0
+    ENGLISH=0
     local arg
     for arg in "$@"; do
         case "$arg" in
         --reset) RESET=1 ;;
+        --english) ENGLISH=1 ;;
         -h | --help)
-            sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
-        *) tma_die "unknown option: $arg (use --reset or --help)" ;;
+        *) tma_die "unknown option: $arg (use --reset, --english or --help)" ;;
         esac
     done
 
@@ -123,8 +145,17 @@ main() {
     fi
     if ! tma_db_exists "$PG_DIR" "$PG_PORT" "$DB"; then
         tma_log "creating database $DB with demo data and modules: $MODULES (takes a few minutes)"
-        # Odoo 18 loads demo data unless --without-demo is given.
-        demo_install "$MODULES" fresh
+        # Odoo 18 loads demo data unless --without-demo is given. French is
+        # loaded first, so that every addon installs its French terms and the
+        # demo data finds French active (its French clients then read French).
+        if [ "$ENGLISH" = 1 ]; then
+            demo_install "$MODULES" fresh
+            demo_english
+        else
+            # English first: it stays the default language of new users (the
+            # administrator's), French is loaded beside it.
+            demo_install "$MODULES" fresh --load-language en_US,fr_FR
+        fi
     else
         # A suite addon added since the database was created is installed now.
         MISSING="$(tma_modules_not_installed "$PG_DIR" "$PG_PORT" "$DB" "$MODULES")"
@@ -133,6 +164,9 @@ main() {
             demo_install "$MISSING"
         else
             tma_log "database $DB exists (use --reset to recreate it)"
+            if [ "$ENGLISH" = 1 ]; then
+                tma_warn "--english applies when the database is created: add --reset"
+            fi
         fi
     fi
 
@@ -143,7 +177,13 @@ main() {
     echo "----------------------------------------------------------------"
     for entry in "${DEMO_LOGINS[@]}"; do
         IFS='|' read -r role login password <<<"$entry"
-        printf ' %-26s login: %-14s password: %s\n' "$role" "$login" "$password"
+        if [ "$ENGLISH" = 1 ]; then
+            # English-only demo: every client reads English.
+            role="${role/ (French)/}"
+            role="${role/ (English)/}"
+            role="${role/French, /}"
+        fi
+        printf ' %-44s login: %-15s password: %s\n' "$role" "$login" "$password"
     done
     echo "================================================================"
     echo " Ctrl-C stops Odoo (PostgreSQL keeps running in $PG_DIR)."

@@ -52,6 +52,8 @@
 #   TMA_TEST_TAGS        --test-tags of the native run (default: /<module>,...
 #                        for the modules under test)
 #   TMA_TEST_PG_PORT     PostgreSQL port (default 55433)
+#   TMA_TEST_LANGS       languages loaded in tma_test, as the demo does
+#                        (default fr_FR; empty: English only)
 #   TMA_TEST_HTTP_PORT   Odoo HTTP port used by HttpCase tests in the native run
 #                        (default: a free port)
 #   TMA_PYTHON           Python interpreter with Odoo 18.0 (default python3)
@@ -71,6 +73,7 @@ DB="tma_test"
 NATIVE_DB="tma_test_native"
 E2E_DB="tma_e2e"
 KEEP_DB="${TMA_KEEP_DB:-0}"
+TEST_LANGS="${TMA_TEST_LANGS-fr_FR}"
 
 mkdir -p "$ART"
 
@@ -165,6 +168,14 @@ step_install() {
     else
         (tma_drop_db "$PG_DIR" "$PG_PORT" "$DB" "$DATA_DIR") || return 1
         args=(-i "$INSTALL_MODULES")
+        # As the demo: French loaded, so that the French clients read French
+        # (the end-to-end tests check their portal and PDFs); English first,
+        # so that English stays the default language of new partners and
+        # users (Odoo makes the first language loaded at creation the
+        # default).
+        if [ -n "$TEST_LANGS" ]; then
+            args+=(--load-language "en_US,$TEST_LANGS")
+        fi
     fi
     tma_log "odoo -c $CONF -d $DB ${args[*]} --stop-after-init  (log: $log)"
     tma_odoo -c "$CONF" -d "$DB" "${args[@]}" --stop-after-init >"$log" 2>&1 || rc=$?

@@ -106,3 +106,39 @@ def _imported_names(source):
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module:
             yield from (alias.name for alias in node.names)
+
+
+def _demo_xml():
+    """Every demo record of the suite (module.xmlid -> its XML element) and
+    the text of every demo file."""
+    from lxml import etree
+
+    records, texts = {}, []
+    for addon in ADDONS:
+        manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
+        for name in manifest.get("demo", []):
+            path = addon / name
+            texts.append(path.read_text(encoding="utf-8"))
+            for record in etree.parse(str(path)).iter("record"):
+                xmlid = record.get("id")
+                if "." not in xmlid:
+                    xmlid = f"{addon.name}.{xmlid}"
+                records[xmlid] = record
+    return records, "\n".join(texts)
+
+
+def test_english_demo_texts_match_the_demo_records():
+    """``setup/demo_english.py`` (the English-only demo) names demo records
+    that exist, fields those records set, and messages the demo posts."""
+    sys.path.insert(0, str(ROOT / "setup"))
+    try:
+        import demo_english
+    finally:
+        sys.path.pop(0)
+    records, text = _demo_xml()
+    for xmlid, values in demo_english.RECORDS.items():
+        assert xmlid in records, f"{xmlid} is no demo record"
+        fields = {field.get("name") for field in records[xmlid].iter("field")}
+        assert set(values) <= fields, f"{xmlid} sets none of {set(values) - fields}"
+    for french in demo_english.MESSAGES:
+        assert french in " ".join(text.split()), f"no demo message {french!r}"

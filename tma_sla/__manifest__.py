@@ -9,7 +9,7 @@
     "category": "After-Sales",
     "author": "TMA for Odoo",
     "website": "https://github.com/tma-for-odoo/tma",
-    "depends": ["tma_contract", "resource"],
+    "depends": ["tma_contract", "resource", "helpdesk_mgmt_rating", "calendar"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/tma_sla_security.xml",
@@ -34,8 +34,23 @@
         "views/portal_templates.xml",
         "views/tma_sla_availability_portal_templates.xml",
         "wizards/tma_sla_escalate_views.xml",
+        "security/tma_review_security.xml",
+        "report/tma_review_report.xml",
+        "report/tma_sla_report_trends.xml",
+        "data/tma_review_data.xml",
+        "views/tma_improvement_action_views.xml",
+        "views/tma_review_views.xml",
+        "views/tma_review_loop_views.xml",
+        "views/tma_review_menus.xml",
+        "views/portal_review_templates.xml",
+        "views/tma_intervention_report_views.xml",
+        "views/tma_satisfaction_survey_views.xml",
     ],
-    "demo": ["demo/tma_sla_demo.xml", "demo/tma_sla_availability_demo.xml"],
+    "demo": [
+        "demo/tma_sla_demo.xml",
+        "demo/tma_review_demo.xml",
+        "demo/tma_sla_availability_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "tma_sla/static/tests/tours/*.js",

@@ -32,7 +32,20 @@ CONCURRENCY_ERROR = re.compile(
     r"|could not obtain lock|lock not available)",
     re.DOTALL,
 )
-RETRY = re.compile(r"odoo\.service\.model: \w+, \d+ tries left, try again")
+# A query refused by PostgreSQL's concurrency control is no problem when what
+# ran it tries again: Odoo replaying a request, or a cron leaving the record
+# for its next run.
+RETRY = re.compile(
+    r"odoo\.service\.model: \w+, \d+ tries left, try again"
+    r"|Reversibility package \d+ left for a later run"
+)
+# A scheduled action run, by a cron worker ("starting" ... "done in 0.1s") or
+# by hand ("started manually" ... "done").
+CRON_RUN = re.compile(
+    r"odoo\.addons\.base\.models\.ir_cron: Job .* \((?P<id>\d+)\) "
+    r"(?P<what>starting|started manually|done)"
+)
+LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+) ")
 PROBLEM_LEVELS = ("ERROR", "CRITICAL")
 DECIMAL_AS_FLOAT = psycopg2.extensions.new_type(
     psycopg2.extensions.DECIMAL.values,
@@ -78,6 +91,7 @@ class Settings:
         self.odoo = environ["TMA_E2E_ODOO"].splitlines()
         self.workers = int(environ.get("TMA_E2E_WORKERS", "2"))
         self.cron_workers = int(environ.get("TMA_E2E_CRON_WORKERS", "2"))
+        self.nodes = int(environ.get("TMA_E2E_NODES", "2"))
         self.chromium = environ.get("TMA_E2E_CHROMIUM") or shutil.which("chromium")
         parser = configparser.ConfigParser()
         parser.read(self.conf)
@@ -169,48 +183,33 @@ class Rpc:
         )
 
 
-class OdooServer:
-    """Odoo in multi-process mode (``--workers``, cron workers) behind nginx,
-    which sends ``/websocket`` to Odoo's gevent port as a production proxy
-    does. Its log is a file the tests read."""
+class OdooNode:
+    """One Odoo process in multi-process mode: its HTTP workers, its cron
+    workers and its gevent (websocket) process, with a log of its own."""
 
-    def __init__(self, settings, name="server"):
+    def __init__(self, settings, folder, name):
         self.settings = settings
         self.name = name
-        self.dir = settings.artifacts / name
+        self.dir = folder / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.dir / "odoo-server.log"
-        self.odoo = None
-        self.nginx = None
-        self.http_port = self.gevent_port = self.port = None
+        self.proc = None
+        self.http_port = self.gevent_port = None
 
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    # ------------------------------------------------------------------
-    # Processes
-    # ------------------------------------------------------------------
-    def start(self, db=None, workers=None, cron_workers=None, timeout=180):
-        s = self.settings
-        self.http_port, self.gevent_port, self.port = (
-            free_port(),
-            free_port(),
-            free_port(),
-        )
-        db = db or s.db
+    def start(self, db, workers, cron_workers):
+        self.http_port, self.gevent_port = free_port(), free_port()
         command = [
-            *s.odoo,
+            *self.settings.odoo,
             "-c",
-            str(s.conf),
+            str(self.settings.conf),
             "-d",
             db,
             "--db-filter",
             f"^{re.escape(db)}$",
             "--workers",
-            str(s.workers if workers is None else workers),
+            str(workers),
             "--max-cron-threads",
-            str(s.cron_workers if cron_workers is None else cron_workers),
+            str(cron_workers),
             "--http-interface",
             "127.0.0.1",
             "--http-port",
@@ -229,28 +228,87 @@ class OdooServer:
         ]
         with open(self.dir / "command.txt", "a", encoding="utf-8") as f:
             f.write(" ".join(command) + "\n")
-        self._set_report_url(db)
-        self.odoo = subprocess.Popen(
+        self.proc = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
             stderr=open(self.dir / "odoo-stderr.log", "ab"),  # noqa: SIM115
             start_new_session=True,
         )
+
+    def log_size(self):
+        try:
+            return self.log_path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def log_since(self, offset):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(offset)
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+
+class OdooServer:
+    """Odoo as it runs in production when it outgrows one process: several
+    nodes (``TMA_E2E_NODES``, default 2), each in multi-process mode (HTTP
+    workers and cron workers), on one PostgreSQL database and one filestore
+    (the same ``data_dir``, which also holds the HTTP sessions), behind nginx,
+    which balances the requests between the nodes and sends ``/websocket`` to
+    their gevent ports. The nodes' logs are files the tests read; offsets in
+    them are per node."""
+
+    def __init__(self, settings, name="server"):
+        self.settings = settings
+        self.name = name
+        self.dir = settings.artifacts / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.nodes = [
+            OdooNode(settings, self.dir, f"node{index + 1}")
+            for index in range(settings.nodes)
+        ]
+        self.nginx = None
+        self.port = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self):
+        """The log of each node (for messages)."""
+        return ", ".join(str(node.log_path) for node in self.nodes)
+
+    # ------------------------------------------------------------------
+    # Processes
+    # ------------------------------------------------------------------
+    def start(self, db=None, workers=None, cron_workers=None, timeout=180):
+        s = self.settings
+        self.port = free_port()
+        db = db or s.db
+        self._set_report_url(db)
+        for node in self.nodes:
+            node.start(
+                db,
+                s.workers if workers is None else workers,
+                s.cron_workers if cron_workers is None else cron_workers,
+            )
         self._start_nginx()
         self._wait_ready(timeout)
         return self
 
     def _set_report_url(self, db):
         """As in production behind a proxy: wkhtmltopdf fetches the reports'
-        styles from this node directly (``report.url``), whatever the public
-        address."""
+        styles from the nodes through the balancer (``report.url``), not from
+        the public address."""
         Database(self.settings, db).rows(
             """INSERT INTO ir_config_parameter
                       (key, value, create_uid, write_uid, create_date, write_date)
                VALUES ('report.url', %s, 1, 1, now(), now())
                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
                RETURNING id""",
-            (f"http://127.0.0.1:{self.http_port}",),
+            (self.url,),
         )
 
     def _start_nginx(self):
@@ -261,6 +319,8 @@ class OdooServer:
         # nginx's workers run as `nobody` when the master runs as root.
         os.chmod(root, 0o777)
         os.chmod(temp, 0o777)
+        http = "".join(f"server 127.0.0.1:{node.http_port}; " for node in self.nodes)
+        chat = "".join(f"server 127.0.0.1:{node.gevent_port}; " for node in self.nodes)
         conf = root / "nginx.conf"
         conf.write_text(
             f"""daemon off;
@@ -269,7 +329,9 @@ pid {root}/nginx.pid;
 error_log {root}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {root}/access.log;
+    log_format upstream '$remote_addr [$time_local] "$request" $status '
+                        'upstream=$upstream_addr';
+    access_log {root}/access.log upstream;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
@@ -282,8 +344,9 @@ http {{
         default upgrade;
         '' close;
     }}
-    upstream odoo {{ server 127.0.0.1:{self.http_port}; }}
-    upstream odoochat {{ server 127.0.0.1:{self.gevent_port}; }}
+    # Round robin: the nodes share the sessions (filestore), no stickiness.
+    upstream odoo {{ {http}}}
+    upstream odoochat {{ {chat}}}
     server {{
         listen 127.0.0.1:{self.port};
         proxy_set_header Host $http_host;
@@ -317,79 +380,107 @@ http {{
         )
 
     def _wait_ready(self, timeout):
+        """Every node answers (directly), then the balancer."""
         deadline = time.monotonic() + timeout
+        pending = [f"http://127.0.0.1:{node.http_port}" for node in self.nodes] + [
+            self.url
+        ]
         last = None
-        while time.monotonic() < deadline:
-            if self.odoo.poll() is not None:
-                raise RuntimeError(
-                    f"Odoo exited with code {self.odoo.returncode} at start; "
-                    f"log: {self.log_path}\n{self.log_tail()}"
-                )
+        while pending and time.monotonic() < deadline:
+            for node in self.nodes:
+                if node.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"Odoo {node.name} exited with code {node.proc.returncode} "
+                        f"at start; log: {node.log_path}\n{self.log_tail()}"
+                    )
             if self.nginx.poll() is not None:
                 raise RuntimeError(
                     f"nginx exited with code {self.nginx.returncode}; "
                     f"see {self.dir / 'nginx'}"
                 )
+            url = pending[0]
             try:
-                response = requests.get(self.url + "/web/health", timeout=5)
+                response = requests.get(url + "/web/health", timeout=5)
                 if response.status_code == 200:
                     # The registry is loaded by the first request of a database.
-                    response = requests.get(self.url + "/web/login", timeout=120)
+                    response = requests.get(url + "/web/login", timeout=120)
                     if response.status_code == 200:
-                        return
+                        pending.pop(0)
+                        continue
                 last = response.status_code
             except requests.RequestException as error:
                 last = error
             time.sleep(0.5)
-        raise RuntimeError(
-            f"Odoo did not answer in {timeout} s (last: {last}); "
-            f"log: {self.log_path}\n{self.log_tail()}"
-        )
+        if pending:
+            raise RuntimeError(
+                f"Odoo did not answer at {pending[0]} in {timeout} s (last: {last}); "
+                f"log: {self.log_path}\n{self.log_tail()}"
+            )
 
     def stop(self, timeout=60):
-        for proc, sig in ((self.nginx, signal.SIGQUIT), (self.odoo, signal.SIGTERM)):
+        procs = [(self.nginx, signal.SIGQUIT)] + [
+            (node.proc, signal.SIGTERM) for node in self.nodes
+        ]
+        for proc, sig in procs:
             if proc is None or proc.poll() is not None:
                 continue
             try:
                 os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                continue
+        for proc, _sig in procs:
+            if proc is None:
+                continue
+            try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
                 proc.wait(10)
-            except ProcessLookupError:
-                pass
-        self.odoo = self.nginx = None
+        self.nginx = None
+        for node in self.nodes:
+            node.proc = None
 
     # ------------------------------------------------------------------
-    # Log
+    # Logs (one per node; an offset is a tuple of per-node offsets)
     # ------------------------------------------------------------------
     def log_offset(self):
-        try:
-            return self.log_path.stat().st_size
-        except FileNotFoundError:
-            return 0
+        return tuple(node.log_size() for node in self.nodes)
+
+    def _offsets(self, offset):
+        if isinstance(offset, int):  # from the start of every log
+            return (offset,) * len(self.nodes)
+        return offset
 
     def log_since(self, offset):
-        try:
-            with open(self.log_path, "rb") as f:
-                f.seek(offset)
-                return f.read().decode("utf-8", "replace")
-        except FileNotFoundError:
-            return ""
+        """What every node logged since ``offset``, node after node."""
+        return "".join(
+            node.log_since(start)
+            for node, start in zip(self.nodes, self._offsets(offset), strict=True)
+        )
 
     def log_tail(self, lines=40):
-        return "\n".join(self.log_since(0).splitlines()[-lines:])
+        return "\n".join(
+            f"--- {node.name}\n" + "\n".join(node.log_since(0).splitlines()[-lines:])
+            for node in self.nodes
+        )
 
     def records_since(self, offset):
         """The log records since ``offset``: (pid, level, text with the lines
-        that follow the record, such as its traceback)."""
+        that follow the record, such as its traceback), node after node (the
+        process ids tell the processes apart)."""
         records = []
-        for line in self.log_since(offset).splitlines():
-            match = LOG_RECORD.match(line)
-            if match:
-                records.append([match.group(1), match.group(2), line])
-            elif records:
-                records[-1][2] += "\n" + line
+        for node, start in zip(self.nodes, self._offsets(offset), strict=True):
+            node_records = []
+            for line in node.log_since(start).splitlines():
+                match = LOG_RECORD.match(line)
+                if match:
+                    node_records.append([match.group(1), match.group(2), line])
+                elif node_records:
+                    node_records[-1][2] += "\n" + line
+            records += node_records
         return records
 
     def problems_since(self, offset):
@@ -410,6 +501,37 @@ http {{
                 continue
             problems.append(text)
         return problems
+
+    def cron_runs_since(self, offset):
+        """Every run of a scheduled action since ``offset``, on any node, by a
+        cron worker or by hand: (cron id, pid, start, end) with the times of
+        the log records (a run that did not end is left out)."""
+        runs, started = [], {}
+        for pid, _level, text in self.records_since(offset):
+            match = CRON_RUN.search(text)
+            if not match:
+                continue
+            cron_id, what = int(match.group("id")), match.group("what")
+            moment = LOG_TIME.match(text).group(1)
+            if what in ("starting", "started manually"):
+                started[pid, cron_id] = moment
+            elif (pid, cron_id) in started:
+                runs.append((cron_id, pid, started.pop((pid, cron_id)), moment))
+        return runs
+
+    def requests_per_node(self):
+        """How many requests nginx sent to each node (by upstream address)."""
+        counts = {node.name: 0 for node in self.nodes}
+        names = {f"127.0.0.1:{node.http_port}": node.name for node in self.nodes}
+        try:
+            text = (self.dir / "nginx" / "access.log").read_text("utf-8", "replace")
+        except FileNotFoundError:
+            return counts
+        for address in re.findall(r"upstream=(\S+)", text):
+            name = names.get(address.rstrip(","))
+            if name:
+                counts[name] += 1
+        return counts
 
 
 def wait_for(check, timeout=30, interval=0.25, message="condition"):

@@ -209,3 +209,25 @@ def cron_runner(base_url, db, login, cron_ids, seconds, seed):
         outcome.rpc("cron", rpc.call, "ir.cron", "method_direct_trigger", [cron_id])
         time.sleep(rng.uniform(0.2, 0.8))
     return outcome.result()
+
+
+def package_requester(base_url, db, login, contract_ids, seconds, seed):
+    """An administrator asking for the reversibility packages of the
+    contracts, at the start and half way through, while another does the same
+    (their requests reach either node): the cron workers of both nodes build
+    them, each once."""
+    outcome = Outcome(f"packages#{seed}")
+    rpc = Rpc(base_url, db, login, login)
+    end = time.monotonic() + seconds
+    for round_ in range(2):
+        for contract_id in contract_ids:
+            outcome.rpc(
+                "package requested",
+                rpc.call,
+                "tma.contract",
+                "action_request_package",
+                [contract_id],
+            )
+        if round_ == 0:
+            time.sleep(max(0.0, (end - time.monotonic()) / 2))
+    return outcome.result()

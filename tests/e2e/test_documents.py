@@ -9,7 +9,7 @@ import base64
 import io
 import zipfile
 
-from conftest import ADMIN
+from conftest import ADMIN, CLIENT_ALPHA, CLIENT_GAMMA
 from harness import wait_for
 from PyPDF2 import PdfReader
 
@@ -82,3 +82,75 @@ def test_demo_package_summary_is_printed_with_its_styles(server, db, rpc):
     with zipfile.ZipFile(io.BytesIO(attachment(rpc, attachment_id))) as archive:
         summary = archive.read("summary.pdf")
     assert_styled(summary, "package summary")
+
+
+def test_a_french_client_reads_its_portal_and_its_reports_in_french(server, db, rpc):
+    """The demo is French first: Gamma's contact reads the portal and the
+    service report PDF in French, dates as day/month/year; Alpha's contact,
+    English-speaking, reads the same pages in English."""
+    gamma = db.value(
+        "SELECT id FROM tma_contract WHERE partner_id = %s",
+        (db.xmlid("tma_contract.partner_gamma"),),
+    )
+    alpha = db.value(
+        "SELECT id FROM tma_contract WHERE partner_id = %s",
+        (db.xmlid("tma_contract.partner_alpha"),),
+    )
+    assert (
+        db.value(
+            "SELECT lang FROM res_partner WHERE id = %s",
+            (db.xmlid("tma_contract.partner_gamma_contact"),),
+        )
+        == "fr_FR"
+    ), "the demo was not built in French"
+    session = rpc(CLIENT_GAMMA).http
+    page = session.get(f"{server.url}/my/tma/contracts/{gamma}", timeout=60)
+    assert page.status_code == 200
+    html = page.text
+    assert "Niveaux de service" in html
+    assert "Rapports de service mensuels" in html
+    assert "heures ouvrées" in html  # what the policy counts in, in French
+    assert "Service levels" not in html
+    start = db.value("SELECT date_start FROM tma_contract WHERE id = %s", (gamma,))
+    assert start.strftime("%d/%m/%Y") in html
+
+    # The service report of last month, printed by a cron worker, in French.
+    report_id, date_from = db.rows(
+        "SELECT id, date_from FROM tma_sla_service_report "
+        "WHERE contract_id = %s ORDER BY date_from LIMIT 1",
+        (gamma,),
+    )[0]
+    wait_for(
+        lambda: db.value(
+            "SELECT pdf_attachment_id FROM tma_sla_service_report WHERE id = %s",
+            (report_id,),
+        ),
+        timeout=180,
+        message="a cron worker to print the demo's service reports",
+    )
+    response = session.get(
+        f"{server.url}/my/tma/sla-reports/{report_id}/pdf", timeout=60
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    # wkhtmltopdf draws the layout's web font as shapes (no text to extract):
+    # what it printed is the report's HTML, which the client may open too.
+    html = session.get(
+        f"{server.url}/report/html/tma_sla.report_tma_sla_service_report/{report_id}",
+        timeout=120,
+    )
+    assert html.status_code == 200
+    text = " ".join(html.text.split())
+    assert "Activité et niveaux de service" in text
+    assert "Définitions" in text
+    assert "Activity and service levels" not in text
+    assert date_from.strftime("%d/%m/%Y") in text
+
+    # The English-speaking client reads English.
+    english = rpc(CLIENT_ALPHA).http.get(
+        f"{server.url}/my/tma/contracts/{alpha}", timeout=60
+    )
+    assert english.status_code == 200
+    assert "Service levels" in english.text
+    assert "around the clock" in english.text
+    assert "Niveaux de service" not in english.text

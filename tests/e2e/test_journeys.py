@@ -468,6 +468,16 @@ def beta_blockers(db, contract_id):
     return tickets, items
 
 
+def in_language(db, login, english, french):
+    """What a user reads: the demo's French clients read French."""
+    lang = db.value(
+        """SELECT p.lang FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+            WHERE u.login = %s""",
+        (login,),
+    )
+    return french if lang == "fr_FR" else english
+
+
 def sign_in_portal(page, db, contract_id, side, user_login):
     todo = db.rows(
         """SELECT id FROM tma_reversibility_item
@@ -483,7 +493,7 @@ def sign_in_portal(page, db, contract_id, side, user_login):
         page.wait_for_load_state()
         expect(
             page.locator(f"#tma_checklist tr[data-item='{item_id}']")
-        ).to_contain_text("Signed")
+        ).to_contain_text(in_language(db, user_login, "Signed", "Validé"))
         signed = db.rows(
             "SELECT state, signed_by_id FROM tma_reversibility_item WHERE id = %s",
             (item_id,),
@@ -603,7 +613,9 @@ def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
 
     # The client asks for the final package; a cron worker builds it.
     client.goto(f"/my/tma/contracts/{beta['id']}")
-    expect(client.locator("#tma_contract_card .badge").first).to_have_text("Closed")
+    expect(client.locator("#tma_contract_card .badge").first).to_have_text(
+        in_language(db, CLIENT_BETA, "Closed", "Clôturé")
+    )
     client.click("button.o_tma_request_package")
     package_id = wait_for(
         lambda: db.value(

@@ -23,6 +23,7 @@ SECONDS = int(os.environ.get("TMA_E2E_LOAD_SECONDS", "90"))
 CLIENTS = 3
 ENGINEERS = 3
 CRON_RUNNERS = 2
+PACKAGE_REQUESTERS = 2
 GRID = [
     (0, 0, {"complexity": "simple", "units": 1.0}),
     (0, 0, {"complexity": "medium", "units": 3.0}),
@@ -196,7 +197,8 @@ def run_load(server, settings, world):
     ids = list(world["contracts"].values())
     jobs = []
     with ProcessPoolExecutor(
-        max_workers=CLIENTS + ENGINEERS + CRON_RUNNERS, mp_context=get_context("spawn")
+        max_workers=CLIENTS + ENGINEERS + CRON_RUNNERS + PACKAGE_REQUESTERS,
+        mp_context=get_context("spawn"),
     ) as pool:
         for key, contract in world["contracts"].items():
             if key not in world["logins"]:
@@ -232,6 +234,12 @@ def run_load(server, settings, world):
                     load.cron_runner, base, dbname, ADMIN, world["crons"], SECONDS, seed
                 )
             )
+        for seed in range(PACKAGE_REQUESTERS):
+            jobs.append(
+                pool.submit(
+                    load.package_requester, base, dbname, ADMIN, ids, SECONDS, seed
+                )
+            )
         return [job.result() for job in jobs]
 
 
@@ -255,6 +263,35 @@ def drain_breaches(db, rpc, cron_id, timeout=120):
             time.sleep(1)
 
 
+def drain_packages(db, contract_ids, timeout=300):
+    """After the load: wait for the cron workers to build every package."""
+    deadline = time.monotonic() + timeout
+    while db.value(
+        """SELECT count(*) FROM tma_reversibility_package
+            WHERE contract_id IN %s AND state IN ('queued', 'running')""",
+        (contract_ids,),
+    ):
+        assert time.monotonic() < deadline, "packages never built"
+        time.sleep(1)
+
+
+def overlapping_runs(runs):
+    """Runs of one scheduled action that overlap in time (two processes, on
+    one node or two, processing the same cron at once)."""
+    overlaps = []
+    by_cron = {}
+    for cron_id, pid, start, end in runs:
+        by_cron.setdefault(cron_id, []).append((start, end, pid))
+    for cron_id, intervals in by_cron.items():
+        intervals.sort()
+        for (start1, end1, pid1), (start2, end2, pid2) in zip(
+            intervals, intervals[1:], strict=False
+        ):
+            if start2 < end1:
+                overlaps.append((cron_id, (pid1, start1, end1), (pid2, start2, end2)))
+    return overlaps
+
+
 def test_balances_ledger_and_breaches_hold_under_parallel_load(
     server, settings, db, rpc, load_world
 ):
@@ -264,6 +301,7 @@ def test_balances_ledger_and_breaches_hold_under_parallel_load(
     results = run_load(server, settings, world)
     elapsed = time.monotonic() - started
     drain_breaches(db, rpc, world["crons"][0])
+    drain_packages(db, tuple(world["contracts"].values()))
     log = server.log_since(offset)
 
     # What people saw: business refusals at most, never an error, never the
@@ -278,8 +316,8 @@ def test_balances_ledger_and_breaches_hold_under_parallel_load(
     exhausted = log.count("maximum number of tries reached")
     print(
         f"\nload: {elapsed:.0f} s, {CLIENTS} clients, {ENGINEERS} engineers, "
-        f"{CRON_RUNNERS} cron runners against {settings.workers} HTTP workers and "
-        f"{settings.cron_workers} cron workers"
+        f"{CRON_RUNNERS} cron runners against {len(server.nodes)} nodes of "
+        f"{settings.workers} HTTP workers and {settings.cron_workers} cron workers"
     )
     for what, count in sorted(totals.items()):
         print(f"  {what}: {count}")
@@ -418,3 +456,36 @@ def test_balances_ledger_and_breaches_hold_under_parallel_load(
     twice = {key: n for key, n in counts.items() if n != 1}
     assert not twice, f"breach notes per (ticket, metric) other than one: {twice}"
     print(f"  breaches notified: {len(notified)}, each exactly once")
+
+    # Both nodes served the load.
+    per_node = server.requests_per_node()
+    print(f"  requests per node: {per_node}")
+    assert all(per_node.values()), f"a node served no request: {per_node}"
+
+    # No scheduled action ran in two processes at once, whichever node: each
+    # cron batch was processed by one worker.
+    runs = server.cron_runs_since(offset)
+    print(f"  cron runs (cron workers and by hand, all nodes): {len(runs)}")
+    assert runs, "no cron ran during the load"
+    overlaps = overlapping_runs(runs)
+    assert not overlaps, f"cron runs that overlap: {overlaps[:10]}"
+
+    # No package built twice: each is done, with one archive at most and one
+    # "ready" notice.
+    packages = db.rows(
+        """SELECT p.id, p.state,
+                  (SELECT count(*) FROM ir_attachment a
+                    WHERE a.res_model = 'tma.reversibility.package'
+                      AND a.res_id = p.id),
+                  (SELECT count(*) FROM mail_message m
+                    WHERE m.model = 'tma.reversibility.package' AND m.res_id = p.id
+                      AND m.body::text LIKE '%%package is ready%%')
+             FROM tma_reversibility_package p WHERE p.contract_id IN %s""",
+        (ids,),
+    )
+    assert packages, "no package was requested"
+    for package_id, state, archives, notices in packages:
+        assert state == "done", (package_id, state)
+        # (a package whose content did not change reuses the previous archive)
+        assert archives <= 1 and notices == 1, (package_id, archives, notices)
+    print(f"  packages: {len(packages)}, each built once")

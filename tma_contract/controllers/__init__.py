@@ -1,3 +1,4 @@
 from . import portal
 from . import main
 from . import preventive
+from . import home

@@ -147,7 +147,9 @@ class TmaCustomerPortal(CustomerPortal):
         ledger_pager = portal_pager(
             url=f"/my/tma/contracts/{contract.id}",
             url_args=url_args,
-            total=Entry.search_count(entry_domain),
+            # Entries are numbered 1..n without gaps and never deleted: the
+            # contract's counter is the ledger's size.
+            total=contract.entry_seq,
             page=ledger_page,
             step=LEDGER_PER_PAGE,
         )
@@ -159,23 +161,50 @@ class TmaCustomerPortal(CustomerPortal):
                 )
         for item in ledger_pager.get("pages", []):
             item["url"] = self._tma_ledger_url(contract, access_token, item["num"])
-        entries = Entry.search(
-            entry_domain, limit=LEDGER_PER_PAGE, offset=ledger_pager["offset"]
+        entries = Entry.search_fetch(
+            entry_domain,
+            ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
+            limit=LEDGER_PER_PAGE,
+            offset=ledger_pager["offset"],
         )
         Ticket = request.env["helpdesk.ticket"].sudo()
         ticket_domain = [("tma_contract_id", "=", contract.id)]
-        tickets = Ticket.search(ticket_domain, limit=TICKETS_ON_PAGE, order="id desc")
+        # One more than the page shows: counting is only needed past a page.
+        tickets = Ticket.search_fetch(
+            ticket_domain,
+            ["number", "name", "stage_id"],
+            limit=TICKETS_ON_PAGE + 1,
+            order="id desc",
+        )
+        ticket_total = len(tickets)
+        if ticket_total > TICKETS_ON_PAGE:
+            tickets = tickets[:TICKETS_ON_PAGE]
+            ticket_total = Ticket.search_count(ticket_domain)
+        books = (
+            request.env["tma.unit.book"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["name", "date_expiry", "units", "units_remaining", "state"],
+            )
+        )
+        # The visitor and the account manager in one read, their partners
+        # and the client's in another (the layout and the contact card use
+        # them).
+        users = (request.env.user | contract.user_id).sudo()
+        (users.partner_id | contract.partner_id).mapped("name")
         values = self._get_page_view_values(
             contract,
             access_token,
             {
                 "tma_contract": contract,
                 "page_name": "tma_contract",
-                "books": contract.book_ids,
+                "books": books,
                 "entries": entries,
                 "ledger_pager": ledger_pager,
                 "tickets": tickets,
-                "ticket_total": Ticket.search_count(ticket_domain),
+                "ticket_total": ticket_total,
+                "scope": contract._get_scope_summary(),
                 "user_tickets_access": request.env["helpdesk.ticket"].has_access(
                     "read"
                 ),

@@ -527,3 +527,11 @@ class HelpdeskTicket(models.Model):
     def _tma_portal_maintenance_types(self):
         """The kinds of request a client may choose on the portal form."""
         return self.env["tma.maintenance.type"].sudo().search([])
+
+    def _tma_on_intervention_report(self, title, text):
+        """Hook: the intervention report of the ticket (``title``, and its
+        plain ``text``) was sent to the client. Addons that keep documents
+        override it (tma_reversibility files it in the contract's
+        documentation register); tma_sla calls it."""
+        self.ensure_one()
+        return True

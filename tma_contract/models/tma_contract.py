@@ -12,6 +12,7 @@ from .utils import (
     CONTRACT_STATES,
     CONTRACT_TRANSITIONS,
     MANAGER_ONLY_STATES,
+    sql_translated,
 )
 
 
@@ -275,25 +276,38 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     @api.depends("balance", "entry_ids.units")
     def _compute_ledger_figures(self):
-        Entry = self.env["tma.unit.entry"]
+        """Credited, consumed, overage and this month's units of each contract,
+        in one query whatever the ledger's size."""
         credited, consumed, overage, month = {}, {}, {}, {}
         if self.ids:
-            for contract, entry_type, units, cons, over in Entry._read_group(
-                [("contract_id", "in", self.ids)],
-                ["contract_id", "entry_type"],
-                ["units:sum", "consumed_units:sum", "overage_units:sum"],
-            ):
-                if entry_type in ("credit", "adjustment") and units > 0:
-                    credited[contract.id] = credited.get(contract.id, 0.0) + units
-                consumed[contract.id] = consumed.get(contract.id, 0.0) + cons
-                overage[contract.id] = overage.get(contract.id, 0.0) + over
+            self.env["tma.unit.entry"].flush_model(
+                ["contract_id", "entry_type", "units", "consumed_units"]
+                + ["overage_units", "date"]
+            )
             month_start = fields.Date.context_today(self).replace(day=1)
-            for contract, cons in Entry._read_group(
-                [("contract_id", "in", self.ids), ("date", ">=", month_start)],
-                ["contract_id"],
-                ["consumed_units:sum"],
-            ):
-                month[contract.id] = cons
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT contract_id,
+                           GREATEST(COALESCE(SUM(units) FILTER (
+                               WHERE entry_type = 'credit'), 0), 0)
+                           + GREATEST(COALESCE(SUM(units) FILTER (
+                               WHERE entry_type = 'adjustment'), 0), 0),
+                           COALESCE(SUM(consumed_units), 0),
+                           COALESCE(SUM(overage_units), 0),
+                           COALESCE(SUM(consumed_units) FILTER (
+                               WHERE date >= %s), 0)
+                      FROM tma_unit_entry
+                     WHERE contract_id IN %s
+                  GROUP BY contract_id
+                    """,
+                    month_start,
+                    tuple(self.ids),
+                )
+            )
+            for cid, cred, cons, over, mon in self.env.cr.fetchall():
+                credited[cid], consumed[cid] = cred, cons
+                overage[cid], month[cid] = over, mon
         for contract in self:
             contract.units_credited = credited.get(contract.id, 0.0)
             contract.units_consumed = consumed.get(contract.id, 0.0)
@@ -607,6 +621,61 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     # Scope
     # ------------------------------------------------------------------
+    def _get_scope_summary(self):
+        """What the contract covers, as the client reads it: its applications
+        with their environments, its maintenance types and its support levels
+        (codes), each in its display order, in one query. Archived records are
+        left out."""
+        self.ensure_one()
+        env = self.env
+        self.flush_recordset(
+            ["application_ids", "maintenance_type_ids", "support_level_ids"]
+        )
+        for model in (
+            "tma.application",
+            "tma.application.environment",
+            "tma.maintenance.type",
+            "tma.support.level",
+        ):
+            env[model].flush_model()
+        env.cr.execute(
+            SQL(
+                """
+                SELECT 'application', app.name, (
+                           SELECT array_agg(e.name ORDER BY e.sequence, e.id)
+                             FROM tma_application_environment e
+                            WHERE e.application_id = app.id AND e.active
+                       ), 0, app.name, app.id
+                  FROM tma_application_tma_contract_rel rel
+                  JOIN tma_application app ON app.id = rel.tma_application_id
+                 WHERE rel.tma_contract_id = %(id)s AND app.active
+                 UNION ALL
+                SELECT 'maintenance', %(mt_name)s, NULL, mt.sequence, '', mt.id
+                  FROM tma_contract_tma_maintenance_type_rel rel
+                  JOIN tma_maintenance_type mt
+                    ON mt.id = rel.tma_maintenance_type_id
+                 WHERE rel.tma_contract_id = %(id)s AND mt.active
+                 UNION ALL
+                SELECT 'level', sl.code, NULL, sl.sequence, '', sl.id
+                  FROM tma_contract_tma_support_level_rel rel
+                  JOIN tma_support_level sl ON sl.id = rel.tma_support_level_id
+                 WHERE rel.tma_contract_id = %(id)s AND sl.active
+              ORDER BY 1, 4, 5, 6
+                """,
+                id=self.id,
+                mt_name=sql_translated(env, SQL("mt.name")),
+            )
+        )
+        summary = {"applications": [], "maintenance_types": [], "support_levels": []}
+        for kind, name, environments, *_order in env.cr.fetchall():
+            if kind == "application":
+                summary["applications"].append((name, environments or []))
+            elif kind == "maintenance":
+                summary["maintenance_types"].append(name)
+            else:
+                summary["support_levels"].append(name)
+        return summary
+
     def _get_scope_gaps(self, maintenance_type, application):
         """What the contract's scope does not cover among ``maintenance_type``
         and ``application`` (records, possibly empty): a list of labels, empty

@@ -349,6 +349,8 @@ class TestLedgerNumbering(TmaCommon):
             ticket._tma_record_consumption(5.0)
         contract._post_consumption(1.0)
         self.assertEqual(self._numbers(contract), [1, 2, 3])
+        # The counter is the ledger's size (the portal's pager relies on it).
+        self.assertEqual(contract.entry_seq, len(contract.entry_ids))
 
     def test_entry_numbers_are_protected(self):
         contract = self._create_contract()

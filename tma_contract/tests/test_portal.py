@@ -1,11 +1,19 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+import re
 
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import TmaCommon
+
+# Queries of the contract page, whatever the size of its ledger: 17 for the
+# contract, its ledger, tickets, scope, register, packages and service reports,
+# 4 for the review loop's sections (reviews, surveys, open blocking incidents,
+# improvement actions), one query each; 1 for the banner of the client's
+# ongoing outages (tma_sla), on every portal page.
+PORTAL_CONTRACT_QUERIES = 22
 
 
 @tagged("post_install", "-at_install")
@@ -22,6 +30,37 @@ class TestPortal(HttpCase, TmaCommon):
 
     def _login(self, user):
         self.authenticate(user.login, user.login)
+
+    def _login_form(self, login, password):
+        """Log in through the login page, as a person does."""
+        self.url_open("/web/login")
+        page = self.url_open("/web/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.url_open(
+            "/web/login",
+            data={"login": login, "password": password, "csrf_token": csrf},
+            allow_redirects=False,
+        )
+
+    def test_logging_in_sets_the_portal_in_the_users_language(self):
+        """The login page sets the portal's language cookie to the default
+        language; logging in replaces it by the user's."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.contact_a.lang = "fr_FR"
+        response = self._login_form(self.portal_a.login, self.portal_a.login)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertEqual(response.cookies.get("frontend_lang"), "fr_FR")
+        page = self.url_open("/my/tma/contracts")
+        # The page is rendered in French (the session info the page carries
+        # names the language its assets and texts are in).
+        self.assertIn('"lang": "fr_FR"', page.text)
+
+    def test_a_failed_login_sets_no_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.contact_a.lang = "fr_FR"
+        response = self._login_form(self.portal_a.login, "wrong password")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response.cookies.get("frontend_lang"), "fr_FR")
 
     def test_home_counter_counts_own_contracts(self):
         self._login(self.portal_a)
@@ -146,3 +185,8 @@ class TestPortal(HttpCase, TmaCommon):
         grow(60)
         with_90 = count()
         self.assertEqual(with_30, with_90, "the page reads more as the ledger grows")
+        # Three of them are Odoo's own for any portal page (the default
+        # language, read twice by http_routing, and the company of the
+        # layout's template cache); the suite's sections take the rest, one
+        # query each (contract, ledger page, tickets, books, scope, figures...).
+        self.assertLessEqual(with_30, PORTAL_CONTRACT_QUERIES)

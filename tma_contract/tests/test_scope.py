@@ -134,3 +134,33 @@ class TestScope(TmaCommon):
         contract = self._scoped_contract("bill")
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             contract.out_of_scope_free_count = -1
+
+    def test_scope_summary_lists_what_the_client_reads(self):
+        self.env["tma.application.environment"].create(
+            [
+                {"name": "Production", "application_id": self.erp.id, "sequence": 1},
+                {"name": "Recette", "application_id": self.erp.id, "sequence": 2},
+            ]
+        )
+        archived = self.env["tma.application"].create(
+            {"name": "Old CRM", "partner_id": self.client_a.id, "active": False}
+        )
+        level = self.env["tma.support.level"].search([], limit=1)
+        contract = self._scoped_contract(
+            "count",
+            support_level_ids=[Command.set(level.ids)],
+        )
+        contract.application_ids = [Command.link(self.intranet.id)]
+        contract.application_ids = [Command.link(archived.id)]
+        summary = contract._get_scope_summary()
+        self.assertEqual(
+            summary["applications"],
+            [("ERP", ["Production", "Recette"]), ("Intranet", [])],
+        )
+        self.assertEqual(summary["maintenance_types"], [self.corrective.name])
+        self.assertEqual(summary["support_levels"], [level.code])
+        # In the reader's language.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.corrective.with_context(lang="fr_FR").name = "Corrective (FR)"
+        french = contract.with_context(lang="fr_FR")._get_scope_summary()
+        self.assertEqual(french["maintenance_types"], ["Corrective (FR)"])

@@ -42,11 +42,27 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw
         )
+        env = request.env
+        in_handover = contract.state in ("reversibility", "closed")
         values.update(
-            documents=contract.document_ids,
-            checklist=contract.reversibility_item_ids,
-            packages=contract.package_ids[:10],
-            user_side=self._tma_user_side(contract),
+            documents=env["tma.document"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["name", "url", "doc_type", "version", "date", "next_review_date"],
+            ),
+            # The checklist only shows once the handover has started.
+            checklist=contract.reversibility_item_ids
+            if in_handover
+            else env["tma.reversibility.item"],
+            packages=env["tma.reversibility.package"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["create_date", "state", "sha256"],
+                limit=10,
+            ),
+            user_side=self._tma_user_side(contract) if in_handover else None,
         )
         return values
 

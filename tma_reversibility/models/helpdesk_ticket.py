@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -17,6 +17,29 @@ class HelpdeskTicket(models.Model):
         help="An evolution handed over to the successor provider at the end of "
         "the contract.",
     )
+    tma_can_transfer = fields.Boolean(
+        string="Transferable to the successor",
+        compute="_compute_tma_can_transfer",
+        help="An evolution still open on a contract in reversibility that has a "
+        "successor: the only tickets the successor takes over.",
+    )
+
+    @api.depends(
+        "closed",
+        "tma_transferred",
+        "tma_maintenance_type_id.code",
+        "tma_contract_id.state",
+        "tma_contract_id.successor_id",
+    )
+    def _compute_tma_can_transfer(self):
+        for ticket in self:
+            contract = ticket.tma_contract_id
+            ticket.tma_can_transfer = bool(
+                not ticket.tma_transferred
+                and contract.state == "reversibility"
+                and contract.successor_id
+                and ticket._tma_transferable()
+            )
 
     def action_tma_transfer_to_successor(self):
         """Hand evolutions in progress over to the successor. Incidents (and
@@ -104,3 +127,36 @@ class HelpdeskTicket(models.Model):
                     "file_name": f"intervention-{ticket.number}.txt",
                 }
             )
+
+    def _tma_on_intervention_report(self, title, text):
+        """File the full intervention report written by the provider in the
+        register, in place of the summary filed at closing (or as a new
+        document when none was filed)."""
+        result = super()._tma_on_intervention_report(title, text)
+        if not self.tma_contract_id.file_intervention_reports:
+            return result
+        Document = self.env["tma.document"].sudo()
+        values = {
+            "name": title,
+            "file": base64.b64encode(text.encode()),
+            "file_name": f"intervention-{self.number}.txt",
+        }
+        document = Document.search(
+            [("ticket_id", "=", self.id), ("doc_type", "=", "intervention")],
+            order="id desc",
+            limit=1,
+        )
+        if document:
+            document.write(values)
+        else:
+            Document.create(
+                dict(
+                    values,
+                    contract_id=self.tma_contract_id.id,
+                    doc_type="intervention",
+                    ticket_id=self.id,
+                    application_id=self.tma_application_id.id,
+                    environment_id=self.tma_environment_id.id,
+                )
+            )
+        return result

@@ -89,6 +89,9 @@ class TmaContract(models.Model):
             )
             if contract.reversibility_item_ids or not template:
                 continue
+            # The checklist is signed by the client: in the client's language.
+            lang = contract.partner_id.lang or self.env.lang
+            template = template.with_context(lang=lang)
             self.env["tma.reversibility.item"].create(
                 [
                     {

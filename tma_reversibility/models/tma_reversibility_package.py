@@ -26,6 +26,15 @@ from .utils import FETCH, file_digest, sql_html_to_text
 
 _logger = logging.getLogger(__name__)
 
+# The queue_job channel of the package builds (when queue_job is installed):
+# give it its own capacity in the server configuration, e.g.
+#   [queue_job]
+#   channels = root:2,root.tma_package:1
+PACKAGE_CHANNEL = "root.tma_package"
+# With queue_job, the cron builds only the packages queued for longer than
+# this without their job running.
+QUEUE_JOB_GRACE_MINUTES = 60
+
 
 class TmaReversibilityPackage(models.Model):
     """Everything the client needs to take its application back, in one ZIP:
@@ -108,8 +117,55 @@ class TmaReversibilityPackage(models.Model):
         if pending:
             return pending
         package = self.create({"contract_id": contract.id})
-        self.env.ref("tma_reversibility.ir_cron_tma_build_packages")._trigger()
+        package._schedule_build()
         return package
+
+    # ------------------------------------------------------------------
+    # Who builds: OCA queue_job when it is installed, else the cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _use_queue_job(self):
+        """Whether the packages are built by OCA ``queue_job`` jobs (the
+        module is installed in this database: it gives every model
+        ``with_delay``) rather than by the cron. Optional: the suite does not
+        depend on it."""
+        return hasattr(self, "with_delay")
+
+    def _schedule_build(self):
+        """Have the queued packages built in the background: one job each in
+        the ``PACKAGE_CHANNEL`` channel (its capacity is set in the server's
+        ``[queue_job] channels``) with queue_job, else a run of the cron."""
+        if self._use_queue_job():
+            for package in self:
+                package.with_delay(
+                    channel=PACKAGE_CHANNEL,
+                    description=_("Build %(package)s", package=package.display_name),
+                    max_retries=5,
+                )._job_build()
+        else:
+            self.env.ref("tma_reversibility.ir_cron_tma_build_packages")._trigger()
+
+    def _job_build(self):
+        """A queue_job job: build this package unless another worker holds
+        it or it is no longer queued. A concurrency error is retried later by
+        queue_job. Returns what happened (queue_job keeps it as the result)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM tma_reversibility_package
+                    WHERE id = %s AND state = 'queued'
+                      FOR UPDATE SKIP LOCKED""",
+                self.id,
+            )
+        )
+        if not self.env.cr.fetchall():
+            return "not queued any more, or built by another worker"
+        if not self._build_or_fail():
+            from odoo.addons.queue_job.exception import RetryableJobError
+
+            raise RetryableJobError("concurrent update, built again later", seconds=60)
+        return self.state
 
     @api.model
     def _cron_build_packages(self, limit=2):
@@ -124,8 +180,15 @@ class TmaReversibilityPackage(models.Model):
         packages processed (built or failed)."""
         self.env.flush_all()
         processed = skipped = self.browse()
+        # With queue_job the jobs build the packages; the cron only takes
+        # over those whose job never ran (a job runner down).
+        before = (
+            fields.Datetime.now() - timedelta(minutes=QUEUE_JOB_GRACE_MINUTES)
+            if self._use_queue_job()
+            else None
+        )
         while len(processed) + len(skipped) < limit:
-            package = self._lock_next_queued(skipped)
+            package = self._lock_next_queued(skipped, before)
             if not package:
                 break
             if package._build_or_fail():
@@ -133,7 +196,10 @@ class TmaReversibilityPackage(models.Model):
             else:
                 skipped |= package
         self.env.flush_all()
-        remaining = self.search_count([("state", "=", "queued")])
+        domain = [("state", "=", "queued")]
+        if before:
+            domain.append(("write_date", "<", before))
+        remaining = self.search_count(domain)
         cron = self.env.ref("tma_reversibility.ir_cron_tma_build_packages")
         cron._notify_progress(done=len(processed), remaining=remaining)
         if skipped:
@@ -144,16 +210,20 @@ class TmaReversibilityPackage(models.Model):
         return processed
 
     @api.model
-    def _lock_next_queued(self, exclude):
-        """The oldest queued package but those of ``exclude`` and those another
-        transaction holds, locked for this one; or an empty recordset."""
+    def _lock_next_queued(self, exclude, before=None):
+        """The oldest queued package but those of ``exclude``, those another
+        transaction holds and, with ``before``, those queued since then,
+        locked for this one; or an empty recordset."""
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM tma_reversibility_package
                     WHERE state = 'queued' AND NOT id = ANY(%s)
+                      AND (%s::timestamp IS NULL OR write_date < %s)
                     ORDER BY id LIMIT 1
                       FOR UPDATE SKIP LOCKED""",
                 exclude.ids,
+                before,
+                before,
             )
         )
         return self.browse(row[0] for row in self.env.cr.fetchall())
@@ -214,7 +284,7 @@ class TmaReversibilityPackage(models.Model):
         if self.filtered(lambda p: p.state != "failed"):
             raise UserError(_("Only a package whose build failed is built again."))
         self.write({"state": "queued", "error": False})
-        self.env.ref("tma_reversibility.ir_cron_tma_build_packages")._trigger()
+        self._schedule_build()
         return True
 
     def _build(self):

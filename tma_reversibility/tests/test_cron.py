@@ -12,6 +12,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.tma_contract.tools.workers import committed_env
 
+from ..models.tma_reversibility_package import PACKAGE_CHANNEL
 from .common import TmaReversibilityCommon
 
 PACKAGE_LOGGER = "odoo.addons.tma_reversibility.models.tma_reversibility_package"
@@ -218,3 +219,48 @@ class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
             )
             cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
             cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install")
+class TestPackageRunner(TmaReversibilityCommon):
+    """Packages are built by OCA queue_job jobs when queue_job is installed,
+    else by the cron; either way a package is built once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Package = cls.env["tma.reversibility.package"]
+        cls.Package.search([("state", "=", "queued")]).state = "failed"
+        cls.package_cron = cls.env.ref("tma_reversibility.ir_cron_tma_build_packages")
+
+    def test_a_request_goes_to_the_runner_in_place_and_is_built_once(self):
+        """Without queue_job, a request wakes the cron, which builds the
+        package once; with queue_job, it is a job of the package channel, and
+        running it again (a retried job) or the cron builds nothing more."""
+        built = []
+
+        def build(package):
+            built.append(package.id)
+            package.write({"state": "done"})
+
+        Trigger = self.env["ir.cron.trigger"]
+        cron_triggers = [("cron_id", "=", self.package_cron.id)]
+        before = Trigger.search_count(cron_triggers)
+        package = self.Package._request(self.contract)
+        self.assertEqual(package.state, "queued")
+        if self.Package._use_queue_job():
+            job = self.env["queue.job"].search(
+                [("model_name", "=", package._name)], order="id desc", limit=1
+            )
+            self.assertEqual(job.channel, PACKAGE_CHANNEL)
+            self.assertEqual(job.records, package)
+            with patch.object(type(self.Package), "_build", build):
+                self.assertEqual(package._job_build(), "done")
+                self.assertIn("not queued", package._job_build())
+                self.assertFalse(self.Package._cron_build_packages())
+        else:
+            self.assertEqual(Trigger.search_count(cron_triggers), before + 1)
+            with patch.object(type(self.Package), "_build", build):
+                self.assertEqual(self.Package._cron_build_packages(), package)
+                self.assertFalse(self.Package._cron_build_packages())
+        self.assertEqual(built, [package.id])

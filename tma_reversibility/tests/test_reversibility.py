@@ -129,6 +129,36 @@ class TestReversibility(TmaReversibilityCommon):
         self.contract.action_close()
         self.assertEqual(self.contract.state, "closed")
 
+    def test_transfer_is_offered_only_on_a_contract_in_reversibility(self):
+        """The button shows on an open evolution of a contract in
+        reversibility that has a successor, nowhere else; the method refuses
+        it elsewhere whatever the view shows."""
+        evolution = self._create_ticket(
+            self.contract, name="New report", tma_maintenance_type_id=self.evolutive.id
+        )
+        incident = self._create_ticket(
+            self.contract, name="Crash", tma_maintenance_type_id=self.corrective.id
+        )
+        arch = self.env["helpdesk.ticket"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertRegex(
+            arch,
+            r'name="action_tma_transfer_to_successor"'
+            r'[^>]*invisible="not tma_can_transfer"',
+        )
+        self.assertEqual(self.contract.state, "active")
+        self.assertFalse(evolution.tma_can_transfer)
+        with self.assertRaisesRegex(UserError, "contract in reversibility"):
+            evolution.with_user(self.manager).action_tma_transfer_to_successor()
+        self.assertFalse(evolution.tma_transferred)
+        self.contract.action_start_reversibility()
+        self.assertTrue(evolution.tma_can_transfer)
+        self.assertFalse(incident.tma_can_transfer)
+        evolution.with_user(self.manager).action_tma_transfer_to_successor()
+        self.assertTrue(evolution.tma_transferred)
+        self.assertFalse(evolution.tma_can_transfer)
+
     def test_only_evolutions_are_transferred_and_incidents_still_block(self):
         incident = self._create_ticket(
             self.contract, name="Crash", tma_maintenance_type_id=self.corrective.id

@@ -8,6 +8,16 @@ from odoo.http import request
 
 from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
 
+# What the contract page shows of each service report.
+SLA_REPORT_FIELDS = [
+    "date_from",
+    "date_to",
+    "compliance_rate",
+    "breach_count",
+    "pdf_attachment_id",
+    "xlsx_attachment_id",
+]
+
 
 class TmaSlaPortal(TmaCustomerPortal):
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
@@ -17,8 +27,9 @@ class TmaSlaPortal(TmaCustomerPortal):
         values["sla_reports"] = (
             request.env["tma.sla.service.report"]
             .sudo()
-            .search(
+            .search_fetch(
                 [("contract_id", "=", contract.id), ("generated_on", "!=", False)],
+                SLA_REPORT_FIELDS,
                 limit=24,
             )
         )

@@ -1,12 +1,31 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from .utils import CRITICALITIES, METRICS, PRIORITY_CRITICALITY
+from .utils import (
+    CRITICALITIES,
+    LOW_RATING,
+    METRICS,
+    NOTICE_STEPS,
+    PRIORITY_CRITICALITY,
+    RATING_SATISFIED,
+    REPORTED_MAINTENANCE,
+)
+
+_logger = logging.getLogger(__name__)
 
 # Facts of first-contact resolution: written by the SLA layer only.
 KPI_FIELDS = {"tma_staff_response_count", "tma_reassigned", "tma_reopened"}
+
+# Steps of a blocking incident announced to the client, in order, and the
+# ticket fields whose change may move a ticket to the next one.
+NOTICE_ORDER = {step: index for index, (step, _label) in enumerate(NOTICE_STEPS)}
+NOTICE_FIELDS = {"priority", "stage_id", "user_id", "tma_workaround_date"}
 
 # Ticket fields whose change may start, pause, resume, meet or re-plan timers.
 SLA_TRIGGER_FIELDS = {
@@ -138,8 +157,11 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        blocking = self._tma_mark_blocking_notices(vals_list)
         tickets = super().create(vals_list)
         tickets._tma_sla_sync(start=fields.Datetime.now())
+        if blocking:
+            self.env.ref("tma_sla.ir_cron_tma_blocking_notices")._trigger()
         return tickets
 
     def write(self, vals):
@@ -158,6 +180,7 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         kpi_facts = self._tma_kpi_facts(vals)
+        closing = self._tma_closing(vals)
         result = super().write(vals)
         for field, tickets in kpi_facts.items():
             tickets.with_context(tma_kpi_update=True).write({field: True})
@@ -165,7 +188,22 @@ class HelpdeskTicket(models.Model):
             "tma_sla_sync_later"
         ):
             self._tma_sla_sync()
+        if closing:
+            closing._tma_ask_intervention_report()
+        if NOTICE_FIELDS.intersection(vals) and not self.env.context.get(
+            "tma_notice_update"
+        ):
+            self._tma_queue_notices()
         return result
+
+    def _tma_closing(self, vals):
+        """The tickets this write moves to a closing stage."""
+        if not vals.get("stage_id"):
+            return self.browse()
+        stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+        if not stage.closed:
+            return self.browse()
+        return self.filtered(lambda t: not t.stage_id.closed)
 
     def _tma_kpi_facts(self, vals):
         """The tickets this write reassigns or reopens (first-contact
@@ -221,6 +259,7 @@ class HelpdeskTicket(models.Model):
         get a policy later, at the ticket's creation. ``plan``: more timers to
         plan in the same batch (a caller that wrote the tickets with
         ``tma_sla_sync_later`` and has timers of its own to plan)."""
+        _logger.debug("sync the timers of tickets %s", self.ids)
         now = fields.Datetime.now()
         Timer = self.env["tma.sla.timer"].sudo()
         tickets = self.sudo()
@@ -502,3 +541,301 @@ class HelpdeskTicket(models.Model):
 
     def action_tma_deescalate(self):
         return self._tma_open_escalate_wizard("down")
+
+    # ------------------------------------------------------------------
+    # Satisfaction and improvement actions
+    # ------------------------------------------------------------------
+    tma_action_ids = fields.One2many(
+        "tma.improvement.action", "ticket_id", string="Improvement actions"
+    )
+    tma_action_count = fields.Integer(
+        string="Improvement action count", compute="_compute_tma_action_count"
+    )
+
+    def _compute_tma_action_count(self):
+        groups = self.env["tma.improvement.action"]._read_group(
+            [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+        )
+        counts = {ticket.id: n for ticket, n in groups}
+        for ticket in self:
+            ticket.tma_action_count = counts.get(ticket.id, 0)
+
+    # ------------------------------------------------------------------
+    # Satisfaction
+    # ------------------------------------------------------------------
+    @api.depends("rating_ids.rating")
+    def _compute_percentage(self):
+        """Share of satisfied ratings of each ticket (helpdesk_mgmt_rating's
+        figure, -1 without rating), in one query for the whole batch: the
+        original asks the ratings of each ticket on its own, which costs one
+        query per ticket when tickets are created in bulk."""
+        stats = defaultdict(lambda: [0, 0])
+        saved = self.filtered("id")
+        if saved:
+            groups = (
+                self.env["rating.rating"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "in", saved.ids),
+                        ("consumed", "=", True),
+                        ("rating", ">=", 1),
+                    ],
+                    ["res_id", "rating"],
+                    ["__count"],
+                )
+            )
+            for res_id, rating, count in groups:
+                stats[res_id][1] += count
+                if rating >= RATING_SATISFIED:
+                    stats[res_id][0] += count
+        for ticket in self:
+            great, total = stats[ticket.id] if ticket.id else (0, 0)
+            ticket.positive_rate_percentage = great * 100 / total if total else -1
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """A low rating of a contract's ticket proposes an improvement action
+        (state *proposed*, for the account manager to accept or cancel)."""
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rating and 0 < rating.rating <= LOW_RATING:
+            self._tma_propose_action_from_rating(rating)
+        return rating
+
+    def _tma_propose_action_from_rating(self, rating):
+        Action = self.env["tma.improvement.action"].sudo()
+        for ticket in self.filtered("tma_contract_id"):
+            if Action.search_count([("rating_id", "=", rating.id)]):
+                continue
+            Action.create(
+                Action._prepare_from_ticket_values(ticket, "rating", rating=rating)
+            )
+
+    def _tma_portal_rate(self, partner, rate, feedback=None):
+        """Rate the ticket from the client's portal on behalf of ``partner``
+        (one of the client's contacts): the pending rating request is used,
+        or one is created. Refused on an open ticket, on a ticket of another
+        client and for a value other than 1, 3 or 5."""
+        self.ensure_one()
+        if rate not in (1, 3, 5):
+            raise UserError(_("A rating is 1, 3 or 5."))
+        if not self.stage_id.closed:
+            raise UserError(_("Only a closed ticket can be rated."))
+        client = self.partner_id.commercial_partner_id
+        if not client or partner.commercial_partner_id != client:
+            raise UserError(_("Only the client's contacts rate its tickets."))
+        ticket = self.sudo()
+        rating = ticket.rating_ids.filtered(lambda r: not r.consumed)[:1]
+        if not rating:
+            token = ticket._rating_get_access_token(partner=partner)
+            rating = (
+                self.env["rating.rating"].sudo().search([("access_token", "=", token)])
+            )
+        return ticket.rating_apply(rate, rating=rating, feedback=feedback)
+
+    # ------------------------------------------------------------------
+    # Improvement actions
+    # ------------------------------------------------------------------
+    def action_tma_create_improvement_action(self):
+        """Create the improvement action of this ticket in one click: its
+        origin is a breach when one of its commitments was breached, a low
+        rating when it was rated low, a recurring incident otherwise; the
+        form opens on it."""
+        self.ensure_one()
+        if not self.tma_contract_id:
+            raise UserError(_("This ticket is not under a TMA contract."))
+        low = self.rating_ids.filtered(lambda r: r.consumed and r.rating <= LOW_RATING)
+        if self.tma_sla_timer_ids.filtered(lambda t: t.status == "breached"):
+            origin = "breach"
+        elif low:
+            origin = "rating"
+        else:
+            origin = "recurring"
+        Action = self.env["tma.improvement.action"]
+        action = Action.create(
+            Action._prepare_from_ticket_values(self, origin, rating=low[:1])
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": action._name,
+            "res_id": action.id,
+            "view_mode": "form",
+        }
+
+    def action_tma_view_improvement_actions(self):
+        self.ensure_one()
+        return self.tma_contract_id._action_open(
+            "tma_sla.action_tma_improvement_action",
+            [("ticket_id", "=", self.id)],
+            {
+                "default_ticket_id": self.id,
+                "default_contract_id": self.tma_contract_id.id,
+            },
+        )
+
+    # ------------------------------------------------------------------
+    # Intervention reports
+    # ------------------------------------------------------------------
+    tma_intervention_report_ids = fields.One2many(
+        "tma.intervention.report", "ticket_id", string="Intervention reports"
+    )
+
+    def _tma_ask_intervention_report(self):
+        """Draft the intervention report of closed corrective and evolutive
+        tickets of a contract, and ask their assignee to write it (one
+        activity). A reopened and closed again ticket keeps its report."""
+        tickets = self.filtered(
+            lambda t: (
+                t.tma_contract_id
+                and t.tma_maintenance_type_id.code in REPORTED_MAINTENANCE
+                and not t.tma_intervention_report_ids
+            )
+        )
+        if not tickets:
+            return self.env["tma.intervention.report"]
+        reports = (
+            self.env["tma.intervention.report"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "ticket_id": ticket.id,
+                        "environment_id": ticket.tma_environment_id.id,
+                    }
+                    for ticket in tickets
+                ]
+            )
+        )
+        for report in reports:
+            ticket = report.ticket_id
+            report.activity_schedule(
+                "tma_sla.mail_activity_tma_intervention_report",
+                date_deadline=fields.Date.context_today(self),
+                summary=_("Intervention report of %(ticket)s", ticket=ticket.number),
+                user_id=(
+                    ticket.user_id or ticket.tma_contract_id.user_id or self.env.user
+                ).id,
+            )
+        return reports
+
+    def action_tma_intervention_report(self):
+        """Open the ticket's intervention report (drafted if needed)."""
+        self.ensure_one()
+        report = self.tma_intervention_report_ids[:1]
+        if not report:
+            report = self.env["tma.intervention.report"].create(
+                {
+                    "ticket_id": self.id,
+                    "environment_id": self.tma_environment_id.id,
+                }
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": report._name,
+            "res_id": report.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Immediate notices of blocking incidents
+    # ------------------------------------------------------------------
+    tma_notice_pending = fields.Selection(
+        NOTICE_STEPS,
+        string="Notice to send",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    tma_notice_sent = fields.Selection(
+        NOTICE_STEPS, string="Last notice sent", readonly=True, copy=False
+    )
+
+    @api.model
+    def _tma_mark_blocking_notices(self, vals_list):
+        """Mark the blocking tickets of a contract being created for the
+        "opened" notice (in their values: no extra query); whether any was."""
+        blocking = False
+        for vals in vals_list:
+            if vals.get("tma_contract_id") and vals.get("priority") == "3":
+                vals["tma_notice_pending"] = "opened"
+                blocking = True
+        return blocking
+
+    def _tma_notice_step(self):
+        """The furthest step a blocking ticket of a contract has reached
+        (None for the others)."""
+        self.ensure_one()
+        if not self.tma_contract_id or self.tma_criticality != "blocking":
+            return None
+        if self.stage_id.closed:
+            return "resolved"
+        if self.tma_workaround_date:
+            return "workaround"
+        if self.user_id and not self.stage_id.unattended:
+            return "acknowledged"
+        return "opened"
+
+    def _tma_queue_notices(self):
+        """Record the step each ticket has to announce, if it moved on."""
+        queued = False
+        for ticket in self:
+            step = ticket._tma_notice_step()
+            if not step:
+                continue
+            last = ticket.tma_notice_pending or ticket.tma_notice_sent
+            if last and NOTICE_ORDER[step] <= NOTICE_ORDER[last]:
+                continue
+            ticket.with_context(tma_notice_update=True).write(
+                {"tma_notice_pending": step}
+            )
+            queued = True
+        if queued:
+            self.env.ref("tma_sla.ir_cron_tma_blocking_notices")._trigger()
+
+    @api.model
+    def _cron_blocking_notices(self, batch_size=100):
+        """Send the pending notices of blocking tickets: one email to the
+        client's contacts per step (the ticket's requester and the client),
+        posted on the ticket. Parallel runs skip the tickets another worker
+        holds; re-armed while notices are left."""
+        template = self.env.ref("tma_sla.mail_template_tma_blocking_notice")
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM helpdesk_ticket
+                    WHERE tma_notice_pending IS NOT NULL
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                batch_size,
+            )
+        )
+        tickets = self.browse(r[0] for r in self.env.cr.fetchall())
+        for ticket in tickets:
+            step = ticket.tma_notice_pending
+            ticket.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            ticket.with_context(tma_notice_update=True).write(
+                {"tma_notice_sent": step, "tma_notice_pending": False}
+            )
+        remaining = self.search_count([("tma_notice_pending", "!=", False)])
+        self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
+        if remaining and not self.env.context.get("ir_cron_progress_id"):
+            self.env.ref("tma_sla.ir_cron_tma_blocking_notices")._trigger()
+        return tickets

@@ -3,15 +3,24 @@
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from pytz import UTC, timezone
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.tma_contract.models.utils import sql_selection
 
-from .utils import CRITICALITIES, METRICS, month_count
+from .utils import (
+    CRITICALITIES,
+    METRICS,
+    RATING_SATISFIED,
+    REVIEW_DEFAULT_CADENCE,
+    REVIEW_KINDS,
+    TREND_MONTHS,
+    month_count,
+)
 
 SLA_CONTRACT_FIELDS = {"sla_policy_id", "sla_coverage", "sla_calendar_id"}
 
@@ -84,6 +93,12 @@ class TmaContract(models.Model):
     sla_penalty_count = fields.Integer(
         string="Penalty period count", compute="_compute_sla_counts"
     )
+    sla_service_hours = fields.Char(
+        string="Service levels",
+        compute="_compute_sla_service_hours",
+        help="The policy and the hours its targets count in, as the client "
+        "reads them: around the clock on a 24/7 contract, else the calendar.",
+    )
     sla_month_compliance = fields.Float(
         string="Compliance this month (%)", compute="_compute_sla_month"
     )
@@ -112,6 +127,31 @@ class TmaContract(models.Model):
             contract.sla_escalation_count = escalations.get(contract.id, 0)
             contract.sla_report_count = reports.get(contract.id, 0)
             contract.sla_penalty_count = penalties.get(contract.id, 0)
+
+    @api.depends(
+        "sla_policy_id.name",
+        "sla_policy_id.calendar_id.name",
+        "sla_coverage",
+        "sla_calendar_id.name",
+    )
+    def _compute_sla_service_hours(self):
+        for contract in self:
+            policy = contract.sla_policy_id
+            if not policy:
+                contract.sla_service_hours = False
+            elif contract.sla_coverage == "24_7":
+                contract.sla_service_hours = self.env._(
+                    "%(policy)s, around the clock (24/7, weekends and public "
+                    "holidays included)",
+                    policy=policy.name,
+                )
+            else:
+                calendar = contract.sla_calendar_id or policy.calendar_id
+                contract.sla_service_hours = self.env._(
+                    "%(policy)s, business hours (%(calendar)s)",
+                    policy=policy.name,
+                    calendar=calendar.name,
+                )
 
     def _compute_sla_month(self):
         today = fields.Date.context_today(self)
@@ -272,7 +312,10 @@ class TmaContract(models.Model):
             rows += [
                 (
                     month,
-                    _("%(metric)s: mean (business hours)", metric=metrics[metric]),
+                    # self.env._: in a comprehension, _() finds no language
+                    self.env._(
+                        "%(metric)s: mean (business hours)", metric=metrics[metric]
+                    ),
                     figures["mean_hours"],
                 )
                 for metric, figures in kpis["durations"].items()
@@ -280,6 +323,14 @@ class TmaContract(models.Model):
             if kpis["satisfaction"] is not None:
                 rows.append(
                     (month, _("Customer satisfaction (out of 5)"), kpis["satisfaction"])
+                )
+            if kpis["satisfaction_rate"] is not None:
+                rows.append(
+                    (month, _("Satisfied clients (%)"), kpis["satisfaction_rate"])
+                )
+            if kpis["response_rate"] is not None:
+                rows.append(
+                    (month, _("Rating response rate (%)"), kpis["response_rate"])
                 )
             month += relativedelta(months=1)
         return rows
@@ -479,6 +530,7 @@ class TmaContract(models.Model):
             avg, count = cr.fetchone()
             if count:
                 kpis["satisfaction"] = round(avg, 2)
+        self._tma_review_kpis(kpis, start, end, date_from, date_to)
         return kpis
 
     # ------------------------------------------------------------------
@@ -541,4 +593,310 @@ class TmaContract(models.Model):
             "res_model": "tma.sla.service.report",
             "res_id": report.id,
             "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Service review loop: satisfaction, improvement actions, reviews
+    # ------------------------------------------------------------------
+    review_type_ids = fields.One2many(
+        "tma.review.type", "contract_id", string="Review types"
+    )
+    review_ids = fields.One2many("tma.review", "contract_id", string="Reviews")
+    improvement_action_ids = fields.One2many(
+        "tma.improvement.action", "contract_id", string="Improvement actions"
+    )
+    review_count = fields.Integer(compute="_compute_review_loop_counts")
+    sla_trend_html = fields.Html(
+        string="Trends",
+        compute="_compute_sla_trend_html",
+        sanitize=False,
+        help="The last 12 months of the contract, as in its service reports.",
+    )
+    improvement_action_count = fields.Integer(
+        string="Open improvement actions", compute="_compute_review_loop_counts"
+    )
+
+    def _compute_sla_trend_html(self):
+        """The contract's dashboard: the trend charts of the last 12 months
+        (six grouped queries per contract, computed when the tab is shown)."""
+        Report = self.env["tma.sla.service.report"]
+        today = fields.Date.context_today(self)
+        for contract in self:
+            if not contract.id or not contract.sla_policy_id:
+                contract.sla_trend_html = False
+                continue
+            charts = Report._trend_charts_of(contract._tma_sla_trends(today))
+            contract.sla_trend_html = Markup("").join(
+                Markup('<div class="mb-3">%s</div>') % chart for chart in charts
+            )
+
+    def _compute_review_loop_counts(self):
+        reviews = dict(
+            self.env["tma.review"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        actions = dict(
+            self.env["tma.improvement.action"]._read_group(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("state", "in", ("proposed", "open")),
+                ],
+                ["contract_id"],
+                ["__count"],
+            )
+        )
+        for contract in self:
+            contract.review_count = reviews.get(contract, 0)
+            contract.improvement_action_count = actions.get(contract, 0)
+
+    # ------------------------------------------------------------------
+    # KPIs
+    # ------------------------------------------------------------------
+    def _tma_review_kpis(self, kpis, start, end, date_from, date_to):
+        """Add to ``kpis`` (of ``_tma_sla_kpis``) the satisfaction figures
+        (ratings of the contract's tickets) and the state of the improvement
+        actions:
+
+        - ``satisfaction_rate``: ratings at 4 or more per 100 ratings given
+          in the period (None without rating);
+        - ``rating_requests``, ``rating_answers`` and ``response_rate``:
+          requests sent in the period and how many were answered;
+        - ``actions``: improvement actions open, overdue and done in the
+          period."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """SELECT count(*) FILTER (WHERE r.consumed AND r.rating > 0
+                                             AND r.write_date >= %(s)s
+                                             AND r.write_date < %(e)s),
+                          count(*) FILTER (WHERE r.consumed AND r.rating >= %(ok)s
+                                             AND r.write_date >= %(s)s
+                                             AND r.write_date < %(e)s),
+                          count(*) FILTER (WHERE r.create_date >= %(s)s
+                                             AND r.create_date < %(e)s),
+                          count(*) FILTER (WHERE r.create_date >= %(s)s
+                                             AND r.create_date < %(e)s
+                                             AND r.consumed AND r.rating > 0)
+                     FROM rating_rating r
+                     JOIN helpdesk_ticket t ON t.id = r.res_id
+                    WHERE r.res_model = 'helpdesk.ticket'
+                      AND t.tma_contract_id = %(c)s""",
+                s=start,
+                e=end,
+                ok=RATING_SATISFIED,
+                c=self.id,
+            )
+        )
+        rated, satisfied, requests, answers = cr.fetchone()
+        kpis.update(
+            ratings=rated,
+            satisfaction_rate=round(100.0 * satisfied / rated, 1) if rated else None,
+            rating_requests=requests,
+            rating_answers=answers,
+            response_rate=round(100.0 * answers / requests, 1) if requests else None,
+        )
+        cr.execute(
+            SQL(
+                """SELECT count(*) FILTER (WHERE state IN ('proposed', 'open')
+                                             AND create_date < %(e)s),
+                          count(*) FILTER (WHERE state IN ('proposed', 'open')
+                                             AND date_due < %(d)s),
+                          count(*) FILTER (WHERE state = 'done'
+                                             AND date_done >= %(df)s
+                                             AND date_done <= %(d)s)
+                     FROM tma_improvement_action WHERE contract_id = %(c)s""",
+                e=end,
+                d=date_to,
+                df=date_from,
+                c=self.id,
+            )
+        )
+        open_count, overdue, done = cr.fetchone()
+        kpis["actions"] = {"open": open_count, "overdue": overdue, "done": done}
+        return kpis
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_tma_setup_reviews(self):
+        """Create the contract's operational (monthly) and steering
+        (quarterly) review types that it does not have yet, the account
+        manager and the client attending, first reviews next month."""
+        first = fields.Datetime.now().replace(
+            day=1, hour=9, minute=0, second=0, microsecond=0
+        ) + relativedelta(months=1, days=7)
+        labels = dict(REVIEW_KINDS)
+        Type = self.env["tma.review.type"]
+        for contract in self:
+            kinds = set(contract.review_type_ids.mapped("kind"))
+            for kind, _label in REVIEW_KINDS:
+                if kind in kinds:
+                    continue
+                Type.create(
+                    {
+                        "name": labels[kind],
+                        "contract_id": contract.id,
+                        "kind": kind,
+                        "cadence_months": REVIEW_DEFAULT_CADENCE[kind],
+                        "next_date": first,
+                        "provider_user_ids": [Command.set(contract.user_id.ids)],
+                        "client_partner_ids": [
+                            Command.set(contract.partner_id.child_ids[:3].ids)
+                        ],
+                    }
+                )
+        return True
+
+    def action_view_reviews(self):
+        self.ensure_one()
+        return self._action_open(
+            "tma_sla.action_tma_review", [("contract_id", "=", self.id)], {}
+        )
+
+    def action_view_improvement_actions(self):
+        self.ensure_one()
+        return self._action_open(
+            "tma_sla.action_tma_improvement_action",
+            [("contract_id", "=", self.id)],
+            {"default_contract_id": self.id, "search_default_filter_open": 1},
+        )
+
+    # ------------------------------------------------------------------
+    # Trends
+    # ------------------------------------------------------------------
+    def _tma_sla_trends(self, date_to, months=TREND_MONTHS):
+        """{"months": ["2026-01", ...], series: [value per month]} for the
+        ``months`` calendar months ending with the one of ``date_to``:
+        tickets opened and closed, compliance %, mean and 90th percentile
+        resolution time (business hours), average rating, units consumed
+        and estimated. Months are those of the contract's time zone. Six
+        queries whatever the number of months."""
+        self.ensure_one()
+        last = date_to.replace(day=1)
+        first = last - relativedelta(months=months - 1)
+        labels = [
+            (first + relativedelta(months=i)).strftime("%Y-%m") for i in range(months)
+        ]
+        start, end = self._tma_period_bounds(
+            first, last + relativedelta(months=1, days=-1)
+        )
+        tz = self._tma_sla_tz().zone
+
+        def month_of(column):
+            return SQL(
+                "to_char(date_trunc('month', (%s AT TIME ZONE 'UTC') "
+                "AT TIME ZONE %s), 'YYYY-MM')",
+                column,
+                tz,
+            )
+
+        self.env.flush_all()
+        cr = self.env.cr
+
+        def grouped(query):
+            cr.execute(query)
+            return {row[0]: row[1:] for row in cr.fetchall()}
+
+        opened = grouped(
+            SQL(
+                """SELECT %s, count(*) FROM helpdesk_ticket t
+                    WHERE t.tma_contract_id = %s AND t.active
+                      AND t.create_date >= %s AND t.create_date < %s
+                    GROUP BY 1""",
+                month_of(SQL("t.create_date")),
+                self.id,
+                start,
+                end,
+            )
+        )
+        closed = grouped(
+            SQL(
+                """SELECT %s, count(*) FROM helpdesk_ticket t
+                    WHERE t.tma_contract_id = %s AND t.active
+                      AND t.closed_date >= %s AND t.closed_date < %s
+                    GROUP BY 1""",
+                month_of(SQL("t.closed_date")),
+                self.id,
+                start,
+                end,
+            )
+        )
+        compliance = grouped(
+            SQL(
+                """SELECT %s, count(*) FILTER (WHERE status = 'met'),
+                          count(*) FILTER (WHERE status = 'breached')
+                     FROM tma_sla_timer
+                    WHERE contract_id = %s AND status IN ('met', 'breached')
+                      AND COALESCE(breach_date, reached_date) >= %s
+                      AND COALESCE(breach_date, reached_date) < %s
+                    GROUP BY 1""",
+                month_of(SQL("COALESCE(breach_date, reached_date)")),
+                self.id,
+                start,
+                end,
+            )
+        )
+        resolution = grouped(
+            SQL(
+                """SELECT %s, avg(elapsed_minutes),
+                          percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed_minutes)
+                     FROM tma_sla_timer
+                    WHERE contract_id = %s AND metric = 'resolution'
+                      AND reached_date >= %s AND reached_date < %s
+                    GROUP BY 1""",
+                month_of(SQL("reached_date")),
+                self.id,
+                start,
+                end,
+            )
+        )
+        ratings = grouped(
+            SQL(
+                """SELECT %s, avg(r.rating) FROM rating_rating r
+                     JOIN helpdesk_ticket t ON t.id = r.res_id
+                    WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
+                      AND r.rating > 0 AND t.tma_contract_id = %s
+                      AND r.write_date >= %s AND r.write_date < %s
+                    GROUP BY 1""",
+                month_of(SQL("r.write_date")),
+                self.id,
+                start,
+                end,
+            )
+        )
+        units = grouped(
+            SQL(
+                """SELECT %s, COALESCE(sum(consumed_units), 0) FROM tma_unit_entry
+                    WHERE contract_id = %s AND date >= %s AND date < %s
+                      AND scope != 'billed'
+                    GROUP BY 1""",
+                month_of(SQL("date")),
+                self.id,
+                start,
+                end,
+            )
+        )
+        estimate = round(self._get_monthly_volume_units(), 2)
+
+        def rate(month):
+            met, breached = compliance.get(month, (0, 0))
+            return round(100.0 * met / (met + breached), 1) if met + breached else None
+
+        def hours(month, index):
+            value = resolution.get(month, (None, None))[index]
+            return round(value / 60, 2) if value is not None else None
+
+        return {
+            "months": labels,
+            "opened": [opened.get(m, (0,))[0] for m in labels],
+            "closed": [closed.get(m, (0,))[0] for m in labels],
+            "compliance": [rate(m) for m in labels],
+            "resolution_mean": [hours(m, 0) for m in labels],
+            "resolution_p90": [hours(m, 1) for m in labels],
+            "satisfaction": [
+                round(ratings[m][0], 2) if m in ratings else None for m in labels
+            ],
+            "units_consumed": [round(units.get(m, (0.0,))[0], 2) for m in labels],
+            "units_estimate": [estimate for _m in labels],
         }

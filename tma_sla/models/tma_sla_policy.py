@@ -129,9 +129,11 @@ class TmaSlaPolicy(models.Model):
         """The policy's targets by (criticality, metric, support level id or
         False for the general target)."""
         self.ensure_one()
-        return {
-            (t.criticality, t.metric, t.support_level_id.id): t for t in self.target_ids
-        }
+        targets = self.env["tma.sla.target"].search_fetch(
+            [("policy_id", "=", self.id)],
+            ["criticality", "metric", "support_level_id", "minutes"],
+        )
+        return {(t.criticality, t.metric, t.support_level_id.id): t for t in targets}
 
     def action_view_contracts(self):
         self.ensure_one()

@@ -103,7 +103,9 @@ class TmaSlaServiceReport(models.Model):
 
     def _render(self):
         for report in self:
-            kpis = report.contract_id._tma_sla_kpis(report.date_from, report.date_to)
+            # The workbook is written in the client's language.
+            report = report.with_context(lang=report.partner_id.lang or self.env.lang)
+            kpis = report._prepare_kpi_data()
             report.write(
                 {
                     "kpi_data": kpis,
@@ -119,6 +121,12 @@ class TmaSlaServiceReport(models.Model):
                 report.xlsx_attachment_id, f"{stem}.xlsx", report._xlsx()
             )
         self._render_pdf()
+
+    def _prepare_kpi_data(self):
+        """The figures frozen in the report (``kpi_data``): the period's KPIs;
+        an inheriting module adds its own keys."""
+        self.ensure_one()
+        return self.contract_id._tma_sla_kpis(self.date_from, self.date_to)
 
     def _render_pdf(self):
         """Print the reports' PDF with wkhtmltopdf, which fetches the report's
@@ -341,9 +349,14 @@ class TmaSlaServiceReport(models.Model):
         for label, _value, definition in summary:
             row += 1
             sheet.write_row(row, 0, [label, definition])
+        self._xlsx_extra_sheets(book, bold)
         self._xlsx_timers(book, bold, metrics, crits)
         book.close()
         return output.getvalue()
+
+    def _xlsx_extra_sheets(self, book, bold):
+        """Hook: add sheets to the workbook (after the KPIs, before the
+        commitments)."""
 
     def _xlsx_timers(self, book, bold, metrics, crits):
         sheet = book.add_worksheet(_("Commitments"))

@@ -1,11 +1,14 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_duration
 
 from .utils import CRITICALITIES, METRICS, TIMER_STATUSES, run_isolated
+
+_logger = logging.getLogger(__name__)
 
 
 class TmaSlaTimer(models.Model):
@@ -170,10 +173,13 @@ class TmaSlaTimer(models.Model):
     # ------------------------------------------------------------------
     # Planning
     # ------------------------------------------------------------------
-    def _rules_for(self, level):
-        """Escalation rules of the timer's policy that may still fire."""
+    def _rules_for(self, level, rules=None):
+        """Escalation rules of the timer's policy that may still fire.
+        ``rules``: the policy's rules, for a caller that plans many timers."""
         self.ensure_one()
-        return self.policy_id.escalation_rule_ids.filtered(
+        if rules is None:
+            rules = self.policy_id.escalation_rule_ids
+        return rules.filtered(
             lambda r: (
                 r.metric == self.metric
                 and (not r.criticality or r.criticality == self.criticality)
@@ -185,6 +191,7 @@ class TmaSlaTimer(models.Model):
     def _plan(self):
         """Store the deadline of running timers and the next escalation of open
         ones, in one batch of engine calls."""
+        _logger.debug("plan timers %s", self.ids)
         open_timers = self.filtered(
             lambda t: (
                 t.segment_start
@@ -192,6 +199,17 @@ class TmaSlaTimer(models.Model):
                 and t.status in ("running", "breached")
             )
         )
+        # The rules of the policies and the levels they compare, read once.
+        rules = self.env["tma.sla.escalation.rule"].search_fetch(
+            [("policy_id", "in", open_timers.policy_id.ids)],
+            ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"],
+        )
+        (rules.level_id | open_timers.ticket_id.tma_support_level_id).fetch(
+            ["sequence"]
+        )
+        rules_of = defaultdict(lambda: rules.browse())
+        for rule in rules:
+            rules_of[rule.policy_id] |= rule
         requests = []
         slots = []  # (timer, kind, rule)
         for timer in open_timers:
@@ -201,7 +219,9 @@ class TmaSlaTimer(models.Model):
                     (timer.calendar_id, timer.segment_start, total - timer.used_seconds)
                 )
                 slots.append((timer, "deadline", None))
-            for rule in timer._rules_for(timer.ticket_id.tma_support_level_id):
+            for rule in timer._rules_for(
+                timer.ticket_id.tma_support_level_id, rules_of[timer.policy_id]
+            ):
                 requests.append(
                     (
                         timer.calendar_id,

@@ -85,3 +85,82 @@ def run_isolated(records, method, *args):
         except Exception:  # noqa: BLE001
             _logger.exception("%s failed on %s", method, record)
     return done
+
+
+# ----------------------------------------------------------------------
+# Service review loop: satisfaction, improvement actions, reviews
+# ----------------------------------------------------------------------
+# Ratings of the rating module are 1 (dissatisfied), 3 (okay) or 5
+# (satisfied); a rating at or above this limit counts as satisfied, one at or
+# below LOW_RATING proposes an improvement action.
+RATING_SATISFIED = 4
+LOW_RATING = 2
+
+ACTION_ORIGINS = [
+    ("breach", "Service level breach"),
+    ("recurring", "Recurring incident"),
+    ("rating", "Low rating"),
+    ("survey", "Survey"),
+    ("review", "Review"),
+    ("request", "Client request"),
+]
+ACTION_STATES = [
+    ("proposed", "Proposed"),
+    ("open", "In progress"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+# Allowed moves of an improvement action: {from: {to, ...}}.
+ACTION_TRANSITIONS = {
+    "proposed": {"open", "cancelled"},
+    "open": {"done", "cancelled"},
+    "done": {"open"},
+    "cancelled": {"proposed"},
+}
+OWNER_SIDES = [("provider", "Provider"), ("client", "Client")]
+
+REVIEW_KINDS = [
+    ("operational", "Operational review"),
+    ("steering", "Steering committee"),
+]
+# Default cadence in months of each kind of review.
+REVIEW_DEFAULT_CADENCE = {"operational": 1, "steering": 3}
+REVIEW_STATES = [
+    ("planned", "Planned"),
+    ("held", "Held"),
+    ("submitted", "Minutes submitted"),
+    ("approved", "Minutes approved"),
+]
+
+# Kinds of fix of an intervention report.
+FIX_KINDS = [
+    ("patch", "Patch"),
+    ("update", "Update"),
+    ("rollback", "Rollback"),
+    ("configuration", "Configuration"),
+    ("workaround", "Workaround only"),
+]
+# Maintenance types whose closing asks for an intervention report.
+REPORTED_MAINTENANCE = ("corrective", "evolutive")
+
+# Steps of a blocking incident announced to the client at once, in order.
+NOTICE_STEPS = [
+    ("opened", "Opened"),
+    ("acknowledged", "Acknowledged"),
+    ("workaround", "Worked around"),
+    ("resolved", "Resolved"),
+]
+
+# The periodic satisfaction survey: every SURVEY_MONTHS months, four criteria
+# scored 1 to 5; an average at or below LOW_SURVEY_SCORE proposes an action.
+SURVEY_MONTHS = 3
+SURVEY_CRITERIA = [
+    ("quality", "Quality of service"),
+    ("responsiveness", "Responsiveness"),
+    ("advice", "Quality of advice"),
+    ("communication", "Communication"),
+]
+LOW_SURVEY_SCORE = 2.5
+
+# Months of history in the trends of the service report.
+TREND_MONTHS = 12

@@ -11,3 +11,10 @@ from . import test_escaping
 from . import test_kpi
 from . import test_batch
 from . import test_availability
+from . import test_review_loop
+from . import test_review_portal
+from . import test_intervention_report
+from . import test_trends
+from . import test_blocking_notice
+from . import test_satisfaction_survey
+from . import test_review_concurrency

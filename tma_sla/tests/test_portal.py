@@ -55,6 +55,28 @@ class TestPortal(HttpCase, TmaSlaCommon):
         self.assertIn(f"/my/tma/sla-reports/{self.report.id}/xlsx", response.text)
         self.assertNotIn(f"/my/tma/sla-reports/{self.report_b.id}/", response.text)
 
+    def test_contract_page_says_which_hours_the_policy_counts_in(self):
+        """The policy's name is followed by the hours that apply: the calendar
+        on business hours, around the clock on a 24/7 contract, never the
+        coverage tacked on a name that says otherwise."""
+        self._login(self.portal_a)
+        html = self.url_open(f"/my/tma/contracts/{self.contract.id}").text
+        self.assertIn(
+            f"Test policy, business hours ({self.calendar.name})",
+            html.replace("&#39;", "'"),
+        )
+        self.contract.sla_coverage = "24_7"
+        self.assertEqual(
+            self.contract.sla_service_hours,
+            "Test policy, around the clock (24/7, weekends and public holidays "
+            "included)",
+        )
+        html = self.url_open(f"/my/tma/contracts/{self.contract.id}").text
+        self.assertIn("Test policy, around the clock (24/7", html)
+        self.assertNotIn(
+            "business hours", html.split('id="tma_sla_service_hours"')[1][:200]
+        )
+
     def test_client_downloads_its_report(self):
         self._login(self.portal_a)
         response = self.url_open(f"/my/tma/sla-reports/{self.report.id}/xlsx")

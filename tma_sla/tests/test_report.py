@@ -93,7 +93,7 @@ class TestReport(TmaSlaCommon):
             self.assertEqual(report.compliance_rate, 50.0)
             self.assertTrue(report.pdf_attachment_id.raw)
             book = openpyxl.load_workbook(io.BytesIO(report.xlsx_attachment_id.raw))
-            self.assertEqual(book.sheetnames, ["KPIs", "Commitments"])
+            self.assertEqual(book.sheetnames, ["KPIs", "Trends", "Commitments"])
             labels = [
                 row[0].value for row in book["KPIs"].iter_rows(min_row=3, max_row=4)
             ]

@@ -3,7 +3,7 @@
 """Route audit of tma_sla: service reports, timers, escalations and penalties
 of client B stay B's."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
@@ -30,6 +30,7 @@ SHARED_MODELS = frozenset(
         "resource.calendar.leaves",
         "res.company",
         "res.config.settings",
+        "helpdesk.ticket.stage",
     }
 )
 
@@ -45,6 +46,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
         "tma.sla.service.report": "partner_id",
         "tma.sla.availability.target": "partner_id",
         "tma.sla.outage": "partner_id",
+        "tma.improvement.action": "partner_id",
+        "tma.review": "partner_id",
+        "tma.review.type": "partner_id",
+        "tma.intervention.report": "partner_id",
+        "tma.satisfaction.survey": "partner_id",
     }
 
     @classmethod
@@ -80,6 +86,7 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 "date_to": "2026-11-30",
             }
         )
+        cls._setup_review_loop()
         for record in (cls.report_a, cls.report_b):
             record._portal_ensure_token()
         app_b = cls.env["tma.application"].create(
@@ -103,8 +110,79 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
             MARK,
             cls.report_b.pdf_attachment_id.raw,
             cls.report_b.xlsx_attachment_id.raw,
+            cls.review_b.minutes_attachment_id.raw,
         ]
-        cls.audit_guessed_tokens = [cls.report_a.access_token]
+        cls.audit_guessed_tokens = [
+            cls.report_a.access_token,
+            cls.action_a.access_token,
+            cls.review_a.access_token,
+            cls.closed_ticket_a.access_token,
+            cls.survey_a.access_token,
+        ]
+
+    @classmethod
+    def _setup_review_loop(cls):
+        """B's closed ticket, improvement action and submitted review (and
+        A's, whose tokens A could try on B's ids)."""
+        due = date.today() + timedelta(days=20)
+        Action = cls.env["tma.improvement.action"]
+        records = {}
+        for key, contract, contact in (
+            ("a", cls.contract, cls.contact_a),
+            ("b", cls.contract_b, cls.contact_b),
+        ):
+            ticket = cls._create_ticket(
+                contract, partner=contact, name=f"{MARK} closed {key}"
+            )
+            ticket.stage_id = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+            action = Action.create(
+                {
+                    "name": f"{MARK} action {key}",
+                    "contract_id": contract.id,
+                    "date_due": due,
+                }
+            )
+            review_type = cls.env["tma.review.type"].create(
+                {
+                    "name": f"{MARK} review {key}",
+                    "contract_id": contract.id,
+                    "next_date": datetime.now() + timedelta(days=2),
+                    "client_partner_ids": [Command.set(contact.ids)],
+                }
+            )
+            review = (
+                cls.env["tma.review"]
+                ._cron_schedule_reviews()
+                .filtered(lambda r, t=review_type: r.type_id == t)
+            )
+            review.action_held()
+            review.minutes = f"<p>{MARK} minutes {key}</p>"
+            review.action_submit_minutes()
+            survey = cls.env["tma.satisfaction.survey"].create(
+                {
+                    "contract_id": contract.id,
+                    "date_from": "2026-07-01",
+                    "date_to": "2026-09-30",
+                    "comment": f"{MARK} survey {key}",
+                }
+            )
+            for record in (ticket, action, review, survey):
+                record._portal_ensure_token()
+            records[key] = (ticket, action, review, review_type, survey)
+        (
+            cls.closed_ticket_a,
+            cls.action_a,
+            cls.review_a,
+            cls.review_type_a,
+            cls.survey_a,
+        ) = records["a"]
+        (
+            cls.closed_ticket_b,
+            cls.action_b,
+            cls.review_b,
+            cls.review_type_b,
+            cls.survey_b,
+        ) = records["b"]
 
     def _probes(self):
         b, report = self.portal_b, self.report_b
@@ -125,6 +203,69 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                     token=report.access_token,
                 )
             )
+        action, review = self.action_b, self.review_b
+        probes += [
+            Probe(
+                "/my/tma/tickets/<int:ticket_id>/rate",
+                f"/my/tma/tickets/{self.closed_ticket_b.id}/rate",
+                method="POST",
+                data={"rate": "5"},
+                owner=b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/actions/<int:action_id>",
+                f"/my/tma/actions/{action.id}",
+                owner=b,
+                token=action.access_token,
+            ),
+            Probe(
+                "/my/tma/actions/<int:action_id>/comment",
+                f"/my/tma/actions/{action.id}/comment",
+                method="POST",
+                data={"body": "Un commentaire"},
+                owner=b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/reviews/<int:review_id>",
+                f"/my/tma/reviews/{review.id}",
+                owner=b,
+                token=review.access_token,
+            ),
+            Probe(
+                "/my/tma/reviews/<int:review_id>/pdf",
+                f"/my/tma/reviews/{review.id}/pdf",
+                owner=b,
+                token=review.access_token,
+            ),
+            Probe(
+                "/my/tma/surveys/<int:survey_id>",
+                f"/my/tma/surveys/{self.survey_b.id}",
+                owner=b,
+                token=self.survey_b.access_token,
+            ),
+            Probe(
+                "/my/tma/surveys/<int:survey_id>/answer",
+                f"/my/tma/surveys/{self.survey_b.id}/answer",
+                method="POST",
+                data={
+                    "quality": "4",
+                    "responsiveness": "4",
+                    "advice": "5",
+                    "communication": "3",
+                },
+                owner=b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/reviews/<int:review_id>/approve",
+                f"/my/tma/reviews/{review.id}/approve",
+                method="POST",
+                owner=b,
+                effect=True,
+            ),
+        ]
         return probes
 
     def test_every_route_of_tma_sla_is_audited(self):
@@ -134,6 +275,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
     def test_routes_refuse_other_clients_and_the_public(self):
         for probe in self._probes():
             self.assertRouteRefuses(probe)
+
+    def test_state_changing_routes_need_post_and_csrf(self):
+        for probe in self._probes():
+            if probe.method == "POST":
+                self.assertCsrfProtected(probe)
 
     def test_core_routes_on_b_reports_refuse_a_and_the_public(self):
         admin = self.env.ref("base.user_admin")
@@ -231,6 +377,48 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                     "date_start": "2026-11-25 09:00:00",
                 },
             ),
+            "tma.improvement.action": (
+                self.action_b,
+                {"state": "done"},
+                {
+                    "name": "A",
+                    "contract_id": contract.id,
+                    "date_due": "2099-01-01",
+                },
+            ),
+            "tma.review": (
+                self.review_b,
+                {"minutes": "A"},
+                {
+                    "type_id": self.review_type_b.id,
+                    "date": "2099-01-01 09:00:00",
+                    "date_from": "2098-12-01",
+                    "date_to": "2098-12-31",
+                },
+            ),
+            "tma.intervention.report": (
+                self._b_intervention_report(),
+                {"diagnosis": "A"},
+                {"ticket_id": self.ticket_b.id},
+            ),
+            "tma.satisfaction.survey": (
+                self.survey_b,
+                {"score_quality": "1"},
+                {
+                    "contract_id": contract.id,
+                    "date_from": "2099-01-01",
+                    "date_to": "2099-03-31",
+                },
+            ),
+            "tma.review.type": (
+                self.review_type_b,
+                {"cadence_months": 5},
+                {
+                    "name": "A",
+                    "contract_id": contract.id,
+                    "next_date": "2099-01-01 09:00:00",
+                },
+            ),
         }
         models = suite_models(self.env, {"tma_sla"})
         self.assertEqual(models - set(targets) - SHARED_MODELS, set())
@@ -241,6 +429,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 self.assertModelRefusesRpc(
                     model, records, write_vals, create_vals, methods
                 )
+
+    def _b_intervention_report(self):
+        return self.env["tma.intervention.report"].create(
+            {"ticket_id": self.ticket_b.id, "diagnosis": f"<p>{MARK}</p>"}
+        )
 
     def _b_penalty_line(self):
         return self.env["tma.sla.penalty.line"].create(

@@ -1,0 +1,282 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Client pages of the service review loop: rating a closed ticket, the
+improvement actions (followed and commented), the reviews (minutes approved,
+minutes PDF)."""
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.tma_contract.controllers.portal import tma_flash
+
+from ..models.utils import SURVEY_CRITERIA
+from .portal import TmaSlaPortal
+
+REVIEWS_ON_PAGE = 12
+ACTIONS_ON_PAGE = 30
+
+
+class TmaReviewPortal(TmaSlaPortal):
+    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
+        values = super()._tma_contract_page_values(
+            contract, access_token, ledger_page, **kw
+        )
+        values["tma_reviews"] = (
+            request.env["tma.review"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["name", "date", "state"],
+                limit=REVIEWS_ON_PAGE,
+            )
+        )
+        values["tma_surveys"] = (
+            request.env["tma.satisfaction.survey"]
+            .sudo()
+            .search_fetch(
+                [("contract_id", "=", contract.id)],
+                ["date_from", "date_to", "state"],
+                limit=8,
+            )
+        )
+        values["tma_blocking"] = (
+            request.env["helpdesk.ticket"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("tma_contract_id", "=", contract.id),
+                    ("tma_criticality", "=", "blocking"),
+                    ("stage_id.closed", "=", False),
+                ],
+                ["number", "name", "tma_notice_sent"],
+                limit=10,
+            )
+        )
+        values["tma_actions"] = (
+            request.env["tma.improvement.action"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("contract_id", "=", contract.id),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["name", "date_due", "owner_side", "state"],
+                limit=ACTIONS_ON_PAGE,
+            )
+        )
+        return values
+
+    # ------------------------------------------------------------------
+    # Rating a ticket
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/tickets/<int:ticket_id>/rate"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_ticket_rate(
+        self, ticket_id, rate=None, feedback=None, access_token=None, **kw
+    ):
+        """Rate a closed ticket of the visitor's client (1, 3 or 5)."""
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            rate = int(rate or 0)
+            ticket_sudo._tma_portal_rate(
+                request.env.user.partner_id, rate, feedback=feedback
+            )
+        except (UserError, ValueError) as error:
+            tma_flash(error.args[0] if error.args else str(error))
+        else:
+            tma_flash(request.env._("Thank you for your rating."))
+        return request.redirect(f"/my/ticket/{ticket_id}")
+
+    # ------------------------------------------------------------------
+    # Improvement actions
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/actions/<int:action_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_action(self, action_id, access_token=None, **kw):
+        try:
+            action_sudo = self._document_check_access(
+                "tma.improvement.action", action_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            action_sudo,
+            access_token,
+            {
+                "tma_action": action_sudo,
+                "page_name": "tma_improvement_action",
+                "tma_messages": action_sudo.message_ids.filtered(
+                    lambda m: m.message_type == "comment" and not m.is_internal
+                ),
+            },
+            "my_tma_actions_history",
+            False,
+        )
+        return request.render("tma_sla.portal_tma_improvement_action", values)
+
+    @http.route(
+        ["/my/tma/actions/<int:action_id>/comment"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_action_comment(self, action_id, body=None, **kw):
+        """A comment of the client on one of its actions."""
+        try:
+            action_sudo = self._document_check_access(
+                "tma.improvement.action", action_id, None
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            action_sudo._portal_comment(request.env.user.partner_id, body)
+        except UserError as error:
+            tma_flash(error.args[0])
+        return request.redirect(f"/my/tma/actions/{action_id}")
+
+    # ------------------------------------------------------------------
+    # Reviews
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/reviews/<int:review_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_review(self, review_id, access_token=None, **kw):
+        try:
+            review_sudo = self._document_check_access(
+                "tma.review", review_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            review_sudo,
+            access_token,
+            {"tma_review": review_sudo, "page_name": "tma_review"},
+            "my_tma_reviews_history",
+            False,
+        )
+        return request.render("tma_sla.portal_tma_review", values)
+
+    @http.route(
+        ["/my/tma/reviews/<int:review_id>/approve"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_review_approve(self, review_id, **kw):
+        """The client approves the minutes (its own users only: neither a
+        token holder nor the provider's staff)."""
+        try:
+            review_sudo = self._document_check_access("tma.review", review_id, None)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            review_sudo._portal_approve(request.env.user.partner_id)
+        except UserError as error:
+            tma_flash(error.args[0])
+        else:
+            tma_flash(request.env._("The minutes are approved. Thank you."))
+        return request.redirect(f"/my/tma/reviews/{review_id}")
+
+    @http.route(
+        ["/my/tma/reviews/<int:review_id>/pdf"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_review_pdf(self, review_id, access_token=None, **kw):
+        try:
+            review_sudo = self._document_check_access(
+                "tma.review", review_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if review_sudo.minutes_attachment_id:
+            stream = request.env["ir.binary"]._get_stream_from(
+                review_sudo.minutes_attachment_id.sudo()
+            )
+            return stream.get_response(as_attachment=True)
+        return self._show_report(
+            model=review_sudo,
+            report_type="pdf",
+            report_ref="tma_sla.action_report_tma_review",
+            download=True,
+        )
+
+    # ------------------------------------------------------------------
+    # Satisfaction surveys
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/tma/surveys/<int:survey_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_tma_survey(self, survey_id, access_token=None, **kw):
+        try:
+            survey_sudo = self._document_check_access(
+                "tma.satisfaction.survey", survey_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        fields_ = request.env["tma.satisfaction.survey"]._fields
+        values = self._get_page_view_values(
+            survey_sudo,
+            access_token,
+            {
+                "tma_survey": survey_sudo,
+                "tma_criteria": [
+                    (
+                        key,
+                        fields_[f"score_{key}"].get_description(request.env)["string"],
+                    )
+                    for key, _label in SURVEY_CRITERIA
+                ],
+                "page_name": "tma_satisfaction_survey",
+            },
+            "my_tma_surveys_history",
+            False,
+        )
+        return request.render("tma_sla.portal_tma_satisfaction_survey", values)
+
+    @http.route(
+        ["/my/tma/surveys/<int:survey_id>/answer"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_tma_survey_answer(self, survey_id, **post):
+        """The client's answers (its own users only)."""
+        try:
+            survey_sudo = self._document_check_access(
+                "tma.satisfaction.survey", survey_id, None
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            survey_sudo._portal_answer(request.env.user.partner_id, post)
+        except UserError as error:
+            tma_flash(error.args[0])
+        else:
+            tma_flash(request.env._("Thank you for your answers."))
+        return request.redirect(f"/my/tma/surveys/{survey_id}")
