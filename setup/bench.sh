@@ -4,6 +4,8 @@
 #   bash setup/bench.sh [contract] [options]   tma_contract (default)
 #   bash setup/bench.sh sla [options]          tma_sla against OCA helpdesk_mgmt_sla
 #   bash setup/bench.sh reversibility [options] tma_reversibility packages
+#   bash setup/bench.sh preventive [options]   the preventive cron of tma_contract
+#   bash setup/bench.sh availability [options] availability commitments of tma_sla
 #
 # Starts the project-local PostgreSQL cluster of the benchmarks in .local/pg-bench
 # (port TMA_BENCH_PG_PORT, default 55434), creates a fresh database tma_bench
@@ -33,7 +35,7 @@ fi
 tma_require_system_packages
 BENCH=contract
 case "${1:-}" in
-contract | sla | reversibility)
+contract | sla | reversibility | preventive | availability)
     BENCH="$1"
     shift
     ;;

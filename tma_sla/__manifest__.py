@@ -14,6 +14,7 @@
     "data": [
         "security/tma_sla_security.xml",
         "security/ir.model.access.csv",
+        "security/tma_sla_availability_security.xml",
         "data/resource_calendar_data.xml",
         "data/tma_sla_data.xml",
         "data/product_data.xml",
@@ -29,7 +30,9 @@
         "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
         "views/tma_sla_menus.xml",
+        "views/tma_sla_availability_views.xml",
         "views/portal_templates.xml",
+        "views/tma_sla_availability_portal_templates.xml",
         "wizards/tma_sla_escalate_views.xml",
         "security/tma_review_security.xml",
         "report/tma_review_report.xml",
@@ -44,7 +47,11 @@
         "views/tma_satisfaction_survey_views.xml",
         "views/tma_contract_amendment_views.xml",
     ],
-    "demo": ["demo/tma_sla_demo.xml", "demo/tma_review_demo.xml"],
+    "demo": [
+        "demo/tma_sla_demo.xml",
+        "demo/tma_review_demo.xml",
+        "demo/tma_sla_availability_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "tma_sla/static/tests/tours/*.js",

@@ -1,4 +1,5 @@
 from . import portal
 from . import main
+from . import preventive
 from . import home
 from . import amendment

@@ -24,3 +24,10 @@ from . import tma_contract_amendment
 from . import tma_contract_terms
 from . import tma_unit_book_forecast
 from . import tma_capacity_report
+from . import tma_preventive_plan
+from . import tma_preventive_occurrence
+from . import tma_preventive_check
+from . import tma_preventive_finding
+from . import helpdesk_ticket_preventive
+from . import tma_contract_preventive
+from . import tma_application_component

@@ -29,6 +29,9 @@ class TmaApplication(models.Model):
         "tma.application.environment", "application_id", string="Environments"
     )
     environment_count = fields.Integer(compute="_compute_environment_count")
+    component_ids = fields.One2many(
+        "tma.application.component", "application_id", string="Components"
+    )
     active = fields.Boolean(default=True)
 
     def _compute_environment_count(self):

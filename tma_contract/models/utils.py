@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Constants and small helpers of the suite (other addons import them)."""
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.tools import SQL
 
 
@@ -117,3 +119,29 @@ AMENDMENT_TERMS = {
     "price": ("change_price", ("fee_amount",)),
     "dates": ("change_dates", ("date_end",)),
 }
+
+# Preventive maintenance: the kinds of periodic audit and their recurrence.
+PREVENTIVE_KINDS = [
+    ("security", "Security"),
+    ("performance", "Performance"),
+    ("backup", "Backup and restore"),
+    ("upgrade", "Upgrades and obsolescence"),
+    ("configuration", "Configuration"),
+]
+
+RECURRENCE_UNITS = [
+    ("week", "Weeks"),
+    ("month", "Months"),
+    ("year", "Years"),
+]
+
+OCCURRENCE_STATES = [
+    ("open", "In progress"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+]
+
+
+def next_recurrence(day, number, unit):
+    """The date ``number`` ``unit`` (a ``RECURRENCE_UNITS`` key) after ``day``."""
+    return day + relativedelta(**{f"{unit}s": number})

@@ -18,3 +18,7 @@ from . import test_amendment
 from . import test_forecast
 from . import test_capacity
 from . import test_amendment_concurrency
+from . import test_preventive
+from . import test_preventive_concurrency
+from . import test_preventive_portal
+from . import test_component

@@ -13,8 +13,9 @@ from .common import TmaCommon
 # 4 for the review loop's sections (reviews, surveys, open blocking incidents,
 # improvement actions), one query each; 3 for the amendments (one query) and
 # the consumption forecast of a ticket book (two: the consumption of the
-# forecast window, the burn-down's weekly balances).
-PORTAL_CONTRACT_QUERIES = 24
+# forecast window, the burn-down's weekly balances); 1 for the banner of the
+# client's ongoing outages (tma_sla), on every portal page.
+PORTAL_CONTRACT_QUERIES = 25
 
 
 @tagged("post_install", "-at_install")

@@ -88,6 +88,9 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
         "contract.contract": "partner_id",
         "sale.order": "partner_id",
         "tma.contract.amendment": "partner_id",
+        "tma.preventive.plan": "partner_id",
+        "tma.preventive.occurrence": "partner_id",
+        "tma.application.component": "partner_id",
     }
 
     @classmethod
@@ -198,6 +201,31 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
             record._portal_ensure_token()
         cls.ticket_a._portal_ensure_token()
         cls.attachment_b.generate_access_token()
+        # Preventive maintenance of B: a plan line, its occurrence and ticket,
+        # a check and a finding.
+        cls.plan_b = cls.env["tma.preventive.plan"].create(
+            {
+                "name": f"{MARK} audit",
+                "contract_id": cls.contract_b.id,
+                "application_id": cls.app_b.id,
+                "audit_kind": "security",
+                "checklist_template": f"{MARK} check",
+                "team_id": cls.team_b.id,
+            }
+        )
+        cls.env["tma.preventive.plan"]._cron_generate_occurrences()
+        cls.occurrence_b = cls.plan_b.occurrence_ids
+        cls.finding_b = cls.env["tma.preventive.finding"].create(
+            {"ticket_id": cls.occurrence_b.ticket_id.id, "name": f"{MARK} finding"}
+        )
+        cls.occurrence_b._portal_ensure_token()
+        cls.component_b = cls.env["tma.application.component"].create(
+            {
+                "name": f"{MARK} database",
+                "version": "12",
+                "environment_id": cls.app_b.environment_ids[:1].id,
+            }
+        )
         cls.audit_secrets = [MARK, B_FILE]
         cls.audit_guessed_tokens = [
             cls.contract_a.access_token,
@@ -242,6 +270,13 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 f"/my/contracts/{recurring.id}",
                 owner=b,
                 token=recurring.access_token,
+            ),
+            Probe("/my/tma/preventive", "/my/tma/preventive", owner=b),
+            Probe(
+                "/my/tma/preventive/<int:occurrence_id>",
+                f"/my/tma/preventive/{self.occurrence_b.id}",
+                owner=b,
+                token=self.occurrence_b.access_token,
             ),
         ]
 
@@ -511,6 +546,36 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                     "change_volume": True,
                     "monthly_volume": 999,
                 },
+            ),
+            "tma.preventive.plan": (
+                self.plan_b,
+                {"name": "A was here"},
+                {
+                    "name": "A",
+                    "contract_id": contract.id,
+                    "application_id": self.app_b.id,
+                    "audit_kind": "security",
+                },
+            ),
+            "tma.preventive.occurrence": (
+                self.occurrence_b,
+                {"report": "A was here"},
+                None,
+            ),
+            "tma.preventive.check": (
+                self.occurrence_b.ticket_id.tma_check_ids,
+                {"done": True},
+                {"ticket_id": self.occurrence_b.ticket_id.id, "name": "A"},
+            ),
+            "tma.application.component": (
+                self.component_b,
+                {"version": "A was here"},
+                {"name": "A", "environment_id": self.app_b.environment_ids[:1].id},
+            ),
+            "tma.preventive.finding": (
+                self.finding_b,
+                {"name": "A was here"},
+                {"ticket_id": self.occurrence_b.ticket_id.id, "name": "A"},
             ),
         }
         for model, vals in wizards.items():

@@ -255,6 +255,30 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
     # ------------------------------------------------------------------
     # JSON-RPC
     # ------------------------------------------------------------------
+    def _b_preventive_occurrence(self):
+        application = self.env["tma.application"].create(
+            {"name": f"{MARK} application", "partner_id": self.client_b.id}
+        )
+        plan = self.env["tma.preventive.plan"].create(
+            {
+                "name": f"{MARK} audit",
+                "contract_id": self.contract_b.id,
+                "application_id": application.id,
+                "audit_kind": "security",
+            }
+        )
+        return self.env["tma.preventive.occurrence"].create(
+            {
+                "plan_id": plan.id,
+                "contract_id": self.contract_b.id,
+                "partner_id": self.client_b.id,
+                "company_id": self.contract_b.company_id.id,
+                "application_id": application.id,
+                "due_date": "2026-11-02",
+                "report": f"<p>{MARK} report</p>",
+            }
+        )
+
     def test_rpc_on_b_records_is_refused(self):
         targets = {
             "tma.contract": (self.contract_b, {"successor_id": False}, None),
@@ -290,6 +314,11 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaCommon):
                 ),
                 {"package_name": "A"},
                 {"contract_id": self.takeon_b.id, "package": "QQ=="},
+            ),
+            "tma.preventive.occurrence": (
+                self._b_preventive_occurrence(),
+                {"report": "A was here"},
+                None,
             ),
         }
         models = suite_models(self.env, {"tma_reversibility"})

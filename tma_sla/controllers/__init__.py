@@ -1,2 +1,3 @@
 from . import portal
+from . import availability
 from . import portal_review

@@ -16,6 +16,9 @@ from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
+from . import tma_sla_availability_target
+from . import tma_sla_outage
+from . import tma_contract_availability
 from . import tma_improvement_action
 from . import tma_review_type
 from . import tma_review

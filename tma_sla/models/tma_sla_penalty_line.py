@@ -12,7 +12,12 @@ class TmaSlaPenaltyLine(models.Model):
         "tma.sla.penalty.period", required=True, ondelete="cascade", index=True
     )
     currency_id = fields.Many2one(related="period_id.currency_id")
-    timer_id = fields.Many2one("tma.sla.timer", required=True, ondelete="restrict")
+    # A line is a breached timer, or an availability commitment under target.
+    timer_id = fields.Many2one("tma.sla.timer", ondelete="restrict")
+    availability_target_id = fields.Many2one(
+        "tma.sla.availability.target", string="Availability commitment"
+    )
+    availability = fields.Float(string="Availability (%)", digits=(5, 3))
     ticket_id = fields.Many2one(related="timer_id.ticket_id")
     metric = fields.Selection(related="timer_id.metric")
     criticality = fields.Selection(related="timer_id.criticality")

@@ -130,6 +130,11 @@ class TmaSlaPenaltyPeriod(models.Model):
                     }
                 )
             )
+        availability_lines, availability_total = self._availability_penalty_lines(
+            start, end
+        )
+        lines += availability_lines
+        total += availability_total
         cap = 0.0
         capped = total
         if contract.penalty_cap_type == "amount":
@@ -146,6 +151,39 @@ class TmaSlaPenaltyPeriod(models.Model):
                 "amount_total": capped,
             }
         )
+
+    def _availability_penalty_lines(self, start, end):
+        """Penalty lines of the contract's availability commitments under
+        target between ``start`` and ``end`` (naive UTC): the rules *per
+        started point under target* times the started points. Returns the
+        line commands and their total."""
+        self.ensure_one()
+        contract = self.contract_id
+        rules = contract.penalty_rule_ids.filtered(lambda r: r.kind == "availability")
+        commitments = self.env["tma.sla.availability.target"].search(
+            [("contract_id", "=", contract.id)]
+        )
+        if not rules or not commitments:
+            return [], 0.0
+        figures = commitments._get_availability(start, min(end, fields.Datetime.now()))
+        lines, total = [], 0.0
+        for commitment in commitments:
+            availability = figures[commitment.id]["availability"]
+            shortfall = commitment.target - availability
+            if shortfall <= 0:
+                continue
+            amount = sum(rules.mapped("amount")) * math.ceil(round(shortfall, 6))
+            total += amount
+            lines.append(
+                fields.Command.create(
+                    {
+                        "availability_target_id": commitment.id,
+                        "availability": availability,
+                        "amount": amount,
+                    }
+                )
+            )
+        return lines, total
 
     def action_validate(self):
         for period in self:

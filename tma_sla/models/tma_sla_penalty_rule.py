@@ -20,7 +20,11 @@ class TmaSlaPenaltyRule(models.Model):
     )
     metric = fields.Selection(METRICS, help="Leave empty for every metric.")
     kind = fields.Selection(
-        [("breach", "Per breach"), ("hour", "Per started hour of delay")],
+        [
+            ("breach", "Per breach"),
+            ("hour", "Per started hour of delay"),
+            ("availability", "Per started point of availability under target"),
+        ],
         required=True,
         default="breach",
     )
@@ -34,6 +38,8 @@ class TmaSlaPenaltyRule(models.Model):
 
     def _matches(self, timer):
         self.ensure_one()
+        if self.kind == "availability":
+            return False
         return (not self.criticality or self.criticality == timer.criticality) and (
             not self.metric or self.metric == timer.metric
         )

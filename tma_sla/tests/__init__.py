@@ -10,6 +10,7 @@ from . import test_route_audit
 from . import test_escaping
 from . import test_kpi
 from . import test_batch
+from . import test_availability
 from . import test_review_loop
 from . import test_review_portal
 from . import test_intervention_report

@@ -44,6 +44,8 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
         "tma.sla.escalation": "partner_id",
         "tma.sla.penalty.period": "partner_id",
         "tma.sla.service.report": "partner_id",
+        "tma.sla.availability.target": "partner_id",
+        "tma.sla.outage": "partner_id",
         "tma.improvement.action": "partner_id",
         "tma.review": "partner_id",
         "tma.review.type": "partner_id",
@@ -87,6 +89,23 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
         cls._setup_review_loop()
         for record in (cls.report_a, cls.report_b):
             record._portal_ensure_token()
+        app_b = cls.env["tma.application"].create(
+            {"name": f"{MARK} application", "partner_id": cls.client_b.id}
+        )
+        cls.environment_b = cls.env["tma.application.environment"].create(
+            {"name": f"{MARK} production", "application_id": app_b.id}
+        )
+        cls.availability_b = cls.env["tma.sla.availability.target"].create(
+            {"contract_id": cls.contract_b.id, "environment_id": cls.environment_b.id}
+        )
+        cls.outage_b = cls.env["tma.sla.outage"].create(
+            {
+                "name": f"{MARK} outage",
+                "environment_id": cls.environment_b.id,
+                "date_start": "2026-11-24 09:00:00",
+                "date_end": "2026-11-24 10:00:00",
+            }
+        )
         cls.audit_secrets = [
             MARK,
             cls.report_b.pdf_attachment_id.raw,
@@ -340,6 +359,24 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 {"contract_id": contract.id, "date_from": "2026-10-01"},
             ),
             "tma.sla.escalate": (wizard, {"reason": "A"}, None),
+            "tma.sla.availability.target": (
+                self.availability_b,
+                {"target": 1.0},
+                {
+                    "contract_id": contract.id,
+                    "environment_id": self.environment_b.id,
+                    "target": 1.0,
+                },
+            ),
+            "tma.sla.outage": (
+                self.outage_b,
+                {"date_end": "2026-11-24 23:00:00"},
+                {
+                    "name": "A",
+                    "environment_id": self.environment_b.id,
+                    "date_start": "2026-11-25 09:00:00",
+                },
+            ),
             "tma.improvement.action": (
                 self.action_b,
                 {"state": "done"},

@@ -1,0 +1,83 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class TmaPreventiveFinding(models.Model):
+    """What a preventive audit found, with its recommendation. A finding
+    becomes an evolutive ticket of the same contract in one click."""
+
+    _name = "tma.preventive.finding"
+    _description = "Preventive Audit Finding"
+    _order = "ticket_id, id"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    occurrence_id = fields.Many2one(
+        related="ticket_id.tma_preventive_occurrence_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        related="ticket_id.commercial_partner_id", store=True, index=True
+    )
+    name = fields.Char(string="Finding", required=True)
+    severity = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        default="medium",
+        required=True,
+    )
+    recommendation = fields.Text()
+    evolutive_ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Evolutive ticket", readonly=True, copy=False
+    )
+
+    @api.model
+    def _get_evolutive_type(self):
+        return self.env.ref("tma_contract.maintenance_type_evolutive")
+
+    def _prepare_evolutive_values(self):
+        """Values of the evolutive ticket made from this finding (hook)."""
+        self.ensure_one()
+        source = self.ticket_id
+        return {
+            "name": self.name,
+            "description": _(
+                "Recommendation of the preventive audit %(ticket)s: %(recommendation)s",
+                ticket=source.display_name,
+                recommendation=self.recommendation or self.name,
+            ),
+            "partner_id": source.partner_id.id,
+            "tma_contract_id": source.tma_contract_id.id,
+            "tma_application_id": source.tma_application_id.id,
+            "tma_environment_id": source.tma_environment_id.id,
+            "tma_maintenance_type_id": self._get_evolutive_type().id,
+            "team_id": source.team_id.id,
+            "company_id": source.company_id.id,
+        }
+
+    def action_create_evolutive(self):
+        """Open an evolutive ticket of the same contract from this finding
+        (once: a finding that already has one opens it)."""
+        self.ensure_one()
+        if not self.evolutive_ticket_id:
+            if self.ticket_id.tma_contract_id.state != "active":
+                raise UserError(_("The contract of this finding is no longer active."))
+            ticket = self.env["helpdesk.ticket"].create(
+                self._prepare_evolutive_values()
+            )
+            self.evolutive_ticket_id = ticket
+            self.ticket_id.message_post(
+                body=_(
+                    "Evolutive ticket %(ticket)s opened from finding %(finding)s.",
+                    ticket=ticket.display_name,
+                    finding=self.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.ticket",
+            "res_id": self.evolutive_ticket_id.id,
+            "view_mode": "form",
+        }
