@@ -23,7 +23,6 @@ from . import tma_improvement_action
 from . import tma_review_type
 from . import tma_review
 from . import helpdesk_ticket_stage
-from . import tma_review_demo
 from . import tma_intervention_report
 from . import tma_sla_service_report_trends
 from . import tma_satisfaction_survey
