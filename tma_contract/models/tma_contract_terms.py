@@ -10,7 +10,10 @@ from odoo.tools import SQL
 
 
 class TmaContract(models.Model):
-    _inherit = "tma.contract"
+    """The contract's amendments and terms over time. (A file of its own:
+    ``tma_contract.py`` holds enough concepts.)"""
+
+    _inherit = "tma.contract"  # pylint: disable=consider-merging-classes-inherited
 
     amendment_ids = fields.One2many(
         "tma.contract.amendment", "contract_id", string="Amendments"

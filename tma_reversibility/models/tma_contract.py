@@ -61,8 +61,15 @@ class TmaContract(models.Model):
     # Checklist
     # ------------------------------------------------------------------
     def _reversibility_side(self, user):
-        """The side ``user`` signs for on this contract's checklist: provider
-        (TMA staff), client, successor, or None."""
+        """The side ``user`` signs for on this contract's handover checklist:
+        provider (TMA staff), client, successor, or None."""
+        return self._checklist_side(user, "successor_id", "successor")
+
+    def _checklist_side(self, user, third_field, third_side):
+        """The side ``user`` signs for on one of this contract's checklists:
+        provider (TMA staff), client, ``third_side`` when the user belongs to
+        the partner in ``third_field`` (the successor of a handover, the
+        predecessor of a take-on), or None."""
         self.ensure_one()
         user = user.sudo()
         contract = self.sudo()
@@ -71,9 +78,9 @@ class TmaContract(models.Model):
         commercial = user.partner_id.commercial_partner_id
         if commercial == contract.partner_id.commercial_partner_id:
             return "client"
-        successor = contract.successor_id
-        if successor and commercial == successor.commercial_partner_id:
-            return "successor"
+        third = contract[third_field]
+        if third and commercial == third.commercial_partner_id:
+            return third_side
         return None
 
     def action_start_transition(self):

@@ -70,18 +70,7 @@ class TmaContractTakeon(models.AbstractModel):
     def _takeon_side(self, user):
         """The side ``user`` signs for on this contract's take-on checklist:
         provider (TMA staff), client, predecessor, or None."""
-        self.ensure_one()
-        user = user.sudo()
-        contract = self.sudo()
-        if not user.share:
-            return "provider" if user.has_group("tma_contract.group_tma_user") else None
-        commercial = user.partner_id.commercial_partner_id
-        if commercial == contract.partner_id.commercial_partner_id:
-            return "client"
-        predecessor = contract.predecessor_id
-        if predecessor and commercial == predecessor.commercial_partner_id:
-            return "predecessor"
-        return None
+        return self._checklist_side(user, "predecessor_id", "predecessor")
 
     # ------------------------------------------------------------------
     # State machine
