@@ -285,10 +285,19 @@ class HelpdeskTicket(models.Model):
                 # The target follows the level the commitment was qualified
                 # at, not the current one: escalating does not extend it.
                 level = timer.support_level_id if timer else ticket.tma_support_level_id
+                begin = start or ticket.create_date or now
+                # A commitment keeps the ramp-up it started in.
+                ramp_up = (
+                    timer.ramp_up if timer else policy._in_ramp_up(contract, begin)
+                )
                 if policy not in targets_of:
                     targets_of[policy] = policy._targets_by_key()
                 target = policy._find_target(
-                    ticket.tma_criticality, metric, level, targets_of[policy]
+                    ticket.tma_criticality,
+                    metric,
+                    level,
+                    targets_of[policy],
+                    ramp_up=ramp_up,
                 )
                 if not target:
                     if metric in pending:
@@ -303,12 +312,12 @@ class HelpdeskTicket(models.Model):
                     "target_minutes": target.minutes,
                 }
                 if timer is None:
-                    begin = start or ticket.create_date or now
                     create_vals.append(
                         dict(
                             values,
                             ticket_id=ticket.id,
                             metric=metric,
+                            ramp_up=ramp_up,
                             support_level_id=level.id,
                             start_date=begin,
                             segment_start=begin,

@@ -1,5 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -46,6 +48,24 @@ class TmaSlaPolicy(models.Model):
     )
     escalation_rule_ids = fields.One2many(
         "tma.sla.escalation.rule", "policy_id", string="Escalation rules", copy=True
+    )
+    ramp_up_weeks = fields.Integer(
+        string="Ramp-up (weeks)",
+        help="During this many weeks after a contract's service start, new "
+        "commitments take the ramp-up targets (or none, see Ramp-up "
+        "commitments); 0: no ramp-up.",
+    )
+    ramp_up_mode = fields.Selection(
+        [
+            ("targets", "Ramp-up targets"),
+            ("none", "No commitment"),
+        ],
+        string="Ramp-up commitments",
+        default="targets",
+        required=True,
+        help="Ramp-up targets: a commitment takes the ramp-up target of its "
+        "criticality and metric, or the standard one when there is none. No "
+        "commitment: tickets opened during the ramp-up get no timer.",
     )
     recurrence_days = fields.Integer(
         string="Recurrence window (days)",
@@ -103,7 +123,7 @@ class TmaSlaPolicy(models.Model):
         for policy in self:
             engine._check_calendar_usable(policy.calendar_id, error=ValidationError)
 
-    @api.constrains("hours_per_day", "recurrence_days")
+    @api.constrains("hours_per_day", "recurrence_days", "ramp_up_weeks")
     def _check_figures(self):
         for policy in self:
             if policy.hours_per_day <= 0 or policy.hours_per_day > 24:
@@ -112,28 +132,53 @@ class TmaSlaPolicy(models.Model):
                 )
             if policy.recurrence_days < 0:
                 raise ValidationError(_("The recurrence window cannot be negative."))
+            if policy.ramp_up_weeks < 0:
+                raise ValidationError(_("The ramp-up cannot last a negative time."))
 
-    def _find_target(self, criticality, metric, level, targets=None):
+    def _find_target(self, criticality, metric, level, targets=None, ramp_up=False):
         """The target of this policy for a ticket: the one of the ticket's
         support level when there is one (L3 may have longer targets), else the
-        general one. ``targets``: the policy's ``_targets_by_key()``, for a
-        caller that looks up many tickets."""
+        general one. During a ramp-up (``ramp_up``), the ramp-up target of the
+        same kind comes first, or none at all when the policy makes no
+        commitment then. ``targets``: the policy's ``_targets_by_key()``, for
+        a caller that looks up many tickets."""
         self.ensure_one()
         if targets is None:
             targets = self._targets_by_key()
-        return targets.get((criticality, metric, level.id)) or targets.get(
-            (criticality, metric, False), self.env["tma.sla.target"]
-        )
+        empty = self.env["tma.sla.target"]
+        if ramp_up and self.ramp_up_mode == "none":
+            return empty
+        for ramp in (True, False) if ramp_up else (False,):
+            target = targets.get((criticality, metric, level.id, ramp)) or targets.get(
+                (criticality, metric, False, ramp)
+            )
+            if target:
+                return target
+        return empty
 
     def _targets_by_key(self):
         """The policy's targets by (criticality, metric, support level id or
-        False for the general target)."""
+        False for the general target, ramp-up)."""
         self.ensure_one()
         targets = self.env["tma.sla.target"].search_fetch(
             [("policy_id", "=", self.id)],
-            ["criticality", "metric", "support_level_id", "minutes"],
+            ["criticality", "metric", "support_level_id", "ramp_up", "minutes"],
         )
-        return {(t.criticality, t.metric, t.support_level_id.id): t for t in targets}
+        return {
+            (t.criticality, t.metric, t.support_level_id.id, t.ramp_up): t
+            for t in targets
+        }
+
+    def _in_ramp_up(self, contract, moment):
+        """Whether a commitment starting at ``moment`` on ``contract`` is in
+        this policy's ramp-up: the weeks after the contract's service start
+        (tickets are attached to active contracts only, so the take-on itself
+        has none)."""
+        self.ensure_one()
+        if self.ramp_up_weeks <= 0 or not contract.date_start or not moment:
+            return False
+        end = contract.date_start + timedelta(weeks=self.ramp_up_weeks)
+        return fields.Date.to_date(moment) < end
 
     def action_view_contracts(self):
         self.ensure_one()

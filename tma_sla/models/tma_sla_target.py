@@ -22,6 +22,12 @@ class TmaSlaTarget(models.Model):
         help="Only for tickets at this level (an L3 may have longer targets). "
         "Leave empty for the general target.",
     )
+    ramp_up = fields.Boolean(
+        string="Ramp-up target",
+        default=False,
+        help="Applies instead of the standard target during the ramp-up weeks "
+        "after the contract's service start (see the policy).",
+    )
     duration = fields.Float(required=True, default=4.0)
     duration_unit = fields.Selection(
         DURATION_UNITS, string="Unit", required=True, default="hour"
@@ -35,8 +41,11 @@ class TmaSlaTarget(models.Model):
     _sql_constraints = [
         (
             "target_uniq",
-            "unique(policy_id, criticality, metric, support_level_id)",
-            "A policy has one target per criticality, metric and support level.",
+            # NULLS NOT DISTINCT: one general target (no support level) too.
+            "unique nulls not distinct "
+            "(policy_id, criticality, metric, support_level_id, ramp_up)",
+            "A policy has one target per criticality, metric and support level "
+            "(and one ramp-up target).",
         )
     ]
 

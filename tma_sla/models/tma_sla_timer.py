@@ -55,6 +55,12 @@ class TmaSlaTimer(models.Model):
         help="Empty for around-the-clock coverage.",
     )
     target_minutes = fields.Integer(string="Target (min)", required=True)
+    ramp_up = fields.Boolean(
+        string="Ramp-up",
+        readonly=True,
+        help="The commitment started during the ramp-up weeks after the "
+        "contract's service start: it counts on the policy's ramp-up target.",
+    )
     start_date = fields.Datetime(string="Started on", required=True)
     segment_start = fields.Datetime(
         string="Running since",
