@@ -11,7 +11,7 @@ from .utils import BUDGET_KINDS
 
 
 class TmaSlaServiceReport(models.Model):
-    _inherit = "tma.sla.service.report"
+    _inherit = "tma.sla.service.report"  # pylint: disable=consider-merging-classes-inherited
 
     def _prepare_kpi_data(self):
         kpis = super()._prepare_kpi_data()
@@ -78,7 +78,7 @@ class TmaSlaServiceReport(models.Model):
     def _xlsx_extra_sheets(self, book, bold):
         """A "Budget" sheet (invoiced by kind against the planned budget) and
         an "Availability" sheet (each commitment against its target)."""
-        super()._xlsx_extra_sheets(book, bold)
+        result = super()._xlsx_extra_sheets(book, bold)
         k = self.kpi_data or {}
         budget = k.get("budget")
         if budget and (budget["lines"] or budget["planned"]):
@@ -132,3 +132,4 @@ class TmaSlaServiceReport(models.Model):
                         _("Yes") if line["breached"] else _("No"),
                     ],
                 )
+        return result

@@ -168,7 +168,8 @@ class TestReportBudget(TmaSlaCommon):
         self._invoice(self.pack, 1, date(2026, 11, 10))
         self._invoice(self.overage, 3, date(2026, 11, 20))
         self._invoice(self.overage, 4, date(2026, 11, 21))
-        self.contract.recurring_contract_id  # noqa: B018 (read before counting)
+        # The contract's recurring contract is read before counting.
+        self.assertTrue(self.contract.recurring_contract_id)
         self.env.flush_all()
         with self.assertQueryCount(1):
             invoiced = self.contract._tma_invoiced_by_kind(
