@@ -52,6 +52,7 @@
         "demo/tma_sla_demo.xml",
         "demo/tma_review_demo.xml",
         "demo/tma_sla_availability_demo.xml",
+        "demo/tma_sla_report_budget_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -3,7 +3,12 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .utils import BUDGET_KIND_BY_PRODUCT, REPORT_FREQUENCIES, month_count
+from .utils import (
+    BUDGET_KIND_BY_PRODUCT,
+    REPORT_FREQUENCIES,
+    month_count,
+    report_period,
+)
 
 
 class TmaContract(models.Model):
@@ -33,6 +38,33 @@ class TmaContract(models.Model):
         required=True,
         default="month",
     )
+
+    budget_period_planned = fields.Monetary(
+        string="Budget of the current period",
+        currency_field="currency_id",
+        compute="_compute_budget_period",
+        help="The planned budget of the report period holding today (month "
+        "or quarter).",
+    )
+    budget_period_invoiced = fields.Monetary(
+        string="Invoiced in the current period",
+        currency_field="currency_id",
+        compute="_compute_budget_period",
+        help="Posted customer invoices and credit notes of the contract dated "
+        "in the report period holding today, as the service report counts "
+        "them.",
+    )
+
+    def _compute_budget_period(self):
+        today = fields.Date.context_today(self)
+        for contract in self:
+            date_from, date_to = report_period(today, contract.sla_report_frequency)
+            contract.budget_period_planned = contract._tma_budget_of(date_from, date_to)
+            contract.budget_period_invoiced = (
+                sum(contract._tma_invoiced_by_kind(date_from, date_to).values())
+                if contract.id
+                else 0.0
+            )
 
     def _tma_budget_of(self, date_from, date_to):
         """The planned budget of the period ``date_from..date_to``."""

@@ -155,6 +155,16 @@ class TestReportBudget(TmaSlaCommon):
         self.assertEqual(budget["remaining"], 700.0)
         self.assertEqual(budget["consumed_rate"], 65.0)
 
+    def test_the_contract_form_shows_the_current_period(self):
+        with freeze_time("2026-11-28 10:00:00"):
+            self._invoice(self.overage, 3, date(2026, 11, 20))
+            self._invoice(self.overage, 4, date(2026, 11, 21), post=False)
+            self.contract.invalidate_recordset(
+                ["budget_period_planned", "budget_period_invoiced"]
+            )
+            self.assertEqual(self.contract.budget_period_planned, 2000.0)
+            self.assertEqual(self.contract.budget_period_invoiced, 300.0)
+
     def test_a_posted_credit_note_lowers_its_kind(self):
         invoice = self._invoice(self.overage, 3, date(2026, 11, 20))
         refund = invoice._reverse_moves()
