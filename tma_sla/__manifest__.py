@@ -37,6 +37,7 @@
         "security/tma_review_security.xml",
         "report/tma_review_report.xml",
         "report/tma_sla_report_trends.xml",
+        "report/tma_sla_report_budget.xml",
         "data/tma_review_data.xml",
         "views/tma_improvement_action_views.xml",
         "views/tma_review_views.xml",
@@ -51,6 +52,7 @@
         "demo/tma_sla_demo.xml",
         "demo/tma_review_demo.xml",
         "demo/tma_sla_availability_demo.xml",
+        "demo/tma_sla_report_budget_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

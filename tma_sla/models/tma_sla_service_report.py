@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .utils import run_isolated
+from .utils import month_count, report_period, run_isolated
 
 
 class TmaSlaServiceReport(models.Model):
@@ -63,13 +63,21 @@ class TmaSlaServiceReport(models.Model):
         )
     ]
 
-    @api.depends("contract_id", "date_from")
+    @api.depends("contract_id", "date_from", "date_to")
     def _compute_name(self):
         for report in self:
+            period = report.date_from and report.date_from.strftime("%Y-%m") or ""
+            if (
+                report.date_from
+                and report.date_to
+                and month_count(report.date_from, report.date_to) == 3
+            ):
+                quarter = (report.date_from.month - 1) // 3 + 1
+                period = f"{report.date_from.year}-Q{quarter}"
             report.name = _(
                 "Service report %(contract)s %(month)s",
                 contract=report.contract_id.name or "",
-                month=report.date_from and report.date_from.strftime("%Y-%m") or "",
+                month=period,
             )
 
     def _compute_access_url(self):
@@ -84,9 +92,11 @@ class TmaSlaServiceReport(models.Model):
     @api.model
     def _generate_for(self, contract, month_start):
         """Build (or rebuild: idempotent) the report of ``contract`` for the
-        month starting at ``month_start``."""
-        month_start = month_start.replace(day=1)
-        month_end = month_start + relativedelta(months=1, days=-1)
+        period holding ``month_start``: that month, or its quarter when the
+        contract's reports are quarterly."""
+        month_start, month_end = report_period(
+            month_start, contract.sla_report_frequency
+        )
         report = self.search(
             [("contract_id", "=", contract.id), ("date_from", "=", month_start)]
         )
@@ -467,16 +477,25 @@ class TmaSlaServiceReport(models.Model):
         (``_trigger`` when called outside the cron runner)."""
         today = fields.Date.context_today(self)
         month_start = (today - relativedelta(months=1)).replace(day=1)
+        month_end = month_start + relativedelta(months=1, days=-1)
+        # A quarterly contract's report is due only once the quarter ended.
+        quarter_start, quarter_end = report_period(month_start, "quarterly")
         candidates = SQL(
             """SELECT c.id FROM tma_contract c
                 WHERE c.sla_policy_id IS NOT NULL
                   AND c.state IN ('active', 'reversibility')
-                  AND c.date_start <= %s
+                  AND c.date_start <= %(end)s
+                  AND (c.sla_report_frequency = 'monthly' OR %(quarterly)s)
                   AND NOT EXISTS (
                     SELECT 1 FROM tma_sla_service_report r
-                     WHERE r.contract_id = c.id AND r.date_from = %s)""",
-            month_start + relativedelta(months=1, days=-1),
-            month_start,
+                     WHERE r.contract_id = c.id
+                       AND r.date_from = CASE c.sla_report_frequency
+                           WHEN 'quarterly' THEN %(quarter)s::date
+                           ELSE %(month)s::date END)""",
+            end=month_end,
+            quarterly=month_end == quarter_end,
+            quarter=quarter_start,
+            month=month_start,
         )
         self.env.flush_all()
         self.env.cr.execute(
@@ -494,11 +513,14 @@ class TmaSlaServiceReport(models.Model):
             "_tma_sla_build_monthly_report",
         )
         for contract in contracts - built:
+            date_from, date_to = report_period(
+                month_start, contract.sla_report_frequency
+            )
             self.create(
                 {
                     "contract_id": contract.id,
-                    "date_from": month_start,
-                    "date_to": month_start + relativedelta(months=1, days=-1),
+                    "date_from": date_from,
+                    "date_to": date_to,
                 }
             ).message_post(
                 body=_(
@@ -507,7 +529,11 @@ class TmaSlaServiceReport(models.Model):
                 )
             )
         reports = self.search(
-            [("contract_id", "in", built.ids), ("date_from", "=", month_start)]
+            [
+                ("contract_id", "in", built.ids),
+                ("date_from", "in", [month_start, quarter_start]),
+                ("date_to", "=", month_end),
+            ]
         )
         run_isolated(reports, "action_send")
         self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS c", candidates))

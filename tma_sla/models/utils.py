@@ -4,6 +4,8 @@
 
 import logging
 
+from dateutil.relativedelta import relativedelta
+
 _logger = logging.getLogger(__name__)
 
 METRICS = [
@@ -164,3 +166,36 @@ LOW_SURVEY_SCORE = 2.5
 
 # Months of history in the trends of the service report.
 TREND_MONTHS = 12
+
+# Service report frequency of a contract, and the months a report covers.
+REPORT_FREQUENCIES = [("monthly", "Monthly"), ("quarterly", "Quarterly")]
+REPORT_MONTHS = {"monthly": 1, "quarterly": 3}
+
+# Kinds of invoiced amounts in the service report's budget control.
+# (Labels: ``tma.sla.service.report._budget_kind_labels``.)
+BUDGET_KINDS = [
+    "fee",
+    "books",
+    "overage",
+    "time_materials",
+    "out_of_scope",
+    "penalty",
+    "other",
+]
+BUDGET_KIND_BY_PRODUCT = {
+    "forfait": "fee",
+    "unit_pack": "books",
+    "overage": "overage",
+    "regie": "time_materials",
+    "out_of_scope": "out_of_scope",
+}
+
+
+def report_period(month, frequency):
+    """(first day, last day) of the report period holding the month of
+    ``month``: the month itself, or its calendar quarter."""
+    months = REPORT_MONTHS.get(frequency or "monthly", 1)
+    first = month.replace(day=1)
+    first = first.replace(month=first.month - (first.month - 1) % months)
+    last = first + relativedelta(months=months, days=-1)
+    return first, last
