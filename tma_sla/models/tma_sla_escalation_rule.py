@@ -51,7 +51,7 @@ class TmaSlaEscalationRule(models.Model):
             when = (
                 _("on breach")
                 if rule.trigger == "breach"
-                else _("at %(percent)s %%", percent=f"{rule.percent:g}")
+                else _("at %(percent)s %%", percent=format(rule.percent, "g"))
             )
             rule.display_name = _(
                 "%(metric)s %(when)s → %(level)s",
