@@ -27,3 +27,4 @@ from . import tma_intervention_report
 from . import tma_sla_service_report_trends
 from . import tma_satisfaction_survey
 from . import tma_contract_amendment
+from . import tma_preventive_finding

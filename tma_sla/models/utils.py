@@ -103,6 +103,7 @@ ACTION_ORIGINS = [
     ("survey", "Survey"),
     ("review", "Review"),
     ("request", "Client request"),
+    ("preventive", "Preventive audit"),
 ]
 ACTION_STATES = [
     ("proposed", "Proposed"),
@@ -164,3 +165,7 @@ LOW_SURVEY_SCORE = 2.5
 
 # Months of history in the trends of the service report.
 TREND_MONTHS = 12
+
+# Days given to an improvement action born from a preventive finding, by the
+# finding's severity.
+FINDING_ACTION_DAYS = {"high": 15, "medium": 30, "low": 60}
