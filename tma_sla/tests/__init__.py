@@ -19,3 +19,4 @@ from . import test_blocking_notice
 from . import test_satisfaction_survey
 from . import test_review_concurrency
 from . import test_amendment_sla
+from . import test_review_preventive
