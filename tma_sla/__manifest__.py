@@ -46,7 +46,6 @@
         "views/tma_intervention_report_views.xml",
         "views/tma_satisfaction_survey_views.xml",
         "views/tma_contract_amendment_views.xml",
-        "report/tma_review_agenda_preventive.xml",
         "views/tma_preventive_finding_views.xml",
     ],
     "demo": [
