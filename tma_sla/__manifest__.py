@@ -47,6 +47,7 @@
         "views/tma_intervention_report_views.xml",
         "views/tma_satisfaction_survey_views.xml",
         "views/tma_contract_amendment_views.xml",
+        "views/tma_preventive_finding_views.xml",
     ],
     "demo": [
         "demo/tma_sla_demo.xml",

@@ -29,3 +29,4 @@ from . import tma_satisfaction_survey
 from . import tma_contract_amendment
 from . import tma_contract_budget
 from . import tma_sla_service_report_budget
+from . import tma_preventive_finding

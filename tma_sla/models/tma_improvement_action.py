@@ -46,6 +46,14 @@ class TmaImprovementAction(models.Model):
         ondelete="set null",
         index="btree_not_null",
     )
+    finding_id = fields.Many2one(
+        "tma.preventive.finding",
+        string="Origin finding",
+        ondelete="set null",
+        index="btree_not_null",
+        copy=False,
+        help="The finding of a preventive audit this action answers.",
+    )
     owner_side = fields.Selection(
         OWNER_SIDES, required=True, default="provider", tracking=True
     )
@@ -70,6 +78,14 @@ class TmaImprovementAction(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
     )
+
+    _sql_constraints = [
+        (
+            "finding_uniq",
+            "unique(finding_id)",
+            "A preventive finding has one improvement action.",
+        )
+    ]
 
     @api.depends("date_due", "state")
     def _compute_is_overdue(self):

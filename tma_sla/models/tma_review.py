@@ -177,7 +177,8 @@ class TmaReview(models.Model):
     def _agenda_values(self):
         """Figures of the period the agenda shows: the service-level KPIs
         (satisfaction included), penalties, the open improvement actions of
-        the contract. An inheriting module adds its own (preventive work)."""
+        the contract, the preventive work (audits and open findings). An
+        inheriting module adds its own."""
         self.ensure_one()
         contract = self.contract_id
         kpis = contract._tma_sla_kpis(self.date_from, self.date_to)
@@ -201,6 +202,62 @@ class TmaReview(models.Model):
             "currency": contract.currency_id,
             "actions": actions,
             "today": fields.Date.context_today(self),
+            "preventive": self._get_preventive_agenda_values(),
+        }
+
+    def _get_preventive_agenda_values(self):
+        """The preventive work of the review's period, from the contract's
+        preventive occurrences due in it (one query for the figures, one
+        for the findings, whatever the number of occurrences):
+
+        ``due``, ``done``, ``done_late`` (done after the due date),
+        ``late`` (still open past the due date), ``skipped``, ``on_time_rate``
+        (done on time over the audits whose outcome is known: due ones not
+        still open ahead of their date; ``None`` without any) and
+        ``findings``, the findings of the contract's audits due by the end
+        of the period that were followed by neither an evolutive ticket nor
+        an improvement action."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        self.env["tma.preventive.occurrence"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*),
+                          count(*) FILTER (WHERE state = 'done'),
+                          count(*) FILTER (WHERE state = 'done'
+                                             AND date_done > due_date),
+                          count(*) FILTER (WHERE state = 'open'
+                                             AND due_date < %(today)s),
+                          count(*) FILTER (WHERE state = 'skipped'),
+                          count(*) FILTER (WHERE state = 'open'
+                                             AND due_date >= %(today)s)
+                     FROM tma_preventive_occurrence
+                    WHERE contract_id = %(contract)s
+                      AND due_date BETWEEN %(date_from)s AND %(date_to)s""",
+                today=today,
+                contract=self.contract_id.id,
+                date_from=self.date_from,
+                date_to=self.date_to,
+            )
+        )
+        due, done, done_late, late, skipped, ahead = self.env.cr.fetchone()
+        on_time, settled = done - done_late, due - ahead
+        findings = self.env["tma.preventive.finding"].search(
+            [
+                ("occurrence_id.contract_id", "=", self.contract_id.id),
+                ("occurrence_id.due_date", "<=", self.date_to),
+                ("evolutive_ticket_id", "=", False),
+                ("improvement_action_ids", "=", False),
+            ]
+        )
+        return {
+            "due": due,
+            "done": done,
+            "done_late": done_late,
+            "late": late,
+            "skipped": skipped,
+            "on_time_rate": round(100.0 * on_time / settled, 1) if settled else None,
+            "findings": findings,
         }
 
     def _fill_agenda(self):

@@ -105,6 +105,7 @@ ACTION_ORIGINS = [
     ("survey", "Survey"),
     ("review", "Review"),
     ("request", "Client request"),
+    ("preventive", "Preventive audit"),
 ]
 ACTION_STATES = [
     ("proposed", "Proposed"),
@@ -199,3 +200,7 @@ def report_period(month, frequency):
     first = first.replace(month=first.month - (first.month - 1) % months)
     last = first + relativedelta(months=months, days=-1)
     return first, last
+
+# Days given to an improvement action born from a preventive finding, by the
+# finding's severity.
+FINDING_ACTION_DAYS = {"high": 15, "medium": 30, "low": 60}

@@ -21,3 +21,4 @@ from . import test_review_concurrency
 from . import test_amendment_sla
 from . import test_ramp_up
 from . import test_report_budget
+from . import test_review_preventive

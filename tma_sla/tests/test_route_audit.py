@@ -419,6 +419,15 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                     "next_date": "2099-01-01 09:00:00",
                 },
             ),
+            # B's audit finding: A neither reads it nor turns it into an
+            # improvement action.
+            "tma.preventive.finding": (
+                self.env["tma.preventive.finding"].create(
+                    {"ticket_id": self.ticket_b.id, "name": MARK}
+                ),
+                {"name": "A"},
+                {"ticket_id": self.ticket_b.id, "name": "A"},
+            ),
             "tma.contract.amendment": (
                 self._b_sla_amendment(),
                 {"sla_policy_id": False},
