@@ -47,6 +47,8 @@ DEMO_LOGINS=(
     "Client portal - Beta (French)|client.beta|client.beta"
     "Client portal - Gamma (French)|client.gamma|client.gamma"
     "Successor - Delta (French, Beta's handover)|successor.delta|successor.delta"
+    "Client portal - Epsilon (French, contract being taken on)|client.epsilon|client.epsilon"
+    "Outgoing provider - Orion (French, Epsilon's take-on)|predecessor.orion|predecessor.orion"
 )
 
 # shellcheck source=setup/lib.sh

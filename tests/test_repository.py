@@ -4,6 +4,7 @@
 French translation. Plain pytest tests: they need no database."""
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -142,3 +143,14 @@ def test_english_demo_texts_match_the_demo_records():
         assert set(values) <= fields, f"{xmlid} sets none of {set(values) - fields}"
     for french in demo_english.MESSAGES:
         assert french in " ".join(text.split()), f"no demo message {french!r}"
+
+
+def test_the_demo_command_prints_every_login_the_readme_lists():
+    """`setup/demo.sh` prints the demo's logins: the same as the README's."""
+    readme = (ROOT / "README.md").read_text()
+    listed = set(re.findall(r"^\s*\| [^|]+\| `([^`]+)` \| `[^`]+` \|$", readme, re.M))
+    demo_sh = (ROOT / "setup" / "demo.sh").read_text()
+    block = demo_sh.split("DEMO_LOGINS=(", 1)[1].split("\n)", 1)[0]
+    printed = set(re.findall(r'^\s*"[^"|]+\|([^|"]+)\|[^|"]+"$', block, re.M))
+    assert listed, "no login table found in the README"
+    assert printed == listed
