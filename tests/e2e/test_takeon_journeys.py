@@ -78,7 +78,8 @@ def test_client_signs_the_service_start_after_the_outgoing_provider(pages, db):
     )
     assert start == date.today() or (date.today() - start).days <= 1
     client.goto(f"/my/tma/contracts/{contract_id}")
-    expect(client.locator("#tma_takeon")).to_contain_text("Service started on")
+    # Epsilon reads French.
+    expect(client.locator("#tma_takeon")).to_contain_text("Service démarré le")
 
 
 def test_client_approves_an_amendment_in_its_portal(pages, db):

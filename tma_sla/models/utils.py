@@ -201,6 +201,7 @@ def report_period(month, frequency):
     last = first + relativedelta(months=months, days=-1)
     return first, last
 
+
 # Days given to an improvement action born from a preventive finding, by the
 # finding's severity.
 FINDING_ACTION_DAYS = {"high": 15, "medium": 30, "low": 60}
