@@ -263,10 +263,11 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         Timer = self.env["tma.sla.timer"].sudo()
         tickets = self.sudo()
-        create_vals = []
+        Rule = self.env["tma.sla.escalation.rule"]
+        create_vals, create_plans = [], []
         replan = Timer
         obsolete = Timer
-        targets_of, calendar_of = {}, {}
+        targets_of, terms_of = {}, {}
         for ticket in tickets:
             contract = ticket.tma_contract_id
             policy = contract.sla_policy_id
@@ -277,27 +278,36 @@ class HelpdeskTicket(models.Model):
             if not policy:
                 obsolete |= Timer.union(*pending.values())
                 continue
-            if contract not in calendar_of:
-                calendar_of[contract] = contract._tma_sla_calendar()
-            calendar = calendar_of[contract]
+            if contract not in terms_of:
+                # What the contract gives each of its timers, read once.
+                terms_of[contract] = (
+                    contract._tma_sla_calendar(),
+                    {
+                        "partner_id": contract.partner_id.id,
+                        "company_id": contract.company_id.id,
+                    },
+                )
+            calendar, related = terms_of[contract]
+            if policy not in targets_of:
+                targets_of[policy] = policy._targets_by_key()
+            criticality = ticket.tma_criticality
+            ticket_level = ticket.tma_support_level_id
+            begin = start or ticket.create_date or now
+            new_ramp_up = None  # asked once per ticket, for its new timers
             for metric, _label in METRICS:
                 timer = by_metric.get(metric)
                 # The target follows the level the commitment was qualified
                 # at, not the current one: escalating does not extend it.
-                level = timer.support_level_id if timer else ticket.tma_support_level_id
-                begin = start or ticket.create_date or now
+                level = timer.support_level_id if timer else ticket_level
                 # A commitment keeps the ramp-up it started in.
-                ramp_up = (
-                    timer.ramp_up if timer else policy._in_ramp_up(contract, begin)
-                )
-                if policy not in targets_of:
-                    targets_of[policy] = policy._targets_by_key()
+                if timer:
+                    ramp_up = timer.ramp_up
+                else:
+                    if new_ramp_up is None:
+                        new_ramp_up = policy._in_ramp_up(contract, begin)
+                    ramp_up = new_ramp_up
                 target = policy._find_target(
-                    ticket.tma_criticality,
-                    metric,
-                    level,
-                    targets_of[policy],
-                    ramp_up=ramp_up,
+                    criticality, metric, level, targets_of[policy], ramp_up=ramp_up
                 )
                 if not target:
                     if metric in pending:
@@ -307,7 +317,7 @@ class HelpdeskTicket(models.Model):
                     "contract_id": contract.id,
                     "policy_id": policy.id,
                     "target_id": target.id,
-                    "criticality": ticket.tma_criticality,
+                    "criticality": criticality,
                     "calendar_id": calendar.id,
                     "target_minutes": target.minutes,
                 }
@@ -322,7 +332,25 @@ class HelpdeskTicket(models.Model):
                             start_date=begin,
                             segment_start=begin,
                             status="running",
+                            # The related fields, known here: not recomputed.
+                            team_id=ticket.team_id.id,
+                            **related,
                         )
+                    )
+                    # Planned before it is created: a new timer is written once.
+                    create_plans.append(
+                        {
+                            "calendar_id": calendar,
+                            "segment_start": begin,
+                            "target_minutes": target.minutes,
+                            "used_seconds": 0.0,
+                            "status": "running",
+                            "policy_id": policy,
+                            "metric": metric,
+                            "criticality": criticality,
+                            "fired": Rule,
+                            "level": ticket_level,
+                        }
                     )
                 elif metric in pending and any(
                     timer[f].id != v if f.endswith("_id") else timer[f] != v
@@ -331,13 +359,18 @@ class HelpdeskTicket(models.Model):
                     timer.write(values)
                     replan |= timer
         obsolete.unlink()
-        created = Timer.create(create_vals) if create_vals else Timer
-        (created | replan | (plan or Timer).sudo())._plan()
-        # Pauses, resumptions and fulfilled commitments.
-        timers = tickets.tma_sla_timer_ids
+        if create_vals:
+            Timer._create_planned(create_vals, create_plans)
+        (replan | (plan or Timer).sudo())._plan()
+        return tickets._tma_sla_sync_clocks(now)
+
+    def _tma_sla_sync_clocks(self, now):
+        """Pause, resume or fulfil the tickets' timers as their stage and
+        progress say, one batch per kind of change."""
+        timers = self.tma_sla_timer_ids
         # (Ids in lists: a recordset grown one record at a time costs n².)
         to_pause, to_resume, to_reach = [], [], []
-        for ticket in tickets:
+        for ticket in self:
             pausing = (
                 ticket.stage_id in ticket.tma_contract_id.sla_policy_id.pause_stage_ids
             )
@@ -348,6 +381,7 @@ class HelpdeskTicket(models.Model):
                     to_pause.append(timer.id)
                 elif not pausing and timer._is_stopped():
                     to_resume.append(timer.id)
+        Timer = self.env["tma.sla.timer"].sudo()
         Timer.browse(to_reach)._reach(now)
         Timer.browse(to_pause)._pause(now)
         Timer.browse(to_resume)._resume(now)

@@ -179,20 +179,85 @@ class TmaSlaTimer(models.Model):
     # ------------------------------------------------------------------
     # Planning
     # ------------------------------------------------------------------
-    def _rules_for(self, level, rules=None):
-        """Escalation rules of the timer's policy that may still fire.
-        ``rules``: the policy's rules, for a caller that plans many timers."""
-        self.ensure_one()
-        if rules is None:
-            rules = self.policy_id.escalation_rule_ids
+    @api.model
+    def _applicable_rules(self, rules, metric, criticality, fired, level):
+        """Escalation rules among ``rules`` (a policy's) that may still fire
+        for a commitment of ``metric`` and ``criticality`` at ``level``, once
+        the rules in ``fired`` have fired."""
         return rules.filtered(
             lambda r: (
-                r.metric == self.metric
-                and (not r.criticality or r.criticality == self.criticality)
-                and r not in self.fired_rule_ids
+                r.metric == metric
+                and (not r.criticality or r.criticality == criticality)
+                and r not in fired
                 and (not level or r.level_id.sequence > level.sequence)
             )
         )
+
+    @api.model
+    def _rules_by_policy(self, policies, levels):
+        """The escalation rules of ``policies``, by policy, read once with the
+        sequences of their levels and of ``levels``."""
+        rules = self.env["tma.sla.escalation.rule"].search_fetch(
+            [("policy_id", "in", policies.ids)],
+            ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"],
+        )
+        (rules.level_id | levels).fetch(["sequence"])
+        rules_of = defaultdict(lambda: rules.browse())
+        for rule in rules:
+            rules_of[rule.policy_id] |= rule
+        return rules_of
+
+    @api.model
+    def _plan_values(self, items, rules_of):
+        """Planned moments of open commitments, in one batch of engine calls.
+
+        ``items``: ``[(key, commitment)]``, a commitment being a dict with
+        ``calendar_id``, ``segment_start``, ``target_minutes``,
+        ``used_seconds``, ``status``, ``policy_id``, ``metric``,
+        ``criticality``, ``fired`` (rules already applied) and ``level`` (the
+        ticket's current level). Returns ``{key: {"deadline" (running
+        ones), "next_escalation_date", "next_escalation_rule_id"}}``."""
+        requests = []
+        slots = []  # (key, kind, rule)
+        applicable = {}  # the rules of commitments alike, filtered once
+        for key, item in items:
+            total = item["target_minutes"] * 60
+            start, used = item["segment_start"], item["used_seconds"]
+            if item["status"] == "running":
+                requests.append((item["calendar_id"], start, total - used))
+                slots.append((key, "deadline", None))
+            alike = (
+                item["policy_id"],
+                item["metric"],
+                item["criticality"],
+                item["fired"],
+                item["level"],
+            )
+            if alike not in applicable:
+                applicable[alike] = self._applicable_rules(
+                    rules_of[item["policy_id"]], *alike[1:]
+                )
+            for rule in applicable[alike]:
+                requests.append(
+                    (item["calendar_id"], start, total * rule._share() - used)
+                )
+                slots.append((key, "rule", rule))
+        moments = self.env["tma.sla.engine"]._add(requests)
+        values = {
+            key: {"next_escalation_date": False, "next_escalation_rule_id": False}
+            for key, _item in items
+        }
+        for (key, kind, rule), moment in zip(slots, moments, strict=True):
+            vals = values[key]
+            if kind == "deadline":
+                vals["deadline"] = moment
+            elif (
+                not vals["next_escalation_date"]
+                or moment < vals["next_escalation_date"]
+            ):
+                vals["next_escalation_date"] = moment
+                vals["next_escalation_rule_id"] = rule.id
+        return values
 
     def _plan(self):
         """Store the deadline of running timers and the next escalation of open
@@ -205,52 +270,30 @@ class TmaSlaTimer(models.Model):
                 and t.status in ("running", "breached")
             )
         )
-        # The rules of the policies and the levels they compare, read once.
-        rules = self.env["tma.sla.escalation.rule"].search_fetch(
-            [("policy_id", "in", open_timers.policy_id.ids)],
-            ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"],
+        if not open_timers:
+            return
+        rules_of = self._rules_by_policy(
+            open_timers.policy_id, open_timers.ticket_id.tma_support_level_id
         )
-        (rules.level_id | open_timers.ticket_id.tma_support_level_id).fetch(
-            ["sequence"]
-        )
-        rules_of = defaultdict(lambda: rules.browse())
-        for rule in rules:
-            rules_of[rule.policy_id] |= rule
-        requests = []
-        slots = []  # (timer, kind, rule)
-        for timer in open_timers:
-            total = timer.target_minutes * 60
-            if timer.status == "running":
-                requests.append(
-                    (timer.calendar_id, timer.segment_start, total - timer.used_seconds)
-                )
-                slots.append((timer, "deadline", None))
-            for rule in timer._rules_for(
-                timer.ticket_id.tma_support_level_id, rules_of[timer.policy_id]
-            ):
-                requests.append(
-                    (
-                        timer.calendar_id,
-                        timer.segment_start,
-                        total * rule._share() - timer.used_seconds,
-                    )
-                )
-                slots.append((timer, "rule", rule))
-        moments = self.env["tma.sla.engine"]._add(requests)
-        values = defaultdict(
-            lambda: {"next_escalation_date": False, "next_escalation_rule_id": False}
-        )
-        for (timer, kind, rule), moment in zip(slots, moments, strict=True):
-            vals = values[timer]
-            if kind == "deadline":
-                vals["deadline"] = moment
-            elif (
-                not vals["next_escalation_date"]
-                or moment < vals["next_escalation_date"]
-            ):
-                vals["next_escalation_date"] = moment
-                vals["next_escalation_rule_id"] = rule.id
-        self._write_plan(open_timers, values)
+        items = [
+            (
+                timer,
+                {
+                    "calendar_id": timer.calendar_id,
+                    "segment_start": timer.segment_start,
+                    "target_minutes": timer.target_minutes,
+                    "used_seconds": timer.used_seconds,
+                    "status": timer.status,
+                    "policy_id": timer.policy_id,
+                    "metric": timer.metric,
+                    "criticality": timer.criticality,
+                    "fired": timer.fired_rule_ids,
+                    "level": timer.ticket_id.tma_support_level_id,
+                },
+            )
+            for timer in open_timers
+        ]
+        self._write_plan(open_timers, self._plan_values(items, rules_of))
 
     @api.model
     def _write_plan(self, timers, values):
@@ -269,6 +312,106 @@ class TmaSlaTimer(models.Model):
         self._write_rows(rows)
 
     @api.model
+    def _values_sql(self, fnames, rows):
+        """``VALUES`` rows of ``fnames`` for ``rows`` (dicts), as a query
+        string and its parameters: one row template, cast to the fields'
+        column types, and one flat list of parameters (no SQL object per
+        value, nor per row)."""
+        columns = [self._fields[fname] for fname in fnames]
+        template = "({})".format(
+            ", ".join(f"%s::{field.column_type[1]}" for field in columns)
+        )
+        params = []
+        count = 0
+        for vals in rows:
+            count += 1
+            params.extend(
+                field.convert_to_column(vals[field.name], self) for field in columns
+            )
+        return ", ".join([template] * count), params
+
+    @api.model
+    def _create_planned(self, vals_list, commitments):
+        """Create timers already planned: ``commitments`` describe them as
+        :meth:`_plan_values` reads them, and their planned moments are stored
+        with them, so that a new timer is written once.
+
+        Timers are created only here, by the tickets' synchronisation, in
+        batches of thousands: one ``INSERT`` of complete rows (the defaults
+        asked once per batch, the related partner, company and team given by
+        the caller) instead of the ORM's ``default_get`` per record and the
+        recomputation of the related fields. When another module overrides
+        the timers' ``create``, they go through it instead."""
+        rules_of = self._rules_by_policy(
+            self.policy_id.browse({c["policy_id"].id for c in commitments}),
+            self.env["tma.support.level"].browse(
+                {c["level"].id for c in commitments} - {False}
+            ),
+        )
+        plans = self._plan_values(list(enumerate(commitments)), rules_of)
+        vals_list = [dict(vals, **plans[i]) for i, vals in enumerate(vals_list)]
+        model = type(self)
+        if (
+            model.create is not models.BaseModel.create
+            or model._create is not models.BaseModel._create
+        ):
+            return self.create(vals_list)
+        given = set().union(*vals_list)
+        defaults = {
+            fname: value
+            for fname, value in self.default_get(
+                [
+                    fname
+                    for fname, field in self._fields.items()
+                    if field.store and field.column_type and fname not in given
+                ]
+            ).items()
+            if fname not in models.LOG_ACCESS_COLUMNS
+        }
+        now = self.env.cr.now()
+        access = dict.fromkeys(("create_uid", "write_uid"), self.env.uid)
+        access.update(dict.fromkeys(("create_date", "write_date"), now))
+        rows = [{**defaults, **vals, **access} for vals in vals_list]
+        fnames = sorted(set().union(*rows))
+        self.env.flush_all()
+        values, params = self._values_sql(fnames, rows)
+        self.env.cr.execute(
+            "INSERT INTO tma_sla_timer ({}) VALUES {} RETURNING id".format(
+                ", ".join(f'"{fname}"' for fname in fnames), values
+            ),
+            params,
+        )
+        timers = self.browse([row[0] for row in self.env.cr.fetchall()])
+        cache = self.env.cache
+        for fname in fnames:
+            field = self._fields[fname]
+            cache.update(
+                timers, field, [field.convert_to_cache(r[fname], self) for r in rows]
+            )
+        for field in self._fields.values():
+            if field.type == "many2many":
+                cache.update(timers, field, [()] * len(timers))
+        # The tickets (and any other one2many of a many2one given) see them
+        # in their cache, as after an ORM create.
+        for fname in fnames:
+            field = self._fields[fname]
+            if field.type != "many2one" or not self.pool.field_inverses[field]:
+                continue
+            by_value = defaultdict(list)
+            for timer, row in zip(timers, rows, strict=True):
+                by_value[row[fname] or None].append(timer.id)
+            for value, ids in by_value.items():
+                field._update_inverses(self.browse(ids), value)
+        # Computed fields of other modules are computed as after a create;
+        # the related ones given in the rows are not computed again.
+        timers.modified(self._fields, create=True)
+        for fname in fnames:
+            if self._fields[fname].compute:
+                self.env.remove_to_compute(self._fields[fname], timers)
+        timers._validate_fields(fnames)
+        return timers
+
+    @api.model
     def _write_rows(self, rows):
         """Write per-timer values, ``{timer: {field: value}}``, in one UPDATE
         per set of fields written (one for the whole batch, usually): the
@@ -285,19 +428,10 @@ class TmaSlaTimer(models.Model):
             return
         self.env.flush_all()
         for fnames, by_id in groups.items():
-            columns = [self._fields[fname] for fname in fnames]
-            # One row template (the casts are the fields' column types) and
-            # one flat list of parameters: no SQL object per value.
-            row = "(%s, {})".format(
-                ", ".join(f"%s::{field.column_type[1]}" for field in columns)
+            values, params = self._values_sql(
+                ["id", *fnames], ({"id": i, **vals} for i, vals in by_id.items())
             )
-            params = []
-            for timer_id, vals in by_id.items():
-                params.append(timer_id)
-                params.extend(
-                    field.convert_to_column(vals[field.name], self) for field in columns
-                )
-            values_sql = SQL(", ".join([row] * len(by_id)), *params)
+            values_sql = SQL(values, *params)
             self.env.cr.execute(
                 SQL(
                     """UPDATE tma_sla_timer t

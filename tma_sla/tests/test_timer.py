@@ -291,10 +291,10 @@ class TestTimer(TmaSlaCommon):
         )
         Ticket.create(self._ticket_values(1))  # warm caches
         self.env.invalidate_all()
-        with self.assertQueryCount(24):
+        with self.assertQueryCount(21):
             Ticket.create(self._ticket_values(1))
         self.env.invalidate_all()
-        with self.assertQueryCount(31 + 3 * 99):
+        with self.assertQueryCount(26 + 3 * 99):
             tickets = Ticket.create(self._ticket_values(100))
         self.assertEqual(len(tickets.tma_sla_timer_ids), 25 * 4 + 25 * 2 + 50 * 1)
 
@@ -303,10 +303,10 @@ class TestTimer(TmaSlaCommon):
         Timer = self.env["tma.sla.timer"]
         ids = tickets.tma_sla_timer_ids.ids
         self.env.invalidate_all()
-        with self.assertQueryCount(12):
+        with self.assertQueryCount(6):
             Timer.browse(ids[:4])._plan()
         self.env.invalidate_all()
-        with self.assertQueryCount(12):
+        with self.assertQueryCount(6):
             Timer.browse(ids)._plan()
 
     def test_new_public_holiday_moves_running_deadlines(self):
@@ -443,3 +443,51 @@ class TestTimer(TmaSlaCommon):
             ticket.stage_id = self.stage_progress
         self.assertEqual(resolution.status, "running")
         self.assertFalse(resolution.breach_date)
+
+    def test_planned_insert_stores_what_the_orm_and_the_plan_would(self):
+        """New timers are inserted with their plan in one statement: the row of
+        each is the one the ORM's create (defaults, related partner, company
+        and team) followed by a plan would have written."""
+        ticket = self._ticket("3")
+        Timer = self.env["tma.sla.timer"]
+        stored = [
+            fname
+            for fname, field in Timer._fields.items()
+            if field.store
+            and field.column_type
+            and fname not in ("id", "create_date", "write_date")
+        ]
+        self.env.invalidate_all()
+
+        def row_of(timer):
+            row = timer.read(stored)[0]
+            del row["id"]
+            return row
+
+        inserted = {t.metric: row_of(t) for t in ticket.tma_sla_timer_ids}
+        self.assertEqual(len(inserted), 4)
+        self.assertTrue(all(row["deadline"] for row in inserted.values()))
+        self.assertEqual(
+            {row["partner_id"][0] for row in inserted.values()},
+            {self.contract.partner_id.id},
+        )
+        given = (
+            "ticket_id contract_id policy_id target_id support_level_id metric "
+            "criticality calendar_id target_minutes ramp_up start_date "
+            "segment_start status"
+        ).split()
+        inputs = [
+            {
+                fname: value[0] if isinstance(value, tuple) else value
+                for fname, value in row.items()
+                if fname in given
+            }
+            for row in inserted.values()
+        ]
+        ticket.tma_sla_timer_ids.unlink()
+        through_orm = Timer.sudo().create(inputs)
+        through_orm._plan()
+        self.env.invalidate_all()
+        self.maxDiff = None
+        for timer in through_orm:
+            self.assertEqual(row_of(timer), inserted[timer.metric])
