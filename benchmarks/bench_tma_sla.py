@@ -5,6 +5,7 @@
 
 Usage: python3 benchmarks/bench_tma_sla.py -c ODOO_CONF -d DB [--tickets 10000]
        [--timers 100000] [--due 2000] [--kpi-tickets 50000]
+       [--steps deadlines,cron,kpis,trends]
 
 The database must have tma_sla and OCA helpdesk_mgmt_sla installed; the
 benchmark commits its own data (prefixed "BENCH") into it, so use a throwaway
@@ -55,6 +56,11 @@ def parse_args():
     parser.add_argument("--timers", type=int, default=100000)
     parser.add_argument("--due", type=int, default=2000)
     parser.add_argument("--kpi-tickets", type=int, default=50000)
+    parser.add_argument(
+        "--steps",
+        default="deadlines,cron,kpis,trends",
+        help="comma-separated steps to run (the later ones need deadlines)",
+    )
     return parser.parse_args()
 
 
@@ -483,10 +489,14 @@ def main():
     logging.getLogger("odoo").setLevel(logging.WARNING)
     bench = Bench(args.database)
     started = time.perf_counter()
+    steps = set(args.steps.split(","))
     ids = bench.bench_deadlines(args.tickets)
-    bench.bench_cron(ids, args.timers, args.due)
-    bench.bench_kpis(ids, args.kpi_tickets)
-    bench.bench_trends(ids)
+    if "cron" in steps:
+        bench.bench_cron(ids, args.timers, args.due)
+    if "kpis" in steps:
+        bench.bench_kpis(ids, args.kpi_tickets)
+    if "trends" in steps:
+        bench.bench_trends(ids)
     print(
         f"\nTotal {time.perf_counter() - started:.0f} s, "
         f"peak RSS {peak_rss_mb():.0f} MB"

@@ -250,6 +250,22 @@ class HelpdeskTicket(models.Model):
             return bool(self.tma_workaround_date)
         return False
 
+    @api.model
+    def _tma_sla_sync_fields(self):
+        """The fields of the tickets that :meth:`_tma_sla_sync` reads, for a
+        caller that reads many tickets (not their texts)."""
+        return [
+            "tma_contract_id",
+            "tma_criticality",
+            "tma_support_level_id",
+            "create_date",
+            "team_id",
+            "stage_id",
+            "user_id",
+            "tma_first_response_date",
+            "tma_workaround_date",
+        ]
+
     def _tma_sla_sync(self, start=None, plan=None):
         """Bring the tickets' timers in line with their contract's policy, stage,
         criticality, level and progress. Works on the whole batch: the engine

@@ -192,8 +192,9 @@ class TmaContract(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if SLA_CONTRACT_FIELDS.intersection(vals):
-            tickets = self.env["helpdesk.ticket"].search(
-                [("tma_contract_id", "in", self.ids), ("closed", "=", False)]
+            tickets = self.env["helpdesk.ticket"].search_fetch(
+                [("tma_contract_id", "in", self.ids), ("closed", "=", False)],
+                self.env["helpdesk.ticket"]._tma_sla_sync_fields(),
             )
             tickets._tma_sla_sync()
         return result

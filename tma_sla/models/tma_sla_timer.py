@@ -287,7 +287,8 @@ class TmaSlaTimer(models.Model):
                     "policy_id": timer.policy_id,
                     "metric": timer.metric,
                     "criticality": timer.criticality,
-                    "fired": timer.fired_rule_ids,
+                    # (Read only where the policy has rules.)
+                    "fired": rules_of[timer.policy_id] and timer.fired_rule_ids,
                     "level": timer.ticket_id.tma_support_level_id,
                 },
             )
