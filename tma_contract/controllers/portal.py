@@ -3,10 +3,13 @@
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools import SQL
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..tools.fetch import search_fetch_many
 
 CONTRACTS_PER_PAGE = 20
 LEDGER_PER_PAGE = 20
@@ -137,8 +140,6 @@ class TmaCustomerPortal(CustomerPortal):
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         """Values of the contract page: reads are bounded whatever the ledger's
         size (one page of entries, counts by SQL)."""
-        Entry = request.env["tma.unit.entry"].sudo()
-        entry_domain = [("contract_id", "=", contract.id)]
         try:
             ledger_page = max(1, int(ledger_page))
         except (TypeError, ValueError):
@@ -161,33 +162,18 @@ class TmaCustomerPortal(CustomerPortal):
                 )
         for item in ledger_pager.get("pages", []):
             item["url"] = self._tma_ledger_url(contract, access_token, item["num"])
-        entries = Entry.search_fetch(
-            entry_domain,
-            ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
-            limit=LEDGER_PER_PAGE,
-            offset=ledger_pager["offset"],
-        )
         Ticket = request.env["helpdesk.ticket"].sudo()
         ticket_domain = [("tma_contract_id", "=", contract.id)]
-        # One more than the page shows: counting is only needed past a page.
-        tickets = Ticket.search_fetch(
-            ticket_domain,
-            ["number", "name", "stage_id"],
-            limit=TICKETS_ON_PAGE + 1,
-            order="id desc",
+        sections = search_fetch_many(
+            self._tma_contract_page_sections(contract, ledger_pager["offset"])
         )
+        # One more ticket than the page shows: counting is only needed past
+        # a page.
+        tickets = sections["tickets"]
         ticket_total = len(tickets)
         if ticket_total > TICKETS_ON_PAGE:
             tickets = tickets[:TICKETS_ON_PAGE]
             ticket_total = Ticket.search_count(ticket_domain)
-        books = (
-            request.env["tma.unit.book"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id)],
-                ["name", "date_expiry", "units", "units_remaining", "state"],
-            )
-        )
         # The visitor and the account manager in one read, their partners
         # and the client's in another (the layout and the contact card use
         # them).
@@ -199,8 +185,7 @@ class TmaCustomerPortal(CustomerPortal):
             {
                 "tma_contract": contract,
                 "page_name": "tma_contract",
-                "books": books,
-                "entries": entries,
+                **sections,
                 "ledger_pager": ledger_pager,
                 "tickets": tickets,
                 "ticket_total": ticket_total,
@@ -214,6 +199,52 @@ class TmaCustomerPortal(CustomerPortal):
             **kw,
         )
         return values
+
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        """The lists of the contract page, read together in one query (see
+        ``search_fetch_many``): ``{value name: (recordset, domain, fields,
+        options)}``, each value a recordset of the page. Addons add theirs.
+
+        The contract's access is checked by the caller; the lists are read as
+        superuser, restricted to the contract."""
+        env = request.env
+        Ticket = env["helpdesk.ticket"].sudo()
+        ticket_domain = [("tma_contract_id", "=", contract.id)]
+        ticket_options = {"limit": TICKETS_ON_PAGE + 1, "order": "id desc"}
+        # The stages of the tickets shown, for their names (no query later).
+        shown = Ticket._search(ticket_domain, **ticket_options)
+        return {
+            "entries": (
+                env["tma.unit.entry"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
+                {"limit": LEDGER_PER_PAGE, "offset": ledger_offset},
+            ),
+            "tickets": (
+                Ticket,
+                ticket_domain,
+                ["number", "name", "stage_id"],
+                ticket_options,
+            ),
+            "tma_ticket_stages": (
+                env["helpdesk.ticket.stage"].sudo().with_context(active_test=False),
+                [
+                    (
+                        "id",
+                        "in",
+                        shown.subselect(SQL.identifier(Ticket._table, "stage_id")),
+                    )
+                ],
+                ["name"],
+                {},
+            ),
+            "books": (
+                env["tma.unit.book"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["name", "date_expiry", "units", "units_remaining", "state"],
+                {},
+            ),
+        }
 
     def _tma_ledger_url(self, contract, access_token, num):
         url = f"/my/tma/contracts/{contract.id}?ledger_page={num}"

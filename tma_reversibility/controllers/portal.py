@@ -38,30 +38,35 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         values.update(handovers=handovers, page_name="tma_handover")
         return request.render("tma_reversibility.portal_tma_handovers", values)
 
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        env = request.env
+        sections.update(
+            documents=(
+                env["tma.document"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["name", "url", "doc_type", "version", "date", "next_review_date"],
+                {},
+            ),
+            packages=(
+                env["tma.reversibility.package"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["create_date", "state", "sha256"],
+                {"limit": 10},
+            ),
+        )
+        return sections
+
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw
         )
-        env = request.env
         in_handover = contract.state in ("reversibility", "closed")
         values.update(
-            documents=env["tma.document"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id)],
-                ["name", "url", "doc_type", "version", "date", "next_review_date"],
-            ),
             # The checklist only shows once the handover has started.
             checklist=contract.reversibility_item_ids
             if in_handover
-            else env["tma.reversibility.item"],
-            packages=env["tma.reversibility.package"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id)],
-                ["create_date", "state", "sha256"],
-                limit=10,
-            ),
+            else request.env["tma.reversibility.item"],
             user_side=self._tma_user_side(contract) if in_handover else None,
         )
         return values

@@ -20,20 +20,15 @@ SLA_REPORT_FIELDS = [
 
 
 class TmaSlaPortal(TmaCustomerPortal):
-    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
-        values = super()._tma_contract_page_values(
-            contract, access_token, ledger_page, **kw
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        sections["sla_reports"] = (
+            request.env["tma.sla.service.report"].sudo(),
+            [("contract_id", "=", contract.id), ("generated_on", "!=", False)],
+            SLA_REPORT_FIELDS,
+            {"limit": 24},
         )
-        values["sla_reports"] = (
-            request.env["tma.sla.service.report"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id), ("generated_on", "!=", False)],
-                SLA_REPORT_FIELDS,
-                limit=24,
-            )
-        )
-        return values
+        return sections
 
     @http.route(
         ["/my/tma/sla-reports/<int:report_id>/<string:fmt>"],
