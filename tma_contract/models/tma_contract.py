@@ -1,12 +1,15 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .tma_contract_forecast import FORECAST_WINDOW_DAYS
 from .utils import (
     CONTRACT_MODES,
     CONTRACT_STATES,
@@ -237,6 +240,13 @@ class TmaContract(models.Model):
         compute="_compute_ledger_figures",
         digits="TMA Units",
     )
+    units_window = fields.Float(
+        string="Consumed over the forecast window",
+        compute="_compute_ledger_figures",
+        digits="TMA Units",
+        help="Units consumed over the last days the consumption forecast "
+        "reads (reversals deduct).",
+    )
     balance_ratio = fields.Float(compute="_compute_ledger_figures")
     ticket_count = fields.Integer(compute="_compute_counts")
     book_count = fields.Integer(compute="_compute_counts")
@@ -277,15 +287,17 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     @api.depends("balance", "entry_ids.units")
     def _compute_ledger_figures(self):
-        """Credited, consumed, overage and this month's units of each contract,
-        in one query whatever the ledger's size."""
-        credited, consumed, overage, month = {}, {}, {}, {}
+        """Credited, consumed, overage, this month's units and the forecast
+        window's consumption of each contract, in one query whatever the
+        ledger's size."""
+        credited, consumed, overage, month, window = {}, {}, {}, {}, {}
         if self.ids:
             self.env["tma.unit.entry"].flush_model(
                 ["contract_id", "entry_type", "units", "consumed_units"]
                 + ["overage_units", "date"]
             )
-            month_start = fields.Date.context_today(self).replace(day=1)
+            today = fields.Date.context_today(self)
+            since = today - timedelta(days=FORECAST_WINDOW_DAYS)
             self.env.cr.execute(
                 SQL(
                     """
@@ -297,23 +309,27 @@ class TmaContract(models.Model):
                            COALESCE(SUM(consumed_units), 0),
                            COALESCE(SUM(overage_units), 0),
                            COALESCE(SUM(consumed_units) FILTER (
+                               WHERE date >= %s), 0),
+                           COALESCE(SUM(consumed_units) FILTER (
                                WHERE date >= %s), 0)
                       FROM tma_unit_entry
                      WHERE contract_id IN %s
                   GROUP BY contract_id
                     """,
-                    month_start,
+                    today.replace(day=1),
+                    fields.Datetime.to_datetime(since),
                     tuple(self.ids),
                 )
             )
-            for cid, cred, cons, over, mon in self.env.cr.fetchall():
+            for cid, cred, cons, over, mon, win in self.env.cr.fetchall():
                 credited[cid], consumed[cid] = cred, cons
-                overage[cid], month[cid] = over, mon
+                overage[cid], month[cid], window[cid] = over, mon, win
         for contract in self:
             contract.units_credited = credited.get(contract.id, 0.0)
             contract.units_consumed = consumed.get(contract.id, 0.0)
             contract.units_overage = overage.get(contract.id, 0.0)
             contract.units_month = month.get(contract.id, 0.0)
+            contract.units_window = window.get(contract.id, 0.0)
             total = contract.units_credited
             contract.balance_ratio = (
                 max(0.0, min(100.0, 100.0 * contract.balance / total)) if total else 0.0
