@@ -9,6 +9,7 @@ from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpde
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.utils import SCOPE_SUMMARY_ORDER
 from ..tools.fetch import search_fetch_many
 
 CONTRACTS_PER_PAGE = 20
@@ -140,6 +141,11 @@ class TmaCustomerPortal(CustomerPortal):
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         """Values of the contract page: reads are bounded whatever the ledger's
         size (one page of entries, counts by SQL)."""
+        # The visitor and the account manager in one read, their partners
+        # and the client's in another (the layout and the contact card use
+        # them, and the page's sections the visitor's client).
+        users = (request.env.user | contract.user_id).sudo()
+        (users.partner_id | contract.partner_id).mapped("name")
         try:
             ledger_page = max(1, int(ledger_page))
         except (TypeError, ValueError):
@@ -170,15 +176,12 @@ class TmaCustomerPortal(CustomerPortal):
         # One more ticket than the page shows: counting is only needed past
         # a page.
         tickets = sections["tickets"]
+        ticket_units = {tid: float(u) for tid, u in sections.pop("ticket_units")}
+        scope = contract._get_scope_summary_from_rows(sections.pop("scope"))
         ticket_total = len(tickets)
         if ticket_total > TICKETS_ON_PAGE:
             tickets = tickets[:TICKETS_ON_PAGE]
             ticket_total = Ticket.search_count(ticket_domain)
-        # The visitor and the account manager in one read, their partners
-        # and the client's in another (the layout and the contact card use
-        # them).
-        users = (request.env.user | contract.user_id).sudo()
-        (users.partner_id | contract.partner_id).mapped("name")
         values = self._get_page_view_values(
             contract,
             access_token,
@@ -189,7 +192,8 @@ class TmaCustomerPortal(CustomerPortal):
                 "ledger_pager": ledger_pager,
                 "tickets": tickets,
                 "ticket_total": ticket_total,
-                "scope": contract._get_scope_summary(),
+                "ticket_units": ticket_units,
+                "scope": scope,
                 "user_tickets_access": request.env["helpdesk.ticket"].has_access(
                     "read"
                 ),
@@ -213,6 +217,15 @@ class TmaCustomerPortal(CustomerPortal):
         ticket_options = {"limit": TICKETS_ON_PAGE + 1, "order": "id desc"}
         # The stages of the tickets shown, for their names (no query later).
         shown = Ticket._search(ticket_domain, **ticket_options)
+        # The units each ticket shown consumed (its tma_units_consumed).
+        Entry = env["tma.unit.entry"].sudo()
+        units = Entry._search([("ticket_id", "in", shown)])
+        units.groupby = Entry._field_to_sql(Entry._table, "ticket_id", units)
+        units_row = SQL(
+            "json_build_array(%s, SUM(%s))",
+            units.groupby,
+            Entry._field_to_sql(Entry._table, "consumed_units", units),
+        )
         return {
             "entries": (
                 env["tma.unit.entry"].sudo(),
@@ -237,6 +250,13 @@ class TmaCustomerPortal(CustomerPortal):
                 ],
                 ["name"],
                 {},
+            ),
+            "ticket_units": SQL("ARRAY(%s)", units.select(units_row)),
+            "scope": SQL(
+                "ARRAY(SELECT json_build_array(kind, name, environments) "
+                "FROM (%s) AS scope %s)",
+                contract._get_scope_summary_sql(),
+                SQL(SCOPE_SUMMARY_ORDER),
             ),
             "books": (
                 env["tma.unit.book"].sudo(),

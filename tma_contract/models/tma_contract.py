@@ -15,6 +15,7 @@ from .utils import (
     CONTRACT_STATES,
     CONTRACT_TRANSITIONS,
     MANAGER_ONLY_STATES,
+    SCOPE_SUMMARY_ORDER,
     sql_translated,
 )
 
@@ -644,6 +645,20 @@ class TmaContract(models.Model):
         (codes), each in its display order, in one query. Archived records are
         left out."""
         self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT kind, name, environments FROM (%s) AS scope %s",
+                self._get_scope_summary_sql(),
+                SQL(SCOPE_SUMMARY_ORDER),
+            )
+        )
+        return self._get_scope_summary_from_rows(self.env.cr.fetchall())
+
+    def _get_scope_summary_sql(self):
+        """The rows of :meth:`_get_scope_summary` (kind, name, environments
+        and the columns of ``SCOPE_SUMMARY_ORDER``), unordered: a subquery
+        the portal reads with its other sections."""
+        self.ensure_one()
         env = self.env
         self.flush_recordset(
             ["application_ids", "maintenance_type_ids", "support_level_ids"]
@@ -655,36 +670,39 @@ class TmaContract(models.Model):
             "tma.support.level",
         ):
             env[model].flush_model()
-        env.cr.execute(
-            SQL(
-                """
-                SELECT 'application', app.name, (
-                           SELECT array_agg(e.name ORDER BY e.sequence, e.id)
-                             FROM tma_application_environment e
-                            WHERE e.application_id = app.id AND e.active
-                       ), 0, app.name, app.id
-                  FROM tma_application_tma_contract_rel rel
-                  JOIN tma_application app ON app.id = rel.tma_application_id
-                 WHERE rel.tma_contract_id = %(id)s AND app.active
-                 UNION ALL
-                SELECT 'maintenance', %(mt_name)s, NULL, mt.sequence, '', mt.id
-                  FROM tma_contract_tma_maintenance_type_rel rel
-                  JOIN tma_maintenance_type mt
-                    ON mt.id = rel.tma_maintenance_type_id
-                 WHERE rel.tma_contract_id = %(id)s AND mt.active
-                 UNION ALL
-                SELECT 'level', sl.code, NULL, sl.sequence, '', sl.id
-                  FROM tma_contract_tma_support_level_rel rel
-                  JOIN tma_support_level sl ON sl.id = rel.tma_support_level_id
-                 WHERE rel.tma_contract_id = %(id)s AND sl.active
-              ORDER BY 1, 4, 5, 6
-                """,
-                id=self.id,
-                mt_name=sql_translated(env, SQL("mt.name")),
-            )
+        return SQL(
+            """
+            SELECT 'application' AS kind, app.name AS name, (
+                       SELECT array_agg(e.name ORDER BY e.sequence, e.id)
+                         FROM tma_application_environment e
+                        WHERE e.application_id = app.id AND e.active
+                   ) AS environments, 0 AS sequence, app.name AS sort_name,
+                   app.id AS rid
+              FROM tma_application_tma_contract_rel rel
+              JOIN tma_application app ON app.id = rel.tma_application_id
+             WHERE rel.tma_contract_id = %(id)s AND app.active
+             UNION ALL
+            SELECT 'maintenance', %(mt_name)s, NULL, mt.sequence, '', mt.id
+              FROM tma_contract_tma_maintenance_type_rel rel
+              JOIN tma_maintenance_type mt
+                ON mt.id = rel.tma_maintenance_type_id
+             WHERE rel.tma_contract_id = %(id)s AND mt.active
+             UNION ALL
+            SELECT 'level', sl.code, NULL, sl.sequence, '', sl.id
+              FROM tma_contract_tma_support_level_rel rel
+              JOIN tma_support_level sl ON sl.id = rel.tma_support_level_id
+             WHERE rel.tma_contract_id = %(id)s AND sl.active
+            """,
+            id=self.id,
+            mt_name=sql_translated(env, SQL("mt.name")),
         )
+
+    @api.model
+    def _get_scope_summary_from_rows(self, rows):
+        """The summary of :meth:`_get_scope_summary` from its rows (kind,
+        name, environments), in their order."""
         summary = {"applications": [], "maintenance_types": [], "support_levels": []}
-        for kind, name, environments, *_order in env.cr.fetchall():
+        for kind, name, environments in rows:
             if kind == "application":
                 summary["applications"].append((name, environments or []))
             elif kind == "maintenance":

@@ -3,6 +3,7 @@
 from datetime import date
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..tools.fetch import search_fetch_many
 from .common import TmaCommon
@@ -82,6 +83,16 @@ class TestSearchFetchMany(TmaCommon):
             # The template's reads are served from the cache.
             self._values(fetched["entries"], ENTRY_FIELDS)
             self._values(fetched["books"], BOOK_FIELDS)
+
+    def test_an_sql_request_comes_back_decoded_in_the_same_query(self):
+        self.env.flush_all()
+        search_fetch_many(self._requests(self.env))  # the user, the precisions
+        requests = self._requests(self.env)
+        requests["answer"] = SQL("json_build_array(%s, %s)", 42, "units")
+        with self.assertQueryCount(1):
+            fetched = search_fetch_many(requests)
+        self.assertEqual(fetched["answer"], [42, "units"])
+        self.assertEqual(len(fetched["entries"]), 4)
 
     def test_record_rules_of_the_users_environment_apply(self):
         """Without sudo, the user's record rules filter the lists: a portal

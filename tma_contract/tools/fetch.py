@@ -10,6 +10,9 @@ recordset's user, its order, limit and offset; the column expressions of
 single ``SELECT``, each list as a JSON array in its order, and puts the
 values in the cache as ``search_fetch`` does: what a record shows afterwards
 is exactly what ``search_fetch`` would have read.
+
+A list may also be an ``SQL`` expression of one JSON value (an aggregate the
+page shows beside its records): it comes back decoded, in the same query.
 """
 
 from odoo import fields as odoo_fields
@@ -56,14 +59,23 @@ def search_fetch_many(requests):
     :param requests: ``{key: (recordset, domain, field_names, options)}``;
         ``options`` is a dict of ``search_fetch``'s ``order``, ``limit`` and
         ``offset`` (may be empty). Each recordset carries its environment:
-        use ``sudo()`` exactly where ``search_fetch`` would have.
+        use ``sudo()`` exactly where ``search_fetch`` would have. A request
+        may instead be an ``SQL`` expression of one JSON value (build it with
+        the ORM's ``_search`` or keep the filters of the ORM domain it
+        replaces: nothing here applies access rules to it).
     :return: ``{key: records}``, each like ``recordset.search_fetch(domain,
-        field_names, **options)``.
+        field_names, **options)``, or the decoded JSON value of an ``SQL``
+        request.
     """
     result = {}
     plans = []
     columns = []
-    for key, (model, domain, field_names, options) in requests.items():
+    for key, request in requests.items():
+        if isinstance(request, SQL):
+            columns.append(request)
+            plans.append((key, None, None))
+            continue
+        model, domain, field_names, options = request
         options = options or {}
         query = model._search(
             domain,
@@ -81,9 +93,14 @@ def search_fetch_many(requests):
         plans.append((key, model, fields))
     if not plans:
         return result
-    env = plans[0][1].env
+    env = next((model.env for _k, model, _f in plans if model is not None), None)
+    if env is None:
+        raise ValueError("search_fetch_many needs at least one recordset request")
     (row,) = env.execute_query(SQL("SELECT %s", SQL(", ").join(columns)))
     for (key, model, fields), rows in zip(plans, row, strict=True):
+        if model is None:
+            result[key] = rows
+            continue
         records = model.browse([r[0] for r in rows])
         for index, field in enumerate(fields, start=1):
             env.cache.insert_missing(

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.osv.expression import FALSE_DOMAIN
 
 from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
 
@@ -28,6 +29,19 @@ class TmaSlaPortal(TmaCustomerPortal):
             SLA_REPORT_FIELDS,
             {"limit": 24},
         )
+        # The banner of the client's ongoing outages (every portal page has
+        # it), read with the sections, as the visitor may read them.
+        Outage = request.env["tma.sla.outage"]
+        user = request.env.user
+        if user._is_public() or not Outage.has_access("read"):
+            sections["tma_outages"] = (Outage.sudo(), FALSE_DOMAIN, [], {})
+        else:
+            sections["tma_outages"] = (
+                Outage,
+                Outage._get_ongoing_domain(user.partner_id.commercial_partner_id),
+                ["name", "date_start", "environment_id"],
+                {},
+            )
         return sections
 
     @http.route(
