@@ -141,10 +141,12 @@ class TmaCustomerPortal(CustomerPortal):
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         """Values of the contract page: reads are bounded whatever the ledger's
         size (one page of entries, counts by SQL)."""
-        # The visitor and the account manager in one read, their partners
-        # and the client's in another (the layout and the contact card use
-        # them, and the page's sections the visitor's client).
-        users = (request.env.user | contract.user_id).sudo()
+        # The visitor, the account manager and the user of the contract's
+        # environment (its computed dates fall back on that user's time zone)
+        # in one read, their partners and the client's in another (the
+        # layout and the contact card use them, the sections the visitor's
+        # client).
+        users = (request.env.user | contract.env.user | contract.user_id).sudo()
         (users.partner_id | contract.partner_id).mapped("name")
         try:
             ledger_page = max(1, int(ledger_page))

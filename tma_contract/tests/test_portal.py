@@ -217,6 +217,9 @@ class TestPortal(HttpCase, TmaCommon):
         self.assertEqual(ticket.tma_contract_id, self.contract_a)
 
     def test_contract_page_query_count_stays_flat_as_the_ledger_grows(self):
+        # An account manager of its own, as real contracts have (the user of
+        # the contract's environment is read with the visitor and him).
+        self.contract_a.user_id = self.manager
         self._login(self.portal_a)
         url = f"/my/tma/contracts/{self.contract_a.id}"
 
