@@ -209,10 +209,12 @@ class TmaCustomerPortal(CustomerPortal):
     def _tma_contract_page_sections(self, contract, ledger_offset):
         """The lists of the contract page, read together in one query (see
         ``search_fetch_many``): ``{value name: (recordset, domain, fields,
-        options)}``, each value a recordset of the page. Addons add theirs.
+        options)}`` for a recordset of the page, or an ``SQL`` expression of
+        one JSON value (an aggregate the page prints). Addons add theirs.
 
-        The contract's access is checked by the caller; the lists are read as
-        superuser, restricted to the contract."""
+        The contract's access is checked by the caller: its lists are read as
+        superuser, restricted to the contract; what the visitor reads beside
+        it (the outage banner) is read in the visitor's environment."""
         env = request.env
         Ticket = env["helpdesk.ticket"].sudo()
         ticket_domain = [("tma_contract_id", "=", contract.id)]
@@ -230,7 +232,7 @@ class TmaCustomerPortal(CustomerPortal):
         )
         return {
             "entries": (
-                env["tma.unit.entry"].sudo(),
+                Entry,
                 [("contract_id", "=", contract.id)],
                 ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
                 {"limit": LEDGER_PER_PAGE, "offset": ledger_offset},
