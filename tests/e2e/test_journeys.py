@@ -595,6 +595,21 @@ def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
             message="the provider's item to be signed",
         )
     assert not beta_blockers(db, beta["id"])[1]
+    # The demo's package is built by a cron worker once the server runs: on a
+    # loaded machine it may still be queued here, and closing would then
+    # reuse it instead of queueing the final one.
+    wait_for(
+        lambda: (
+            not db.value(
+                "SELECT count(*) FROM tma_reversibility_package "
+                "WHERE contract_id = %s AND state IN ('queued', 'running')",
+                (beta["id"],),
+            )
+        ),
+        timeout=300,
+        interval=1,
+        message="a cron worker to build the demo's package",
+    )
     # Closing queues the final package; the client's request below gets that
     # one while it waits, or a new one once it is built.
     before = db.value(

@@ -11,36 +11,36 @@ class TmaAmendmentPortal(TmaCustomerPortal):
     """The client approves or refuses its contracts' amendments, and reads
     their history and the consumption forecast, on the contract page."""
 
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        # The amendments sent to the client, with what the page shows.
+        sections["amendments"] = (
+            request.env["tma.contract.amendment"].sudo(),
+            [("contract_id", "=", contract.id), ("state", "!=", "draft")],
+            [
+                "name",
+                "state",
+                "date_effective",
+                "description",
+                "change_scope",
+                "change_volume",
+                "monthly_volume",
+                "change_price",
+                "fee_amount",
+                "change_dates",
+                "date_end",
+            ],
+            {},
+        )
+        return sections
+
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw
         )
         user = request.env.user
-        # One query: the amendments sent to the client, with what the page shows.
-        amendments = (
-            request.env["tma.contract.amendment"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id), ("state", "!=", "draft")],
-                [
-                    "name",
-                    "state",
-                    "date_effective",
-                    "description",
-                    "change_scope",
-                    "change_volume",
-                    "monthly_volume",
-                    "change_price",
-                    "fee_amount",
-                    "change_dates",
-                    "date_end",
-                ],
-            )
-        )
-        values.update(
-            amendments=amendments,
-            amendment_can_decide=user.share
-            and user.partner_id.commercial_partner_id == contract.partner_id,
+        values["amendment_can_decide"] = (
+            user.share and user.partner_id.commercial_partner_id == contract.partner_id
         )
         return values
 

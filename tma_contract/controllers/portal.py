@@ -3,10 +3,14 @@
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools import SQL
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.utils import SCOPE_SUMMARY_ORDER
+from ..tools.fetch import search_fetch_many
 
 CONTRACTS_PER_PAGE = 20
 LEDGER_PER_PAGE = 20
@@ -137,8 +141,13 @@ class TmaCustomerPortal(CustomerPortal):
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         """Values of the contract page: reads are bounded whatever the ledger's
         size (one page of entries, counts by SQL)."""
-        Entry = request.env["tma.unit.entry"].sudo()
-        entry_domain = [("contract_id", "=", contract.id)]
+        # The visitor, the account manager and the user of the contract's
+        # environment (its computed dates fall back on that user's time zone)
+        # in one read, their partners and the client's in another (the
+        # layout and the contact card use them, the sections the visitor's
+        # client).
+        users = (request.env.user | contract.env.user | contract.user_id).sudo()
+        (users.partner_id | contract.partner_id).mapped("name")
         try:
             ledger_page = max(1, int(ledger_page))
         except (TypeError, ValueError):
@@ -161,50 +170,32 @@ class TmaCustomerPortal(CustomerPortal):
                 )
         for item in ledger_pager.get("pages", []):
             item["url"] = self._tma_ledger_url(contract, access_token, item["num"])
-        entries = Entry.search_fetch(
-            entry_domain,
-            ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
-            limit=LEDGER_PER_PAGE,
-            offset=ledger_pager["offset"],
-        )
         Ticket = request.env["helpdesk.ticket"].sudo()
         ticket_domain = [("tma_contract_id", "=", contract.id)]
-        # One more than the page shows: counting is only needed past a page.
-        tickets = Ticket.search_fetch(
-            ticket_domain,
-            ["number", "name", "stage_id"],
-            limit=TICKETS_ON_PAGE + 1,
-            order="id desc",
+        sections = search_fetch_many(
+            self._tma_contract_page_sections(contract, ledger_pager["offset"])
         )
+        # One more ticket than the page shows: counting is only needed past
+        # a page.
+        tickets = sections["tickets"]
+        ticket_units = {tid: float(u) for tid, u in sections.pop("ticket_units")}
+        scope = contract._get_scope_summary_from_rows(sections.pop("scope"))
         ticket_total = len(tickets)
         if ticket_total > TICKETS_ON_PAGE:
             tickets = tickets[:TICKETS_ON_PAGE]
             ticket_total = Ticket.search_count(ticket_domain)
-        books = (
-            request.env["tma.unit.book"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id)],
-                ["name", "date_expiry", "units", "units_remaining", "state"],
-            )
-        )
-        # The visitor and the account manager in one read, their partners
-        # and the client's in another (the layout and the contact card use
-        # them).
-        users = (request.env.user | contract.user_id).sudo()
-        (users.partner_id | contract.partner_id).mapped("name")
         values = self._get_page_view_values(
             contract,
             access_token,
             {
                 "tma_contract": contract,
                 "page_name": "tma_contract",
-                "books": books,
-                "entries": entries,
+                **sections,
                 "ledger_pager": ledger_pager,
                 "tickets": tickets,
                 "ticket_total": ticket_total,
-                "scope": contract._get_scope_summary(),
+                "ticket_units": ticket_units,
+                "scope": scope,
                 "user_tickets_access": request.env["helpdesk.ticket"].has_access(
                     "read"
                 ),
@@ -214,6 +205,70 @@ class TmaCustomerPortal(CustomerPortal):
             **kw,
         )
         return values
+
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        """The lists of the contract page, read together in one query (see
+        ``search_fetch_many``): ``{value name: (recordset, domain, fields,
+        options)}`` for a recordset of the page, or an ``SQL`` expression of
+        one JSON value (an aggregate the page prints). Addons add theirs.
+
+        The contract's access is checked by the caller: its lists are read as
+        superuser, restricted to the contract; what the visitor reads beside
+        it (the outage banner) is read in the visitor's environment."""
+        env = request.env
+        Ticket = env["helpdesk.ticket"].sudo()
+        ticket_domain = [("tma_contract_id", "=", contract.id)]
+        ticket_options = {"limit": TICKETS_ON_PAGE + 1, "order": "id desc"}
+        # The stages of the tickets shown, for their names (no query later).
+        shown = Ticket._search(ticket_domain, **ticket_options)
+        # The units each ticket shown consumed (its tma_units_consumed).
+        Entry = env["tma.unit.entry"].sudo()
+        units = Entry._search([("ticket_id", "in", shown)])
+        units.groupby = Entry._field_to_sql(Entry._table, "ticket_id", units)
+        units_row = SQL(
+            "json_build_array(%s, SUM(%s))",
+            units.groupby,
+            Entry._field_to_sql(Entry._table, "consumed_units", units),
+        )
+        return {
+            "entries": (
+                Entry,
+                [("contract_id", "=", contract.id)],
+                ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
+                {"limit": LEDGER_PER_PAGE, "offset": ledger_offset},
+            ),
+            "tickets": (
+                Ticket,
+                ticket_domain,
+                ["number", "name", "stage_id"],
+                ticket_options,
+            ),
+            "tma_ticket_stages": (
+                env["helpdesk.ticket.stage"].sudo().with_context(active_test=False),
+                [
+                    (
+                        "id",
+                        "in",
+                        shown.subselect(SQL.identifier(Ticket._table, "stage_id")),
+                    )
+                ],
+                ["name"],
+                {},
+            ),
+            "ticket_units": SQL("ARRAY(%s)", units.select(units_row)),
+            "scope": SQL(
+                "ARRAY(SELECT json_build_array(kind, name, environments) "
+                "FROM (%s) AS scope %s)",
+                contract._get_scope_summary_sql(),
+                SQL(SCOPE_SUMMARY_ORDER),
+            ),
+            "books": (
+                env["tma.unit.book"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["name", "date_expiry", "units", "units_remaining", "state"],
+                {},
+            ),
+        }
 
     def _tma_ledger_url(self, contract, access_token, num):
         url = f"/my/tma/contracts/{contract.id}?ledger_page={num}"

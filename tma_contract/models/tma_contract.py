@@ -1,17 +1,21 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .tma_contract_forecast import FORECAST_WINDOW_DAYS
 from .utils import (
     CONTRACT_MODES,
     CONTRACT_STATES,
     CONTRACT_TRANSITIONS,
     MANAGER_ONLY_STATES,
+    SCOPE_SUMMARY_ORDER,
     sql_translated,
 )
 
@@ -237,6 +241,13 @@ class TmaContract(models.Model):
         compute="_compute_ledger_figures",
         digits="TMA Units",
     )
+    units_window = fields.Float(
+        string="Consumed over the forecast window",
+        compute="_compute_ledger_figures",
+        digits="TMA Units",
+        help="Units consumed over the last days the consumption forecast "
+        "reads (reversals deduct).",
+    )
     balance_ratio = fields.Float(compute="_compute_ledger_figures")
     ticket_count = fields.Integer(compute="_compute_counts")
     book_count = fields.Integer(compute="_compute_counts")
@@ -277,15 +288,17 @@ class TmaContract(models.Model):
     # ------------------------------------------------------------------
     @api.depends("balance", "entry_ids.units")
     def _compute_ledger_figures(self):
-        """Credited, consumed, overage and this month's units of each contract,
-        in one query whatever the ledger's size."""
-        credited, consumed, overage, month = {}, {}, {}, {}
+        """Credited, consumed, overage, this month's units and the forecast
+        window's consumption of each contract, in one query whatever the
+        ledger's size."""
+        credited, consumed, overage, month, window = {}, {}, {}, {}, {}
         if self.ids:
             self.env["tma.unit.entry"].flush_model(
                 ["contract_id", "entry_type", "units", "consumed_units"]
                 + ["overage_units", "date"]
             )
-            month_start = fields.Date.context_today(self).replace(day=1)
+            today = fields.Date.context_today(self)
+            since = today - timedelta(days=FORECAST_WINDOW_DAYS)
             self.env.cr.execute(
                 SQL(
                     """
@@ -297,23 +310,27 @@ class TmaContract(models.Model):
                            COALESCE(SUM(consumed_units), 0),
                            COALESCE(SUM(overage_units), 0),
                            COALESCE(SUM(consumed_units) FILTER (
+                               WHERE date >= %s), 0),
+                           COALESCE(SUM(consumed_units) FILTER (
                                WHERE date >= %s), 0)
                       FROM tma_unit_entry
                      WHERE contract_id IN %s
                   GROUP BY contract_id
                     """,
-                    month_start,
+                    today.replace(day=1),
+                    fields.Datetime.to_datetime(since),
                     tuple(self.ids),
                 )
             )
-            for cid, cred, cons, over, mon in self.env.cr.fetchall():
+            for cid, cred, cons, over, mon, win in self.env.cr.fetchall():
                 credited[cid], consumed[cid] = cred, cons
-                overage[cid], month[cid] = over, mon
+                overage[cid], month[cid], window[cid] = over, mon, win
         for contract in self:
             contract.units_credited = credited.get(contract.id, 0.0)
             contract.units_consumed = consumed.get(contract.id, 0.0)
             contract.units_overage = overage.get(contract.id, 0.0)
             contract.units_month = month.get(contract.id, 0.0)
+            contract.units_window = window.get(contract.id, 0.0)
             total = contract.units_credited
             contract.balance_ratio = (
                 max(0.0, min(100.0, 100.0 * contract.balance / total)) if total else 0.0
@@ -628,6 +645,20 @@ class TmaContract(models.Model):
         (codes), each in its display order, in one query. Archived records are
         left out."""
         self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT kind, name, environments FROM (%s) AS scope %s",
+                self._get_scope_summary_sql(),
+                SQL(SCOPE_SUMMARY_ORDER),
+            )
+        )
+        return self._get_scope_summary_from_rows(self.env.cr.fetchall())
+
+    def _get_scope_summary_sql(self):
+        """The rows of :meth:`_get_scope_summary` (kind, name, environments
+        and the columns of ``SCOPE_SUMMARY_ORDER``), unordered: a subquery
+        the portal reads with its other sections."""
+        self.ensure_one()
         env = self.env
         self.flush_recordset(
             ["application_ids", "maintenance_type_ids", "support_level_ids"]
@@ -639,36 +670,39 @@ class TmaContract(models.Model):
             "tma.support.level",
         ):
             env[model].flush_model()
-        env.cr.execute(
-            SQL(
-                """
-                SELECT 'application', app.name, (
-                           SELECT array_agg(e.name ORDER BY e.sequence, e.id)
-                             FROM tma_application_environment e
-                            WHERE e.application_id = app.id AND e.active
-                       ), 0, app.name, app.id
-                  FROM tma_application_tma_contract_rel rel
-                  JOIN tma_application app ON app.id = rel.tma_application_id
-                 WHERE rel.tma_contract_id = %(id)s AND app.active
-                 UNION ALL
-                SELECT 'maintenance', %(mt_name)s, NULL, mt.sequence, '', mt.id
-                  FROM tma_contract_tma_maintenance_type_rel rel
-                  JOIN tma_maintenance_type mt
-                    ON mt.id = rel.tma_maintenance_type_id
-                 WHERE rel.tma_contract_id = %(id)s AND mt.active
-                 UNION ALL
-                SELECT 'level', sl.code, NULL, sl.sequence, '', sl.id
-                  FROM tma_contract_tma_support_level_rel rel
-                  JOIN tma_support_level sl ON sl.id = rel.tma_support_level_id
-                 WHERE rel.tma_contract_id = %(id)s AND sl.active
-              ORDER BY 1, 4, 5, 6
-                """,
-                id=self.id,
-                mt_name=sql_translated(env, SQL("mt.name")),
-            )
+        return SQL(
+            """
+            SELECT 'application' AS kind, app.name AS name, (
+                       SELECT array_agg(e.name ORDER BY e.sequence, e.id)
+                         FROM tma_application_environment e
+                        WHERE e.application_id = app.id AND e.active
+                   ) AS environments, 0 AS sequence, app.name AS sort_name,
+                   app.id AS rid
+              FROM tma_application_tma_contract_rel rel
+              JOIN tma_application app ON app.id = rel.tma_application_id
+             WHERE rel.tma_contract_id = %(id)s AND app.active
+             UNION ALL
+            SELECT 'maintenance', %(mt_name)s, NULL, mt.sequence, '', mt.id
+              FROM tma_contract_tma_maintenance_type_rel rel
+              JOIN tma_maintenance_type mt
+                ON mt.id = rel.tma_maintenance_type_id
+             WHERE rel.tma_contract_id = %(id)s AND mt.active
+             UNION ALL
+            SELECT 'level', sl.code, NULL, sl.sequence, '', sl.id
+              FROM tma_contract_tma_support_level_rel rel
+              JOIN tma_support_level sl ON sl.id = rel.tma_support_level_id
+             WHERE rel.tma_contract_id = %(id)s AND sl.active
+            """,
+            id=self.id,
+            mt_name=sql_translated(env, SQL("mt.name")),
         )
+
+    @api.model
+    def _get_scope_summary_from_rows(self, rows):
+        """The summary of :meth:`_get_scope_summary` from its rows (kind,
+        name, environments), in their order."""
         summary = {"applications": [], "maintenance_types": [], "support_levels": []}
-        for kind, name, environments, *_order in env.cr.fetchall():
+        for kind, name, environments in rows:
             if kind == "application":
                 summary["applications"].append((name, environments or []))
             elif kind == "maintenance":

@@ -80,40 +80,20 @@ class TmaContractForecast(models.AbstractModel):
         value = self.env["ir.config_parameter"].sudo().get_param(ALERT_DAYS_PARAM, "")
         return int(value) if value.strip().isdigit() else ALERT_DAYS_DEFAULT
 
-    def _get_consumption_history(self, since):
-        """{contract id: units consumed since ``since``} (reversals deduct)."""
-        if not self.ids:
-            return {}
-        self.env["tma.unit.entry"].flush_model(
-            ["contract_id", "date", "consumed_units"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT contract_id, COALESCE(SUM(consumed_units), 0)
-                     FROM tma_unit_entry
-                    WHERE contract_id IN %s AND date >= %s
-                    GROUP BY contract_id""",
-                tuple(self.ids),
-                fields.Datetime.to_datetime(since),
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
     def _get_forecast(self):
         """{contract id: forecast dict}: ``rate`` (units a month),
         ``exhausted`` (date or False), ``period_end``, ``overage``,
         ``books`` ({book id: (date, reason)}, reason ``exhausted`` or
-        ``expires``). One query for the whole batch."""
+        ``expires``). No query of its own: the window's consumption is one
+        of the ledger's figures (``units_window``), read with the others."""
         today = fields.Date.context_today(self)
-        since = today - timedelta(days=FORECAST_WINDOW_DAYS)
-        history = self._get_consumption_history(since)
         result = {}
         for contract in self:
             start = contract.date_start or today
             days = min(FORECAST_WINDOW_DAYS, max((today - start).days, 0))
             estimate = contract.monthly_volume or 0.0
             if days:
-                observed = history.get(contract.id, 0.0) / days * DAYS_PER_MONTH
+                observed = contract.units_window / days * DAYS_PER_MONTH
                 weight = days / FORECAST_WINDOW_DAYS
                 rate = (
                     weight * observed + (1 - weight) * estimate

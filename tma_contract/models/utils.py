@@ -141,6 +141,10 @@ OCCURRENCE_STATES = [
     ("skipped", "Skipped"),
 ]
 
+# The order of the rows of a contract's scope summary (see
+# tma.contract._get_scope_summary_sql).
+SCOPE_SUMMARY_ORDER = "ORDER BY kind, sequence, sort_name, rid"
+
 
 def next_recurrence(day, number, unit):
     """The date ``number`` ``unit`` (a ``RECURRENCE_UNITS`` key) after ``day``."""

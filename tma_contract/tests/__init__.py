@@ -22,3 +22,4 @@ from . import test_preventive
 from . import test_preventive_concurrency
 from . import test_preventive_portal
 from . import test_component
+from . import test_fetch

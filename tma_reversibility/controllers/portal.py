@@ -5,8 +5,22 @@ import base64
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.tools import SQL
 
 from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal, tma_flash
+
+# What the contract page prints of each item of the handover checklist.
+CHECKLIST_FIELDS = [
+    "name",
+    "mandatory",
+    "description",
+    "note",
+    "side",
+    "due_date",
+    "state",
+    "signed_by_id",
+    "signed_on",
+]
 
 
 class TmaReversibilityPortal(TmaCustomerPortal):
@@ -38,32 +52,59 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         values.update(handovers=handovers, page_name="tma_handover")
         return request.render("tma_reversibility.portal_tma_handovers", values)
 
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        env = request.env
+        Document = env["tma.document"].sudo()
+        document_domain = [("contract_id", "=", contract.id)]
+        # Which documents have a file (to link them), without reading any
+        # file: the attachments of their binary field.
+        files = (
+            env["ir.attachment"]
+            .sudo()
+            ._search(
+                [
+                    ("res_model", "=", Document._name),
+                    ("res_field", "=", "file"),
+                    ("res_id", "in", Document._search(document_domain)),
+                ]
+            )
+        )
+        sections.update(
+            documents=(
+                Document,
+                document_domain,
+                ["name", "url", "doc_type", "version", "date", "next_review_date"],
+                {},
+            ),
+            documents_with_file=SQL(
+                "ARRAY(%s)", files.select(SQL.identifier("ir_attachment", "res_id"))
+            ),
+            packages=(
+                env["tma.reversibility.package"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["create_date", "state", "sha256"],
+                {"limit": 10},
+            ),
+        )
+        if contract.state in ("reversibility", "closed"):
+            # The checklist only shows once the handover has started: the
+            # contract's reversibility_item_ids, with what the page prints.
+            sections["checklist"] = (
+                env["tma.reversibility.item"].sudo(),
+                [("contract_id", "=", contract.id)],
+                CHECKLIST_FIELDS,
+                {},
+            )
+        return sections
+
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw
         )
-        env = request.env
         in_handover = contract.state in ("reversibility", "closed")
-        values.update(
-            documents=env["tma.document"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id)],
-                ["name", "url", "doc_type", "version", "date", "next_review_date"],
-            ),
-            # The checklist only shows once the handover has started.
-            checklist=contract.reversibility_item_ids
-            if in_handover
-            else env["tma.reversibility.item"],
-            packages=env["tma.reversibility.package"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id)],
-                ["create_date", "state", "sha256"],
-                limit=10,
-            ),
-            user_side=self._tma_user_side(contract) if in_handover else None,
-        )
+        values.setdefault("checklist", request.env["tma.reversibility.item"])
+        values["user_side"] = self._tma_user_side(contract) if in_handover else None
         return values
 
     def _tma_user_side(self, contract):

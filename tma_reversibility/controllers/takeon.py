@@ -6,6 +6,24 @@ from odoo.http import request
 
 from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal, tma_flash
 
+# What the contract page prints of each item of the take-on checklist.
+TAKEON_ITEM_FIELDS = [
+    "name",
+    "item_type",
+    "mandatory",
+    "description",
+    "note",
+    "side",
+    "due_date",
+    "state",
+    "session_date",
+    "attendees",
+    "date_from",
+    "date_to",
+    "signed_by_id",
+    "signed_on",
+]
+
 
 class TmaTakeonPortal(TmaCustomerPortal):
     """The take-on checklist: the client signs its items and the service
@@ -36,17 +54,27 @@ class TmaTakeonPortal(TmaCustomerPortal):
         user = request.env.user
         return contract._takeon_side(user) if user.share else None
 
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        # The take-on shows while it runs and once the service has started
+        # (nothing read for the other contracts): the contract's
+        # takeon_item_ids, with what the page prints.
+        if contract.state == "transition" or contract.service_start_date:
+            sections["takeon_items"] = (
+                request.env["tma.takeon.item"].sudo(),
+                [("contract_id", "=", contract.id)],
+                TAKEON_ITEM_FIELDS,
+                {},
+            )
+        return sections
+
     def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
         values = super()._tma_contract_page_values(
             contract, access_token, ledger_page, **kw
         )
-        # The take-on shows while it runs and once the service has started
-        # (no query for the other contracts).
         taken_on = contract.state == "transition" or contract.service_start_date
+        values.setdefault("takeon_items", request.env["tma.takeon.item"])
         values.update(
-            takeon_items=contract.takeon_item_ids
-            if taken_on
-            else request.env["tma.takeon.item"],
             takeon_contract=contract,
             takeon_side=self._tma_takeon_side(contract) if taken_on else None,
         )

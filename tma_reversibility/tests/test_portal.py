@@ -6,6 +6,12 @@ from odoo.tests import HttpCase, tagged
 
 from .common import TmaReversibilityCommon
 
+# Queries of the contract page during the handover: those of any contract page
+# (tma_contract's PORTAL_CONTRACT_QUERIES, the checklist and which documents
+# have a file among the page's lists), the signatories' users and partners
+# (two), the language's formats of the signatures' times (one).
+PORTAL_HANDOVER_QUERIES = 13
+
 
 @tagged("post_install", "-at_install")
 class TestPortal(HttpCase, TmaReversibilityCommon):
@@ -77,13 +83,56 @@ class TestPortal(HttpCase, TmaReversibilityCommon):
             self.assertEqual(response.status_code, 200)
 
     def test_contract_page_shows_register_checklist_and_packages(self):
+        paper = self.env["tma.document"].create(
+            {"contract_id": self.contract.id, "name": "Paper only", "doc_type": "other"}
+        )
         self._login(self.portal_a)
         html = self.url_open(f"/my/tma/contracts/{self.contract.id}").text
         self.assertIn("Run book", html)
+        # A document with a file is linked, one with neither file nor link
+        # is only named.
+        self.assertIn(f"/my/tma/documents/{self.document.id}", html)
+        self.assertIn("Paper only", html)
+        self.assertNotIn(f"/my/tma/documents/{paper.id}", html)
         self.assertIn('id="tma_checklist"', html)
         self.assertIn(f"/my/tma/packages/{self.package.id}", html)
         self.assertIn(f"/my/tma/checklist/{self.client_item.id}/sign", html)
         self.assertNotIn(f"/my/tma/checklist/{self.provider_item.id}/sign", html)
+
+    def test_contract_page_in_handover_reads_its_checklist_with_its_lists(self):
+        """The checklist is one more list of the page's one query: every item
+        shows, a signed item with its signatory, in a number of queries that
+        does not grow with the checklist."""
+        self.provider_item.with_user(self.manager)._sign(self.manager)
+        self._login(self.portal_a)
+        url = f"/my/tma/contracts/{self.contract.id}"
+
+        def page():
+            before = self.cr.sql_log_count
+            html = self.url_open(url).text
+            return html, self.cr.sql_log_count - before
+
+        page()  # warm-up
+        html, queries = page()
+        checklist = html.partition('id="tma_checklist"')[2].partition("</table>")[0]
+        for item in self.contract.reversibility_item_ids:
+            self.assertIn(item.name, checklist)
+        self.assertIn(self.manager.name, checklist)
+        self.env["tma.reversibility.item"].create(
+            [
+                {
+                    "contract_id": self.contract.id,
+                    "name": f"Extra item {n}",
+                    "side": "client",
+                }
+                for n in range(10)
+            ]
+        )
+        self.env.flush_all()
+        html, more = page()
+        self.assertIn("Extra item 9", html)
+        self.assertEqual(more, queries)
+        self.assertLessEqual(queries, PORTAL_HANDOVER_QUERIES)
 
     def test_client_signs_its_item_once(self):
         self._login(self.portal_a)

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.osv.expression import FALSE_DOMAIN
+from odoo.tools import SQL
 
 from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
 
@@ -20,20 +22,53 @@ SLA_REPORT_FIELDS = [
 
 
 class TmaSlaPortal(TmaCustomerPortal):
-    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
-        values = super()._tma_contract_page_values(
-            contract, access_token, ledger_page, **kw
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        env = request.env
+        sections["sla_reports"] = (
+            env["tma.sla.service.report"].sudo(),
+            [("contract_id", "=", contract.id), ("generated_on", "!=", False)],
+            SLA_REPORT_FIELDS,
+            {"limit": 24},
         )
-        values["sla_reports"] = (
-            request.env["tma.sla.service.report"]
-            .sudo()
-            .search_fetch(
-                [("contract_id", "=", contract.id), ("generated_on", "!=", False)],
-                SLA_REPORT_FIELDS,
-                limit=24,
+        if contract.sla_policy_id:
+            # What the service levels' summary reads of the policy and of the
+            # calendar (the policy's or the contract's): names, time zone.
+            Policy = env["tma.sla.policy"].sudo().with_context(active_test=False)
+            policy_domain = [("id", "=", contract.sla_policy_id.id)]
+            policy_calendar = Policy._search(policy_domain).subselect(
+                SQL.identifier(Policy._table, "calendar_id")
             )
-        )
-        return values
+            sections["tma_sla_policy"] = (
+                Policy,
+                policy_domain,
+                ["name", "calendar_id"],
+                {},
+            )
+            sections["tma_sla_calendars"] = (
+                env["resource.calendar"].sudo().with_context(active_test=False),
+                [
+                    "|",
+                    ("id", "=", contract.sla_calendar_id.id),
+                    ("id", "in", policy_calendar),
+                ],
+                ["name", "tz"],
+                {},
+            )
+        # The banner of the client's ongoing outages (every portal page has
+        # it), read with the sections, as the visitor may read them.
+        Outage = env["tma.sla.outage"]
+        user = env.user
+        if user._is_public() or not Outage.has_access("read"):
+            sections["tma_outages"] = (Outage.sudo(), FALSE_DOMAIN, [], {})
+        else:
+            sections["tma_outages"] = (
+                Outage,
+                Outage._get_ongoing_domain(user.partner_id.commercial_partner_id),
+                ["name", "date_start", "environment_id"],
+                {},
+            )
+        return sections
 
     @http.route(
         ["/my/tma/sla-reports/<int:report_id>/<string:fmt>"],

@@ -18,54 +18,40 @@ ACTIONS_ON_PAGE = 30
 
 
 class TmaReviewPortal(TmaSlaPortal):
-    def _tma_contract_page_values(self, contract, access_token, ledger_page, **kw):
-        values = super()._tma_contract_page_values(
-            contract, access_token, ledger_page, **kw
-        )
-        values["tma_reviews"] = (
-            request.env["tma.review"]
-            .sudo()
-            .search_fetch(
+    def _tma_contract_page_sections(self, contract, ledger_offset):
+        sections = super()._tma_contract_page_sections(contract, ledger_offset)
+        env = request.env
+        sections.update(
+            tma_reviews=(
+                env["tma.review"].sudo(),
                 [("contract_id", "=", contract.id)],
                 ["name", "date", "state"],
-                limit=REVIEWS_ON_PAGE,
-            )
-        )
-        values["tma_surveys"] = (
-            request.env["tma.satisfaction.survey"]
-            .sudo()
-            .search_fetch(
+                {"limit": REVIEWS_ON_PAGE},
+            ),
+            tma_surveys=(
+                env["tma.satisfaction.survey"].sudo(),
                 [("contract_id", "=", contract.id)],
                 ["date_from", "date_to", "state"],
-                limit=8,
-            )
-        )
-        values["tma_blocking"] = (
-            request.env["helpdesk.ticket"]
-            .sudo()
-            .search_fetch(
+                {"limit": 8},
+            ),
+            tma_blocking=(
+                env["helpdesk.ticket"].sudo(),
                 [
                     ("tma_contract_id", "=", contract.id),
                     ("tma_criticality", "=", "blocking"),
                     ("stage_id.closed", "=", False),
                 ],
                 ["number", "name", "tma_notice_sent"],
-                limit=10,
-            )
-        )
-        values["tma_actions"] = (
-            request.env["tma.improvement.action"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("contract_id", "=", contract.id),
-                    ("state", "!=", "cancelled"),
-                ],
+                {"limit": 10},
+            ),
+            tma_actions=(
+                env["tma.improvement.action"].sudo(),
+                [("contract_id", "=", contract.id), ("state", "!=", "cancelled")],
                 ["name", "date_due", "owner_side", "state"],
-                limit=ACTIONS_ON_PAGE,
-            )
+                {"limit": ACTIONS_ON_PAGE},
+            ),
         )
-        return values
+        return sections
 
     # ------------------------------------------------------------------
     # Rating a ticket

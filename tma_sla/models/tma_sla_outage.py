@@ -57,19 +57,23 @@ class TmaSlaOutage(models.Model):
             )
 
     @api.model
+    def _get_ongoing_domain(self, partner):
+        """The domain of the outages of ``partner``'s environments going on
+        now."""
+        now = fields.Datetime.now()
+        return [
+            ("partner_id", "=", partner.id),
+            ("date_start", "<=", now),
+            "|",
+            ("date_end", "=", False),
+            ("date_end", ">", now),
+        ]
+
+    @api.model
     def _get_ongoing(self, partner):
         """The outages of ``partner``'s environments going on now, as the
         current user may read them."""
-        now = fields.Datetime.now()
-        return self.search(
-            [
-                ("partner_id", "=", partner.id),
-                ("date_start", "<=", now),
-                "|",
-                ("date_end", "=", False),
-                ("date_end", ">", now),
-            ]
-        )
+        return self.search(self._get_ongoing_domain(partner))
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 import math
+import re
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -242,6 +243,27 @@ class TestOutagePortalBanner(HttpCase, TmaSlaCommon):
         self.assertIn("o_tma_outage", html)
         self.assertIn("Alpha database down", html)
         self.assertNotIn("Beta secret outage", html)
+
+    def test_the_contract_page_shows_the_clients_banner_only(self):
+        """The contract page reads the banner with its other lists: the
+        client's outages, never another client's, none for a token visitor."""
+        self._outage(self.prod_a, "Alpha database down")
+        self._outage(self.prod_b, "Beta secret outage")
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        url = f"/my/tma/contracts/{self.contract_a.id}"
+        html = self.url_open(url).text
+        banner = re.search(
+            r'<div class="alert alert-danger o_tma_outage".*?</div>', html, re.S
+        )
+        self.assertIn("Alpha database down", banner.group(0))
+        self.assertIn("ERP A", banner.group(0))
+        self.assertNotIn("Beta secret outage", html)
+        token = self.contract_a._portal_ensure_token()
+        self.authenticate(None, None)
+        response = self.url_open(f"{url}?access_token={token}")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("o_tma_outage", response.text)
+        self.assertNotIn("Alpha database down", response.text)
 
     def test_no_banner_once_the_outage_ended(self):
         self._outage(

@@ -4,11 +4,12 @@
 right definition from a plausible wrong one."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -139,3 +140,16 @@ class TestKpi(TmaSlaCommon):
         self.assertEqual(cells["Indicator"], "Definition")
         first_contact = [v for k, v in cells.items() if k.startswith("First-contact")]
         self.assertIn("resolved at the first intervention", first_contact[-1])
+
+    def test_late_running_timers_are_counted_for_each_contract_at_once(self):
+        """The contract's late running timers (a figure of its own, read
+        apart from the month's compliance), for a batch of contracts."""
+        ticket = self._ticket(priority="3")
+        running = ticket.tma_sla_timer_ids.filtered(lambda t: t.status == "running")
+        self.assertTrue(running)
+        running[0].deadline = fields.Datetime.now() - timedelta(hours=1)
+        no_policy = self._create_contract(mode="forfait")
+        other = self._create_contract(mode="forfait", sla_policy_id=self.policy.id)
+        contracts = self.contract | no_policy | other
+        contracts.invalidate_recordset(["sla_month_late"])
+        self.assertEqual(contracts.mapped("sla_month_late"), [1, 0, 0])

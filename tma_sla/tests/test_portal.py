@@ -8,6 +8,11 @@ from odoo.tests import HttpCase, tagged
 
 from .common import TmaSlaCommon
 
+# Queries of the contract page of a ticket book under a service level policy:
+# tma_contract's PORTAL_CONTRACT_QUERIES (10) and the month's compliance (the
+# policy's and the calendar's names and time zone come with the page's lists).
+PORTAL_CONTRACT_SLA_QUERIES = 11
+
 
 @tagged("post_install", "-at_install")
 class TestPortal(HttpCase, TmaSlaCommon):
@@ -54,6 +59,35 @@ class TestPortal(HttpCase, TmaSlaCommon):
         self.assertIn('id="tma_sla_reports"', response.text)
         self.assertIn(f"/my/tma/sla-reports/{self.report.id}/xlsx", response.text)
         self.assertNotIn(f"/my/tma/sla-reports/{self.report_b.id}/", response.text)
+
+    def test_contract_page_with_service_levels_query_count_stays_flat(self):
+        contract = self._create_contract(
+            sla_policy_id=self.policy.id, user_id=self.manager.id
+        )
+        self._add_book(contract, 90)
+        ticket = self._create_ticket(contract, name="Labels misprinted")
+        ticket._tma_record_consumption()
+        self._login(self.portal_a)
+        url = f"/my/tma/contracts/{contract.id}"
+
+        def count():
+            before = self.cr.sql_log_count
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Test policy", response.text)
+            return self.cr.sql_log_count - before
+
+        def grow(n):
+            for _i in range(n):
+                contract._post_consumption(0.5)
+            self.env.flush_all()
+
+        grow(25)  # past one page of ledger
+        count()  # warm-up: the pager template is compiled once
+        small = count()
+        grow(30)
+        self.assertEqual(count(), small, "the page reads more as the ledger grows")
+        self.assertLessEqual(small, PORTAL_CONTRACT_SLA_QUERIES)
 
     def test_contract_page_says_which_hours_the_policy_counts_in(self):
         """The policy's name is followed by the hours that apply: the calendar
