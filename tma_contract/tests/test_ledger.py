@@ -9,9 +9,10 @@ from odoo.tests import tagged
 from .common import TmaCommon
 
 # Queries of one posting, from the call to the flushed database (the lock,
-# the checks, the entry and its number, the balance, the books, the alerts).
-CONSUMPTION_QUERIES = 17
-CREDIT_QUERIES = 12
+# the checks, the entry's number with the balance, the entry, the books, the
+# alerts).
+CONSUMPTION_QUERIES = 13
+CREDIT_QUERIES = 10
 
 
 @tagged("post_install", "-at_install")
@@ -337,6 +338,33 @@ class TestLedgerNumbering(TmaCommon):
                 for entry in first.entry_ids
             )
         )
+
+    def test_a_book_state_follows_its_remainder_in_the_database(self):
+        """A posting recomputes a book's stored state only when its remainder
+        changes it; the stored row and what depends on the remainder in the
+        cache are right either way."""
+        contract = self._create_contract()
+        book = self._add_book(contract, 3)
+        self.assertEqual(book.units_used, 0.0)
+        first = contract._post_consumption(2.0)
+        self.assertEqual(book.units_used, 2.0)  # not a stale cache
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(book.state, "open")
+        last = contract._post_consumption(1.0)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(book.state, "exhausted")
+        # Units given back reopen it; the first reversal leaves it open.
+        last._reverse("Posted by mistake")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual((book.state, book.units_remaining), ("open", 1.0))
+        first._reverse("Posted by mistake")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual((book.state, book.units_remaining), ("open", 3.0))
+        self.assertEqual(contract.balance, 3.0)
 
     def test_a_refused_revaluation_leaves_no_gap(self):
         contract = self._create_contract()
