@@ -20,7 +20,10 @@ Measures:
    as threads of this one process instead (they then share its GIL). After the
    runs, every balance is checked against its ledger, every book against its
    allocations, every ticket's consumption against the postings counted, and
-   every ledger's numbers for gaps;
+   every ledger's numbers for gaps. In process mode each worker also reports
+   the CPU time it used and the CPU time of its PostgreSQL backend (read
+   from /proc), per posting: with two cores, eight workers cannot post faster
+   than two cores divided by their sum, whatever the waiting they overlap;
 2. queries of the portal contract page (through Odoo's WSGI application, as a
    logged-in portal user) as the ledger grows;
 3. the cost of reading balances and ledger figures for many contracts.
@@ -29,6 +32,7 @@ Measures:
 import argparse
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from functools import partial
@@ -53,6 +57,17 @@ def parse_args():
         "workers, the default) or as threads of this process",
     )
     return parser.parse_args()
+
+
+def backend_cpu(pid):
+    """CPU seconds (user + system) a local PostgreSQL backend has used so
+    far, from /proc; None when it cannot be read (a remote server)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields_ = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Bench:
@@ -165,7 +180,8 @@ class Bench:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - start
-        return done[0], elapsed, self.retries
+        # The backends' CPU is not followed per thread.
+        return done[0], elapsed, self.retries, None, None
 
     def _throughput_processes(self, workers, ticket_ids):
         ctx = multiprocessing.get_context("fork")
@@ -179,7 +195,10 @@ class Bench:
         def worker():
             self.retries = 0
             done = 0
+            backend = self._backend_pid()
             ready.wait()
+            cpu_python = time.process_time()
+            cpu_backend = backend_cpu(backend)
             while True:
                 with position.get_lock():
                     index = position.value
@@ -188,8 +207,13 @@ class Bench:
                     break
                 if self.run(partial(self._consume, ticket_id=ticket_ids[index])):
                     done += 1
+            cpu_python = time.process_time() - cpu_python
+            if self._backend_pid() == backend and cpu_backend is not None:
+                cpu_backend = backend_cpu(backend) - cpu_backend
+            else:
+                cpu_backend = None
             odoo.sql_db.close_all()
-            results.put((done, self.retries))
+            results.put((done, self.retries, cpu_python, cpu_backend))
 
         processes = [ctx.Process(target=worker) for _i in range(workers)]
         for process in processes:
@@ -202,11 +226,19 @@ class Bench:
             process.join()
             if process.exitcode:
                 raise RuntimeError(f"a posting worker failed ({process.exitcode})")
+        backends = [count[3] for count in counts]
         return (
-            sum(done for done, _r in counts),
+            sum(count[0] for count in counts),
             elapsed,
-            sum(retries for _d, retries in counts),
+            sum(count[1] for count in counts),
+            sum(count[2] for count in counts),
+            None if None in backends else sum(backends),
         )
+
+    def _backend_pid(self):
+        """The PostgreSQL backend of this process's pooled connection."""
+        with db_connect(self.dbname).cursor() as cr:
+            return cr._cnx.get_backend_pid()
 
     def check_ledgers(self, contract_ids, ticket_ids, postings):
         """Check what the runs left: every balance equals the sum of its
@@ -396,8 +428,11 @@ def main():
         "\n## 1. Consumption posting (one committed transaction per posting, "
         f"workers as {args.workers_mode})"
     )
-    print("| workers | contracts | postings | seconds | postings/s | retries |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print(
+        "| workers | contracts | postings | seconds | postings/s | retries "
+        "| CPU ms/posting, Python | CPU ms/posting, PostgreSQL |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     half = len(ticket_ids) // 2
     shared, shared_tickets = bench.make_contracts(1, units_each=10000, tickets_each=400)
     runs = (
@@ -408,11 +443,18 @@ def main():
     )
     postings = 0
     for workers, label, chunk in runs:
-        done, elapsed, retries = bench.throughput(workers, chunk, args.workers_mode)
+        done, elapsed, retries, cpu_python, cpu_backend = bench.throughput(
+            workers, chunk, args.workers_mode
+        )
         postings += done
         rate = done / elapsed
+        per_posting = [
+            "n/a" if cpu is None else f"{1000 * cpu / done:.1f}"
+            for cpu in (cpu_python, cpu_backend)
+        ]
         print(
-            f"| {workers} | {label} | {done} | {elapsed:.2f} | {rate:.0f} | {retries} |"
+            f"| {workers} | {label} | {done} | {elapsed:.2f} | {rate:.0f} "
+            f"| {retries} | {' | '.join(per_posting)} |"
         )
     print("\nChecked after the runs:")
     for line in bench.check_ledgers(
