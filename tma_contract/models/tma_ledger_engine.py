@@ -8,6 +8,8 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero
 
+from .utils import user_today
+
 
 class TmaLedgerEngine(models.AbstractModel):
     """The unit ledger of a contract, as one component.
@@ -162,7 +164,7 @@ class TmaLedgerEngine(models.AbstractModel):
 
     def _open_books_for_update(self):
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         self.env.cr.execute(
             SQL(
                 """
@@ -377,7 +379,7 @@ class TmaLedgerEngine(models.AbstractModel):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        cap, already = self._get_regie_cap(fields.Date.context_today(self))
+        cap, already = self._get_regie_cap(user_today(self))
         if (
             float_compare(
                 already + units, cap, precision_digits=self._get_units_precision()
@@ -487,7 +489,7 @@ class TmaLedgerEngine(models.AbstractModel):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        month_start = fields.Date.context_today(self).replace(day=1)
+        month_start = user_today(self).replace(day=1)
         if self.volume_alert_month == month_start:
             return
         consumed = self._month_consumption(month_start)

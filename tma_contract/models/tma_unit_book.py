@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .utils import user_today
+
 
 class TmaUnitBook(models.Model):
     """A prepaid book of units of work (carnet de tickets)."""
@@ -62,7 +64,7 @@ class TmaUnitBook(models.Model):
 
     @api.depends("units_remaining", "date_expiry", "cancelled")
     def _compute_state(self):
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         for book in self:
             book.state = self._state_of(
                 book.cancelled, book.date_expiry, book.units_remaining, today
@@ -153,7 +155,7 @@ class TmaUnitBook(models.Model):
             raise UserError(_("Book %(name)s cannot go below zero.", name=self.name))
         self.invalidate_recordset(["units_remaining"])
         self.modified(["units_remaining"])
-        today = fields.Date.context_today(self) if date_expiry else None
+        today = user_today(self) if date_expiry else None
         if state == self._state_of(cancelled, date_expiry, remaining, today):
             # The stored state stands: no recompute, which would read the row.
             self.env.remove_to_compute(self._fields["state"], self)

@@ -6,12 +6,13 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.utils import user_today
 from .common import TmaCommon
 
 # Queries of one posting, from the call to the flushed database (the lock,
 # the checks, the entry's number with the balance, the entry, the books, the
 # alerts).
-CONSUMPTION_QUERIES = 13
+CONSUMPTION_QUERIES = 12
 CREDIT_QUERIES = 10
 
 
@@ -365,6 +366,25 @@ class TestLedgerNumbering(TmaCommon):
         self.env.invalidate_all()
         self.assertEqual((book.state, book.units_remaining), ("open", 3.0))
         self.assertEqual(contract.balance, 3.0)
+
+    def test_today_is_in_the_users_time_zone(self):
+        """The ledger's "today" (books' expiry, month of the volume) is the
+        user's, read from Odoo's cached user context, and follows a change of
+        the user's time zone."""
+        contract = self._create_contract()
+        user = self.env.user
+        days = set()
+        # UTC+14 and UTC-11: 25 hours apart, never on the same date.
+        for tz in ("Pacific/Kiritimati", "Pacific/Niue"):
+            user.tz = tz
+            self.assertEqual(user_today(contract), fields.Date.context_today(contract))
+            days.add(user_today(contract))
+        self.assertEqual(len(days), 2)
+        # The context's time zone comes first, as in a request.
+        self.assertEqual(
+            user_today(contract.with_context(tz="Pacific/Kiritimati")),
+            max(days),
+        )
 
     def test_a_refused_revaluation_leaves_no_gap(self):
         contract = self._create_contract()
