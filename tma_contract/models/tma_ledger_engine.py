@@ -8,6 +8,8 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero
 
+from .utils import user_today
+
 
 class TmaLedgerEngine(models.AbstractModel):
     """The unit ledger of a contract, as one component.
@@ -77,20 +79,25 @@ class TmaLedgerEngine(models.AbstractModel):
         self.invalidate_recordset(["entry_seq"])
         return last - count + 1
 
-    def _apply_balance_delta(self, delta):
+    def _write_entry_row(self, delta):
+        """Reserve the next entry number and apply ``delta`` to the balance,
+        in one statement on the contract row the caller holds: (number, new
+        balance). Rolled back with the posting if it fails, like
+        :meth:`_next_entry_numbers`."""
         self.ensure_one()
         self.env.cr.execute(
             SQL(
-                "UPDATE tma_contract SET balance = COALESCE(balance, 0) + %s "
-                "WHERE id = %s "
-                "RETURNING balance",
+                "UPDATE tma_contract SET entry_seq = COALESCE(entry_seq, 0) + 1, "
+                "balance = COALESCE(balance, 0) + %s "
+                "WHERE id = %s RETURNING entry_seq, balance",
                 delta,
                 self.id,
-            )
+            ),
+            log_exceptions=False,
         )
-        balance = self.env.cr.fetchone()[0]
-        self.invalidate_recordset(["balance"])
-        return float(balance)
+        number, balance = self.env.cr.fetchone()
+        self.invalidate_recordset(["entry_seq", "balance"])
+        return number, float(balance)
 
     def _ledger_post(self, prepare, after=None):
         """Post one entry in this contract's ledger: the one place where a
@@ -99,11 +106,11 @@ class TmaLedgerEngine(models.AbstractModel):
         Under the contract's lock, ``prepare(balance)`` checks what it must
         (raising refuses the posting: nothing is left behind, not even an
         entry number) and returns the entry's values, or None when there is
-        nothing to post after all; the entry is created,
-        numbered, its ``units`` applied to the balance and its allocations to
-        the books; ``after(entry)`` then runs in the same savepoint (a
-        reversal marks the entry it reverses). The alerts come last, once the
-        posting stands.
+        nothing to post after all; the entry is numbered, its ``units``
+        applied to the balance (one statement), the entry created and its
+        allocations applied to the books; ``after(entry)`` then runs in the
+        same savepoint (a reversal marks the entry it reverses). The alerts
+        come last, once the posting stands.
 
         :return: the posted ``tma.unit.entry`` (empty when nothing was)
         """
@@ -113,13 +120,10 @@ class TmaLedgerEngine(models.AbstractModel):
             vals = prepare(balance)
             if vals is None:
                 return self.env["tma.unit.entry"]
-            vals["contract_id"] = self.id
+            # The entry's number and the balance in one statement.
+            number, new_balance = self._write_entry_row(vals.get("units") or 0.0)
+            vals.update(contract_id=self.id, sequence_number=number)
             entry = self.env["tma.unit.entry"]._tma_engine().create(vals)
-            new_balance = (
-                self._apply_balance_delta(vals["units"])
-                if vals.get("units")
-                else balance
-            )
             if vals.get("allocation_ids"):
                 entry.allocation_ids._apply_to_books()
             if after:
@@ -160,7 +164,7 @@ class TmaLedgerEngine(models.AbstractModel):
 
     def _open_books_for_update(self):
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         self.env.cr.execute(
             SQL(
                 """
@@ -375,7 +379,7 @@ class TmaLedgerEngine(models.AbstractModel):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        cap, already = self._get_regie_cap(fields.Date.context_today(self))
+        cap, already = self._get_regie_cap(user_today(self))
         if (
             float_compare(
                 already + units, cap, precision_digits=self._get_units_precision()
@@ -485,7 +489,7 @@ class TmaLedgerEngine(models.AbstractModel):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        month_start = fields.Date.context_today(self).replace(day=1)
+        month_start = user_today(self).replace(day=1)
         if self.volume_alert_month == month_start:
             return
         consumed = self._month_consumption(month_start)

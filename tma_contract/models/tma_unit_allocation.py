@@ -18,7 +18,9 @@ class TmaUnitAllocation(models.Model):
     book_id = fields.Many2one(
         "tma.unit.book", required=True, ondelete="restrict", index=True, readonly=True
     )
-    company_id = fields.Many2one(related="entry_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="entry_id.company_id", store=True, precompute=True
+    )
     units = fields.Float(digits="TMA Units", required=True, readonly=True)
 
     @api.model_create_multi

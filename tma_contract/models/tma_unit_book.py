@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .utils import user_today
+
 
 class TmaUnitBook(models.Model):
     """A prepaid book of units of work (carnet de tickets)."""
@@ -62,16 +64,22 @@ class TmaUnitBook(models.Model):
 
     @api.depends("units_remaining", "date_expiry", "cancelled")
     def _compute_state(self):
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         for book in self:
-            if book.cancelled:
-                book.state = "cancelled"
-            elif book.date_expiry and book.date_expiry < today:
-                book.state = "expired"
-            elif book.units_remaining <= 0:
-                book.state = "exhausted"
-            else:
-                book.state = "open"
+            book.state = self._state_of(
+                book.cancelled, book.date_expiry, book.units_remaining, today
+            )
+
+    @api.model
+    def _state_of(self, cancelled, date_expiry, units_remaining, today):
+        """A book's state from its row: the rule of ``_compute_state``."""
+        if cancelled:
+            return "cancelled"
+        if date_expiry and date_expiry < today:
+            return "expired"
+        if units_remaining <= 0:
+            return "exhausted"
+        return "open"
 
     @api.depends("units", "units_remaining")
     def _compute_units_used(self):
@@ -121,21 +129,36 @@ class TmaUnitBook(models.Model):
             )
 
     def _add_remaining(self, delta):
-        """Change the remaining units in SQL; the caller holds the contract lock."""
+        """Change the remaining units in SQL; the caller holds the contract lock.
+
+        The stored state is recomputed by the ORM only when the new remainder
+        changes it (a book emptied, or given units back, or past its expiry
+        date): most postings leave an open book open, and the row the UPDATE
+        returns tells which without reading it again. What depends on the
+        remainder in the cache (units used, the contract's forecast) is
+        invalidated either way.
+        """
         self.ensure_one()
+        # Nothing of the book pending in the cache: the row is the truth.
+        self.flush_recordset()
         self.env.cr.execute(
             SQL(
                 "UPDATE tma_unit_book SET units_remaining = units_remaining + %s "
-                "WHERE id = %s RETURNING units_remaining",
+                "WHERE id = %s RETURNING units_remaining, state, cancelled, "
+                "date_expiry",
                 delta,
                 self.id,
             )
         )
-        remaining = self.env.cr.fetchone()[0]
+        remaining, state, cancelled, date_expiry = self.env.cr.fetchone()
         if remaining < 0:
             raise UserError(_("Book %(name)s cannot go below zero.", name=self.name))
         self.invalidate_recordset(["units_remaining"])
         self.modified(["units_remaining"])
+        today = user_today(self) if date_expiry else None
+        if state == self._state_of(cancelled, date_expiry, remaining, today):
+            # The stored state stands: no recompute, which would read the row.
+            self.env.remove_to_compute(self._fields["state"], self)
 
     # ------------------------------------------------------------------
     # Expiry

@@ -34,9 +34,14 @@ class TmaUnitEntry(models.Model):
     contract_id = fields.Many2one(
         "tma.contract", required=True, ondelete="restrict", index=True, readonly=True
     )
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
-    company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    mode = fields.Selection(related="contract_id.mode", store=True)
+    # Precomputed: written by the entry's INSERT, not by an UPDATE after it.
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, precompute=True
+    )
+    mode = fields.Selection(related="contract_id.mode", store=True, precompute=True)
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     entry_type = fields.Selection(ENTRY_TYPES, required=True, readonly=True, index=True)
     units = fields.Float(
@@ -73,7 +78,9 @@ class TmaUnitEntry(models.Model):
     reversal_entry_ids = fields.One2many(
         "tma.unit.entry", "reversed_entry_id", string="Reversed by", readonly=True
     )
-    is_reversed = fields.Boolean(compute="_compute_is_reversed", store=True)
+    is_reversed = fields.Boolean(
+        compute="_compute_is_reversed", store=True, precompute=True
+    )
     scope = fields.Selection(
         ENTRY_SCOPES,
         default="in",
@@ -152,18 +159,24 @@ class TmaUnitEntry(models.Model):
                 )
             )
         # Numbers per contract, reserved on the contract row in this
-        # transaction: no gap, whatever is refused or replayed.
+        # transaction: no gap, whatever is refused or replayed. The ledger's
+        # posting primitive reserves its entry's number with the balance
+        # (``_write_entry_row``) and passes it.
         contracts = self.env["tma.contract"]
-        counts = Counter(vals["contract_id"] for vals in vals_list)
+        counts = Counter(
+            vals["contract_id"] for vals in vals_list if not vals.get("sequence_number")
+        )
         next_number = {
             contract_id: contracts.browse(contract_id)._next_entry_numbers(count)
             for contract_id, count in counts.items()
         }
         for vals in vals_list:
             contract = contracts.browse(vals["contract_id"])
-            number = next_number[contract.id]
-            next_number[contract.id] += 1
-            vals["sequence_number"] = number
+            number = vals.get("sequence_number")
+            if not number:
+                number = next_number[contract.id]
+                next_number[contract.id] += 1
+                vals["sequence_number"] = number
             if vals.get("name", "/") == "/":
                 vals["name"] = f"{contract.name}-{number:05d}"
         return super().create(vals_list)

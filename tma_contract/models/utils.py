@@ -4,7 +4,17 @@
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import fields
 from odoo.tools import SQL
+
+
+def user_today(record):
+    """Today in the user's time zone, as ``fields.Date.context_today`` gives
+    it, without reading the user's and its partner's rows for the time zone:
+    it comes from the context, else from the user's context Odoo caches
+    (``res.users.context_get``, what a request's session context holds)."""
+    tz = record.env.context.get("tz") or record.env["res.users"].context_get().get("tz")
+    return fields.Date.context_today(record.with_context(tz=tz or "UTC"))
 
 
 def sql_translated(env, column):

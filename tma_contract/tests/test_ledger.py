@@ -6,12 +6,14 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.utils import user_today
 from .common import TmaCommon
 
 # Queries of one posting, from the call to the flushed database (the lock,
-# the checks, the entry and its number, the balance, the books, the alerts).
-CONSUMPTION_QUERIES = 17
-CREDIT_QUERIES = 12
+# the checks, the entry's number with the balance, the entry, the books, the
+# alerts).
+CONSUMPTION_QUERIES = 12
+CREDIT_QUERIES = 10
 
 
 @tagged("post_install", "-at_install")
@@ -336,6 +338,52 @@ class TestLedgerNumbering(TmaCommon):
                 entry.name == f"{first.name}-{entry.sequence_number:05d}"
                 for entry in first.entry_ids
             )
+        )
+
+    def test_a_book_state_follows_its_remainder_in_the_database(self):
+        """A posting recomputes a book's stored state only when its remainder
+        changes it; the stored row and what depends on the remainder in the
+        cache are right either way."""
+        contract = self._create_contract()
+        book = self._add_book(contract, 3)
+        self.assertEqual(book.units_used, 0.0)
+        first = contract._post_consumption(2.0)
+        self.assertEqual(book.units_used, 2.0)  # not a stale cache
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(book.state, "open")
+        last = contract._post_consumption(1.0)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(book.state, "exhausted")
+        # Units given back reopen it; the first reversal leaves it open.
+        last._reverse("Posted by mistake")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual((book.state, book.units_remaining), ("open", 1.0))
+        first._reverse("Posted by mistake")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual((book.state, book.units_remaining), ("open", 3.0))
+        self.assertEqual(contract.balance, 3.0)
+
+    def test_today_is_in_the_users_time_zone(self):
+        """The ledger's "today" (books' expiry, month of the volume) is the
+        user's, read from Odoo's cached user context, and follows a change of
+        the user's time zone."""
+        contract = self._create_contract()
+        user = self.env.user
+        days = set()
+        # UTC+14 and UTC-11: 25 hours apart, never on the same date.
+        for tz in ("Pacific/Kiritimati", "Pacific/Niue"):
+            user.tz = tz
+            self.assertEqual(user_today(contract), fields.Date.context_today(contract))
+            days.add(user_today(contract))
+        self.assertEqual(len(days), 2)
+        # The context's time zone comes first, as in a request.
+        self.assertEqual(
+            user_today(contract.with_context(tz="Pacific/Kiritimati")),
+            max(days),
         )
 
     def test_a_refused_revaluation_leaves_no_gap(self):
