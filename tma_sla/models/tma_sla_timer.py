@@ -194,14 +194,20 @@ class TmaSlaTimer(models.Model):
         )
 
     @api.model
-    def _rules_by_policy(self, policies, levels):
+    def _rules_by_policy(self, policies, levels=None, tickets=None):
         """The escalation rules of ``policies``, by policy, read once with the
-        sequences of their levels and of ``levels``."""
+        sequences of their levels and of ``levels`` or of the levels of
+        ``tickets`` (read only when there are rules to compare them with)."""
         rules = self.env["tma.sla.escalation.rule"].search_fetch(
             [("policy_id", "in", policies.ids)],
             ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"],
         )
-        (rules.level_id | levels).fetch(["sequence"])
+        if rules:
+            levels = levels or self.env["tma.support.level"]
+            if tickets:
+                tickets.fetch(["tma_support_level_id"])
+                levels |= tickets.tma_support_level_id
+            (rules.level_id | levels).fetch(["sequence"])
         rules_of = defaultdict(lambda: rules.browse())
         for rule in rules:
             rules_of[rule.policy_id] |= rule
@@ -273,8 +279,9 @@ class TmaSlaTimer(models.Model):
         if not open_timers:
             return
         rules_of = self._rules_by_policy(
-            open_timers.policy_id, open_timers.ticket_id.tma_support_level_id
+            open_timers.policy_id, tickets=open_timers.ticket_id
         )
+        no_level = self.env["tma.support.level"]
         items = [
             (
                 timer,
@@ -287,9 +294,11 @@ class TmaSlaTimer(models.Model):
                     "policy_id": timer.policy_id,
                     "metric": timer.metric,
                     "criticality": timer.criticality,
-                    # (Read only where the policy has rules.)
+                    # (Read only where the policy has rules to compare.)
                     "fired": rules_of[timer.policy_id] and timer.fired_rule_ids,
-                    "level": timer.ticket_id.tma_support_level_id,
+                    "level": timer.ticket_id.tma_support_level_id
+                    if rules_of[timer.policy_id]
+                    else no_level,
                 },
             )
             for timer in open_timers
@@ -299,8 +308,10 @@ class TmaSlaTimer(models.Model):
     @api.model
     def _write_plan(self, timers, values):
         """Store planned moments of many timers in one UPDATE (each timer has
-        its own deadline: an ORM write would cost one query per timer)."""
+        its own deadline: an ORM write would cost one query per timer). The
+        timers whose plan did not move are not written."""
         rows = {}
+        to_string = fields.Datetime.to_string
         for timer in timers:
             vals = values[timer]
             row = {
@@ -309,7 +320,13 @@ class TmaSlaTimer(models.Model):
             }
             if "deadline" in vals:
                 row["deadline"] = vals["deadline"]
-            rows[timer] = row
+            if any(
+                to_string(value) != to_string(timer[fname])
+                if fname != "next_escalation_rule_id"
+                else value != timer[fname].id
+                for fname, value in row.items()
+            ):
+                rows[timer] = row
         self._write_rows(rows)
 
     @api.model

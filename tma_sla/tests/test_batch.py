@@ -106,6 +106,26 @@ class TestBatch(TmaSlaCommon):
         self.assertFalse(ticket.tma_contract_id)
         self.assertFalse(ticket.tma_sla_timer_ids)
 
+    def test_a_plan_that_did_not_move_is_not_written(self):
+        """Planning again timers whose moments do not move writes nothing;
+        the ones that moved are written in one UPDATE."""
+        tickets = self._tickets(3)
+        timers = tickets.tma_sla_timer_ids
+        deadlines = {t.id: t.deadline for t in timers}
+        self.env.invalidate_all()
+        self.assertEqual(self._timer_updates(timers._plan), 0)
+        self.assertEqual({t.id: t.deadline for t in timers}, deadlines)
+        moved = timers.filtered(lambda t: t.metric == "resolution")
+        moved.write({"used_seconds": 3600})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self._timer_updates(timers._plan), 1)
+        for timer in timers:
+            if timer in moved:
+                self.assertLess(timer.deadline, deadlines[timer.id])
+            else:
+                self.assertEqual(timer.deadline, deadlines[timer.id])
+
     def test_pause_resume_and_reach_write_the_batch_at_once(self):
         counts = {}
         for size in (1, 6):
