@@ -359,7 +359,8 @@ class TmaSlaTimer(models.Model):
         asked once per batch, the related partner, company and team given by
         the caller) instead of the ORM's ``default_get`` per record and the
         recomputation of the related fields. When another module overrides
-        the timers' ``create``, they go through it instead."""
+        the timers' ``create`` (or the rows do not all give the same
+        fields), they go through it instead."""
         rules_of = self._rules_by_policy(
             self.policy_id.browse({c["policy_id"].id for c in commitments}),
             self.env["tma.support.level"].browse(
@@ -369,12 +370,13 @@ class TmaSlaTimer(models.Model):
         plans = self._plan_values(list(enumerate(commitments)), rules_of)
         vals_list = [dict(vals, **plans[i]) for i, vals in enumerate(vals_list)]
         model = type(self)
+        given = set(vals_list[0])
         if (
             model.create is not models.BaseModel.create
             or model._create is not models.BaseModel._create
+            or any(vals.keys() != given for vals in vals_list)
         ):
             return self.create(vals_list)
-        given = set().union(*vals_list)
         defaults = {
             fname: value
             for fname, value in self.default_get(
