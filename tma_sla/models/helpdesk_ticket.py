@@ -386,10 +386,12 @@ class HelpdeskTicket(models.Model):
         timers = self.tma_sla_timer_ids
         # (Ids in lists: a recordset grown one record at a time costs n².)
         to_pause, to_resume, to_reach = [], [], []
+        pause_stages_of = {}  # read once per contract
         for ticket in self:
-            pausing = (
-                ticket.stage_id in ticket.tma_contract_id.sla_policy_id.pause_stage_ids
-            )
+            contract = ticket.tma_contract_id
+            if contract not in pause_stages_of:
+                pause_stages_of[contract] = contract.sla_policy_id.pause_stage_ids
+            pausing = ticket.stage_id in pause_stages_of[contract]
             for timer in ticket.tma_sla_timer_ids:
                 if ticket._tma_sla_metric_done(timer.metric):
                     to_reach.append(timer.id)

@@ -6,7 +6,14 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_duration
 
-from .utils import CRITICALITIES, METRICS, TIMER_STATUSES, run_isolated
+from .utils import (
+    ARRAY_FIELD_TYPES,
+    CRITICALITIES,
+    METRICS,
+    TIMER_STATUSES,
+    column_array_literal,
+    run_isolated,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -359,8 +366,8 @@ class TmaSlaTimer(models.Model):
         asked once per batch, the related partner, company and team given by
         the caller) instead of the ORM's ``default_get`` per record and the
         recomputation of the related fields. When another module overrides
-        the timers' ``create`` (or the rows do not all give the same
-        fields), they go through it instead."""
+        the timers' ``create`` (or the rows do not all give the same fields,
+        or a field is not of a simple type), they go through it instead."""
         rules_of = self._rules_by_policy(
             self.policy_id.browse({c["policy_id"].id for c in commitments}),
             self.env["tma.support.level"].browse(
@@ -392,14 +399,27 @@ class TmaSlaTimer(models.Model):
         access = dict.fromkeys(("create_uid", "write_uid"), self.env.uid)
         access.update(dict.fromkeys(("create_date", "write_date"), now))
         rows = [{**defaults, **vals, **access} for vals in vals_list]
-        fnames = sorted(set().union(*rows))
+        fnames = sorted(rows[0])
+        if any(
+            self._fields[fname].type not in ARRAY_FIELD_TYPES
+            or self._fields[fname].translate
+            for fname in fnames
+        ):
+            return self.create(vals_list)
         self.env.flush_all()
-        values, params = self._values_sql(fnames, rows)
+        # One array per column (a handful of parameters, whatever the
+        # batch's size), unnested into the rows in their order.
+        columns = [self._fields[fname] for fname in fnames]
         self.env.cr.execute(
-            "INSERT INTO tma_sla_timer ({}) VALUES {} RETURNING id".format(
-                ", ".join(f'"{fname}"' for fname in fnames), values
+            "INSERT INTO tma_sla_timer ({}) SELECT * FROM unnest({}) "
+            "RETURNING id".format(
+                ", ".join(f'"{field.name}"' for field in columns),
+                ", ".join(f"%s::{field.column_type[1]}[]" for field in columns),
             ),
-            params,
+            [
+                column_array_literal(field, self, [row[field.name] for row in rows])
+                for field in columns
+            ],
         )
         timers = self.browse([row[0] for row in self.env.cr.fetchall()])
         cache = self.env.cache

@@ -1,11 +1,14 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.utils import array_literal
 from .common import MONDAY_10H, TmaSlaCommon, utc
 
 
@@ -491,3 +494,27 @@ class TestTimer(TmaSlaCommon):
         self.maxDiff = None
         for timer in through_orm:
             self.assertEqual(row_of(timer), inserted[timer.metric])
+
+    def test_array_literal_round_trips_through_postgresql(self):
+        """The arrays new timers are inserted from give back each value as
+        it was: quotes, backslashes, commas, braces, the word NULL, accents,
+        empty values, datetimes, numbers and booleans."""
+        texts = [None, 'a"b\\c', "NULL", "x, y {z}", "été", ""]
+        moments = [datetime(2026, 11, 23, 9, 30, 5), None]
+        self.env.cr.execute(
+            "SELECT %s::varchar[], %s::timestamp[], %s::float8[], %s::bool[], "
+            "%s::int4[]",
+            [
+                array_literal(texts),
+                array_literal(moments),
+                array_literal([1.5, 0.1, None]),
+                array_literal([True, False]),
+                array_literal([7, None]),
+            ],
+        )
+        self.assertEqual(
+            self.env.cr.fetchone(),
+            (texts, moments, [1.5, 0.1, None], [True, False], [7, None]),
+        )
+        with self.assertRaises(TypeError):
+            array_literal([{"en_US": "x"}])
