@@ -87,35 +87,24 @@ class TestRampUp(TmaSlaCommon):
         self.policy.invalidate_recordset()
         self.assertEqual(self.policy.ramp_up_weeks, 4)
 
-    def test_a_second_ramp_up_target_of_the_same_kind_is_refused(self):
+    def _assert_target_refused(self, **vals):
+        """Creating a target of the policy with ``vals`` is refused by the
+        database's uniqueness of one target per kind."""
         with (
             self.assertRaises(IntegrityError),
             mute_logger("odoo.sql_db"),
             self.env.cr.savepoint(),
         ):
             self.env["tma.sla.target"].create(
-                {
-                    "policy_id": self.policy.id,
-                    "criticality": "blocking",
-                    "metric": "resolution",
-                    "duration": 20,
-                    "duration_unit": "hour",
-                    "ramp_up": True,
-                }
+                {"policy_id": self.policy.id, "criticality": "blocking", **vals}
             ).flush_recordset()
 
+    def test_a_second_ramp_up_target_of_the_same_kind_is_refused(self):
+        self._assert_target_refused(
+            metric="resolution", duration=20, duration_unit="hour", ramp_up=True
+        )
+
     def test_a_second_general_target_of_the_same_kind_is_refused(self):
-        with (
-            self.assertRaises(IntegrityError),
-            mute_logger("odoo.sql_db"),
-            self.env.cr.savepoint(),
-        ):
-            self.env["tma.sla.target"].create(
-                {
-                    "policy_id": self.policy.id,
-                    "criticality": "blocking",
-                    "metric": "acknowledgement",
-                    "duration": 45,
-                    "duration_unit": "minute",
-                }
-            ).flush_recordset()
+        self._assert_target_refused(
+            metric="acknowledgement", duration=45, duration_unit="minute"
+        )
