@@ -77,8 +77,20 @@ tma_pg_bindir() {
     fi
 }
 
-# Install the Debian packages `postgresql`, `chromium`, `nginx` and
-# `wkhtmltopdf` (Odoo prints its PDF reports with it) when missing.
+# libfaketime's preload library (Debian's `faketime` package), or nothing.
+tma_faketime_lib() {
+    local lib
+    for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+        if [ -f "$lib" ]; then
+            echo "$lib"
+            return 0
+        fi
+    done
+}
+
+# Install the Debian packages `postgresql`, `chromium`, `nginx`,
+# `wkhtmltopdf` (Odoo prints its PDF reports with it) and `faketime` when
+# missing.
 # Runs `apt-get update` first (the package lists may be absent or stale).
 tma_require_system_packages() {
     local missing=()
@@ -95,6 +107,11 @@ tma_require_system_packages() {
     fi
     if ! command -v wkhtmltopdf >/dev/null 2>&1; then
         missing+=(wkhtmltopdf)
+    fi
+    # libfaketime: the test command's clock-ahead step runs PostgreSQL and
+    # the tests with their clocks moved ahead.
+    if [ -z "$(tma_faketime_lib)" ]; then
+        missing+=(faketime)
     fi
     if [ "${#missing[@]}" -eq 0 ]; then
         return 0
@@ -349,8 +366,16 @@ tma_start_pg() {
             # Throwaway test clusters: durability is not needed, speed is.
             opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         fi
+        # TMA_PG_FAKETIME: the server's clock moved by this libfaketime
+        # offset (the test command's clock-ahead step).
+        local clock=()
+        if [ -n "${TMA_PG_FAKETIME:-}" ]; then
+            clock=(env "LD_PRELOAD=$(tma_faketime_lib)" "FAKETIME=$TMA_PG_FAKETIME"
+                FAKETIME_DONT_FAKE_MONOTONIC=1)
+            tma_log "PostgreSQL's clock moved by $TMA_PG_FAKETIME"
+        fi
         tma_log "starting PostgreSQL ($dir, 127.0.0.1:$port)"
-        _tma_pg_as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "$opts" start \
+        _tma_pg_as_owner "${clock[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "$opts" start \
             >/dev/null ||
             { tail -n 30 "$log" >&2 || true; tma_die "PostgreSQL did not start (log: $log)"; }
     fi

@@ -14,6 +14,9 @@
 #                  and on demo data that failed to load
 #   ruff, ruff-format, pylint-odoo, oca-checks-odoo-module, oca-checks-po
 #   pytest         pytest-odoo on <addon>/tests and tests/ against tma_test
+#   clock-ahead    PostgreSQL restarted and the date-sensitive tests run
+#                  again with both clocks moved ahead by libfaketime
+#                  (TMA_CLOCK_AHEAD, default +400d)
 #   odoo-native    Odoo's runner (--test-enable --test-tags /<addon>,...) on a
 #                  second fresh database tma_test_native
 #   e2e            tests/e2e with pytest and Playwright against a real Odoo in
@@ -32,6 +35,11 @@
 #   TMA_SKIP_LINT=1      skip the linters
 #   TMA_SKIP_NATIVE=1    skip Odoo's own test runner
 #   TMA_SKIP_E2E=1       skip the end-to-end tests
+#   TMA_SKIP_CLOCK_AHEAD=1  skip the clock-ahead step
+#   TMA_CLOCK_AHEAD      offset of the clock-ahead step (libfaketime's syntax,
+#                        default +400d)
+#   TMA_CLOCK_AHEAD_PATHS  pytest paths of the clock-ahead step (default: the
+#                        suite's test files that freeze a clock or name a date)
 #   TMA_E2E_ARGS         extra pytest arguments of the e2e step (like
 #                        TMA_PYTEST_ARGS), e.g. TMA_E2E_ARGS='-k journeys'
 #   TMA_E2E_LOAD_SECONDS how long the load test runs (default 90)
@@ -355,12 +363,22 @@ PY
 }
 
 step_pytest() {
-    local paths extra rc=0 report="$ART/pytest-junit.xml"
+    local paths
     mapfile -t paths < <(pytest_paths)
     if [ "${#paths[@]}" -eq 0 ]; then
         tma_warn "no test directory found (expected <addon>/tests or tests/): no test would run"
         return 1
     fi
+    run_pytest pytest "${paths[@]}"
+}
+
+# run_pytest NAME PATH...: pytest-odoo on PATHs against the test database;
+# log in $ART/NAME.log, JUnit report in $ART/NAME-junit.xml, counted in the
+# closing line.
+run_pytest() {
+    local name="$1" extra rc=0
+    shift
+    local report="$ART/$name-junit.xml"
     mapfile -t extra < <(split_args "${TMA_PYTEST_ARGS:-}")
     rm -f "$report"
     # --odoo-config/--odoo-database: pytest-odoo parses the Odoo config
@@ -369,7 +387,7 @@ step_pytest() {
     #   odoo.addons.<addon>.tests.test_x.
     # --odoo-http: start Odoo's HTTP server (random port) so HttpCase tests
     #   run instead of being skipped.
-    tma_log "pytest $(printf '%q ' "${extra[@]}" "${paths[@]}")"
+    tma_log "pytest $(printf '%q ' "${extra[@]}" "$@")"
     # --rootdir: otherwise pytest takes the directory of the first addon's
     #   pyproject.toml (whool's) as rootdir, and node ids of tests/ go awry.
     # The host's test_js.py re-runs the whole web client JS suite: left to the
@@ -386,20 +404,74 @@ step_pytest() {
         --deselect "$sla_tests::CommonHelpdeskMgmtSla::test_helpdesk_ticket_duplicates" \
         -o cache_dir="$LOCAL/pytest_cache" \
         --junitxml="$report" -ra \
-        "${extra[@]}" "${paths[@]}" 2>&1 | tee "$ART/pytest.log"
+        "${extra[@]}" "$@" 2>&1 | tee "$ART/$name.log"
     rc=${PIPESTATUS[0]}
     add_junit_counts "$report"
     case "$rc" in
     0) return 0 ;;
     5)
-        tma_warn "pytest collected no test in ${paths[*]} (exit code 5): treated as a failure"
+        tma_warn "pytest collected no test in $* (exit code 5): treated as a failure"
         return 1
         ;;
     *)
-        tma_warn "pytest failed (exit code $rc; log: $ART/pytest.log)"
+        tma_warn "pytest failed (exit code $rc; log: $ART/$name.log)"
         return 1
         ;;
     esac
+}
+
+# ---------------------------------------------------------------------------
+# The clocks moved ahead: the guard against tests that pass only on the day
+# they were written
+# ---------------------------------------------------------------------------
+# The date-sensitive test files of the suite: those that freeze a clock or
+# name a date (TMA_CLOCK_AHEAD_PATHS replaces them).
+date_sensitive_paths() {
+    if [ -n "${TMA_CLOCK_AHEAD_PATHS:-}" ]; then
+        printf '%s\n' $TMA_CLOCK_AHEAD_PATHS
+        return 0
+    fi
+    local d
+    for d in "${ADDON_DIRS[@]}"; do
+        [ -d "$d/tests" ] || continue
+        grep -lE 'freeze_time|date\(20[0-9]{2}|"20[0-9]{2}-[0-9]{2}-[0-9]{2}' \
+            "$d"/tests/test_*.py || true
+    done
+}
+
+# PostgreSQL restarted with its clock moved ahead by TMA_CLOCK_AHEAD (a
+# libfaketime offset, default +400d: a year and a month ahead), and the
+# date-sensitive tests run again in a Python whose clock is moved the same
+# way: a test that mixes a fixed date with the real one, or whose fixtures
+# expire, fails here long before the calendar catches up with it. Then
+# PostgreSQL is started again on the real clock.
+step_clock_ahead() {
+    if [ "${TMA_SKIP_CLOCK_AHEAD:-0}" = 1 ]; then
+        tma_log "TMA_SKIP_CLOCK_AHEAD=1: skipped"
+        return 3
+    fi
+    local offset="${TMA_CLOCK_AHEAD:-+400d}" lib paths rc=0
+    lib="$(tma_faketime_lib)"
+    if [ -z "$lib" ]; then
+        tma_warn "libfaketime not found (Debian package faketime)"
+        return 1
+    fi
+    mapfile -t paths < <(date_sensitive_paths)
+    if [ "${#paths[@]}" -eq 0 ]; then
+        tma_log "no date-sensitive test file: skipped"
+        return 3
+    fi
+    tma_stop_pg "$PG_DIR" || return 1
+    (TMA_PG_FAST=1 TMA_PG_FAKETIME="$offset" tma_start_pg "$PG_DIR" "$PG_PORT") || return 1
+    tma_log "clocks moved by $offset: $(LD_PRELOAD="$lib" FAKETIME="$offset" date -u '+%Y-%m-%d %H:%M UTC')"
+    # Chromium (the browser tests) keeps the real clock: it hangs on a moved
+    # one, and a client's browser does not share the server's clock anyway.
+    LD_PRELOAD="$lib" FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+        FAKETIME_SKIP_CMDS=chromium,chrome,chrome_crashpad_handler \
+        run_pytest clock-ahead "${paths[@]}" || rc=$?
+    tma_stop_pg "$PG_DIR" || rc=1
+    (TMA_PG_FAST=1 tma_start_pg "$PG_DIR" "$PG_PORT") || rc=1
+    return "$rc"
 }
 
 # ---------------------------------------------------------------------------
@@ -557,6 +629,7 @@ main() {
     # The tests need the cluster and the installed database.
     if [[ " ${FAILED_STEPS[*]} " != *" postgresql "* && " ${FAILED_STEPS[*]} " != *" install "* ]]; then
         run_step pytest step_pytest
+        run_step clock-ahead step_clock_ahead
         run_step odoo-native step_native
         run_step e2e step_e2e
     else

@@ -3,6 +3,9 @@
 """Fixtures shared by the TMA test suites (other addons import this module)."""
 
 import json
+from unittest.mock import patch
+
+from freezegun import api as freezegun_api
 
 from odoo import Command, fields
 
@@ -37,10 +40,37 @@ def call_kw(case, model, method, args, kwargs=None):
     return response.json()
 
 
+def follow_frozen_clock(case_class):
+    """Make the test transaction's clock follow freezegun's, for the class.
+
+    Code reads two clocks: Python's (``fields.Datetime.now``, today, the
+    periods of the figures), which freezegun moves, and the transaction's
+    (``cr.now()``, what the ORM stamps ``create_date`` and ``write_date``
+    with), which it does not: a fixture made under a frozen clock would be
+    stamped at the real date, and a test mixing both would pass or fail
+    depending on the day it runs. While a clock is frozen, the transaction's
+    reads it too (as Odoo's own ``TestCursor``, behind HTTP requests in
+    tests, reads Python's clock); otherwise it is the real one. Called by
+    ``TmaCommon.setUpClass``; other test classes call it from theirs."""
+    cursor = case_class.cr
+    real_now = cursor.now
+
+    def now():
+        if freezegun_api.freeze_factories:
+            frozen = freezegun_api.FakeDatetime.now()
+            return freezegun_api.real_datetime(
+                *frozen.timetuple()[:6], frozen.microsecond
+            )
+        return real_now()
+
+    case_class.startClassPatcher(patch.object(cursor, "now", now))
+
+
 class TmaCommon(BaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        follow_frozen_clock(cls)
         cls.company = cls.env.company
         cls.manager = cls._create_user(
             "tma_manager_t", ["tma_contract.group_tma_manager"]

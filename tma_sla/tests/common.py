@@ -4,7 +4,7 @@
 calendar shipped as data (Europe/Paris, 9:00-12:30 and 13:30-18:00 Monday to
 Friday, French public holidays) with targets in round minutes."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from odoo import Command
 
@@ -12,6 +12,8 @@ from odoo.addons.tma_contract.tests.common import TmaCommon
 
 # Monday 23 November 2026, 10:00 in Paris (UTC+1).
 MONDAY_10H = "2026-11-23 09:00:00"
+# The start of the tests' contract, before every date they freeze.
+CONTRACT_START = date(2025, 1, 1)
 
 
 def utc(text):
@@ -82,8 +84,11 @@ class TmaSlaCommon(TmaCommon):
                 ],
             }
         )
+        # Started before every date the tests freeze their clocks at, so that
+        # it is running on those dates whatever the day the tests run.
         cls.contract = cls._create_contract(
             mode="forfait",
+            date_start=CONTRACT_START,
             sla_policy_id=cls.policy.id,
             user_id=cls.manager.id,
             support_level_ids=[Command.set((cls.l1 | cls.l2 | cls.l3).ids)],

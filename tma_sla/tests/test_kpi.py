@@ -95,18 +95,14 @@ class TestKpi(TmaSlaCommon):
 
     def test_recurring_incidents_count_corrective_tickets_only(self):
         def ticket(kind, category, created):
-            with freeze_time(MONDAY_10H):
-                record = self._ticket(
+            # Created at ``created`` (the transaction's clock follows).
+            with freeze_time(created):
+                return self._ticket(
                     "1",
                     tma_application_id=self.app.id,
                     category_id=category.id,
                     tma_maintenance_type_id=kind.id,
                 )
-            self.env.cr.execute(
-                "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
-                (created, record.id),
-            )
-            return record
 
         ticket(self.corrective, self.category, "2026-11-02 09:00:00")
         ticket(self.corrective, self.category, "2026-11-10 09:00:00")  # recurring
@@ -114,7 +110,6 @@ class TestKpi(TmaSlaCommon):
         ticket(self.evolutive, self.category, "2026-11-14 09:00:00")
         ticket(self.evolutive, self.other_category, "2026-11-03 09:00:00")
         ticket(self.corrective, self.other_category, "2026-11-05 09:00:00")
-        self.env.invalidate_all()
         self.assertEqual(self._kpis()["recurring"], 1)
 
     def test_each_kpi_is_defined_in_the_report(self):

@@ -20,6 +20,7 @@ class TestReport(TmaSlaCommon):
             {"name": "ERP", "partner_id": cls.client_a.id}
         )
         corrective = cls.env.ref("tma_contract.maintenance_type_corrective")
+        # The transaction clock (create_date) follows the frozen one.
         with freeze_time(MONDAY_10H):
             cls.fast = cls._create_ticket(
                 cls.contract,
@@ -29,6 +30,7 @@ class TestReport(TmaSlaCommon):
                 tma_maintenance_type_id=corrective.id,
                 tma_support_level_id=cls.l1.id,
             )
+        with freeze_time("2026-11-23 09:05:00"):
             cls.slow = cls._create_ticket(
                 cls.contract,
                 priority="3",
@@ -37,19 +39,8 @@ class TestReport(TmaSlaCommon):
                 tma_maintenance_type_id=corrective.id,
                 tma_support_level_id=cls.l1.id,
             )
+        with freeze_time("2026-11-23 09:10:00"):
             cls.open = cls._create_ticket(cls.contract, priority="1")
-        # Tickets take their creation date from the database clock, which
-        # freezegun does not stop.
-        for ticket, moment in (
-            (cls.fast, "2026-11-23 09:00:00"),
-            (cls.slow, "2026-11-23 09:05:00"),
-            (cls.open, "2026-11-23 09:10:00"),
-        ):
-            cls.env.cr.execute(
-                "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
-                (moment, ticket.id),
-            )
-        cls.env.invalidate_all()
         done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         with freeze_time("2026-11-23 09:20:00"):
             cls.fast.stage_id = done  # everything met in 20 minutes
@@ -75,9 +66,11 @@ class TestReport(TmaSlaCommon):
         self.assertEqual(kpis["escalations"], [{"level": "L2", "count": 1}])
         resolution = kpis["durations"]["resolution"]
         self.assertEqual(resolution["count"], 2)
-        # 20 and 660 business minutes: mean 340 min, p90 = 20 + 0.9 × 640.
-        self.assertEqual(resolution["mean_hours"], round(340 / 60, 2))
-        self.assertEqual(resolution["p90_hours"], round(596 / 60, 2))
+        # 20 and 655 business minutes (the slow one opened at 10:05 Paris
+        # time, resolved the next day at 14:00): mean 337.5 min, p90 = 20 +
+        # 0.9 × 635.
+        self.assertEqual(resolution["mean_hours"], round(337.5 / 60, 2))
+        self.assertEqual(resolution["p90_hours"], round(591.5 / 60, 2))
         blocking_resolution = [
             c
             for c in kpis["compliance"]

@@ -22,31 +22,21 @@ class TestTrends(TmaSlaCommon):
     def setUpClass(cls):
         super().setUpClass()
         done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        # Each fixture made at its own date (the transaction's clock, which
+        # stamps create_date and write_date, follows the frozen one).
+        with freeze_time("2026-09-10 09:00:00"):
+            cls.old = cls._create_ticket(
+                cls.contract, priority="1", tma_support_level_id=cls.l1.id
+            )
         with freeze_time(MONDAY_10H):
             cls.ticket = cls._create_ticket(
                 cls.contract, priority="3", tma_support_level_id=cls.l1.id
             )
-            cls.old = cls._create_ticket(
-                cls.contract, priority="1", tma_support_level_id=cls.l1.id
-            )
-        for ticket, moment in (
-            (cls.ticket, "2026-11-23 09:00:00"),
-            (cls.old, "2026-09-10 09:00:00"),
-        ):
-            cls.env.cr.execute(
-                "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
-                (moment, ticket.id),
-            )
-        cls.env.invalidate_all()
         with freeze_time("2026-11-23 09:20:00"):
             cls.ticket.stage_id = done
-        cls.ticket._tma_portal_rate(cls.contact_a, 5)
-        cls.env.cr.execute(
-            "UPDATE rating_rating SET write_date = %s WHERE res_id = %s "
-            "AND res_model = 'helpdesk.ticket'",
-            ("2026-11-23 10:00:00", cls.ticket.id),
-        )
-        cls.env.invalidate_all()
+        with freeze_time("2026-11-23 10:00:00"):
+            cls.ticket._tma_portal_rate(cls.contact_a, 5)
+            cls.env.flush_all()
 
     def test_twelve_months_of_figures(self):
         trends = self.contract._tma_sla_trends(date(2026, 11, 30))
