@@ -269,7 +269,8 @@ class HelpdeskTicket(models.Model):
     def _tma_sla_sync(self, start=None, plan=None):
         """Bring the tickets' timers in line with their contract's policy, stage,
         criticality, level and progress. Works on the whole batch: the engine
-        is called once per calendar, whatever the number of tickets.
+        computes once per calendar and company (the contract's, whose public
+        holidays count), whatever the number of tickets.
 
         New timers start at ``start`` (new tickets: now) or, for tickets that
         get a policy later, at the ticket's creation. ``plan``: more timers to
@@ -357,6 +358,7 @@ class HelpdeskTicket(models.Model):
                     create_plans.append(
                         {
                             "calendar_id": calendar,
+                            "company_id": contract.company_id,
                             "segment_start": begin,
                             "target_minutes": target.minutes,
                             "used_seconds": 0.0,

@@ -10,36 +10,33 @@ class ResourceCalendarLeaves(models.Model):
 
     _inherit = "resource.calendar.leaves"
 
-    def _tma_calendars(self):
-        """The calendars whose deadlines these leaves move: their own calendar,
-        or for a leave without calendar (a public holiday) the calendars of
-        its company (see ``tma.sla.engine._leave_domain``)."""
+    def _tma_replan_scope(self):
+        """What these leaves move, as (calendars, companies): a leave of a
+        calendar moves the deadlines of everyone on that calendar; a leave
+        without calendar (a public holiday) those of its company's contracts,
+        on whatever calendar (see ``tma.sla.engine._leave_domain``). A
+        resource's own leave moves nothing."""
         leaves = self.filtered(lambda leave: not leave.resource_id)
-        calendars = leaves.calendar_id
         general = leaves.filtered(lambda leave: not leave.calendar_id)
-        if general:
-            companies = general.mapped(lambda leave: leave.company_id.id)
-            calendars |= (
-                self.env["resource.calendar"]
-                .sudo()
-                .search([("company_id", "in", companies)])
-            )
-        return calendars
+        return leaves.calendar_id, general.company_id
 
     @api.model_create_multi
     def create(self, vals_list):
         leaves = super().create(vals_list)
-        replan_timers(self.env, leaves._tma_calendars())
+        replan_timers(self.env, *leaves._tma_replan_scope())
         return leaves
 
     def write(self, vals):
-        before = self._tma_calendars()
+        calendars, companies = self._tma_replan_scope()
         result = super().write(vals)
-        replan_timers(self.env, before | self._tma_calendars())
+        after_calendars, after_companies = self._tma_replan_scope()
+        replan_timers(
+            self.env, calendars | after_calendars, companies | after_companies
+        )
         return result
 
     def unlink(self):
-        calendars = self._tma_calendars()
+        scope = self._tma_replan_scope()
         result = super().unlink()
-        replan_timers(self.env, calendars)
+        replan_timers(self.env, *scope)
         return result

@@ -15,8 +15,10 @@ class TmaSlaAvailabilityTarget(models.Model):
     Availability over a period is ``(service time - downtime) / service
     time``, both counted in business time by the batched engine
     (``tma.sla.engine._elapsed``): one calendar computation for all the
-    targets and outages of a calendar. Planned windows are excluded from the
-    service time, or counted as downtime, as the target says.
+    targets and outages of a calendar and company (the public holidays of the
+    contract's company count, whatever the calendar's company). Planned
+    windows are excluded from the service time, or counted as downtime, as the
+    target says.
     """
 
     _name = "tma.sla.availability.target"
@@ -140,12 +142,13 @@ class TmaSlaAvailabilityTarget(models.Model):
         requests, plan = [], []
         for commitment in self:
             calendar = commitment._get_calendar()
-            requests.append((calendar, date_from, date_to))
+            company = commitment.company_id
+            requests.append((calendar, date_from, date_to, company))
             plan.append((commitment.id, "service", None))
             for outage in by_environment.get(commitment.environment_id.id, []):
                 start = max(outage.date_start, date_from)
                 end = min(outage.date_end or date_to, date_to)
-                requests.append((calendar, start, end))
+                requests.append((calendar, start, end, company))
                 plan.append((commitment.id, outage.kind, None))
         seconds = self.env["tma.sla.engine"]._elapsed(requests)
         result = {

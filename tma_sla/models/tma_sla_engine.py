@@ -12,6 +12,15 @@ one per ticket.
 Datetimes in and out are naive UTC, like Odoo's ``Datetime`` fields. A
 calendar of ``False`` means "around the clock" (24/7 coverage): business time is
 wall-clock time.
+
+Leaves that count: those attached to the calendar, for everyone on it, and the
+public holidays (leaves without a calendar, stamped with a company) of the
+company a request is made for: the company of the ticket's contract, whatever
+the calendar's own company. A calendar shared between companies thus stops the
+clock of each contract on its own company's holidays. A request that names no
+company counts the holidays of the calendar's company, or of the current
+company (``env.company``) for a calendar without one. The engine computes each
+(calendar, company) pair once.
 """
 
 import bisect
@@ -136,38 +145,60 @@ class TmaSlaEngine(models.AbstractModel):
             )
 
     @api.model
-    def _leave_domain(self, calendar):
-        """The leaves that count on ``calendar``: its own, and those without a
-        calendar (public holidays) of the calendar's company only. Odoo's
-        default takes every leave without a calendar, whatever its company,
-        so one company's holidays would move another company's deadlines."""
+    def _holiday_company_id(self, calendar, company=None):
+        """The id of the company whose public holidays count for a request on
+        ``calendar``: ``company`` (a ``res.company`` record or id) when given,
+        else the calendar's company, else the current company
+        (``env.company``). The callers of the engine give the company of the
+        contract; the fallbacks serve the others."""
+        if isinstance(company, models.BaseModel):
+            company = company.id
+        return company or calendar.company_id.id or self.env.company.id
+
+    @api.model
+    def _leave_domain(self, calendar, company):
+        """The leaves that count on ``calendar`` for ``company`` (a
+        ``res.company``): the calendar's own, whatever their company, and the
+        leaves without a calendar (public holidays) of ``company`` only.
+        Odoo's default takes every leave without a calendar, whatever its
+        company, so one company's holidays would move another company's
+        deadlines. (``_leave_intervals_batch`` adds ``calendar_id in [False,
+        calendar]`` itself.)"""
         return [
             ("time_type", "=", "leave"),
             "|",
             ("calendar_id", "=", calendar.id),
-            ("company_id", "=", calendar.company_id.id),
+            ("company_id", "=", company.id),
         ]
 
     @api.model
-    def _timeline(self, calendar, start, end):
-        """Work intervals of ``calendar`` between two naive UTC datetimes, or
-        rather over the whole UTC days around them: the timeline of a window
-        is kept in the registry's cache, so the tickets created or planned on
-        the same day ask the calendar nothing. The changes of calendars,
-        attendances and leaves clear it (``utils.replan_timers``)."""
+    def _timeline(self, calendar, start, end, company=None):
+        """Work intervals of ``calendar`` between two naive UTC datetimes, for
+        the contracts of ``company`` (whose public holidays count: see
+        :meth:`_holiday_company_id`), or rather over the whole UTC days around
+        them: the timeline of a window is kept in the registry's cache, so
+        the tickets created or planned on the same day ask the calendar
+        nothing. The changes of calendars, attendances and leaves clear it
+        (``utils.replan_timers``)."""
         day_start = datetime.combine(start.date(), time.min)
         day_end = datetime.combine(end.date(), time.min) + timedelta(days=1)
-        return self._timeline_cached(calendar.id, day_start, day_end)
+        return self._timeline_cached(
+            calendar.id,
+            self._holiday_company_id(calendar, company),
+            day_start,
+            day_end,
+        )
 
     @api.model
-    @tools.ormcache("calendar_id", "start", "end")
-    def _timeline_cached(self, calendar_id, start, end):
+    @tools.ormcache("calendar_id", "company_id", "start", "end")
+    def _timeline_cached(self, calendar_id, company_id, start, end):
         calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
+        company = self.env["res.company"].sudo().browse(company_id)
         tz = timezone(calendar.tz or "UTC")
         intervals = calendar._work_intervals_batch(
             UTC.localize(start),
             UTC.localize(end),
-            domain=self._leave_domain(calendar),
+            domain=self._leave_domain(calendar, company),
             tz=tz,
         )[False]
         return _Timeline((_utc(b), _utc(e)) for b, e, _att in intervals)
@@ -176,8 +207,21 @@ class TmaSlaEngine(models.AbstractModel):
     # Batch API
     # ------------------------------------------------------------------
     @api.model
+    def _group(self, requests, indexes):
+        """``indexes`` of ``requests`` by (calendar, id of the company whose
+        public holidays count): one engine computation per pair."""
+        groups = defaultdict(list)
+        for index in indexes:
+            calendar, _start, _amount, *company = requests[index]
+            groups[calendar, self._holiday_company_id(calendar, *company)].append(index)
+        return groups
+
+    @api.model
     def _add(self, requests):
-        """Deadlines: ``requests`` is a list of ``(calendar, start, seconds)``.
+        """Deadlines: ``requests`` is a list of ``(calendar, start, seconds)``
+        or ``(calendar, start, seconds, company)``, ``company`` (a
+        ``res.company`` record or id) being the one whose public holidays
+        count: the contract's (without it, see :meth:`_holiday_company_id`).
 
         Returns the list of naive UTC datetimes at which ``seconds`` of
         business time of ``calendar`` have elapsed after ``start`` (to the
@@ -185,15 +229,17 @@ class TmaSlaEngine(models.AbstractModel):
         ``start`` itself.
         """
         results = [None] * len(requests)
-        by_calendar = defaultdict(list)
-        for index, (calendar, start, seconds) in enumerate(requests):
+        on_calendars = []
+        for index, (calendar, start, seconds, *_company) in enumerate(requests):
             if seconds <= 0:
                 results[index] = start
             elif not calendar:
                 results[index] = start + timedelta(seconds=seconds)
             else:
-                by_calendar[calendar].append(index)
-        for calendar, indexes in by_calendar.items():
+                on_calendars.append(index)
+        for (calendar, company_id), indexes in self._group(
+            requests, on_calendars
+        ).items():
             self._check_calendar_usable(calendar)
             weekly = self._weekly_seconds(calendar)
             window_start = min(requests[i][1] for i in indexes)
@@ -205,7 +251,9 @@ class TmaSlaEngine(models.AbstractModel):
             pending = indexes
             while pending:
                 window_end = max_start + timedelta(days=days)
-                timeline = self._timeline(calendar, window_start, window_end)
+                timeline = self._timeline(
+                    calendar, window_start, window_end, company_id
+                )
                 # Refuse only what is true: a span of the horizon's length
                 # without working time lies between a request's start and its
                 # deadline (or the window's end). A sparse calendar (an hour a
@@ -213,7 +261,7 @@ class TmaSlaEngine(models.AbstractModel):
                 gaps = timeline.long_gaps(window_start, window_end, horizon)
                 still = []
                 for i in pending:
-                    _cal, start, seconds = requests[i]
+                    start, seconds = requests[i][1:3]
                     deadline = timeline.moment(timeline.position(start) + seconds)
                     for gap_start, gap_end in gaps:
                         gap_start = max(gap_start, start)
@@ -240,25 +288,29 @@ class TmaSlaEngine(models.AbstractModel):
 
     @api.model
     def _elapsed(self, requests):
-        """Business seconds: ``requests`` is a list of ``(calendar, start, end)``;
+        """Business seconds: ``requests`` is a list of ``(calendar, start,
+        end)`` or ``(calendar, start, end, company)`` (as for :meth:`_add`);
         returns the worked seconds of ``calendar`` between the two (0 when
         ``end`` is not after ``start``)."""
         results = [0.0] * len(requests)
-        by_calendar = defaultdict(list)
-        for index, (calendar, start, end) in enumerate(requests):
+        on_calendars = []
+        for index, (calendar, start, end, *_company) in enumerate(requests):
             if not start or not end or end <= start:
                 continue
             if not calendar:
                 results[index] = (end - start).total_seconds()
             else:
-                by_calendar[calendar].append(index)
-        for calendar, indexes in by_calendar.items():
+                on_calendars.append(index)
+        for (calendar, company_id), indexes in self._group(
+            requests, on_calendars
+        ).items():
             timeline = self._timeline(
                 calendar,
                 min(requests[i][1] for i in indexes),
                 max(requests[i][2] for i in indexes),
+                company_id,
             )
             for i in indexes:
-                _cal, start, end = requests[i]
+                start, end = requests[i][1:3]
                 results[i] = timeline.position(end) - timeline.position(start)
         return results

@@ -137,11 +137,12 @@ class TmaSlaTimer(models.Model):
     # ------------------------------------------------------------------
     def _used_now(self, now):
         """Business seconds used by each timer at ``now`` (one interval
-        computation per calendar)."""
+        computation per calendar and company: the public holidays of the
+        timer's company count)."""
         running = self.filtered(lambda t: t.status in ("running", "breached"))
         running = running.filtered("segment_start")
         elapsed = self.env["tma.sla.engine"]._elapsed(
-            [(t.calendar_id, t.segment_start, now) for t in running]
+            [(t.calendar_id, t.segment_start, now, t.company_id) for t in running]
         )
         extra = dict(zip(running.ids, elapsed, strict=True))
         return {t.id: t.used_seconds + extra.get(t.id, 0.0) for t in self}
@@ -225,7 +226,8 @@ class TmaSlaTimer(models.Model):
         """Planned moments of open commitments, in one batch of engine calls.
 
         ``items``: ``[(key, commitment)]``, a commitment being a dict with
-        ``calendar_id``, ``segment_start``, ``target_minutes``,
+        ``calendar_id``, ``company_id`` (the contract's: its public holidays
+        count), ``segment_start``, ``target_minutes``,
         ``used_seconds``, ``status``, ``policy_id``, ``metric``,
         ``criticality``, ``fired`` (rules already applied) and ``level`` (the
         ticket's current level). Returns ``{key: {"deadline" (running
@@ -237,7 +239,9 @@ class TmaSlaTimer(models.Model):
             total = item["target_minutes"] * 60
             start, used = item["segment_start"], item["used_seconds"]
             if item["status"] == "running":
-                requests.append((item["calendar_id"], start, total - used))
+                requests.append(
+                    (item["calendar_id"], start, total - used, item["company_id"])
+                )
                 slots.append((key, "deadline", None))
             alike = (
                 item["policy_id"],
@@ -252,7 +256,12 @@ class TmaSlaTimer(models.Model):
                 )
             for rule in applicable[alike]:
                 requests.append(
-                    (item["calendar_id"], start, total * rule._share() - used)
+                    (
+                        item["calendar_id"],
+                        start,
+                        total * rule._share() - used,
+                        item["company_id"],
+                    )
                 )
                 slots.append((key, "rule", rule))
         moments = self.env["tma.sla.engine"]._add(requests)
@@ -294,6 +303,7 @@ class TmaSlaTimer(models.Model):
                 timer,
                 {
                     "calendar_id": timer.calendar_id,
+                    "company_id": timer.company_id,
                     "segment_start": timer.segment_start,
                     "target_minutes": timer.target_minutes,
                     "used_seconds": timer.used_seconds,

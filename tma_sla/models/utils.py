@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.osv import expression
+
 _logger = logging.getLogger(__name__)
 
 METRICS = [
@@ -49,20 +51,30 @@ TIMER_STATUSES = [
 FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
-def replan_timers(env, calendars):
-    """Re-plan the running timers counting on ``calendars``, after clearing
-    the calendars' timelines kept by the engine (``tma.sla.engine``)."""
-    if not calendars:
+def replan_timers(env, calendars, companies=None):
+    """Re-plan the running timers counting on ``calendars``, and those of the
+    contracts of ``companies`` on any calendar (their public holidays
+    changed: see ``tma.sla.engine._leave_domain``), after clearing the
+    timelines kept by the engine (``tma.sla.engine``)."""
+    if not calendars and not companies:
         return
     env.registry.clear_cache()
     if env.context.get("tma_sla_replan_later"):
         return
+    scopes = []
+    if calendars:
+        scopes.append([("calendar_id", "in", calendars.ids)])
+    if companies:
+        # Around-the-clock timers (no calendar) know no holidays.
+        scopes.append(
+            [("company_id", "in", companies.ids), ("calendar_id", "!=", False)]
+        )
+    open_timers = [
+        ("status", "in", ("running", "breached")),
+        ("reached_date", "=", False),
+    ]
     env["tma.sla.timer"].sudo().search(
-        [
-            ("status", "in", ("running", "breached")),
-            ("reached_date", "=", False),
-            ("calendar_id", "in", calendars.ids),
-        ]
+        expression.AND([open_timers, expression.OR(scopes)])
     )._plan()
 
 

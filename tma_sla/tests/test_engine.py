@@ -294,43 +294,47 @@ class TestEngine(TransactionCase):
     # ------------------------------------------------------------------
     # Leaves of several companies
     # ------------------------------------------------------------------
-    def test_only_the_leaves_of_the_calendar_and_of_its_company_count(self):
+    def test_only_the_leaves_of_the_calendar_and_of_the_company_count(self):
+        """Public holidays (leaves without calendar) count for the company a
+        request names, whatever the calendar's company; without one, for the
+        calendar's company, else the current company."""
         company_a = self.env.company
         company_b = self.env["res.company"].create({"name": "TMA company B"})
         calendar_a = self.fr.copy(
             {"name": "Company A hours", "company_id": company_a.id}
         )
         start = utc("2026-11-23 09:00:00")  # Monday 10:00 Paris
-        minutes = 1200  # Wednesday 15:00 Paris without holidays
-        expected = utc("2026-11-25 14:00:00")
-        self.assertEqual(
-            self.engine._add(
-                [(calendar_a, start, minutes * 60), (self.fr, start, minutes * 60)]
-            ),
-            [expected, expected],
-        )
+        seconds = 1200 * 60
+        expected = utc("2026-11-25 14:00:00")  # Wednesday 15:00 Paris
+        moved = utc("2026-11-26 14:00:00")  # Thursday: Wednesday off
+        requests = [
+            (calendar_a, start, seconds),  # its company: A
+            (self.fr, start, seconds),  # no company: the current one, A
+            (self.fr, start, seconds, company_a),
+            (self.fr, start, seconds, company_b),
+            (calendar_a, start, seconds, company_b.id),
+        ]
+        self.assertEqual(self.engine._add(requests), [expected] * 5)
         holiday = {
             "name": "Holiday",
             "calendar_id": False,
             "date_from": "2026-11-24 23:00:00",  # Wednesday 25, Paris
             "date_to": "2026-11-25 23:00:00",
         }
-        # Company B's public holiday moves none of company A's deadlines, nor
-        # those of a calendar shared between companies.
+        # Company B's public holiday moves company B's deadlines only, on
+        # any calendar.
         Leave = self.env["resource.calendar.leaves"]
         b_holiday = Leave.with_company(company_b).create(holiday)
         self.assertEqual(b_holiday.company_id, company_b)
         self.assertEqual(
-            self.engine._add(
-                [(calendar_a, start, minutes * 60), (self.fr, start, minutes * 60)]
-            ),
-            [expected, expected],
+            self.engine._add(requests), [expected, expected, expected, moved, moved]
         )
-        # Company A's own public holiday moves company A's calendars only.
+        self.assertEqual(
+            self.engine.with_company(company_b)._add(requests[:2]), [expected, moved]
+        )
+        b_holiday.unlink()
+        # Company A's own public holiday moves company A's deadlines only.
         Leave.with_company(company_a).create(holiday)
         self.assertEqual(
-            self.engine._add(
-                [(calendar_a, start, minutes * 60), (self.fr, start, minutes * 60)]
-            ),
-            [utc("2026-11-26 14:00:00"), expected],
+            self.engine._add(requests), [moved, moved, moved, expected, expected]
         )

@@ -330,7 +330,8 @@ class TestTimer(TmaSlaCommon):
 
     def test_public_holiday_moves_only_its_companys_deadlines(self):
         """A public holiday (a leave without calendar) re-plans the running
-        timers on the calendars of its company, and only those."""
+        timers of its company's contracts, and only those (see also
+        test_shared_calendar)."""
         company_b = self.env["res.company"].create({"name": "TMA company B"})
         calendar_a = self.calendar.copy(
             {"name": "Company A hours", "company_id": self.env.company.id}
