@@ -28,6 +28,7 @@ class TmaContract(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "tma.ledger.protected.mixin",
+        "tma.contract.clock",
         "tma.ledger.engine",
         "tma.contract.billing",
         "tma.contract.forecast",

@@ -1,10 +1,9 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
-from pytz import UTC, timezone
+from pytz import timezone
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -218,20 +217,15 @@ class TmaContract(models.Model):
             return self.env["resource.calendar"]
         return self.sla_calendar_id or self.sla_policy_id.calendar_id
 
-    def _tma_sla_tz(self):
+    def _tma_tz(self):
+        """The contract's time zone is the one of its SLA calendar (the
+        client's business hours) when it has one: its months are the ones
+        its service reports count."""
         self.ensure_one()
         calendar = self.sla_calendar_id or self.sla_policy_id.calendar_id
-        return timezone(calendar.tz or self.env.user.tz or "UTC")
-
-    def _tma_period_bounds(self, date_from, date_to):
-        """Naive UTC bounds [start, end) of the local days date_from..date_to."""
-        tz = self._tma_sla_tz()
-        start = tz.localize(datetime.combine(date_from, time.min))
-        end = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
-        return (
-            start.astimezone(UTC).replace(tzinfo=None),
-            end.astimezone(UTC).replace(tzinfo=None),
-        )
+        if calendar.tz:
+            return timezone(calendar.tz)
+        return super()._tma_tz()
 
     # ------------------------------------------------------------------
     # KPIs
@@ -794,15 +788,9 @@ class TmaContract(models.Model):
         start, end = self._tma_period_bounds(
             first, last + relativedelta(months=1, days=-1)
         )
-        tz = self._tma_sla_tz().zone
 
         def month_of(column):
-            return SQL(
-                "to_char(date_trunc('month', (%s AT TIME ZONE 'UTC') "
-                "AT TIME ZONE %s), 'YYYY-MM')",
-                column,
-                tz,
-            )
+            return SQL("to_char(%s, 'YYYY-MM')", self._tma_month_sql(column))
 
         self.env.flush_all()
         cr = self.env.cr
