@@ -153,14 +153,13 @@ class TmaContract(models.Model):
                 )
 
     def _compute_sla_month(self):
-        today = fields.Date.context_today(self)
-        month_start = today.replace(day=1)
-        month_end = month_start + relativedelta(months=1, days=-1)
         for contract in self:
             if not contract.sla_policy_id or not contract.id:
                 contract.sla_month_compliance = 0.0
                 contract.sla_month_breaches = 0
                 continue
+            month_start = contract._tma_today().replace(day=1)
+            month_end = month_start + relativedelta(months=1, days=-1)
             kpis = contract._tma_sla_compliance(month_start, month_end)
             contract.sla_month_compliance = kpis["compliance"]
             contract.sla_month_breaches = kpis["breached"]
@@ -591,7 +590,7 @@ class TmaContract(models.Model):
                     contract=self.display_name,
                 )
             )
-        first = fields.Date.context_today(self).replace(day=1)
+        first = self._tma_today().replace(day=1)
         report = self.env["tma.sla.service.report"]._generate_for(
             self, first - relativedelta(months=1)
         )
@@ -627,12 +626,13 @@ class TmaContract(models.Model):
         """The contract's dashboard: the trend charts of the last 12 months
         (six grouped queries per contract, computed when the tab is shown)."""
         Report = self.env["tma.sla.service.report"]
-        today = fields.Date.context_today(self)
         for contract in self:
             if not contract.id or not contract.sla_policy_id:
                 contract.sla_trend_html = False
                 continue
-            charts = Report._trend_charts_of(contract._tma_sla_trends(today))
+            charts = Report._trend_charts_of(
+                contract._tma_sla_trends(contract._tma_today())
+            )
             contract.sla_trend_html = Markup("").join(
                 Markup('<div class="mb-3">%s</div>') % chart for chart in charts
             )
