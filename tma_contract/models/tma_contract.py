@@ -59,6 +59,13 @@ class TmaContract(models.Model):
         index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    company_tz = fields.Selection(
+        related="company_id.partner_id.tz",
+        store=True,
+        string="Provider's time zone",
+        help="The contract's monthly figures count the months of this time "
+        "zone, unless its SLA calendar has one.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Account manager",

@@ -28,12 +28,13 @@ class TmaContractClock(models.AbstractModel):
 
     def _tma_tz(self):
         """Hook: the contract's time zone (a pytz time zone): the provider
-        company's, else the user's, else UTC. The user's comes from the
-        context, else from the user's context Odoo caches, so that a posting
-        reads no extra row for it."""
+        company's, else the user's, else UTC. Neither reads a row of its own
+        (a posting's and a portal page's query counts are pinned): the
+        company's is stored on the contract (``company_tz``), the user's
+        comes from the context, else from the user's context Odoo caches."""
         self.ensure_one()
         name = (
-            self.sudo().company_id.partner_id.tz
+            self.company_tz
             or self.env.context.get("tz")
             or self.env["res.users"].context_get().get("tz")
         )
