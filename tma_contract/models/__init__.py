@@ -1,5 +1,6 @@
 from . import tma_ledger_protected_mixin
 from . import tma_ledger_engine
+from . import tma_contract_clock
 from . import tma_contract_billing
 from . import tma_contract_forecast
 from . import tma_maintenance_type

@@ -8,12 +8,14 @@ Calendar figures cannot come from SQL, so the report is a table rebuilt by
 ``_refresh`` (a daily cron, and the menu before it opens), not an SQL view.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from .utils import sql_local_month
 
 MONTHS_BACK = 6
 MONTHS_AHEAD = 6
@@ -86,17 +88,28 @@ class TmaCapacityReport(models.Model):
         )
         consumed = {}
         if contracts:
+            # The months of each contract are those of its time zone.
+            zones, starts, stops = [], [], []
+            for contract in contracts:
+                zones.append(contract._tma_tz().zone)
+                bounds = contract._tma_period_bounds(months[0], end - timedelta(days=1))
+                starts.append(bounds[0])
+                stops.append(bounds[1])
             self.env["tma.unit.entry"].flush_model()
             self.env.cr.execute(
                 SQL(
-                    """SELECT contract_id, date_trunc('month', date)::date,
-                              SUM(consumed_units)
-                         FROM tma_unit_entry
-                        WHERE contract_id IN %s AND date >= %s AND date < %s
+                    """SELECT e.contract_id, %s, SUM(e.consumed_units)
+                         FROM tma_unit_entry e
+                         JOIN unnest(%s::int[], %s::text[], %s::timestamp[],
+                                     %s::timestamp[]) AS z(contract_id, tz, start, stop)
+                           ON z.contract_id = e.contract_id
+                        WHERE e.date >= z.start AND e.date < z.stop
                         GROUP BY 1, 2""",
-                    tuple(contracts.ids),
-                    fields.Datetime.to_datetime(months[0]),
-                    fields.Datetime.to_datetime(end),
+                    sql_local_month(SQL("e.date"), SQL("z.tz")),
+                    contracts.ids,
+                    zones,
+                    starts,
+                    stops,
                 )
             )
             consumed = {(c, m): u for c, m, u in self.env.cr.fetchall()}

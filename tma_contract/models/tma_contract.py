@@ -28,6 +28,7 @@ class TmaContract(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "tma.ledger.protected.mixin",
+        "tma.contract.clock",
         "tma.ledger.engine",
         "tma.contract.billing",
         "tma.contract.forecast",
@@ -58,6 +59,13 @@ class TmaContract(models.Model):
         index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    company_tz = fields.Selection(
+        related="company_id.partner_id.tz",
+        store=True,
+        string="Provider's time zone",
+        help="The contract's monthly figures count the months of this time "
+        "zone, unless its SLA calendar has one.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Account manager",
@@ -297,29 +305,38 @@ class TmaContract(models.Model):
                 ["contract_id", "entry_type", "units", "consumed_units"]
                 + ["overage_units", "date"]
             )
-            today = fields.Date.context_today(self)
-            since = today - timedelta(days=FORECAST_WINDOW_DAYS)
+            # Each contract's month and forecast window start at local
+            # midnight in its own time zone.
+            ids, month_starts, window_starts = [], [], []
+            for contract in self.filtered("id"):
+                today = contract._tma_today()
+                since = today - timedelta(days=FORECAST_WINDOW_DAYS)
+                ids.append(contract.id)
+                month_starts.append(contract._tma_month_bounds(today)[0])
+                window_starts.append(contract._tma_period_bounds(since, since)[0])
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT contract_id,
-                           GREATEST(COALESCE(SUM(units) FILTER (
-                               WHERE entry_type = 'credit'), 0), 0)
-                           + GREATEST(COALESCE(SUM(units) FILTER (
-                               WHERE entry_type = 'adjustment'), 0), 0),
-                           COALESCE(SUM(consumed_units), 0),
-                           COALESCE(SUM(overage_units), 0),
-                           COALESCE(SUM(consumed_units) FILTER (
-                               WHERE date >= %s), 0),
-                           COALESCE(SUM(consumed_units) FILTER (
-                               WHERE date >= %s), 0)
-                      FROM tma_unit_entry
-                     WHERE contract_id IN %s
-                  GROUP BY contract_id
+                    SELECT e.contract_id,
+                           GREATEST(COALESCE(SUM(e.units) FILTER (
+                               WHERE e.entry_type = 'credit'), 0), 0)
+                           + GREATEST(COALESCE(SUM(e.units) FILTER (
+                               WHERE e.entry_type = 'adjustment'), 0), 0),
+                           COALESCE(SUM(e.consumed_units), 0),
+                           COALESCE(SUM(e.overage_units), 0),
+                           COALESCE(SUM(e.consumed_units) FILTER (
+                               WHERE e.date >= b.month_start), 0),
+                           COALESCE(SUM(e.consumed_units) FILTER (
+                               WHERE e.date >= b.window_start), 0)
+                      FROM tma_unit_entry e
+                      JOIN unnest(%s::int[], %s::timestamp[], %s::timestamp[])
+                           AS b(contract_id, month_start, window_start)
+                        ON b.contract_id = e.contract_id
+                  GROUP BY e.contract_id
                     """,
-                    today.replace(day=1),
-                    fields.Datetime.to_datetime(since),
-                    tuple(self.ids),
+                    ids,
+                    month_starts,
+                    window_starts,
                 )
             )
             for cid, cred, cons, over, mon, win in self.env.cr.fetchall():
@@ -791,9 +808,7 @@ class TmaContract(models.Model):
             return "in"
         if self.out_of_scope_policy == "count":
             return "counted"
-        month_start = fields.Datetime.to_datetime(
-            fields.Date.context_today(self).replace(day=1)
-        )
+        month_start = self._tma_month_bounds(self._tma_today())[0]
         self.env.cr.execute(
             SQL(
                 """
@@ -869,28 +884,32 @@ class TmaContract(models.Model):
         period, whatever its length.
         """
         self.ensure_one()
-        start = date_from.replace(day=1)
-        end = date_to + relativedelta(days=1)
+        first = date_from.replace(day=1)
+        # Local months of the contract: a ticket opened at 00:30 on the 1st
+        # in its time zone counts in the new month.
+        start, end = self._tma_period_bounds(first, date_to)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT date_trunc('month', create_date)::date, 'opened', count(*)
+                """SELECT %(month_created)s, 'opened', count(*)
                      FROM helpdesk_ticket
                     WHERE tma_contract_id = %(c)s AND active
                       AND create_date >= %(s)s AND create_date < %(e)s
                     GROUP BY 1
                     UNION ALL
-                   SELECT date_trunc('month', closed_date)::date, 'closed', count(*)
+                   SELECT %(month_closed)s, 'closed', count(*)
                      FROM helpdesk_ticket
                     WHERE tma_contract_id = %(c)s AND active
                       AND closed_date >= %(s)s AND closed_date < %(e)s
                     GROUP BY 1
                     UNION ALL
-                   SELECT date_trunc('month', date)::date, 'units',
-                          sum(consumed_units)
+                   SELECT %(month_consumed)s, 'units', sum(consumed_units)
                      FROM tma_unit_entry
                     WHERE contract_id = %(c)s AND date >= %(s)s AND date < %(e)s
                     GROUP BY 1""",
+                month_created=self._tma_month_sql(SQL("create_date")),
+                month_closed=self._tma_month_sql(SQL("closed_date")),
+                month_consumed=self._tma_month_sql(SQL("date")),
                 c=self.id,
                 s=start,
                 e=end,
@@ -903,7 +922,7 @@ class TmaContract(models.Model):
             ("units", _("Units consumed")),
         ]
         rows = []
-        month = start
+        month = first
         while month <= date_to:
             rows += [
                 (month, label, values.get((month, kind), 0))

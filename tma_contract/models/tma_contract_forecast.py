@@ -86,9 +86,10 @@ class TmaContractForecast(models.AbstractModel):
         ``books`` ({book id: (date, reason)}, reason ``exhausted`` or
         ``expires``). No query of its own: the window's consumption is one
         of the ledger's figures (``units_window``), read with the others."""
-        today = fields.Date.context_today(self)
         result = {}
         for contract in self:
+            # The contract's today, as its window's consumption counts it.
+            today = contract._tma_today()
             start = contract.date_start or today
             days = min(FORECAST_WINDOW_DAYS, max((today - start).days, 0))
             estimate = contract.monthly_volume or 0.0

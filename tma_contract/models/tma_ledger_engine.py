@@ -198,24 +198,27 @@ class TmaLedgerEngine(models.AbstractModel):
         return commands, max(0.0, round(left, digits))
 
     def _consumption_between(self, date_from, date_to=None):
-        """Units consumed in the volume from ``date_from`` (a date) to
-        ``date_to`` excluded (read after the lock). Out-of-scope units billed
-        on top of the contract are not in the volume."""
+        """Units consumed in the volume from the local day ``date_from`` (a
+        date, in the contract's time zone) to the local day ``date_to``
+        excluded (read after the lock). Out-of-scope units billed on top of
+        the contract are not in the volume."""
         self.ensure_one()
+        start = self._tma_period_bounds(date_from, date_from)[0]
+        end = self._tma_period_bounds(date_to, date_to)[0] if date_to else None
         self.env.cr.execute(
             SQL(
                 "SELECT COALESCE(SUM(consumed_units), 0) FROM tma_unit_entry "
                 "WHERE contract_id = %s AND date >= %s AND scope != 'billed' %s",
                 self.id,
-                fields.Datetime.to_datetime(date_from),
-                SQL("AND date < %s", fields.Datetime.to_datetime(date_to))
-                if date_to
-                else SQL(),
+                start,
+                SQL("AND date < %s", end) if end else SQL(),
             )
         )
         return float(self.env.cr.fetchone()[0])
 
     def _month_consumption(self, day):
+        """Units consumed in the volume since the start of the contract's
+        local month holding ``day``."""
         self.ensure_one()
         return self._consumption_between(day.replace(day=1))
 
@@ -350,7 +353,8 @@ class TmaLedgerEngine(models.AbstractModel):
 
     def _get_regie_window(self, day):
         """(first day, number of months) of the window whose volume a
-        consumption on ``day`` may use: this month and the
+        consumption on ``day`` (a day of the contract's time zone) may use:
+        this month and the
         ``volume_carryover_months`` before it, not before the contract's start."""
         self.ensure_one()
         month = day.replace(day=1)
@@ -379,7 +383,7 @@ class TmaLedgerEngine(models.AbstractModel):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        cap, already = self._get_regie_cap(user_today(self))
+        cap, already = self._get_regie_cap(self._tma_today())
         if (
             float_compare(
                 already + units, cap, precision_digits=self._get_units_precision()
@@ -489,7 +493,7 @@ class TmaLedgerEngine(models.AbstractModel):
         self.ensure_one()
         if not self.monthly_volume:
             return
-        month_start = user_today(self).replace(day=1)
+        month_start = self._tma_today().replace(day=1)
         if self.volume_alert_month == month_start:
             return
         consumed = self._month_consumption(month_start)

@@ -17,6 +17,16 @@ def user_today(record):
     return fields.Date.context_today(record.with_context(tz=tz or "UTC"))
 
 
+def sql_local_month(column, tz):
+    """SQL of the first day (a date) of the local calendar month, in the time
+    zone ``tz`` (a name, or SQL giving one), holding ``column``, an SQL naive
+    UTC timestamp. ``tma.contract._tma_month_sql`` gives it in the contract's
+    time zone."""
+    return SQL(
+        "date_trunc('month', (%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date", column, tz
+    )
+
+
 def sql_translated(env, column):
     """SQL of a translated field's ``column`` in ``env``'s language (English
     when it has no translation)."""

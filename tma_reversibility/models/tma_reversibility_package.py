@@ -523,7 +523,7 @@ class TmaReversibilityPackage(models.Model):
         (``tma.contract._tma_export_kpi_rows``)."""
         contract = self.contract_id
         date_from = contract.date_start
-        date_to = fields.Date.context_today(self)
+        date_to = contract._tma_today()
         if contract.date_end:
             date_to = min(date_to, contract.date_end)
         if not date_from or date_from > date_to:

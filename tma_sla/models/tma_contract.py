@@ -1,10 +1,9 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
-from pytz import UTC, timezone
+from pytz import timezone
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -154,14 +153,13 @@ class TmaContract(models.Model):
                 )
 
     def _compute_sla_month(self):
-        today = fields.Date.context_today(self)
-        month_start = today.replace(day=1)
-        month_end = month_start + relativedelta(months=1, days=-1)
         for contract in self:
             if not contract.sla_policy_id or not contract.id:
                 contract.sla_month_compliance = 0.0
                 contract.sla_month_breaches = 0
                 continue
+            month_start = contract._tma_today().replace(day=1)
+            month_end = month_start + relativedelta(months=1, days=-1)
             kpis = contract._tma_sla_compliance(month_start, month_end)
             contract.sla_month_compliance = kpis["compliance"]
             contract.sla_month_breaches = kpis["breached"]
@@ -218,20 +216,15 @@ class TmaContract(models.Model):
             return self.env["resource.calendar"]
         return self.sla_calendar_id or self.sla_policy_id.calendar_id
 
-    def _tma_sla_tz(self):
+    def _tma_tz(self):
+        """The contract's time zone is the one of its SLA calendar (the
+        client's business hours) when it has one: its months are the ones
+        its service reports count."""
         self.ensure_one()
         calendar = self.sla_calendar_id or self.sla_policy_id.calendar_id
-        return timezone(calendar.tz or self.env.user.tz or "UTC")
-
-    def _tma_period_bounds(self, date_from, date_to):
-        """Naive UTC bounds [start, end) of the local days date_from..date_to."""
-        tz = self._tma_sla_tz()
-        start = tz.localize(datetime.combine(date_from, time.min))
-        end = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
-        return (
-            start.astimezone(UTC).replace(tzinfo=None),
-            end.astimezone(UTC).replace(tzinfo=None),
-        )
+        if calendar.tz:
+            return timezone(calendar.tz)
+        return super()._tma_tz()
 
     # ------------------------------------------------------------------
     # KPIs
@@ -597,7 +590,7 @@ class TmaContract(models.Model):
                     contract=self.display_name,
                 )
             )
-        first = fields.Date.context_today(self).replace(day=1)
+        first = self._tma_today().replace(day=1)
         report = self.env["tma.sla.service.report"]._generate_for(
             self, first - relativedelta(months=1)
         )
@@ -633,12 +626,13 @@ class TmaContract(models.Model):
         """The contract's dashboard: the trend charts of the last 12 months
         (six grouped queries per contract, computed when the tab is shown)."""
         Report = self.env["tma.sla.service.report"]
-        today = fields.Date.context_today(self)
         for contract in self:
             if not contract.id or not contract.sla_policy_id:
                 contract.sla_trend_html = False
                 continue
-            charts = Report._trend_charts_of(contract._tma_sla_trends(today))
+            charts = Report._trend_charts_of(
+                contract._tma_sla_trends(contract._tma_today())
+            )
             contract.sla_trend_html = Markup("").join(
                 Markup('<div class="mb-3">%s</div>') % chart for chart in charts
             )
@@ -794,15 +788,9 @@ class TmaContract(models.Model):
         start, end = self._tma_period_bounds(
             first, last + relativedelta(months=1, days=-1)
         )
-        tz = self._tma_sla_tz().zone
 
         def month_of(column):
-            return SQL(
-                "to_char(date_trunc('month', (%s AT TIME ZONE 'UTC') "
-                "AT TIME ZONE %s), 'YYYY-MM')",
-                column,
-                tz,
-            )
+            return SQL("to_char(%s, 'YYYY-MM')", self._tma_month_sql(column))
 
         self.env.flush_all()
         cr = self.env.cr

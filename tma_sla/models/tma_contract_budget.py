@@ -56,9 +56,10 @@ class TmaContract(models.Model):
     )
 
     def _compute_budget_period(self):
-        today = fields.Date.context_today(self)
         for contract in self:
-            date_from, date_to = report_period(today, contract.sla_report_frequency)
+            date_from, date_to = report_period(
+                contract._tma_today(), contract.sla_report_frequency
+            )
             contract.budget_period_planned = contract._tma_budget_of(date_from, date_to)
             contract.budget_period_invoiced = (
                 sum(contract._tma_invoiced_by_kind(date_from, date_to).values())

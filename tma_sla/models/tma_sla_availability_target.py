@@ -1,8 +1,6 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time
 
-from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -111,11 +109,17 @@ class TmaSlaAvailabilityTarget(models.Model):
         return self.calendar_id or self.contract_id._tma_sla_calendar()
 
     def _compute_availability_month(self):
+        """Availability since the start of the contract's local month (the
+        month of its time zone, as every monthly figure of the contract)."""
         now = fields.Datetime.now()
-        month_start = datetime.combine(now.date().replace(day=1), time.min)
-        figures = self._get_availability(month_start, now)
+        figures = self._by_contract_month(
+            lambda contract: (
+                contract._tma_month_bounds(contract._tma_today())[0],
+                now,
+            )
+        )
         for commitment in self:
-            availability = figures[commitment.id]["availability"]
+            availability = figures.get(commitment.id, {}).get("availability", 100.0)
             commitment.availability_month = availability
             commitment.under_target = availability < commitment.target
 
@@ -173,6 +177,21 @@ class TmaSlaAvailabilityTarget(models.Model):
         return result
 
     def _get_month_availability(self, month):
-        """:meth:`_get_availability` over the calendar month of ``month``."""
-        start = datetime.combine(month.replace(day=1), time.min)
-        return self._get_availability(start, start + relativedelta(months=1))
+        """:meth:`_get_availability` over the calendar month of ``month`` in
+        the time zone of each commitment's contract."""
+        return self._by_contract_month(
+            lambda contract: contract._tma_month_bounds(month)
+        )
+
+    def _by_contract_month(self, bounds_of):
+        """:meth:`_get_availability` of these commitments, each over the
+        naive UTC bounds ``bounds_of(contract)`` of its contract: one engine
+        batch per distinct window (per time zone), not per commitment."""
+        windows = {}
+        for commitment in self.filtered("contract_id"):
+            bounds = bounds_of(commitment.contract_id)
+            windows[bounds] = windows.get(bounds, self.browse()) | commitment
+        figures = {}
+        for (start, end), commitments in windows.items():
+            figures.update(commitments._get_availability(start, end))
+        return figures
