@@ -23,3 +23,4 @@ from . import test_preventive_concurrency
 from . import test_preventive_portal
 from . import test_component
 from . import test_fetch
+from . import test_month_clock

@@ -527,7 +527,7 @@ class TmaContract(models.Model):
                         JOIN helpdesk_ticket t ON t.id = r.res_id
                        WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
                          AND r.rating > 0 AND t.tma_contract_id = %s
-                         AND r.write_date >= %s AND r.write_date < %s""",
+                         AND r.tma_rated_on >= %s AND r.tma_rated_on < %s""",
                     self.id,
                     start,
                     end,
@@ -671,15 +671,20 @@ class TmaContract(models.Model):
           requests sent in the period and how many were answered;
         - ``actions``: improvement actions open, overdue and done in the
           period."""
+        # Ratings count on the moment they were given (``tma_rated_on``, the
+        # code's clock, as the period's bounds); requests on their creation
+        # (``create_date``, the transaction's clock: the same clock in
+        # production, and in the tests, whose transaction follows a frozen
+        # clock).
         cr = self.env.cr
         cr.execute(
             SQL(
                 """SELECT count(*) FILTER (WHERE r.consumed AND r.rating > 0
-                                             AND r.write_date >= %(s)s
-                                             AND r.write_date < %(e)s),
+                                             AND r.tma_rated_on >= %(s)s
+                                             AND r.tma_rated_on < %(e)s),
                           count(*) FILTER (WHERE r.consumed AND r.rating >= %(ok)s
-                                             AND r.write_date >= %(s)s
-                                             AND r.write_date < %(e)s),
+                                             AND r.tma_rated_on >= %(s)s
+                                             AND r.tma_rated_on < %(e)s),
                           count(*) FILTER (WHERE r.create_date >= %(s)s
                                              AND r.create_date < %(e)s),
                           count(*) FILTER (WHERE r.create_date >= %(s)s
@@ -858,9 +863,9 @@ class TmaContract(models.Model):
                      JOIN helpdesk_ticket t ON t.id = r.res_id
                     WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
                       AND r.rating > 0 AND t.tma_contract_id = %s
-                      AND r.write_date >= %s AND r.write_date < %s
+                      AND r.tma_rated_on >= %s AND r.tma_rated_on < %s
                     GROUP BY 1""",
-                month_of(SQL("r.write_date")),
+                month_of(SQL("r.tma_rated_on")),
                 self.id,
                 start,
                 end,

@@ -5,11 +5,12 @@ SVG charts in the PDF, native charts in the XLSX."""
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..report.svg_chart import svg_chart
@@ -52,6 +53,29 @@ class TestTrends(TmaSlaCommon):
         self.assertEqual(trends["satisfaction"][nov], 5.0)
         self.assertEqual(trends["resolution_mean"][nov], round(20 / 60, 2))
         self.assertIsNone(trends["resolution_mean"][0])
+
+    def test_a_rating_counts_on_the_moment_it_was_given(self):
+        rating = self.ticket.rating_ids.filtered("consumed")
+        self.assertEqual(rating.tma_rated_on, datetime(2026, 11, 23, 10, 0))
+        # A later write of the row (its comment published, say) moves its
+        # write_date, not the moment of the rating nor the month it counts in.
+        with freeze_time("2026-12-15 10:00:00"):
+            rating.write({"feedback": "Published later"})
+        self.assertEqual(rating.tma_rated_on, datetime(2026, 11, 23, 10, 0))
+        trends = self.contract._tma_sla_trends(date(2026, 12, 31))
+        months = trends["months"]
+        self.assertEqual(trends["satisfaction"][months.index("2026-11")], 5.0)
+        self.assertIsNone(trends["satisfaction"][months.index("2026-12")])
+
+    def test_nobody_writes_the_moment_of_a_rating(self):
+        rating = self.ticket.rating_ids.filtered("consumed")
+        for user in (self.manager, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(UserError, "nobody can write it"):
+                    rating.with_user(user).sudo().write(
+                        {"tma_rated_on": "2026-01-01 00:00:00"}
+                    )
+                self.assertEqual(rating.tma_rated_on, datetime(2026, 11, 23, 10, 0))
 
     def test_trend_queries_do_not_grow_with_the_months(self):
         self.contract._tma_sla_trends(date(2026, 11, 30))  # warm the caches
