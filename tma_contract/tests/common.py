@@ -3,6 +3,7 @@
 """Fixtures shared by the TMA test suites (other addons import this module)."""
 
 import json
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import api as freezegun_api
@@ -38,6 +39,20 @@ def call_kw(case, model, method, args, kwargs=None):
     )
     case.assertEqual(response.status_code, 200, f"{model}.{method}")
     return response.json()
+
+
+# The edges of a month in Paris, winter and summer: (the 1st, 00:30 that day
+# in naive UTC, 23:30 the day before in naive UTC).
+MONTH_EDGE_WINTER = (
+    date(2026, 2, 1),
+    datetime(2026, 1, 31, 23, 30),
+    datetime(2026, 1, 31, 22, 30),
+)
+MONTH_EDGE_SUMMER = (
+    date(2026, 7, 1),
+    datetime(2026, 6, 30, 22, 30),
+    datetime(2026, 6, 30, 21, 30),
+)
 
 
 def follow_frozen_clock(case_class):

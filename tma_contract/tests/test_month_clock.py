@@ -13,20 +13,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import TmaCommon
-
-# (first day of the month in Paris, 00:30 that day in naive UTC, 23:30 the
-# day before in naive UTC)
-WINTER = (
-    date(2026, 2, 1),
-    datetime(2026, 1, 31, 23, 30),
-    datetime(2026, 1, 31, 22, 30),
-)
-SUMMER = (
-    date(2026, 7, 1),
-    datetime(2026, 6, 30, 22, 30),
-    datetime(2026, 6, 30, 21, 30),
-)
+from .common import MONTH_EDGE_SUMMER, MONTH_EDGE_WINTER, TmaCommon
 
 
 @tagged("post_install", "-at_install")
@@ -47,15 +34,11 @@ class TestContractMonth(TmaCommon):
 
     def _ticket_at(self, contract, moment):
         """A ticket of ``contract`` opened and closed at ``moment`` (naive
-        UTC): its create_date stamped by SQL once the ORM has flushed."""
-        ticket = self._create_ticket(contract)
-        ticket.closed_date = moment
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
-            (moment, ticket.id),
-        )
-        self.env.invalidate_all()
+        UTC; the transaction's clock, which stamps create_date, follows the
+        frozen one)."""
+        with freeze_time(moment):
+            ticket = self._create_ticket(contract)
+            ticket.closed_date = moment
         return ticket
 
     def test_the_clock_counts_in_the_contract_time_zone(self):
@@ -69,7 +52,7 @@ class TestContractMonth(TmaCommon):
             contract._tma_month_bounds(date(2026, 7, 14)),
             (datetime(2026, 6, 30, 22, 0), datetime(2026, 7, 31, 22, 0)),
         )
-        for first, new_month, old_month in (WINTER, SUMMER):
+        for first, new_month, old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with freeze_time(new_month):
                 self.assertEqual(contract._tma_today(), first)
             with freeze_time(old_month):
@@ -83,7 +66,7 @@ class TestContractMonth(TmaCommon):
         )
 
     def test_the_cap_month_starts_at_local_midnight(self):
-        for first, new_month, old_month in (WINTER, SUMMER):
+        for first, new_month, old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with self.subTest(month=first):
                 contract = self._create_contract(
                     mode="regie", date_start=date(2025, 1, 1), monthly_volume=10.0
@@ -101,7 +84,7 @@ class TestContractMonth(TmaCommon):
                     self._consume(contract, 1.0, new_month)
 
     def test_the_volume_alert_counts_the_local_month(self):
-        for first, new_month, old_month in (WINTER, SUMMER):
+        for first, new_month, old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with self.subTest(month=first):
                 contract = self._contract(
                     user_id=self.manager.id, volume_alert_deviation=0.0
@@ -120,7 +103,7 @@ class TestContractMonth(TmaCommon):
                 )
 
     def test_the_package_kpi_rows_count_the_local_month(self):
-        for first, new_month, old_month in (WINTER, SUMMER):
+        for first, new_month, old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with self.subTest(month=first):
                 contract = self._contract()
                 self._ticket_at(contract, new_month)
@@ -137,7 +120,7 @@ class TestContractMonth(TmaCommon):
                 self.assertEqual(values[previous, "Units consumed"], 5.0)
 
     def test_the_capacity_report_counts_the_local_month(self):
-        for first, new_month, old_month in (WINTER, SUMMER):
+        for first, new_month, old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with self.subTest(month=first):
                 contract = self._contract()
                 self._consume(contract, 3.0, new_month)
@@ -152,7 +135,7 @@ class TestContractMonth(TmaCommon):
 
     def test_this_month_units_count_the_local_month(self):
         contract = self._contract()
-        first, new_month, old_month = WINTER
+        first, new_month, old_month = MONTH_EDGE_WINTER
         self._consume(contract, 3.0, new_month)
         self._consume(contract, 5.0, old_month)
         with freeze_time(first.replace(day=10)):

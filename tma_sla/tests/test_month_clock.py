@@ -4,26 +4,15 @@
 month of its SLA calendar's time zone (Europe/Paris here). 00:30 on the 1st
 in Paris is 23:30 UTC the day before in winter, 22:30 UTC in summer."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import TmaSlaCommon
+from odoo.addons.tma_contract.tests.common import MONTH_EDGE_SUMMER, MONTH_EDGE_WINTER
 
-# (first day of the month in Paris, 00:30 that day in naive UTC, 23:30 the
-# day before in naive UTC)
-WINTER = (
-    date(2026, 2, 1),
-    datetime(2026, 1, 31, 23, 30),
-    datetime(2026, 1, 31, 22, 30),
-)
-SUMMER = (
-    date(2026, 7, 1),
-    datetime(2026, 6, 30, 22, 30),
-    datetime(2026, 6, 30, 21, 30),
-)
+from .common import TmaSlaCommon
 
 
 @tagged("post_install", "-at_install")
@@ -48,16 +37,10 @@ class TestSlaMonth(TmaSlaCommon):
         )
 
     def _ticket_at(self, moment):
-        """A ticket opened at ``moment`` (naive UTC): its create_date stamped
-        by SQL once the ORM has flushed."""
-        ticket = self._ticket()
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
-            (moment, ticket.id),
-        )
-        self.env.invalidate_all()
-        return ticket
+        """A ticket opened at ``moment`` (naive UTC; the transaction's clock,
+        which stamps create_date, follows the frozen one)."""
+        with freeze_time(moment):
+            return self._ticket()
 
     def _outage(self, start, minutes):
         return self.env["tma.sla.outage"].create(
@@ -76,7 +59,7 @@ class TestSlaMonth(TmaSlaCommon):
         self.assertEqual(no_sla._tma_tz().zone, "Asia/Tokyo")
 
     def test_the_trends_count_the_local_month(self):
-        for first, new_month, old_month in (WINTER, SUMMER):
+        for first, new_month, old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with self.subTest(month=first):
                 before = self.contract._tma_sla_trends(first, months=2)
                 self._ticket_at(new_month)
@@ -95,7 +78,7 @@ class TestSlaMonth(TmaSlaCommon):
                 self.assertEqual(units, 3.0)
 
     def test_the_availability_month_starts_at_local_midnight(self):
-        for first, _new_month, _old_month in (WINTER, SUMMER):
+        for first, _new_month, _old_month in (MONTH_EDGE_WINTER, MONTH_EDGE_SUMMER):
             with self.subTest(month=first):
                 start, end = self.contract._tma_month_bounds(first)
                 # Down from 00:00 to 00:30 on the 1st in Paris: this month.
