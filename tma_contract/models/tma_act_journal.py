@@ -50,7 +50,7 @@ class TmaActJournal(models.Model):
     actor_partner_id = fields.Many2one("res.partner", string="Given by", readonly=True)
     user_id = fields.Many2one("res.users", string="Recorded by", readonly=True)
     on_behalf_reason = fields.Text(string="On-behalf reason", readonly=True)
-    evidence_id = fields.Many2one("ir.attachment", string="Evidence", readonly=True)
+    evidence_id = fields.Many2one("ir.attachment", readonly=True)
     recorded_on = fields.Datetime(required=True, readonly=True)
     values_json = fields.Text(string="Values", readonly=True)
     inalterable_hash = fields.Char(string="Hash", readonly=True)
@@ -73,7 +73,9 @@ class TmaActJournal(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(_("The journal of acts cannot be modified."))
+        if self:
+            raise UserError(_("The journal of acts cannot be modified."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
