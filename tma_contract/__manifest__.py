@@ -53,6 +53,8 @@
         "views/tma_forecast_views.xml",
         "views/tma_forecast_portal_templates.xml",
         "views/tma_capacity_report_views.xml",
+        "security/tma_act_journal_security.xml",
+        "views/tma_act_journal_views.xml",
     ],
     "demo": [
         "demo/tma_demo.xml",

@@ -7,7 +7,10 @@ from . import tma_maintenance_type
 from . import tma_support_level
 from . import tma_application
 from . import tma_application_environment
+from . import tma_act_journal
+from . import tma_party_act_mixin
 from . import tma_contract
+from . import tma_contract_acts
 from . import tma_valuation_rule
 from . import tma_unit_book
 from . import tma_unit_entry

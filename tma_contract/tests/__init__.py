@@ -24,3 +24,4 @@ from . import test_preventive_portal
 from . import test_component
 from . import test_fetch
 from . import test_month_clock
+from . import test_act_journal

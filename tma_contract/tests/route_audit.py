@@ -213,12 +213,16 @@ def suite_public_methods(env, model_name, addons):
 
 
 def suite_models(env, addons):
-    """Models (not abstract) that the classes of ``addons`` define or extend."""
+    """Models (not abstract) that the classes of ``addons`` define or extend.
+    A mixin of ``addons`` is audited with the models that use it, in their
+    own addon."""
     result = set()
     for model_name, model_cls in env.registry.items():
         if model_cls._abstract:
             continue
         for cls in model_cls.mro():
+            if getattr(cls, "_abstract", False):
+                continue
             path = cls.__module__.split(".")
             if path[:2] == ["odoo", "addons"] and path[2] in addons:
                 result.add(model_name)

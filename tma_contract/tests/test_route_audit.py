@@ -479,8 +479,32 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 "reason": "A was here",
             },
         }
+        journal = self.env["tma.act.journal"]._tma_append(
+            contract,
+            {
+                "code": "audit",
+                "res_model": "tma.contract",
+                "res_id": contract.id,
+                "partner_id": contract.partner_id.id,
+                "user_id": admin.id,
+                "values": {"mark": "B"},
+            },
+        )
         targets = {
             "tma.contract": (contract, {"title": "A was here"}, None),
+            "tma.act.journal": (
+                journal,
+                {"code": "A was here"},
+                {
+                    "contract_id": contract.id,
+                    "sequence": 99,
+                    "code": "A",
+                    "res_model": "tma.contract",
+                    "res_id": contract.id,
+                    "partner_id": contract.partner_id.id,
+                    "recorded_on": "2099-01-01 00:00:00",
+                },
+            ),
             "tma.unit.book": (
                 self.book_b,
                 {"units": 999},

@@ -12,6 +12,7 @@ from . import tma_sla_service_report
 from . import tma_contract
 from . import helpdesk_ticket
 from . import rating_rating
+from . import rating_rating_act
 from . import res_company
 from . import res_config_settings
 from . import resource_calendar

@@ -3,9 +3,11 @@
 import logging
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from odoo.addons.tma_contract.models.tma_party_act_mixin import ACT_SENTINEL
 
 from .utils import (
     CRITICALITIES,
@@ -667,7 +669,27 @@ class HelpdeskTicket(models.Model):
         notify_delay_send=False,
     ):
         """A low rating of a contract's ticket proposes an improvement action
-        (state *proposed*, for the account manager to accept or cancel)."""
+        (state *proposed*, for the account manager to accept or cancel).
+
+        The rating of a ticket under contract is the client's act
+        (``tma.party.act.mixin``): given here by the link of the rating
+        request (the public user, for the contact it was sent to) or by a
+        user of the client; :meth:`_tma_portal_rate` records it itself."""
+        if token:
+            rating = (
+                self.env["rating.rating"]
+                .sudo()
+                .search([("access_token", "=", token)], limit=1)
+            )
+            token = None
+        if rating and not rating._tma_is_act_writer() and rating._tma_act_applies():
+            by_link = self.env.uid == SUPERUSER_ID or self.env.user._is_public()
+            rating._tma_record_act(
+                "ticket_rating",
+                {"rating": rate, "feedback": feedback or False, "consumed": True},
+                partner=rating.partner_id if by_link else None,
+            )
+            rating = rating.with_context(tma_act_sentinel=ACT_SENTINEL)
         rating = super().rating_apply(
             rate,
             token=token,
@@ -678,7 +700,8 @@ class HelpdeskTicket(models.Model):
         )
         if rating and 0 < rating.rating <= LOW_RATING:
             self._tma_propose_action_from_rating(rating)
-        return rating
+        # The caller gets the rating without the right to write the act.
+        return rating and rating.with_context(tma_act_sentinel=None)
 
     def _tma_propose_action_from_rating(self, rating):
         Action = self.env["tma.improvement.action"].sudo()
@@ -689,11 +712,18 @@ class HelpdeskTicket(models.Model):
                 Action._prepare_from_ticket_values(ticket, "rating", rating=rating)
             )
 
-    def _tma_portal_rate(self, partner, rate, feedback=None):
+    def _tma_portal_rate(
+        self, partner, rate, feedback=None, on_behalf_reason=None, evidence=None
+    ):
         """Rate the ticket from the client's portal on behalf of ``partner``
         (one of the client's contacts): the pending rating request is used,
         or one is created. Refused on an open ticket, on a ticket of another
-        client and for a value other than 1, 3 or 5."""
+        client and for a value other than 1, 3 or 5.
+
+        The rating is the client's act (``tma.party.act.mixin``): made by the
+        current user when it is ``partner``'s, or recorded on the client's
+        behalf by a TMA manager with ``on_behalf_reason`` and ``evidence``
+        (an attachment). Rating again gives a new rating."""
         self.ensure_one()
         if rate not in (1, 3, 5):
             raise UserError(_("A rating is 1, 3 or 5."))
@@ -709,6 +739,15 @@ class HelpdeskTicket(models.Model):
             rating = (
                 self.env["rating.rating"].sudo().search([("access_token", "=", token)])
             )
+        if rating._tma_act_applies():
+            rating._tma_record_act(
+                "ticket_rating",
+                {"rating": rate, "feedback": feedback or False, "consumed": True},
+                partner=partner,
+                on_behalf_reason=on_behalf_reason,
+                evidence=evidence,
+            )
+            rating = rating.with_context(tma_act_sentinel=ACT_SENTINEL)
         return ticket.rating_apply(rate, rating=rating, feedback=feedback)
 
     # ------------------------------------------------------------------

@@ -21,6 +21,15 @@ from .utils import (
     month_count,
 )
 
+# A client who rates a ticket again changes its mind: the figures count the
+# latest rating of each ticket only (a rating is an act, never edited).
+LATEST_RATING = SQL(
+    """NOT EXISTS (SELECT 1 FROM rating_rating later
+                    WHERE later.res_model = r.res_model
+                      AND later.res_id = r.res_id
+                      AND later.consumed AND later.rating > 0
+                      AND (later.tma_rated_on, later.id) > (r.tma_rated_on, r.id))"""
+)
 SLA_CONTRACT_FIELDS = {"sla_policy_id", "sla_coverage", "sla_calendar_id"}
 
 
@@ -527,10 +536,12 @@ class TmaContract(models.Model):
                         JOIN helpdesk_ticket t ON t.id = r.res_id
                        WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
                          AND r.rating > 0 AND t.tma_contract_id = %s
-                         AND r.tma_rated_on >= %s AND r.tma_rated_on < %s""",
+                         AND r.tma_rated_on >= %s AND r.tma_rated_on < %s
+                         AND %s""",
                     self.id,
                     start,
                     end,
+                    LATEST_RATING,
                 )
             )
             avg, count = cr.fetchone()
@@ -681,10 +692,12 @@ class TmaContract(models.Model):
             SQL(
                 """SELECT count(*) FILTER (WHERE r.consumed AND r.rating > 0
                                              AND r.tma_rated_on >= %(s)s
-                                             AND r.tma_rated_on < %(e)s),
+                                             AND r.tma_rated_on < %(e)s
+                                             AND %(latest)s),
                           count(*) FILTER (WHERE r.consumed AND r.rating >= %(ok)s
                                              AND r.tma_rated_on >= %(s)s
-                                             AND r.tma_rated_on < %(e)s),
+                                             AND r.tma_rated_on < %(e)s
+                                             AND %(latest)s),
                           count(*) FILTER (WHERE r.create_date >= %(s)s
                                              AND r.create_date < %(e)s),
                           count(*) FILTER (WHERE r.create_date >= %(s)s
@@ -698,6 +711,7 @@ class TmaContract(models.Model):
                 e=end,
                 ok=RATING_SATISFIED,
                 c=self.id,
+                latest=LATEST_RATING,
             )
         )
         rated, satisfied, requests, answers = cr.fetchone()
@@ -864,11 +878,13 @@ class TmaContract(models.Model):
                     WHERE r.res_model = 'helpdesk.ticket' AND r.consumed
                       AND r.rating > 0 AND t.tma_contract_id = %s
                       AND r.tma_rated_on >= %s AND r.tma_rated_on < %s
+                      AND %s
                     GROUP BY 1""",
                 month_of(SQL("r.tma_rated_on")),
                 self.id,
                 start,
                 end,
+                LATEST_RATING,
             )
         )
         units = grouped(

@@ -22,8 +22,14 @@ class TmaReview(models.Model):
 
     _name = "tma.review"
     _description = "TMA Periodic Review"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "tma.party.act.mixin",
+    ]
     _order = "date desc, id desc"
+    _tma_act_fields = ("approved_by_id", "approved_on")
 
     name = fields.Char(compute="_compute_name", store=True)
     type_id = fields.Many2one(
@@ -337,10 +343,36 @@ class TmaReview(models.Model):
                     self.env["ir.attachment"].sudo().create(values)
                 )
 
-    def _portal_approve(self, partner):
+    # ------------------------------------------------------------------
+    # The client's approval: a party's act
+    # ------------------------------------------------------------------
+    def _tma_act_party(self):
+        return self.partner_id.commercial_partner_id
+
+    def _tma_act_contract(self):
+        return self.contract_id
+
+    def _tma_act_label(self, code):
+        return _("approve the minutes of its reviews")
+
+    def write(self, vals):
+        if (
+            "state" in vals
+            and not self._tma_is_act_writer()
+            and self.filtered(lambda r: r.state == "approved")
+        ):
+            self._tma_refuse_act_edit()
+        return super().write(vals)
+
+    def _portal_approve(self, partner, on_behalf_reason=None, evidence=None):
         """Approval of the minutes by ``partner``, one of the client's
         contacts, from the portal. Refused when the minutes are not submitted
-        (or already approved) and to anyone outside the client."""
+        (or already approved) and to anyone outside the client.
+
+        The approval is the client's act (``tma.party.act.mixin``): made by
+        the current user when it is ``partner``'s, or recorded on the
+        client's behalf by a TMA manager with ``on_behalf_reason`` and
+        ``evidence`` (an attachment); journaled, immutable."""
         self.ensure_one()
         if self.state == "approved":
             raise UserError(_("These minutes are already approved."))
@@ -352,20 +384,29 @@ class TmaReview(models.Model):
             or any(not user.share for user in partner.user_ids)
         ):
             raise UserError(_("Only the client approves the minutes of a review."))
+        act = {
+            "partner": partner,
+            "on_behalf_reason": on_behalf_reason,
+            "evidence": evidence,
+        }
+        partner = self._tma_check_act("review_approval", **act)
         # The state moves only if nobody approved in between.
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """UPDATE tma_review SET state = 'approved', approved_by_id = %s,
-                          approved_on = now() at time zone 'utc'
+                """UPDATE tma_review SET state = 'approved'
                     WHERE id = %s AND state = 'submitted' RETURNING id""",
-                partner.id,
                 self.id,
             )
         )
         if not self.env.cr.fetchone():
             raise UserError(_("These minutes are already approved."))
-        self.invalidate_recordset(["state", "approved_by_id", "approved_on"])
+        self.invalidate_recordset(["state"])
+        self._tma_record_act(
+            "review_approval",
+            {"approved_by_id": partner.id, "approved_on": fields.Datetime.now()},
+            **act,
+        )
         self.sudo()._render_minutes_pdf()
         self.sudo().message_post(
             body=_("Minutes approved by %(name)s.", name=partner.name),

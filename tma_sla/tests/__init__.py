@@ -24,3 +24,4 @@ from . import test_report_budget
 from . import test_review_preventive
 from . import test_month_clock
 from . import test_shared_calendar
+from . import test_party_acts

@@ -84,6 +84,10 @@ class TestReviewConcurrency(TransactionCase):
             cr.execute(
                 "DELETE FROM tma_review_type WHERE id IN %s", (tuple(ids["types"]),)
             )
+            cr.execute(
+                "DELETE FROM tma_act_journal WHERE contract_id = %s",
+                (ids["contract"],),
+            )
             cr.execute("DELETE FROM tma_contract WHERE id = %s", (ids["contract"],))
             cr.execute(
                 "DELETE FROM res_partner WHERE id IN %s",

@@ -428,6 +428,12 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 {"name": "A"},
                 {"ticket_id": self.ticket_b.id, "name": "A"},
             ),
+            # B's rating request: A neither reads nor gives B's rating.
+            "rating.rating": (
+                self.closed_ticket_b.sudo().rating_ids,
+                {"rating": 1, "feedback": "A", "consumed": True},
+                None,
+            ),
             "tma.contract.amendment": (
                 self._b_sla_amendment(),
                 {"sla_policy_id": False},

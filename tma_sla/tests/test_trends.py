@@ -57,10 +57,11 @@ class TestTrends(TmaSlaCommon):
     def test_a_rating_counts_on_the_moment_it_was_given(self):
         rating = self.ticket.rating_ids.filtered("consumed")
         self.assertEqual(rating.tma_rated_on, datetime(2026, 11, 23, 10, 0))
-        # A later write of the row (its comment published, say) moves its
-        # write_date, not the moment of the rating nor the month it counts in.
+        # A later write of the row (the provider's answer published, say)
+        # moves its write_date, not the moment of the rating nor the month it
+        # counts in (the client's feedback itself is never written again).
         with freeze_time("2026-12-15 10:00:00"):
-            rating.write({"feedback": "Published later"})
+            rating.write({"publisher_comment": "Published later"})
         self.assertEqual(rating.tma_rated_on, datetime(2026, 11, 23, 10, 0))
         trends = self.contract._tma_sla_trends(date(2026, 12, 31))
         months = trends["months"]

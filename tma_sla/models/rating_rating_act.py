@@ -1,0 +1,47 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, models
+
+
+class RatingRating(models.Model):
+    """A client's rating of a ticket under contract is the client's act
+    (``tma.party.act.mixin``): given by the client's contacts only (or
+    recorded on their behalf by a TMA manager), journaled, and immutable
+    once given; rating again is a new rating."""
+
+    _name = "rating.rating"
+    _inherit = ["rating.rating", "tma.party.act.mixin"]
+
+    _tma_act_fields = ("rating", "feedback", "consumed")
+
+    def _tma_act_applies(self):
+        tickets = self.filtered(lambda r: r.res_model == "helpdesk.ticket")
+        if not tickets:
+            return tickets
+        under_contract = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .browse(tickets.mapped("res_id"))
+            .exists()
+            .filtered("tma_contract_id")
+        )
+        return tickets.filtered(lambda r: r.res_id in under_contract.ids)
+
+    def unlink(self):
+        # Checked before the host deletes the rating's chatter message, whose
+        # deletion cascades to the rating itself.
+        self._unlink_except_act_made()
+        return super().unlink()
+
+    def _tma_act_ticket(self):
+        self.ensure_one()
+        return self.env["helpdesk.ticket"].sudo().browse(self.res_id)
+
+    def _tma_act_party(self):
+        return self._tma_act_ticket().partner_id.commercial_partner_id
+
+    def _tma_act_contract(self):
+        return self._tma_act_ticket().tma_contract_id
+
+    def _tma_act_label(self, code):
+        return _("rate its tickets")
