@@ -444,22 +444,6 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 },
             ),
         }
-        # B's rating of its ticket: A neither reads nor changes it.
-        ticket_model = self.env["ir.model"]._get_id("helpdesk.ticket")
-        targets["rating.rating"] = (
-            self.env["rating.rating"].create(
-                {
-                    "res_model_id": ticket_model,
-                    "res_id": self.ticket_b.id,
-                    "partner_id": self.ticket_b.partner_id.id,
-                    "rating": 5,
-                    "consumed": True,
-                    "feedback": MARK,
-                }
-            ),
-            {"feedback": "A"},
-            {"res_model_id": ticket_model, "res_id": self.ticket_b.id, "rating": 1},
-        )
         models = suite_models(self.env, {"tma_sla"})
         self.assertEqual(models - set(targets) - SHARED_MODELS, set())
         self._audit_login(self.portal_a)
