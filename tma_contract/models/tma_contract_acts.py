@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 class TmaContract(models.Model):
     """The journal of the parties' acts of a contract (``tma.act.journal``)."""
 
-    _inherit = "tma.contract"
+    _inherit = "tma.contract"  # pylint: disable=consider-merging-classes-inherited
     _tma_protected_fields = ("balance", "ledger_seq", "entry_seq", "act_seq")
 
     act_seq = fields.Integer(

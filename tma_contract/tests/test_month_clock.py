@@ -41,6 +41,17 @@ class TestContractMonth(TmaCommon):
             ticket.closed_date = moment
         return ticket
 
+    def test_fixtures_made_under_a_frozen_clock_are_dated_by_it(self):
+        # The transaction's clock (create_date, write_date) follows a frozen
+        # clock in the tests, and only while it is frozen.
+        with freeze_time("2026-03-15 10:00:00"):
+            contract = self._contract()
+            contract.title = "Written at the frozen moment"
+        self.assertEqual(contract.create_date, datetime(2026, 3, 15, 10, 0))
+        self.assertEqual(contract.write_date, datetime(2026, 3, 15, 10, 0))
+        later = self._contract()
+        self.assertGreater(later.create_date, datetime(2026, 12, 1))
+
     def test_the_clock_counts_in_the_contract_time_zone(self):
         contract = self._contract()
         self.assertEqual(contract._tma_tz().zone, "Europe/Paris")
