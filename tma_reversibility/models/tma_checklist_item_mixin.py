@@ -177,67 +177,48 @@ class TmaChecklistItemMixin(models.AbstractModel):
         them, or a TMA manager recording the sign-off on the side's behalf
         with ``on_behalf_reason`` and ``evidence`` (an attachment). The
         portal calls this for its users once it has checked their access."""
-        act = {"on_behalf_reason": on_behalf_reason, "evidence": evidence}
-        for item in self.with_user(user).sudo():
-            code = f"{item._checklist_act_prefix}_signed"
-            item._check_todo()
-            item._tma_check_act(code, **act)
-            item._check_signable(user)
-            item._tma_record_act(
-                code,
-                {
-                    "state": "signed",
-                    "signed_by_id": user.id,
-                    "signed_on": fields.Datetime.now(),
-                },
-                **act,
-            )
-            item.message_post(
-                body=item._checklist_act_message(
-                    _("Signed off by %(user)s.", user=user.name)
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            item._after_sign(user)
-        return True
+        return self._checklist_act("signed", user, on_behalf_reason, evidence)
 
     def _mark_not_applicable(self, user, on_behalf_reason=None, evidence=None):
         """Mark the items not applicable as ``user`` (same rules as
         :meth:`_sign`, a TMA manager for a provider's item). A mandatory
         item is never marked not applicable."""
+        return self._checklist_act("na", user, on_behalf_reason, evidence)
+
+    def _checklist_act(self, state, user, on_behalf_reason, evidence):
+        """Give the items ``state`` (signed, na) as ``user``: the act,
+        journaled, then its note in the chatter."""
         act = {"on_behalf_reason": on_behalf_reason, "evidence": evidence}
         for item in self.with_user(user).sudo():
-            code = f"{item._checklist_act_prefix}_na"
+            code = f"{item._checklist_act_prefix}_{state}"
             item._check_todo()
             item._tma_check_act(code, **act)
-            if item.mandatory:
-                raise UserError(_("A mandatory item cannot be marked not applicable."))
-            item._tma_record_act(
-                code,
-                {
-                    "state": "na",
-                    "signed_by_id": user.id,
-                    "signed_on": fields.Datetime.now(),
-                },
-                **act,
-            )
-            item.message_post(
-                body=item._checklist_act_message(
-                    _("Marked not applicable by %(user)s.", user=user.name)
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+            if state == "signed":
+                item._check_signable(user)
+                message = _("Signed off by %(user)s.", user=user.name)
+            else:
+                if item.mandatory:
+                    raise UserError(
+                        _("A mandatory item cannot be marked not applicable.")
+                    )
+                message = _("Marked not applicable by %(user)s.", user=user.name)
+            values = {
+                "state": state,
+                "signed_by_id": user.id,
+                "signed_on": fields.Datetime.now(),
+            }
+            item._tma_record_act(code, values, **act)
+            if item.tma_act_reason:
+                message = _(
+                    "%(message)s %(recorded_as)s: %(reason)s",
+                    message=message,
+                    recorded_as=item.tma_act_recorded_as,
+                    reason=item.tma_act_reason,
+                )
+            item.message_post(body=message, subtype_xmlid="mail.mt_note")
+            if state == "signed":
+                item._after_sign(user)
         return True
-
-    def _checklist_act_message(self, message):
-        if self.tma_act_reason:
-            return _(
-                "%(message)s %(recorded_as)s: %(reason)s",
-                message=message,
-                recorded_as=self.tma_act_recorded_as,
-                reason=self.tma_act_reason,
-            )
-        return message
 
     # ------------------------------------------------------------------
     # CRUD: the sign-off is an act, never a write
