@@ -1,6 +1,7 @@
 from . import tma_document
 from . import tma_reversibility_template
 from . import tma_reversibility_template_line
+from . import tma_checklist_item_mixin
 from . import tma_reversibility_item
 from . import tma_reversibility_package
 from . import tma_contract_takeon

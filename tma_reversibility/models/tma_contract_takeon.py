@@ -81,6 +81,9 @@ class TmaContractTakeon(models.AbstractModel):
             template = contract.takeon_template_id or self._default_takeon_template()
             if contract.takeon_item_ids or not template:
                 continue
+            # The checklist is signed by the client: in the client's language.
+            lang = contract.partner_id.lang or self.env.lang
+            template = template.with_context(lang=lang)
             self.env["tma.takeon.item"].sudo().create(
                 [
                     {
@@ -226,9 +229,10 @@ class TmaContractTakeon(models.AbstractModel):
             items.filtered(lambda i: i.item_type == "inventory").write(
                 {"note": inventory}
             )
-            items.filtered(lambda i: i.item_type == "documents").write(
-                {"document_ids": [fields.Command.link(d.id) for d in documents]}
-            )
+            # A signed-off item keeps the documents it was signed with.
+            items.filtered(
+                lambda i: i.item_type == "documents" and i.state == "todo"
+            ).write({"document_ids": [fields.Command.link(d.id) for d in documents]})
             self.message_post(body=inventory, subtype_xmlid="mail.mt_note")
         return documents
 
