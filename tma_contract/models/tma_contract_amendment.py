@@ -485,6 +485,22 @@ class TmaContractAmendment(models.Model):
             )
         return True
 
+    def action_open_decision_on_behalf(self):
+        """Backend: the wizard where a TMA manager records the client's
+        decision (``tma_decision`` in the context) on its behalf."""
+        self.ensure_one()
+        decision = (
+            "refuse" if self.env.context.get("tma_decision") == "refuse" else "approve"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("The client's decision, on its behalf"),
+            "res_model": "tma.amendment.decision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_amendment_id": self.id, "default_decision": decision},
+        }
+
     def _evidence_record(self, evidence):
         if isinstance(evidence, int) and not isinstance(evidence, bool):
             return self.env["ir.attachment"].browse(evidence)

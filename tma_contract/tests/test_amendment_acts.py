@@ -5,12 +5,13 @@ users make it (or a TMA manager on its behalf, with a reason and a piece of
 evidence); it is journaled and nobody, administrator included, changes it
 afterwards, neither over the ORM nor over JSON-RPC."""
 
+import base64
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields, http
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import call_kw
@@ -162,6 +163,41 @@ class TestAmendmentActs(HttpCase, AmendmentCommon):
         self.assertEqual(journal[0].on_behalf_reason, "Avenant signé sur papier")
         self.assertEqual(journal[0].evidence_id, evidence)
         self.assertIn("on behalf of", self.contract.message_ids[:5].mapped("body")[0])
+
+    def test_the_backend_wizard_records_on_behalf_with_its_evidence(self):
+        amendment = self._amendment(days=7)
+        action = (
+            amendment.with_user(self.manager)
+            .with_context(tma_decision="refuse")
+            .action_open_decision_on_behalf()
+        )
+        Wizard = self.env["tma.amendment.decision"].with_user(self.manager)
+        wizard = Wizard.with_context(**action["context"]).create(
+            {
+                "comment": "Hors budget",
+                "on_behalf_reason": "Refus signé reçu par courrier",
+                "evidence": base64.b64encode(b"%PDF refus"),
+                "evidence_name": "refus.pdf",
+            }
+        )
+        wizard.action_confirm()
+        self.assertEqual(amendment.state, "refused")
+        self.assertEqual(amendment.refusal_comment, "Hors budget")
+        self.assertEqual(amendment.tma_act_evidence_id.name, "refus.pdf")
+        self.assertEqual(amendment.tma_act_evidence_id.res_id, amendment.id)
+        self.assertEqual(self._journal().evidence_id, amendment.tma_act_evidence_id)
+        # An engineer has no wizard, and no act either.
+        other = self._amendment(days=9)
+        with self.assertRaises(AccessError):
+            self.env["tma.amendment.decision"].with_user(self.engineer).create(
+                {
+                    "amendment_id": other.id,
+                    "decision": "approve",
+                    "on_behalf_reason": "x",
+                    "evidence": base64.b64encode(b"x"),
+                }
+            )
+        self.assertEqual(other.state, "to_approve")
 
     # ------------------------------------------------------------------
     # Afterwards
