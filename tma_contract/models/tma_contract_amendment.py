@@ -9,7 +9,7 @@ reason and a piece of evidence; journaled; immutable afterwards. A refused
 amendment stays refused: a new amendment is a new act."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .utils import AMENDMENT_LIVE_STATES, AMENDMENT_STATES, AMENDMENT_TERMS
@@ -489,6 +489,11 @@ class TmaContractAmendment(models.Model):
         """Backend: the wizard where a TMA manager records the client's
         decision (``tma_decision`` in the context) on its behalf."""
         self.ensure_one()
+        if not self.env.user.has_group("tma_contract.group_tma_manager"):
+            raise AccessError(
+                _("Only a TMA manager records a client's decision on its behalf.")
+            )
+        self.check_access("write")
         decision = (
             "refuse" if self.env.context.get("tma_decision") == "refuse" else "approve"
         )
