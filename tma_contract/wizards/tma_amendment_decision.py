@@ -21,7 +21,7 @@ class TmaAmendmentDecision(models.TransientModel):
         required=True,
         help="Why the client's decision is recorded on its behalf.",
     )
-    evidence = fields.Binary(string="Evidence", required=True)
+    evidence = fields.Binary(required=True)
     evidence_name = fields.Char()
 
     def _prepare_evidence_values(self):
