@@ -51,15 +51,15 @@ class TmaAmendmentPortal(TmaCustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        # The decision is the client's act: the model checks who makes it.
+        partner = request.env.user.partner_id
         try:
             if decision == "approve":
-                amendment._approve(request.env.user)
+                amendment._approve(partner)
                 tma_flash(request.env._("Amendment approved. Thank you."))
             else:
-                amendment._refuse(request.env.user, kw.get("reason"))
+                amendment._refuse(partner, kw.get("reason"))
                 tma_flash(request.env._("Amendment refused."))
-        except AccessError:
-            return request.redirect("/my")
         except UserError as error:
             tma_flash(error.args[0])
         return request.redirect(

@@ -1,7 +1,12 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Amendments (avenants): a change of a contract's terms from an effective
-date, drafted by the provider, approved by the client, applied on its date."""
+date, drafted by the provider, approved by the client, applied on its date.
+
+The client's approval or refusal is its act (``tma.party.act.mixin``): made
+by a user of the client, or recorded on its behalf by a TMA manager with a
+reason and a piece of evidence; journaled; immutable afterwards. A refused
+amendment stays refused: a new amendment is a new act."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,18 +18,31 @@ from .utils import AMENDMENT_LIVE_STATES, AMENDMENT_STATES, AMENDMENT_TERMS
 WORKFLOW_FIELDS = (
     "state",
     "previous_values",
-    "approved_by_id",
-    "date_approved",
     "date_applied",
 )
+
+# Where an amendment the client decided on may still go: an approved one is
+# applied on its date (by the engine), a refused one stays refused.
+DECIDED_TRANSITIONS = {"approved": ("applied",), "refused": (), "applied": ()}
 
 
 class TmaContractAmendment(models.Model):
     _name = "tma.contract.amendment"
     _description = "TMA Contract Amendment"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tma.ledger.protected.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "tma.ledger.protected.mixin",
+        "tma.party.act.mixin",
+    ]
     _order = "date_effective desc, id desc"
     _tma_protected_fields = WORKFLOW_FIELDS
+    _tma_act_fields = (
+        "approved_by_id",
+        "date_approved",
+        "date_refused",
+        "refusal_comment",
+    )
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     contract_id = fields.Many2one(
@@ -84,6 +102,10 @@ class TmaContractAmendment(models.Model):
     # Workflow
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_approved = fields.Datetime(readonly=True, copy=False)
+    date_refused = fields.Datetime(readonly=True, copy=False)
+    refusal_comment = fields.Text(
+        readonly=True, copy=False, help="Why the client refused the amendment."
+    )
     date_applied = fields.Date(readonly=True, copy=False)
     previous_values = fields.Json(
         readonly=True,
@@ -237,8 +259,17 @@ class TmaContractAmendment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # The client's act first: its fields are written by the act only.
+        if not self._tma_is_act_writer() and set(vals) & self._tma_all_act_fields():
+            self._tma_refuse_act_edit()
+        if "state" in vals:
+            self._check_decided_transition(vals["state"])
         self._tma_check_protected(vals)
-        if not self._tma_is_engine() and set(vals) - {"description", "sale_order_id"}:
+        if (
+            not self._tma_is_engine()
+            and not self._tma_is_act_writer()
+            and set(vals) - {"description", "sale_order_id"}
+        ):
             locked = self.filtered(lambda a: a.state != "draft")
             if locked:
                 raise UserError(
@@ -257,6 +288,17 @@ class TmaContractAmendment(models.Model):
 
     def _set_workflow(self, vals):
         return self._tma_engine().write(vals)
+
+    def _check_decided_transition(self, state):
+        """The client's decision stands: an approved amendment only moves on
+        to applied (the engine applies it), a refused one stays refused. For
+        everybody, administrator and superuser included."""
+        for amendment in self.sudo():
+            allowed = DECIDED_TRANSITIONS.get(amendment.state)
+            if allowed is None or amendment.state == state:
+                continue
+            if state not in allowed or not self._tma_is_engine():
+                self._tma_refuse_act_edit()
 
     # ------------------------------------------------------------------
     # Actions
@@ -284,95 +326,190 @@ class TmaContractAmendment(models.Model):
         return True
 
     def action_cancel(self):
-        if any(a.state == "applied" for a in self):
+        if any(a.state in DECIDED_TRANSITIONS for a in self):
             raise UserError(
-                _("An applied amendment cannot be cancelled: draft another one.")
+                _(
+                    "The client has decided on this amendment: it cannot be "
+                    "cancelled. Draft another one."
+                )
             )
         self._set_workflow({"state": "cancelled"})
         return True
 
     def action_draft(self):
-        if any(a.state not in ("cancelled", "refused") for a in self):
-            raise UserError(_("Only cancelled or refused amendments go back to draft."))
+        if any(a.state != "cancelled" for a in self):
+            raise UserError(
+                _(
+                    "Only cancelled amendments go back to draft: a refused "
+                    "amendment stays refused, draft another one."
+                )
+            )
         self._set_workflow({"state": "draft"})
         self._check_terms()
         return True
 
-    def _check_client(self, user):
-        """Raise unless ``user`` speaks for the client of the contract: a
-        portal user of that client, or an internal user of the provider."""
+    # ------------------------------------------------------------------
+    # The client's decision: a party's act
+    # ------------------------------------------------------------------
+    def _tma_act_party(self):
+        return self.partner_id.commercial_partner_id
+
+    def _tma_act_contract(self):
+        return self.contract_id
+
+    def _tma_act_label(self, code):
+        if code == "amendment_refusal":
+            return _("refuse the amendments of its contracts")
+        return _("approve the amendments of its contracts")
+
+    def _decide(self, code, state, values, partner, on_behalf_reason, evidence):
+        """Record the client's decision ``code`` (moving the amendment to
+        ``state``): check who decides, lock the amendment, check it still
+        awaits the decision, move it and record the act, all or nothing.
+        Returns the partner the decision is attributed to."""
         self.ensure_one()
-        if user.share:
-            if user.partner_id.commercial_partner_id != self.partner_id:
-                raise AccessError(_("This amendment is not yours to decide on."))
-        elif not user.has_group("tma_contract.group_tma_user"):
-            raise AccessError(_("This amendment is not yours to decide on."))
+        act = {
+            "partner": partner,
+            "on_behalf_reason": on_behalf_reason,
+            "evidence": evidence,
+        }
+        actor = self._tma_check_act(code, **act)
+        # Two decisions at once: the second waits for the first, then finds
+        # the amendment decided.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM tma_contract_amendment WHERE id = %s FOR UPDATE",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["state"])
         if self.state != "to_approve":
             raise UserError(
                 _("Amendment %(name)s does not await approval.", name=self.name)
             )
+        with self.env.cr.savepoint():
+            self._set_workflow({"state": state})
+            self._tma_record_act(code, values, **act)
+        return actor
 
-    def _approve(self, user):
-        """The client approves: the amendment applies on its effective date
-        (now, when that date has come)."""
+    def _approve(self, partner, on_behalf_reason=None, evidence=None):
+        """The client approves, through ``partner`` (one of its contacts):
+        the amendment applies on its effective date (now, when that date has
+        come). Made by the current user when it is ``partner``'s, or recorded
+        on the client's behalf by a TMA manager with ``on_behalf_reason``
+        and ``evidence`` (an attachment)."""
         self.ensure_one()
-        self._check_client(user)
-        self._set_workflow(
-            {
-                "state": "approved",
-                "approved_by_id": user.id,
-                "date_approved": fields.Datetime.now(),
-            }
+        user = self.env.user
+        if user._is_superuser() and partner:
+            user = partner.user_ids[:1]
+        actor = self._decide(
+            "amendment_approval",
+            "approved",
+            {"approved_by_id": user.id, "date_approved": fields.Datetime.now()},
+            partner,
+            on_behalf_reason,
+            evidence,
         )
-        self.contract_id.message_post(
-            body=_(
-                "Amendment %(name)s approved by %(user)s.",
-                name=self.name,
-                user=user.name,
+        self.contract_id.sudo().message_post(
+            body=self._decision_message(
+                _(
+                    "Amendment %(name)s approved by %(partner)s.",
+                    name=self.name,
+                    partner=actor.name,
+                )
             ),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
         if self.date_effective <= fields.Date.context_today(self):
-            self.contract_id._apply_due_amendments()
+            self.contract_id.sudo()._apply_due_amendments()
         return True
 
-    def _refuse(self, user, reason=None):
+    def _refuse(self, partner, comment=None, on_behalf_reason=None, evidence=None):
+        """The client refuses, through ``partner``, with an optional
+        ``comment``; same rules as :meth:`_approve`."""
         self.ensure_one()
-        self._check_client(user)
-        self._set_workflow({"state": "refused"})
-        self.contract_id.message_post(
-            body=_(
-                "Amendment %(name)s refused by %(user)s. %(reason)s",
-                name=self.name,
-                user=user.name,
-                reason=reason or "",
+        comment = (comment or "").strip() or False
+        actor = self._decide(
+            "amendment_refusal",
+            "refused",
+            {"date_refused": fields.Datetime.now(), "refusal_comment": comment},
+            partner,
+            on_behalf_reason,
+            evidence,
+        )
+        self.contract_id.sudo().message_post(
+            body=self._decision_message(
+                _(
+                    "Amendment %(name)s refused by %(partner)s. %(comment)s",
+                    name=self.name,
+                    partner=actor.name,
+                    comment=comment or "",
+                )
             ),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
         return True
 
-    def _check_manager(self):
-        if not self.env.su and not self.env.user.has_group(
-            "tma_contract.group_tma_manager"
-        ):
-            raise AccessError(
-                _("Only TMA managers record a client's decision on an amendment.")
+    def _decision_message(self, body):
+        if self.sudo().tma_act_reason:
+            return _(
+                "%(body)s (%(recorded_as)s)",
+                body=body,
+                recorded_as=self.sudo().tma_act_recorded_as,
             )
+        return body
 
-    def action_approve(self):
-        """Backend: record the client's approval (given on paper)."""
-        self._check_manager()
+    def action_approve(self, on_behalf_reason=None, evidence=None):
+        """Record the client's approval on its behalf (given on paper, by
+        email): a TMA manager only, with a reason and the evidence (an
+        ``ir.attachment`` or its id)."""
         for amendment in self:
-            amendment._approve(self.env.user)
+            amendment._approve(
+                None,
+                on_behalf_reason=on_behalf_reason,
+                evidence=self._evidence_record(evidence),
+            )
         return True
 
-    def action_refuse(self):
-        self._check_manager()
+    def action_refuse(self, comment=None, on_behalf_reason=None, evidence=None):
+        """Record the client's refusal on its behalf; see :meth:`action_approve`."""
         for amendment in self:
-            amendment._refuse(self.env.user)
+            amendment._refuse(
+                None,
+                comment,
+                on_behalf_reason=on_behalf_reason,
+                evidence=self._evidence_record(evidence),
+            )
         return True
+
+    def action_open_decision_on_behalf(self):
+        """Backend: the wizard where a TMA manager records the client's
+        decision (``tma_decision`` in the context) on its behalf."""
+        self.ensure_one()
+        if not self.env.user.has_group("tma_contract.group_tma_manager"):
+            raise AccessError(
+                _("Only a TMA manager records a client's decision on its behalf.")
+            )
+        self.check_access("write")
+        decision = (
+            "refuse" if self.env.context.get("tma_decision") == "refuse" else "approve"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("The client's decision, on its behalf"),
+            "res_model": "tma.amendment.decision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_amendment_id": self.id, "default_decision": decision},
+        }
+
+    def _evidence_record(self, evidence):
+        if isinstance(evidence, int) and not isinstance(evidence, bool):
+            return self.env["ir.attachment"].browse(evidence)
+        return evidence or None
 
     def _apply(self):
         """Write the new terms on the contract and keep the old ones. Called

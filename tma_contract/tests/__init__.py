@@ -25,3 +25,4 @@ from . import test_component
 from . import test_fetch
 from . import test_month_clock
 from . import test_act_journal
+from . import test_amendment_acts

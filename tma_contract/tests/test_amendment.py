@@ -44,6 +44,11 @@ class AmendmentCommon(TmaCommon):
             amendment.action_submit()
         return amendment
 
+    def _approve_as_client(self, amendment, user=None):
+        """The client's portal user approves (its act)."""
+        user = user or self.portal_a
+        return amendment.with_user(user).sudo()._approve(user.partner_id)
+
 
 @tagged("post_install", "-at_install")
 class TestAmendment(AmendmentCommon):
@@ -51,7 +56,7 @@ class TestAmendment(AmendmentCommon):
         amendment = self._amendment(days=0)
         self.assertEqual(amendment.state, "to_approve")
         self.assertEqual(self.contract.monthly_volume, 10.0)
-        amendment.sudo()._approve(self.portal_a)
+        self._approve_as_client(amendment)
         self.assertEqual(amendment.state, "applied")
         self.assertEqual(amendment.approved_by_id, self.portal_a)
         self.assertEqual(self.contract.monthly_volume, 20.0)
@@ -59,7 +64,7 @@ class TestAmendment(AmendmentCommon):
 
     def test_future_amendment_applies_by_cron_on_its_date_only_once(self):
         amendment = self._amendment(days=10, change_price=True, fee_amount=4500.0)
-        amendment.sudo()._approve(self.portal_a)
+        self._approve_as_client(amendment)
         Amendment = self.env["tma.contract.amendment"]
         Amendment._cron_apply_amendments()
         self.assertEqual(amendment.state, "approved")
@@ -92,9 +97,9 @@ class TestAmendment(AmendmentCommon):
             change_volume=True,
             monthly_volume=20.0,
         )
-        past.sudo()._approve(self.portal_a)
+        self._approve_as_client(past)
         future = self._amendment(days=30, monthly_volume=35.0)
-        future.sudo()._approve(self.portal_a)
+        self._approve_as_client(future)
         terms = self.contract._get_terms_at
         self.assertEqual(terms(self.today - timedelta(days=40))["monthly_volume"], 10.0)
         self.assertEqual(
@@ -109,7 +114,7 @@ class TestAmendment(AmendmentCommon):
 
     def test_reports_use_the_volume_in_force_each_month(self):
         past = self._amendment(days=-30)
-        past.sudo()._approve(self.portal_a)
+        self._approve_as_client(past)
         month_before = (self.today - timedelta(days=60)).replace(day=1)
         rows = self.contract._tma_export_kpi_rows(month_before, self.today)
         volumes = {
@@ -127,7 +132,7 @@ class TestAmendment(AmendmentCommon):
         amendment = self._amendment(
             contract=contract, days=0, change_price=True, fee_amount=3600.0
         )
-        amendment.sudo()._approve(self.portal_a)
+        self._approve_as_client(amendment)
         self.assertEqual(contract.fee_amount, 3600.0)
         self.assertEqual(line.price_unit, 3600.0)
 
@@ -142,10 +147,11 @@ class TestAmendment(AmendmentCommon):
     # ------------------------------------------------------------------
     def test_another_clients_portal_user_cannot_approve(self):
         amendment = self._amendment(days=0)
-        with self.assertRaises(AccessError):
-            amendment.sudo()._approve(self.portal_b)
-        with self.assertRaises(AccessError):
-            amendment.sudo()._refuse(self.portal_b)
+        portal_b = amendment.with_user(self.portal_b).sudo()
+        with self.assertRaisesRegex(UserError, "Only a user of Client A may"):
+            portal_b._approve(self.portal_b.partner_id)
+        with self.assertRaisesRegex(UserError, "Only a user of Client A may"):
+            portal_b._refuse(self.portal_b.partner_id)
         self.assertEqual(amendment.state, "to_approve")
         self.assertEqual(self.contract.monthly_volume, 10.0)
 
@@ -160,19 +166,27 @@ class TestAmendment(AmendmentCommon):
         with self.assertRaises(AccessError):
             amendment.with_user(self.portal_a).read(["state"])
         with self.assertRaises(UserError):
-            amendment.sudo()._approve(self.portal_a)
+            self._approve_as_client(amendment)
         self.assertEqual(amendment.state, "draft")
 
-    def test_only_managers_record_a_paper_approval(self):
+    def test_staff_record_a_paper_approval_only_on_behalf_with_evidence(self):
         amendment = self._amendment(days=0)
-        with self.assertRaises(AccessError):
-            amendment.with_user(self.engineer).action_approve()
-        with self.assertRaises(AccessError):
-            amendment.with_user(self.engineer).action_refuse()
+        for user in (self.engineer, self.manager):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(UserError, "Only a user of Client A"):
+                    amendment.with_user(user).action_approve()
+                with self.assertRaisesRegex(UserError, "Only a user of Client A"):
+                    amendment.with_user(user).action_refuse()
         self.assertEqual(amendment.state, "to_approve")
-        amendment.with_user(self.manager).action_approve()
+        evidence = self.env["ir.attachment"].create(
+            {"name": "avenant-signe.pdf", "raw": b"%PDF signed"}
+        )
+        amendment.with_user(self.manager).action_approve(
+            on_behalf_reason="Avenant signé sur papier", evidence=evidence.id
+        )
         self.assertEqual(amendment.state, "applied")
         self.assertEqual(amendment.approved_by_id, self.manager)
+        self.assertEqual(amendment.tma_act_evidence_id, evidence)
 
     def test_effective_date_before_the_contract_start_is_refused(self):
         with self.assertRaises(ValidationError):
@@ -221,7 +235,7 @@ class TestAmendment(AmendmentCommon):
 
     def test_an_applied_amendment_cannot_be_cancelled(self):
         amendment = self._amendment(days=0)
-        amendment.sudo()._approve(self.portal_a)
+        self._approve_as_client(amendment)
         with self.assertRaises(UserError):
             amendment.action_cancel()
         self.assertEqual(amendment.state, "applied")

@@ -478,6 +478,13 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 "entry_ids": [Command.set(entry.ids)],
                 "reason": "A was here",
             },
+            "tma.amendment.decision": {
+                "amendment_id": self.amendment_b.id,
+                "decision": "approve",
+                "on_behalf_reason": "A was here",
+                "evidence": base64.b64encode(b"A was here").decode(),
+                "evidence_name": "a.txt",
+            },
         }
         journal = self.env["tma.act.journal"]._tma_append(
             contract,

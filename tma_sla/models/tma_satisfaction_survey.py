@@ -16,12 +16,24 @@ class TmaSatisfactionSurvey(models.Model):
     client scores the quality of service, responsiveness, quality of advice
     and communication from 1 to 5 and leaves a comment, in the portal. Scores
     over time per contract in the pivot and graph views; a low average
-    proposes an improvement action."""
+    proposes an improvement action.
+
+    The client's answer is its act (``tma.party.act.mixin``): given by its
+    contacts (or recorded on their behalf by a TMA manager with a reason and
+    a piece of evidence), journaled, and never reopened nor edited
+    afterwards, by anybody."""
 
     _name = "tma.satisfaction.survey"
     _description = "TMA Satisfaction Survey"
-    _inherit = ["portal.mixin", "mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread", "tma.party.act.mixin"]
     _order = "date_from desc, id desc"
+    _tma_act_fields = (
+        *(f"score_{key}" for key, _label in SURVEY_CRITERIA),
+        "comment",
+        "state",
+        "answered_by_id",
+        "answered_on",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     contract_id = fields.Many2one(
@@ -92,11 +104,24 @@ class TmaSatisfactionSurvey(models.Model):
     # ------------------------------------------------------------------
     # Answer
     # ------------------------------------------------------------------
-    def _portal_answer(self, partner, answers):
+    def _tma_act_party(self):
+        return self.partner_id.commercial_partner_id
+
+    def _tma_act_contract(self):
+        return self.contract_id
+
+    def _tma_act_label(self, code):
+        return _("answer its satisfaction surveys")
+
+    def _portal_answer(self, partner, answers, on_behalf_reason=None, evidence=None):
         """The answer of ``partner``, one of the client's contacts, from the
         portal: ``answers`` holds a score from 1 to 5 per criterion and an
         optional comment. Refused to anyone outside the client, on a survey
-        already answered and for a missing or invalid score."""
+        already answered and for a missing or invalid score.
+
+        The answer is the client's act: made by the current user when it is
+        ``partner``'s, or recorded on the client's behalf by a TMA manager
+        with ``on_behalf_reason`` and ``evidence`` (an attachment)."""
         self.ensure_one()
         if (
             not partner
@@ -104,8 +129,12 @@ class TmaSatisfactionSurvey(models.Model):
             or any(not user.share for user in partner.user_ids)
         ):
             raise UserError(_("Only the client answers its satisfaction survey."))
-        if self.state != "open":
-            raise UserError(_("This survey is already answered."))
+        act = {
+            "partner": partner,
+            "on_behalf_reason": on_behalf_reason,
+            "evidence": evidence,
+        }
+        partner = self._tma_check_act("survey_answer", **act)
         values = {}
         valid = {key for key, _label in SCORES}
         for key, label in SURVEY_CRITERIA:
@@ -121,7 +150,19 @@ class TmaSatisfactionSurvey(models.Model):
             answered_by_id=partner.id,
             answered_on=fields.Datetime.now(),
         )
-        self.sudo().write(values)
+        # Two answers at once: the second waits for the first, then finds
+        # the survey answered.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM tma_satisfaction_survey WHERE id = %s FOR UPDATE",
+                self.id,
+            )
+        )
+        self.invalidate_recordset()
+        if self.state != "open":
+            raise UserError(_("This survey is already answered."))
+        self._tma_record_act("survey_answer", values, **act)
         if self.score_average and self.score_average <= LOW_SURVEY_SCORE:
             self._propose_action()
         return True

@@ -34,7 +34,7 @@ class TestAmendmentSla(TmaSlaCommon):
     def test_an_amendment_changes_the_sla_policy_from_its_date(self):
         amendment = self._amendment(-10)
         self.assertIn("SLA", amendment.terms_summary)
-        amendment.sudo()._approve(self.portal_a)
+        amendment.with_user(self.portal_a).sudo()._approve(self.contact_a)
         self.assertEqual(self.contract.sla_policy_id, self.stricter)
         terms = self.contract._get_terms_at
         self.assertEqual(

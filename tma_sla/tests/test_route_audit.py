@@ -163,7 +163,6 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                     "contract_id": contract.id,
                     "date_from": "2026-07-01",
                     "date_to": "2026-09-30",
-                    "comment": f"{MARK} survey {key}",
                 }
             )
             for record in (ticket, action, review, survey):
