@@ -143,18 +143,11 @@ class TmaActJournal(models.Model):
         )
         row = self.env.cr.fetchone()
         previous_hash = row[0] if row else ""
+        given_here = {"contract_id", "sequence", "recorded_on", "values_json"}
         vals = {
             key: values.get(key) or False
-            for key in (
-                "code",
-                "res_model",
-                "res_id",
-                "partner_id",
-                "actor_partner_id",
-                "user_id",
-                "on_behalf_reason",
-                "evidence_id",
-            )
+            for key in self._get_integrity_hash_fields()
+            if key not in given_here
         }
         vals.update(
             contract_id=contract.id,
