@@ -1,21 +1,22 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import hashlib
-import json
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from odoo.addons.tma_contract.tools.verify_journal import (
+    HASH_FIELDS,
+    canonical_json,
+    entry_hash,
+)
 
 # Only code running in this process can hold this object (see
 # tma_ledger_protected_mixin): the journal appends its entries with it.
 JOURNAL_SENTINEL = object()
 
-
-def canonical_json(values):
-    """The one text of ``values`` the hash is computed on: sorted keys, no
-    blanks, dates and records as their string and ids."""
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+# ``canonical_json`` and ``entry_hash`` live in tools/verify_journal.py, the
+# standalone verifier (Python's standard library only): one definition of the
+# hash for Odoo and for whoever verifies the journal outside it.
 
 
 class TmaActJournal(models.Model):
@@ -86,31 +87,14 @@ class TmaActJournal(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_integrity_hash_fields(self):
-        return [
-            "contract_id",
-            "sequence",
-            "code",
-            "res_model",
-            "res_id",
-            "partner_id",
-            "actor_partner_id",
-            "user_id",
-            "on_behalf_reason",
-            "evidence_id",
-            "recorded_on",
-            "values_json",
-        ]
+        return list(HASH_FIELDS)
 
     @api.model
     def _compute_entry_hash(self, values, previous_hash):
         """SHA-256 of the previous entry's hash and this entry's values
-        (``values``: field name → database value, ids for relations)."""
-        payload = {
-            name: values.get(name) or None for name in self._get_integrity_hash_fields()
-        }
-        payload["recorded_on"] = fields.Datetime.to_string(values.get("recorded_on"))
-        text = (previous_hash or "") + canonical_json(payload)
-        return hashlib.sha256(text.encode()).hexdigest()
+        (``values``: field name → database value, ids for relations);
+        ``tools/verify_journal.py`` recomputes it outside Odoo."""
+        return entry_hash(values, previous_hash, self._get_integrity_hash_fields())
 
     @api.model
     def _tma_append(self, contract, values):
@@ -209,3 +193,29 @@ class TmaActJournal(models.Model):
                 "reason": _("entry No. %(number)s is missing", number=expected),
             }
         return None
+
+    # ------------------------------------------------------------------
+    # Export
+    # ------------------------------------------------------------------
+    @api.model
+    def _tma_export_entries(self, contract):
+        """``contract``'s journal as the verifier reads it
+        (``tools/verify_journal.py``): one dict per entry, in order, holding
+        exactly the hashed fields (database values, the time as Odoo's
+        string) and the entry's ``inalterable_hash``. Read in SQL, like the
+        chain's check: what is exported is what is stored."""
+        names = self._get_integrity_hash_fields()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT inalterable_hash, %s FROM tma_act_journal "
+                "WHERE contract_id = %s ORDER BY sequence",
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                contract.id,
+            )
+        )
+        for row in self.env.cr.fetchall():
+            entry = dict(zip(names, row[1:], strict=True))
+            entry["recorded_on"] = fields.Datetime.to_string(entry["recorded_on"])
+            entry["inalterable_hash"] = row[0]
+            yield entry
