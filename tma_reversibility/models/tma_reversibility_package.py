@@ -21,6 +21,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.tma_contract.models.utils import sql_selection, sql_translated
+from odoo.addons.tma_contract.tools.verify_journal import JOURNAL_PATH, canonical_json
 
 from .utils import FETCH, file_digest, sql_html_to_text
 
@@ -426,6 +427,7 @@ class TmaReversibilityPackage(models.Model):
         os.makedirs(os.path.join(root, "documents"))
         self._write_workbook(os.path.join(root, "workbook.xlsx"))
         self._write_summary(os.path.join(root, "summary.pdf"))
+        self._write_journal(os.path.join(root, JOURNAL_PATH))
         documents = self.contract_id.with_context(active_test=False).document_ids
         for start in range(0, len(documents), FETCH):
             batch = documents[start : start + FETCH]
@@ -450,6 +452,50 @@ class TmaReversibilityPackage(models.Model):
                     )
                 )
         return sorted(files)
+
+    def _write_journal(self, path):
+        """The contract's journal of acts as JSON Lines: one entry a line,
+        its hashed fields and its hash, so that anyone re-verifies the chain
+        without Odoo (``tma_contract/tools/verify_journal.py``)."""
+        entries = (
+            self.env["tma.act.journal"].sudo()._tma_export_entries(self.contract_id)
+        )
+        with open(path, "w", encoding="utf-8") as handle:
+            for entry in entries:
+                handle.write(canonical_json(entry) + "\n")
+
+    def _journal_rows(self):
+        """Rows of the journal of acts sheet: every entry, in order, with the
+        record it concerns and the act in the package's language."""
+        entries = (
+            self.env["tma.act.journal"]
+            .sudo()
+            .search([("contract_id", "=", self.contract_id.id)], order="sequence")
+        )
+        records = {}
+        for model in set(entries.mapped("res_model")):
+            if model not in self.env:
+                continue
+            ids = entries.filtered(lambda e, m=model: e.res_model == m).mapped("res_id")
+            for record in self.env[model].sudo().browse(ids).exists():
+                records[model, record.id] = record
+        for entry in entries:
+            record = records.get((entry.res_model, entry.res_id))
+            yield (
+                entry.sequence,
+                entry.recorded_on,
+                record._tma_act_label(entry.code)
+                if record is not None and hasattr(record, "_tma_act_label")
+                else entry.code,
+                record.display_name
+                if record is not None
+                else f"{entry.res_model},{entry.res_id}",
+                entry.partner_id.display_name,
+                entry.actor_partner_id.display_name or None,
+                entry.user_id.name or None,
+                entry.on_behalf_reason or None,
+                entry.inalterable_hash,
+            )
 
     def _write_summary(self, path):
         content, _fmt = (
@@ -671,6 +717,21 @@ class TmaReversibilityPackage(models.Model):
                 _("KPIs"),
                 [_("Month"), _("Indicator"), _("Value")],
                 self._kpi_rows,
+            ),
+            (
+                _("Journal of acts"),
+                [
+                    _("No."),
+                    _("Date"),
+                    _("Act"),
+                    _("Record"),
+                    _("Party"),
+                    _("Given by"),
+                    _("Recorded by"),
+                    _("On-behalf reason"),
+                    _("Hash"),
+                ],
+                self._journal_rows,
             ),
         ]
         # The sheets other addons contribute (tma_sla: its timers), in the
