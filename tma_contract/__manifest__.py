@@ -50,6 +50,7 @@
         "data/tma_amendment_data.xml",
         "views/tma_contract_amendment_views.xml",
         "views/tma_amendment_portal_templates.xml",
+        "views/tma_act_journal_portal_templates.xml",
         "data/tma_forecast_data.xml",
         "views/tma_forecast_views.xml",
         "views/tma_forecast_portal_templates.xml",

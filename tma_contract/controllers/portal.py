@@ -15,6 +15,8 @@ from ..tools.fetch import search_fetch_many
 CONTRACTS_PER_PAGE = 20
 LEDGER_PER_PAGE = 20
 TICKETS_ON_PAGE = 20
+# The last entries of the journal of acts the contract page shows.
+JOURNAL_ON_PAGE = 10
 FLASH_KEY = "tma_flash"
 FLASH_KEEP = 5
 
@@ -267,6 +269,14 @@ class TmaCustomerPortal(CustomerPortal):
                 [("contract_id", "=", contract.id)],
                 ["name", "date_expiry", "units", "units_remaining", "state"],
                 {},
+            ),
+            # The last acts of the parties, with their hash: the client checks
+            # them against its confirmations and its package's journal.
+            "act_journal": (
+                env["tma.act.journal"].sudo(),
+                [("contract_id", "=", contract.id)],
+                ["sequence", "recorded_on", "code", "partner_id", "inalterable_hash"],
+                {"limit": JOURNAL_ON_PAGE, "order": "sequence desc"},
             ),
         }
 

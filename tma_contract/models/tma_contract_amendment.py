@@ -455,12 +455,12 @@ class TmaContractAmendment(models.Model):
 
     def _decision_message(self, body):
         if self.sudo().tma_act_reason:
-            return _(
+            body = _(
                 "%(body)s (%(recorded_as)s)",
                 body=body,
                 recorded_as=self.sudo().tma_act_recorded_as,
             )
-        return body
+        return f"{body} {self._tma_act_receipt()}"
 
     def action_approve(self, on_behalf_reason=None, evidence=None):
         """Record the client's approval on its behalf (given on paper, by

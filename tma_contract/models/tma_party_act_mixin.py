@@ -74,6 +74,20 @@ class TmaPartyActMixin(models.AbstractModel):
         """The records of ``self`` that hold a party's act (all by default)."""
         return self
 
+    def _tma_act_receipt(self):
+        """The act's journal entry, in words, for the confirmation the party
+        receives (its chatter message, its email): the number and the hash
+        let it check the journal later (portal, reversibility package)."""
+        self.ensure_one()
+        entry = self.sudo().tma_act_journal_id
+        if not entry:
+            return ""
+        return _(
+            "Journal of acts: entry No. %(number)s, hash %(hash)s.",
+            number=entry.sequence,
+            hash=entry.inalterable_hash,
+        )
+
     def _tma_act_label(self, code):
         """What the act is, in a sentence's words (for the refusals)."""
         return code

@@ -91,6 +91,19 @@ class TestAmendmentActs(HttpCase, AmendmentCommon):
         # What happens after the approval still happens: applied today.
         self.assertEqual(self.contract.monthly_volume, 20.0)
 
+    def test_the_confirmation_carries_the_journal_entry_and_its_hash(self):
+        amendment = self._amendment(days=5)
+        self._decide_as(self.portal_a, amendment, "approve")
+        entry = self._journal()
+        message = self.contract.message_ids.filtered(
+            lambda m: "approved by" in (m.body or "")
+        )[:1]
+        self.assertTrue(message)
+        # A comment: the client reads it in its portal and by email.
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertIn(f"entry No. {entry.sequence}", message.body)
+        self.assertIn(entry.inalterable_hash, message.body)
+
     def test_the_client_refuses_with_a_comment_and_the_act_is_journaled(self):
         amendment = self._amendment(days=5)
         self._decide_as(self.portal_a, amendment, "refuse", comment=" Trop cher ")

@@ -3,6 +3,8 @@
 import json
 import re
 
+from freezegun import freeze_time
+
 from odoo import Command, http
 from odoo.tests import HttpCase, tagged
 
@@ -15,9 +17,9 @@ from .common import TmaCommon
 # the visitor and the account manager, their partners, every list of the page
 # in one query (search_fetch_many: ledger page, tickets with their stages and
 # units, books, scope, amendments, service reports, reviews, surveys, blocking
-# incidents, improvement actions, documents, packages, outage banner), the
-# ledger's figures with the forecast window's consumption, the burn-down's
-# weekly balances.
+# incidents, improvement actions, documents, packages, journal of acts,
+# outage banner), the ledger's figures with the forecast window's
+# consumption, the burn-down's weekly balances.
 PORTAL_CONTRACT_QUERIES = 10
 
 
@@ -148,6 +150,36 @@ class TestPortal(HttpCase, TmaCommon):
         self.assertNotIn(other.number, html)
         self.assertNotIn("Beta ticket seen nowhere", html)
 
+    def _journal_act(self, contract, partner, code="rating"):
+        return self.env["tma.act.journal"]._tma_append(
+            contract,
+            {
+                "code": code,
+                "res_model": "tma.contract",
+                "res_id": contract.id,
+                "partner_id": partner.id,
+                "values": {"rating": 5},
+            },
+        )
+
+    def test_contract_page_shows_the_journal_of_acts_to_its_client_only(self):
+        with freeze_time("2026-03-10 09:30:00"):
+            entry_a = self._journal_act(self.contract_a, self.client_a, "acte_alpha")
+            entry_b = self._journal_act(self.contract_b, self.client_b, "acte_beta")
+        self._login(self.portal_a)
+        html = self.url_open(f"/my/tma/contracts/{self.contract_a.id}").text
+        self.assertIn("Journal of acts", html)
+        self.assertIn("acte_alpha", html)
+        self.assertIn(entry_a.inalterable_hash[:16], html)
+        self.assertNotIn("acte_beta", html)
+        self.assertNotIn(entry_b.inalterable_hash[:16], html)
+        # The other client's page, and so its journal, stays closed.
+        response = self.url_open(
+            f"/my/tma/contracts/{self.contract_b.id}", allow_redirects=False
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertNotIn(entry_b.inalterable_hash[:16], response.text)
+
     def test_other_clients_contract_by_id_is_refused(self):
         self._login(self.portal_a)
         response = self.url_open(
@@ -239,6 +271,9 @@ class TestPortal(HttpCase, TmaCommon):
             60.0, "Grow the ledger"
         )
         grow(25)  # past one page of ledger
+        # The journal of acts is read with the page's other lists.
+        for _i in range(12):
+            self._journal_act(self.contract_a, self.client_a)
         count()  # warm-up: the pager template is compiled once
         with_30 = count()
         grow(60)

@@ -215,7 +215,10 @@ class TmaChecklistItemMixin(models.AbstractModel):
                     recorded_as=item.tma_act_recorded_as,
                     reason=item.tma_act_reason,
                 )
-            item.message_post(body=message, subtype_xmlid="mail.mt_note")
+            item.message_post(
+                body=f"{message} {item._tma_act_receipt()}",
+                subtype_xmlid="mail.mt_note",
+            )
             if state == "signed":
                 item._after_sign(user)
         return True

@@ -409,7 +409,9 @@ class TmaReview(models.Model):
         )
         self.sudo()._render_minutes_pdf()
         self.sudo().message_post(
-            body=_("Minutes approved by %(name)s.", name=partner.name),
+            body=_("Minutes approved by %(name)s.", name=partner.name)
+            + " "
+            + self._tma_act_receipt(),
             author_id=partner.id,
             subtype_xmlid="mail.mt_note",
         )
