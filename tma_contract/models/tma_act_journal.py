@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.tma_contract.tools.verify_journal import (
+from ..tools.verify_journal import (
     HASH_FIELDS,
     canonical_json,
     entry_hash,

@@ -153,18 +153,18 @@ def verify(path):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: verify_journal.py PACKAGE.zip|journal.jsonl", file=sys.stderr)
+        sys.stderr.write("usage: verify_journal.py PACKAGE.zip|journal.jsonl\n")
         return 2
     try:
         problems, last, last_hash = verify(argv[0])
     except (OSError, ValueError, zipfile.BadZipFile) as error:
-        print(f"NOT OK: {error}")
+        sys.stdout.write(f"NOT OK: {error}\n")
         return 1
     if problems:
         for problem in problems:
-            print(f"NOT OK: {problem}")
+            sys.stdout.write(f"NOT OK: {problem}\n")
         return 1
-    print(f"OK: {last} entries, last No. {last}, hash {last_hash}")
+    sys.stdout.write(f"OK: {last} entries, last No. {last}, hash {last_hash}\n")
     return 0
 
 

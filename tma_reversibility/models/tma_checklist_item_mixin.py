@@ -216,7 +216,11 @@ class TmaChecklistItemMixin(models.AbstractModel):
                     reason=item.tma_act_reason,
                 )
             item.message_post(
-                body=f"{message} {item._tma_act_receipt()}",
+                body=_(
+                    "%(message)s %(receipt)s",
+                    message=message,
+                    receipt=item._tma_act_receipt(),
+                ),
                 subtype_xmlid="mail.mt_note",
             )
             if state == "signed":
