@@ -181,6 +181,7 @@ class TmaCustomerPortal(CustomerPortal):
         # a page.
         tickets = sections["tickets"]
         ticket_units = {tid: float(u) for tid, u in sections.pop("ticket_units")}
+        act_parties = dict(sections.pop("act_journal_parties"))
         scope = contract._get_scope_summary_from_rows(sections.pop("scope"))
         ticket_total = len(tickets)
         if ticket_total > TICKETS_ON_PAGE:
@@ -197,6 +198,7 @@ class TmaCustomerPortal(CustomerPortal):
                 "tickets": tickets,
                 "ticket_total": ticket_total,
                 "ticket_units": ticket_units,
+                "act_parties": act_parties,
                 "scope": scope,
                 "user_tickets_access": request.env["helpdesk.ticket"].has_access(
                     "read"
@@ -232,6 +234,13 @@ class TmaCustomerPortal(CustomerPortal):
             units.groupby,
             Entry._field_to_sql(Entry._table, "consumed_units", units),
         )
+        # The last acts of the parties, with their hash (the client checks
+        # them against its confirmations and its package's journal), and
+        # their parties' names (a provider's or a successor's too).
+        Journal = env["tma.act.journal"].sudo()
+        journal_domain = [("contract_id", "=", contract.id)]
+        journal_options = {"limit": JOURNAL_ON_PAGE, "order": "sequence desc"}
+        acts = Journal._search(journal_domain, **journal_options)
         return {
             "entries": (
                 Entry,
@@ -270,13 +279,16 @@ class TmaCustomerPortal(CustomerPortal):
                 ["name", "date_expiry", "units", "units_remaining", "state"],
                 {},
             ),
-            # The last acts of the parties, with their hash: the client checks
-            # them against its confirmations and its package's journal.
             "act_journal": (
-                env["tma.act.journal"].sudo(),
-                [("contract_id", "=", contract.id)],
+                Journal,
+                journal_domain,
                 ["sequence", "recorded_on", "code", "partner_id", "inalterable_hash"],
-                {"limit": JOURNAL_ON_PAGE, "order": "sequence desc"},
+                journal_options,
+            ),
+            "act_journal_parties": SQL(
+                "ARRAY(SELECT json_build_array(id, name) FROM res_partner "
+                "WHERE id IN (%s))",
+                acts.subselect(SQL.identifier(Journal._table, "partner_id")),
             ),
         }
 
