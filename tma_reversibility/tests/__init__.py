@@ -8,3 +8,4 @@ from . import test_preventive_register
 from . import test_intervention_register
 from . import test_takeon
 from . import test_checklist_acts
+from . import test_third_party_access
