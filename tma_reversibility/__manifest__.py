@@ -4,7 +4,7 @@
     "name": "TMA Reversibility",
     "summary": "Client-owned documentation register, end-of-contract handover "
     "checklists, the open-incident gate and the reversibility package",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "TMA for Odoo",

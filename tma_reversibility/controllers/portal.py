@@ -31,16 +31,20 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         return values
 
     def _tma_handovers(self):
-        commercial = request.env.user.partner_id.commercial_partner_id
-        return (
+        partner = request.env.user.partner_id
+        contracts = (
             request.env["tma.contract"]
             .sudo()
             .search(
                 [
-                    ("successor_id", "=", commercial.id),
+                    ("successor_id", "=", partner.commercial_partner_id.id),
                     ("state", "in", ("reversibility", "closed")),
                 ]
             )
+        )
+        # Once its grace period after the closing is over, no more.
+        return contracts.filtered(
+            lambda c: c._tma_third_party_access(partner, role="successor")
         )
 
     @http.route(["/my/tma/handover"], type="http", auth="user", website=True)
@@ -226,11 +230,17 @@ class TmaReversibilityPortal(TmaCustomerPortal):
         contract = request.env["tma.contract"].sudo().browse(contract_id).exists()
         if not contract or self._tma_user_side(contract) != "successor":
             return request.redirect("/my")
+        access = contract._tma_third_party_access(
+            request.env.user.partner_id, role="successor"
+        )
+        if not access:
+            return request.redirect("/my")
         values = self._prepare_portal_layout_values()
         values.update(
             handover=contract,
             checklist=contract.reversibility_item_ids,
-            user_side="successor",
+            # Read-only in the grace period: no sign-off button.
+            user_side="successor" if access == "write" else None,
             page_name="tma_handover",
         )
         return request.render("tma_reversibility.portal_tma_handover", values)

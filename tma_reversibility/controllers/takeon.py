@@ -37,17 +37,21 @@ class TmaTakeonPortal(TmaCustomerPortal):
         return values
 
     def _tma_takeons(self):
-        commercial = request.env.user.partner_id.commercial_partner_id
-        return (
+        partner = request.env.user.partner_id
+        contracts = (
             request.env["tma.contract"]
             .sudo()
             .search(
                 [
-                    ("predecessor_id", "=", commercial.id),
+                    ("predecessor_id", "=", partner.commercial_partner_id.id),
                     ("state", "in", ("transition", "active")),
                     ("takeon_item_ids", "!=", False),
                 ]
             )
+        )
+        # Once its grace period after the service start is over, no more.
+        return contracts.filtered(
+            lambda c: c._tma_third_party_access(partner, role="predecessor")
         )
 
     def _tma_takeon_side(self, contract):
@@ -97,11 +101,17 @@ class TmaTakeonPortal(TmaCustomerPortal):
         contract = request.env["tma.contract"].sudo().browse(contract_id).exists()
         if not contract or self._tma_takeon_side(contract) != "predecessor":
             return request.redirect("/my")
+        access = contract._tma_third_party_access(
+            request.env.user.partner_id, role="predecessor"
+        )
+        if not access:
+            return request.redirect("/my")
         values = self._prepare_portal_layout_values()
         values.update(
             takeon_contract=contract,
             takeon_items=contract.takeon_item_ids,
-            takeon_side="predecessor",
+            # Read-only in the grace period: no sign-off button.
+            takeon_side="predecessor" if access == "write" else None,
             page_name="tma_takeon",
         )
         return request.render("tma_reversibility.portal_tma_takeon", values)

@@ -1,3 +1,4 @@
+from . import ir_rule
 from . import tma_document
 from . import tma_reversibility_template
 from . import tma_reversibility_template_line

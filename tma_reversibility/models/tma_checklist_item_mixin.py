@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 # What an item's sign-off (or its "not applicable" mark) gives: written by
 # ``_tma_record_act`` only, immutable afterwards.
 SIGN_OFF_FIELDS = ("state", "signed_by_id", "signed_on")
+# The sides of the third parties, whose access ends with their phase.
+THIRD_PARTY_SIDES = ("successor", "predecessor")
 
 
 class TmaChecklistItemMixin(models.AbstractModel):
@@ -112,11 +114,42 @@ class TmaChecklistItemMixin(models.AbstractModel):
         on_behalf = on_behalf_reason or evidence
         if not on_behalf and self._checklist_side(user) != self.side:
             self._refuse_side(not_applicable)
+        if not on_behalf and user.share:
+            self._check_third_party_access(user)
         return super()._tma_check_act(
             code,
             partner=partner,
             on_behalf_reason=on_behalf_reason,
             evidence=evidence,
+        )
+
+    def _check_third_party_access(self, user):
+        """A third party (the successor, the outgoing provider) acts only
+        while its phase runs (``tma.contract._tma_third_party_access``)."""
+        if self.side not in THIRD_PARTY_SIDES:
+            return
+        access = self.contract_id._tma_third_party_access(
+            user.partner_id, role=self.side
+        )
+        if access == "write":
+            return
+        if access == "read":
+            raise UserError(
+                _(
+                    "Your access to the checklist of %(contract)s is read-only "
+                    "now that your part is over: you cannot sign the item "
+                    "%(item)s.",
+                    contract=self.contract_id.display_name,
+                    item=self.name,
+                )
+            )
+        raise UserError(
+            _(
+                "Your access to the checklist of %(contract)s has ended: you "
+                "cannot sign the item %(item)s.",
+                contract=self.contract_id.display_name,
+                item=self.name,
+            )
         )
 
     def _refuse_side(self, not_applicable):

@@ -1,10 +1,18 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from odoo import _, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
+
+# What an access that has ended stores: a moment long past.
+ACCESS_ENDED = datetime(1970, 1, 1)
+# The contract field holding each third party, and when its access ends.
+THIRD_PARTIES = {
+    "successor": ("successor_id", "successor_access_until"),
+    "predecessor": ("predecessor_id", "outgoing_access_until"),
+}
 
 
 class TmaContract(models.Model):
@@ -46,6 +54,33 @@ class TmaContract(models.Model):
         string="Package count", compute="_compute_reversibility_counts"
     )
 
+    third_party_grace_days = fields.Integer(
+        string="Third parties' grace period (days)",
+        default=30,
+        help="Once its phase is over (the service start for the outgoing "
+        "provider, the closing for the successor), a third party reads its "
+        "checklist for this many more days, without signing; then it loses "
+        "its access.",
+    )
+    closed_date = fields.Date(
+        string="Closed on",
+        readonly=True,
+        copy=False,
+        help="The day the contract was closed.",
+    )
+    successor_access_until = fields.Datetime(
+        compute="_compute_third_party_access_until",
+        store=True,
+        help="When the successor's access to the handover ends (empty: "
+        "while the handover runs).",
+    )
+    outgoing_access_until = fields.Datetime(
+        compute="_compute_third_party_access_until",
+        store=True,
+        help="When the outgoing provider's access to the take-on ends "
+        "(empty: until the service start).",
+    )
+
     def _default_reversibility_template(self):
         return self.env.ref(
             "tma_reversibility.tma_reversibility_template_default",
@@ -56,6 +91,89 @@ class TmaContract(models.Model):
         for contract in self:
             contract.document_count = len(contract.document_ids)
             contract.package_count = len(contract.package_ids)
+
+    @api.constrains("third_party_grace_days")
+    def _check_third_party_grace_days(self):
+        for contract in self:
+            if contract.third_party_grace_days < 0:
+                raise ValidationError(
+                    _("The third parties' grace period cannot be negative.")
+                )
+
+    # ------------------------------------------------------------------
+    # Third parties' access: the parties' word ends with their phase
+    # ------------------------------------------------------------------
+    @api.depends(
+        "state",
+        "closed_date",
+        "date_start",
+        "service_start_date",
+        "third_party_grace_days",
+        "company_tz",
+    )
+    def _compute_third_party_access_until(self):
+        """When each third party's access ends, stored so that the record
+        rules (which cannot call Python) compare it with the current time:
+        empty while its phase runs (the successor's until the closing, the
+        outgoing provider's until the service start, or the activation of a
+        contract taken on without it), then the end of the contract's local
+        day ``third_party_grace_days`` days after the phase ended, rounded up
+        to the hour (the rules see the time by the hour, see ``ir.rule``). A
+        phase over without a day to count from (data older than the field)
+        has ended."""
+        for contract in self:
+            successor_over = contract.state == "closed"
+            outgoing_over = bool(contract.service_start_date) or contract.state in (
+                "active",
+                "reversibility",
+                "closed",
+            )
+            contract.successor_access_until = successor_over and (
+                contract._tma_access_end(contract.closed_date or contract.date_end)
+            )
+            contract.outgoing_access_until = outgoing_over and (
+                contract._tma_access_end(
+                    contract.service_start_date or contract.date_start
+                )
+            )
+
+    def _tma_access_end(self, day):
+        """The naive UTC end of a third party's grace period counted from
+        the local ``day`` its phase ended, on an hour boundary."""
+        self.ensure_one()
+        if not day:
+            return ACCESS_ENDED
+        last_day = day + timedelta(days=self.third_party_grace_days)
+        end = self._tma_period_bounds(last_day, last_day)[1]
+        if end.minute or end.second or end.microsecond:
+            end = end.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        return end
+
+    def _tma_third_party_access(self, partner, role=None):
+        """What ``partner`` (a third party: the successor, the outgoing
+        provider; ``role`` "successor" or "predecessor" to ask for one only)
+        may do on this contract's checklist now: "write" (read and sign)
+        while its phase runs, "read" during the grace period, False after it
+        or if it is no third party of the contract. The portal pages, the
+        record rules (through ``*_access_until``) and the checklist's
+        sign-off all follow it."""
+        self.ensure_one()
+        contract = self.sudo()
+        commercial = partner.commercial_partner_id
+        now = fields.Datetime.now()
+        best = False
+        for name, (party_field, until_field) in THIRD_PARTIES.items():
+            party = contract[party_field]
+            if (role and role != name) or not party:
+                continue
+            if party.commercial_partner_id != commercial:
+                continue
+            until = contract[until_field]
+            if not until:
+                return "write"
+            if now < until:
+                best = "read"
+        return best
 
     # ------------------------------------------------------------------
     # Checklist
@@ -220,6 +338,8 @@ class TmaContract(models.Model):
         """Close, and queue the final reversibility package of each contract
         closed: the client always gets it."""
         result = super().action_close()
+        for contract in self:
+            contract.closed_date = contract._tma_today()
         Package = self.env["tma.reversibility.package"]
         for contract in self:
             Package._request(contract)

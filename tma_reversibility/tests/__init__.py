@@ -9,3 +9,4 @@ from . import test_intervention_register
 from . import test_takeon
 from . import test_checklist_acts
 from . import test_package_journal
+from . import test_third_party_access

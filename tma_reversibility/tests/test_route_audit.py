@@ -25,6 +25,9 @@ SHARED_MODELS = frozenset(
         "tma.reversibility.template.line",
         "tma.takeon.template",
         "tma.takeon.template.line",
+        # Extended to show the rules the time (tma_now): no client's data,
+        # and no access for portal users.
+        "ir.rule",
     }
 )
 
