@@ -259,6 +259,10 @@ class TestChecklistActs(ChecklistActsCommon):
 
     def test_take_on_items_are_in_the_clients_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
+        # (Odoo's runner builds its database without French: load it.)
+        self.env["ir.module.module"]._load_module_terms(
+            ["tma_reversibility"], ["fr_FR"]
+        )
         self.client_a.lang = "fr_FR"
         contract = self._create_contract(activate=False, title="Repris en français")
         contract.action_start_transition()
