@@ -152,21 +152,9 @@ class TmaActJournal(models.Model):
         """The first entry of ``contract``'s journal that was changed or
         deleted: None, or a dict (``sequence``, ``entry`` — empty when it was
         deleted — and ``reason``). Read in SQL, past any rule or cache."""
-        names = self._get_integrity_hash_fields()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, inalterable_hash, %s FROM tma_act_journal "
-                "WHERE contract_id = %s ORDER BY sequence",
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                contract.id,
-            )
-        )
         previous_hash = ""
         expected = 1
-        for row in self.env.cr.fetchall():
-            entry_id, stored_hash = row[0], row[1]
-            values = dict(zip(names, row[2:], strict=True))
+        for entry_id, stored_hash, values in self._tma_stored_rows(contract):
             entry = self.browse(entry_id)
             if values["sequence"] != expected:
                 return {
@@ -204,18 +192,24 @@ class TmaActJournal(models.Model):
         exactly the hashed fields (database values, the time as Odoo's
         string) and the entry's ``inalterable_hash``. Read in SQL, like the
         chain's check: what is exported is what is stored."""
+        for _entry_id, stored_hash, entry in self._tma_stored_rows(contract):
+            entry["recorded_on"] = fields.Datetime.to_string(entry["recorded_on"])
+            entry["inalterable_hash"] = stored_hash
+            yield entry
+
+    @api.model
+    def _tma_stored_rows(self, contract):
+        """``contract``'s entries as stored, in order, read in SQL past any
+        rule or cache: ``(id, inalterable_hash, {hashed field: value})``."""
         names = self._get_integrity_hash_fields()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT inalterable_hash, %s FROM tma_act_journal "
+                "SELECT id, inalterable_hash, %s FROM tma_act_journal "
                 "WHERE contract_id = %s ORDER BY sequence",
                 SQL(", ").join(SQL.identifier(name) for name in names),
                 contract.id,
             )
         )
         for row in self.env.cr.fetchall():
-            entry = dict(zip(names, row[1:], strict=True))
-            entry["recorded_on"] = fields.Datetime.to_string(entry["recorded_on"])
-            entry["inalterable_hash"] = row[0]
-            yield entry
+            yield row[0], row[1], dict(zip(names, row[2:], strict=True))
