@@ -106,17 +106,7 @@ class TmaActJournal(models.Model):
         number back. ``values``: code, res_model, res_id, partner_id,
         actor_partner_id, user_id, on_behalf_reason, evidence_id and
         values (a dict, stored as canonical JSON)."""
-        contract.ensure_one()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE tma_contract SET act_seq = COALESCE(act_seq, 0) + 1 "
-                "WHERE id = %s RETURNING act_seq",
-                contract.id,
-            ),
-            log_exceptions=False,
-        )
-        sequence = self.env.cr.fetchone()[0]
-        contract.invalidate_recordset(["act_seq"])
+        sequence = contract._next_entry_numbers(1, counter="act_seq")
         self.env.cr.execute(
             SQL(
                 "SELECT inalterable_hash FROM tma_act_journal "

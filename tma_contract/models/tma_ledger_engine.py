@@ -60,23 +60,27 @@ class TmaLedgerEngine(models.AbstractModel):
         self.invalidate_recordset(["balance", "ledger_seq"])
         return float(balance or 0.0)
 
-    def _next_entry_numbers(self, count):
-        """Reserve ``count`` entry numbers of this contract's ledger; return
-        the first. The counter is a column of the contract row, updated in the
-        posting's transaction: a refused posting rolls its numbers back with
-        it, so the ledger is numbered without gaps."""
+    def _next_entry_numbers(self, count, counter="entry_seq"):
+        """Reserve ``count`` numbers of this contract's ``counter`` (the
+        ledger's entries, or ``act_seq``: the journal of acts); return the
+        first. The counter is a column of the contract row, updated in the
+        caller's transaction: a refused posting or act rolls its numbers back
+        with it, so the entries are numbered without gaps."""
         self.ensure_one()
         self.env.cr.execute(
             SQL(
-                "UPDATE tma_contract SET entry_seq = COALESCE(entry_seq, 0) + %s "
-                "WHERE id = %s RETURNING entry_seq",
+                "UPDATE tma_contract SET %s = COALESCE(%s, 0) + %s "
+                "WHERE id = %s RETURNING %s",
+                SQL.identifier(counter),
+                SQL.identifier(counter),
                 count,
                 self.id,
+                SQL.identifier(counter),
             ),
             log_exceptions=False,
         )
         last = self.env.cr.fetchone()[0]
-        self.invalidate_recordset(["entry_seq"])
+        self.invalidate_recordset([counter])
         return last - count + 1
 
     def _write_entry_row(self, delta):
