@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.bulk_sql import mark_updated
+
 
 class TmaUnitBook(models.Model):
     """A prepaid book of units of work (carnet de tickets)."""
@@ -160,12 +162,10 @@ class TmaUnitBook(models.Model):
         remaining, state, cancelled, date_expiry = self.env.cr.fetchone()
         if remaining < 0:
             raise UserError(_("Book %(name)s cannot go below zero.", name=self.name))
-        self.invalidate_recordset(["units_remaining"])
-        self.modified(["units_remaining"])
         today = self._tma_today() if date_expiry else None
-        if state == self._state_of(cancelled, date_expiry, remaining, today):
-            # The stored state stands: no recompute, which would read the row.
-            self.env.remove_to_compute(self._fields["state"], self)
+        # When the stored state stands, no recompute, which would read the row.
+        standing = self._state_of(cancelled, date_expiry, remaining, today) == state
+        mark_updated(self, ["units_remaining"], standing=["state"] if standing else ())
 
     # ------------------------------------------------------------------
     # Expiry

@@ -4,6 +4,8 @@ from . import tma_sla_policy
 from . import tma_sla_target
 from . import tma_sla_escalation_rule
 from . import tma_sla_timer
+from . import tma_sla_timer_planning
+from . import tma_sla_timer_breach
 from . import tma_sla_escalation
 from . import tma_sla_penalty_rule
 from . import tma_sla_penalty_period
