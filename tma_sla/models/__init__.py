@@ -13,6 +13,11 @@ from . import tma_sla_penalty_line
 from . import tma_sla_service_report
 from . import tma_contract
 from . import helpdesk_ticket
+from . import helpdesk_ticket_timers
+from . import helpdesk_ticket_escalation
+from . import helpdesk_ticket_satisfaction
+from . import helpdesk_ticket_intervention_report
+from . import helpdesk_ticket_blocking_notice
 from . import rating_rating
 from . import rating_rating_act
 from . import res_company
