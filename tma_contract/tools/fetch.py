@@ -13,6 +13,20 @@ is exactly what ``search_fetch`` would have read.
 
 A list may also be an ``SQL`` expression of one JSON value (an aggregate the
 page shows beside its records): it comes back decoded, in the same query.
+
+Private internals used (Odoo 18.0), pinned by ``tests/test_host_internals``
+and ``tests/test_fetch`` (which compares every value with ``search_fetch``'s);
+what to check when porting to 19.0:
+
+- ``BaseModel._search(domain, offset, limit, order)`` returning a ``Query``
+  (``is_empty``, ``select``): the ORM's own query, record rules included;
+- ``BaseModel._determine_fields_to_fetch(field_names)``: the fields
+  ``search_fetch`` would read (prefetch groups, access to fields);
+- ``BaseModel._field_to_sql(alias, fname, query, flush)``: each column's
+  expression (translated fields in the user's language);
+- ``env.cache.insert_missing(records, field, values)``: the values put in
+  the cache as ``_fetch_query`` puts them (19.0 reworks the cache: the
+  fields' own ``_insert_cache`` may replace it).
 """
 
 from odoo import fields as odoo_fields
