@@ -18,12 +18,32 @@ class TmaSlaTimer(models.Model):
     # Cron: breaches and escalations
     # ------------------------------------------------------------------
     @api.model
-    def _claim(self, query, batch_size):
-        """Run an ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)
-        RETURNING id`` claim, so parallel cron workers never take the same
-        timers, and return the claimed timers with a fresh cache."""
+    def _claim(self, assignments, condition, order, batch_size):
+        """Claim up to ``batch_size`` timers matching ``condition`` (on the
+        timers ``s``), in ``order``, and mark them with ``assignments`` in the
+        same statement: ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP
+        LOCKED) RETURNING id``, so parallel cron workers never take the same
+        timers (nor the same tickets, locked with them). Returns the claimed
+        timers with a fresh cache."""
         self.env.flush_all()
-        self.env.cr.execute(query)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE tma_sla_timer t
+                      SET %s
+                    WHERE t.id IN (
+                        SELECT s.id FROM tma_sla_timer s
+                          JOIN helpdesk_ticket k ON k.id = s.ticket_id
+                         WHERE %s
+                         ORDER BY %s
+                         LIMIT %s
+                           FOR UPDATE OF s, k SKIP LOCKED)
+                RETURNING t.id""",
+                assignments,
+                condition,
+                order,
+                batch_size,
+            )
+        )
         ids = [row[0] for row in self.env.cr.fetchall()]
         timers = self.browse(ids)
         timers.invalidate_recordset()
@@ -45,42 +65,24 @@ class TmaSlaTimer(models.Model):
         now = fields.Datetime.now()
         breached = self._claim(
             SQL(
-                """UPDATE tma_sla_timer t
-                      SET breach_notified = TRUE,
-                          status = 'breached',
-                          breach_date = COALESCE(t.breach_date, t.deadline)
-                    WHERE t.id IN (
-                        SELECT s.id FROM tma_sla_timer s
-                          JOIN helpdesk_ticket k ON k.id = s.ticket_id
-                         WHERE s.breach_notified IS NOT TRUE
-                           AND (s.status = 'breached'
-                                OR (s.status = 'running' AND s.deadline <= %s))
-                         ORDER BY s.deadline
-                         LIMIT %s
-                           FOR UPDATE OF s, k SKIP LOCKED)
-                RETURNING t.id""",
-                now,
-                batch_size,
+                """breach_notified = TRUE,
+                   status = 'breached',
+                   breach_date = COALESCE(t.breach_date, t.deadline)"""
             ),
+            SQL(
+                """s.breach_notified IS NOT TRUE
+                   AND (s.status = 'breached'
+                        OR (s.status = 'running' AND s.deadline <= %s))""",
+                now,
+            ),
+            SQL("s.deadline"),
             batch_size,
         )
         run_isolated(breached, "_notify_breach")
         due = self._claim(
-            SQL(
-                """UPDATE tma_sla_timer t
-                      SET next_escalation_date = NULL
-                    WHERE t.id IN (
-                        SELECT s.id FROM tma_sla_timer s
-                          JOIN helpdesk_ticket k ON k.id = s.ticket_id
-                         WHERE s.next_escalation_date <= %s
-                           AND s.reached_date IS NULL
-                         ORDER BY s.next_escalation_date
-                         LIMIT %s
-                           FOR UPDATE OF s, k SKIP LOCKED)
-                RETURNING t.id""",
-                now,
-                batch_size,
-            ),
+            SQL("next_escalation_date = NULL"),
+            SQL("s.next_escalation_date <= %s AND s.reached_date IS NULL", now),
+            SQL("s.next_escalation_date"),
             batch_size,
         )
         run_isolated(due, "_apply_escalation_rules")
