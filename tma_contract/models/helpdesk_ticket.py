@@ -175,7 +175,7 @@ class HelpdeskTicket(models.Model):
                 ticket._tma_check_same_client(contract, partner.commercial_partner_id)
         moving = CONTRACT_FIELDS & set(vals)
         closing, already_closed, reopening = self._tma_stage_moves(vals)
-        if not (moving or closing or reopening):
+        if not (moving or closing or reopening) or not self:
             return super().write(vals)
         # One savepoint: a move, a closing or a reopening that an addon
         # refuses (units the contract cannot take, a checklist not done)
