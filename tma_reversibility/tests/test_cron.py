@@ -10,7 +10,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.tma_contract.tools.workers import committed_env
+from odoo.addons.tma_contract.tools.workers import committed_env, production_commits
 
 from ..models.tma_reversibility_package import PACKAGE_CHANNEL
 from .common import TmaReversibilityCommon
@@ -149,7 +149,7 @@ class TestCrons(TmaReversibilityCommon):
 @tagged("post_install", "-at_install")
 class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
     """Real parallel transactions: a package another worker holds is skipped,
-    the next one is taken."""
+    the next one is taken; the cron commits after each package."""
 
     def test_a_package_another_worker_holds_is_skipped(self):
         dbname = self.env.cr.dbname
@@ -194,7 +194,60 @@ class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
             self.assertEqual(taken.id, held_id)
             cr.rollback()
 
-    def _purge(self, held_id, free_id, contract_ids, partner_id):
+    def test_the_cron_builds_one_package_a_transaction_and_each_once(self):
+        """Outside tests the cron commits after each package: two queued
+        packages are written by two transactions (their ``write_date``, the
+        time of the transaction that wrote them), so nothing the first one's
+        build locked is held while the second one's PDF is rendered. A
+        package is built once: the next run finds nothing to build."""
+        dbname = self.env.cr.dbname
+        with db_connect(dbname).cursor() as cr:
+            env = committed_env(self.registry, cr)
+            partner = env["res.partner"].create(
+                {"name": "One at a time client", "is_company": True}
+            )
+            contracts = env["tma.contract"].create(
+                [
+                    {"partner_id": partner.id, "mode": "regie", "title": f"Txn {i}"}
+                    for i in range(2)
+                ]
+            )
+            contracts.action_activate()
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
+            last_trigger = cr.fetchone()[0]
+            Package = env["tma.reversibility.package"]
+            packages = Package.browse(
+                Package._request(contract).id for contract in contracts
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            ids = (*packages.ids, contracts.ids, partner.id)
+        self.addCleanup(self._purge, *ids, last_trigger=last_trigger)
+        with (
+            db_connect(dbname).cursor() as other_worker,
+            db_connect(dbname).cursor() as cr,
+            production_commits(),
+        ):
+            # The packages queued before this test (the demo's) are another
+            # worker's: the cron skips them.
+            other_worker.execute(
+                """SELECT id FROM tma_reversibility_package
+                    WHERE state = 'queued' AND id NOT IN %s
+                      FOR UPDATE SKIP LOCKED""",
+                (tuple(ids[:2]),),
+            )
+            env = committed_env(self.registry, cr)
+            Package = env["tma.reversibility.package"]
+            built = Package._cron_build_packages(limit=2)
+            cr.commit()  # pylint: disable=invalid-commit
+            self.assertEqual(built.ids, list(ids[:2]))
+            self.assertEqual(set(built.mapped("state")), {"done"})
+            # Odoo stamps what a transaction writes with its start time.
+            self.assertEqual(len(set(built.mapped("write_date"))), 2)
+            self.assertFalse(Package._cron_build_packages(limit=2))
+            cr.commit()  # pylint: disable=invalid-commit
+            other_worker.rollback()
+
+    def _purge(self, held_id, free_id, contract_ids, partner_id, last_trigger=None):
         records = [
             ("tma.reversibility.package", (held_id, free_id)),
             ("tma.contract", tuple(contract_ids)),
@@ -214,6 +267,12 @@ class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
                 "DELETE FROM tma_reversibility_package WHERE id IN %s",
                 ((held_id, free_id),),
             )
+            cr.execute(
+                "DELETE FROM ir_attachment WHERE res_model = %s AND res_id IN %s",
+                ("tma.reversibility.package", (held_id, free_id)),
+            )
+            if last_trigger is not None:
+                cr.execute("DELETE FROM ir_cron_trigger WHERE id > %s", (last_trigger,))
             cr.execute(
                 "DELETE FROM tma_contract WHERE id IN %s", (tuple(contract_ids),)
             )
