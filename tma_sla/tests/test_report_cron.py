@@ -3,7 +3,11 @@
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from odoo.addons.tma_contract.tests.common import TmaCommon
+from odoo.addons.tma_contract.tests.common import (
+    TmaCommon,
+    commit_contracts,
+    purge_committed,
+)
 from odoo.addons.tma_contract.tools.workers import committed_env, production_commits
 
 
@@ -22,33 +26,25 @@ class TestMonthlyReportTransactions(TmaCommon):
         dbname = self.env.cr.dbname
         with db_connect(dbname).cursor() as cr:
             env = committed_env(self.registry, cr)
-            partner = env["res.partner"].create(
-                {"name": "Monthly reports client", "is_company": True}
-            )
-            policy = env["tma.sla.policy"].create(
-                {
-                    "name": "One at a time policy",
-                    "calendar_id": env.ref("tma_sla.resource_calendar_tma_fr").id,
-                }
-            )
-            contracts = env["tma.contract"].create(
-                [
+            policy_id = (
+                env["tma.sla.policy"]
+                .create(
                     {
-                        "partner_id": partner.id,
-                        "mode": "regie",
-                        "title": f"Monthly {i}",
-                        "date_start": "2020-01-01",
-                        "sla_policy_id": policy.id,
+                        "name": "One at a time policy",
+                        "calendar_id": env.ref("tma_sla.resource_calendar_tma_fr").id,
                     }
-                    for i in range(2)
-                ]
+                )
+                .id
             )
-            contracts.action_activate()
-            cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
-            last_trigger = cr.fetchone()[0]
             cr.commit()  # pylint: disable=invalid-commit
-            ids = (tuple(contracts.ids), policy.id, partner.id, last_trigger)
-        self.addCleanup(self._purge, *ids)
+        contract_ids, partner_id = commit_contracts(
+            self.registry,
+            "Monthly reports",
+            2,
+            date_start="2020-01-01",
+            sla_policy_id=policy_id,
+        )
+        self.addCleanup(self._purge, contract_ids, policy_id, partner_id)
         with (
             db_connect(dbname).cursor() as other_worker,
             db_connect(dbname).cursor() as cr,
@@ -58,12 +54,12 @@ class TestMonthlyReportTransactions(TmaCommon):
             # skips them.
             other_worker.execute(
                 "SELECT id FROM tma_contract WHERE id NOT IN %s FOR UPDATE SKIP LOCKED",
-                (ids[0],),
+                (tuple(contract_ids),),
             )
             Report = committed_env(self.registry, cr)["tma.sla.service.report"]
             reports = Report._cron_monthly_reports()
             cr.commit()  # pylint: disable=invalid-commit
-            self.assertEqual(reports.contract_id.ids, list(ids[0]))
+            self.assertEqual(reports.contract_id.ids, contract_ids)
             self.assertEqual(set(reports.mapped("state")), {"sent"})
             # Odoo stamps what a transaction writes with its start time:
             # claimed (the workbook), then printed (the PDF), four times.
@@ -74,32 +70,15 @@ class TestMonthlyReportTransactions(TmaCommon):
             cr.commit()  # pylint: disable=invalid-commit
             other_worker.rollback()
 
-    def _purge(self, contract_ids, policy_id, partner_id, last_trigger):
-        with db_connect(self.env.cr.dbname).cursor() as cr:
-            cr.execute(
-                "SELECT id FROM tma_sla_service_report WHERE contract_id IN %s",
-                (contract_ids,),
-            )
-            report_ids = tuple(r[0] for r in cr.fetchall()) or (0,)
-            for model, record_ids in (
-                ("tma.sla.service.report", report_ids),
-                ("tma.contract", contract_ids),
-            ):
-                for table, column in (
-                    ("mail_message", "model"),
-                    ("mail_followers", "res_model"),
-                ):
-                    cr.execute(
-                        f"DELETE FROM {table} WHERE {column} = %s "  # noqa: S608
-                        "AND res_id IN %s",
-                        (model, record_ids),
-                    )
-            cr.execute("DELETE FROM tma_contract WHERE id IN %s", (contract_ids,))
-            cr.execute(
-                "DELETE FROM ir_attachment WHERE res_model = %s AND res_id IN %s",
-                ("tma.sla.service.report", report_ids),
-            )
-            cr.execute("DELETE FROM tma_sla_policy WHERE id = %s", (policy_id,))
-            cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
-            cr.execute("DELETE FROM ir_cron_trigger WHERE id > %s", (last_trigger,))
-            cr.commit()  # pylint: disable=invalid-commit
+    def _purge(self, contract_ids, policy_id, partner_id):
+        Report = self.env["tma.sla.service.report"]
+        report_ids = Report.with_context(active_test=False).search(
+            [("contract_id", "in", contract_ids)]
+        )
+        purge_committed(
+            self.registry,
+            ("tma.sla.service.report", report_ids.ids),
+            ("tma.contract", contract_ids),
+            ("tma.sla.policy", [policy_id]),
+            ("res.partner", [partner_id]),
+        )
