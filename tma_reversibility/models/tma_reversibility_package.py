@@ -291,10 +291,10 @@ class TmaReversibilityPackage(models.Model):
         return True
 
     def _build(self):
-        """Build the package: its files first (the PDF's rendering calls back
-        into the web server, so nothing this transaction locks but the
-        package's own row is held meanwhile), then the attachment, the
-        package's figures and its requester and client told."""
+        """Build the package: its files first, then the attachment, the
+        package's figures, and its requester and client told. The PDF's
+        rendering calls back into the web server: by then the transaction
+        (one package's, cron or job) locks nothing but the package's row."""
         self.ensure_one()
         self.state = "running"
         with tempfile.TemporaryDirectory(prefix="tma_package_") as tmp:
