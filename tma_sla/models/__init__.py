@@ -11,6 +11,7 @@ from . import tma_sla_penalty_rule
 from . import tma_sla_penalty_period
 from . import tma_sla_penalty_line
 from . import tma_sla_service_report
+from . import tma_sla_service_report_cron
 from . import tma_contract
 from . import helpdesk_ticket
 from . import helpdesk_ticket_timers
