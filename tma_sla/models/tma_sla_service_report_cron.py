@@ -4,6 +4,8 @@
 the PDFs left to print. Each works one record a transaction, and prints no
 PDF while it holds a contract."""
 
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -19,6 +21,14 @@ class TmaSlaServiceReport(models.Model):
     ``tma_sla_service_report.py`` holds the report.)"""
 
     _inherit = "tma.sla.service.report"  # pylint: disable=consider-merging-classes-inherited
+
+    send_when_printed = fields.Boolean(
+        string="Send once printed",
+        readonly=True,
+        copy=False,
+        help="Built by the month-end cron: sent to the client as soon as its "
+        "PDF is printed, by whichever cron prints it.",
+    )
 
     @api.model
     def _cron_monthly_reports(self, batch_size=50):
@@ -38,9 +48,17 @@ class TmaSlaServiceReport(models.Model):
         one whose PDF cannot be printed keeps the error (``pdf_error``) and is
         not sent. The cron reports its progress and runs again while
         contracts are left (``_trigger`` when called outside the cron
-        runner). Returns the reports built and sent."""
-        today = fields.Date.context_today(self)
-        month_start = (today - relativedelta(months=1)).replace(day=1)
+        runner). Returns the reports built and sent.
+
+        A contract's month is over when it is over in the contract's time
+        zone (``company_tz``): "last month" is taken where the day starts
+        first (UTC+14), and a contract whose local clock has not reached the
+        1st yet waits for a later run (the cron runs daily), never reported
+        before its month ends."""
+        now = fields.Datetime.now()
+        month_start = (
+            (now + timedelta(hours=14)).date() - relativedelta(months=1)
+        ).replace(day=1)
         month_end = month_start + relativedelta(months=1, days=-1)
         # A quarterly contract's report is due only once the quarter ended.
         quarter_start, quarter_end = report_period(month_start, "quarterly")
@@ -49,6 +67,8 @@ class TmaSlaServiceReport(models.Model):
                 WHERE c.sla_policy_id IS NOT NULL
                   AND c.state IN ('active', 'reversibility')
                   AND c.date_start <= %(end)s
+                  AND (%(now)s::timestamp AT TIME ZONE 'UTC'
+                       AT TIME ZONE COALESCE(c.company_tz, 'UTC'))::date > %(end)s
                   AND (c.sla_report_frequency = 'monthly' OR %(quarterly)s)
                   AND NOT EXISTS (
                     SELECT 1 FROM tma_sla_service_report r
@@ -57,6 +77,7 @@ class TmaSlaServiceReport(models.Model):
                            WHEN 'quarterly' THEN %(quarter)s::date
                            ELSE %(month)s::date END)""",
             end=month_end,
+            now=now,
             quarterly=month_end == quarter_end,
             quarter=quarter_start,
             month=month_start,
@@ -114,9 +135,12 @@ class TmaSlaServiceReport(models.Model):
         )
         date_from, date_to = report_period(month_start, contract.sla_report_frequency)
         if built:
-            return self.search(
+            report = self.search(
                 [("contract_id", "=", contract.id), ("date_from", "=", date_from)]
             )
+            # Should this process die before the PDF, the PDF cron sends it.
+            report.send_when_printed = True
+            return report
         self.create(
             {"contract_id": contract.id, "date_from": date_from, "date_to": date_to}
         ).message_post(
@@ -145,8 +169,10 @@ class TmaSlaServiceReport(models.Model):
         (committed after it, except under tests). Parallel runs skip the
         reports another worker holds. A report whose PDF cannot be printed
         keeps the error and is not tried again until it is regenerated: it
-        never blocks the next ones. The cron reports its progress and runs
-        again while reports are left (``_trigger`` outside the cron runner)."""
+        never blocks the next ones. A report the month-end cron claimed but
+        did not print (its process stopped in between) is sent once printed.
+        The cron reports its progress and runs again while reports are left
+        (``_trigger`` outside the cron runner)."""
         domain = [("pdf_attachment_id", "=", False), ("pdf_error", "=", False)]
         reports = self.browse()
         while len(reports) < batch_size:
@@ -164,7 +190,9 @@ class TmaSlaServiceReport(models.Model):
             if not report:
                 break
             reports |= report
-            report._print_pdfs()
+            if report._print_pdfs() and report.send_when_printed:
+                if report.state == "draft":
+                    run_isolated(report, "action_send")
             commit_unless_testing(self.env)
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
