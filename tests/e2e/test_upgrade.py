@@ -8,6 +8,7 @@ staff in the backend, and its own test suite passing.
 These tests stop and restart the server; they run last."""
 
 import configparser
+import importlib.util
 import io
 import re
 import shutil
@@ -198,28 +199,24 @@ def test_updating_each_addon_keeps_the_data(stopped, settings, db, addon):
     assert not changed, {key: (before[key], after[key]) for key in changed}
 
 
-# The register's XML ids, held by tma_reversibility in the previous release.
+def register_migration():
+    """tma_contract's pre-migration that moves the register (its lists of XML
+    ids)."""
+    path = ROOT / "tma_contract" / "migrations" / "18.0.1.2.0" / "pre-migrate.py"
+    spec = importlib.util.spec_from_file_location("tma_register_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The register's XML ids, held by tma_reversibility in the previous release:
+# those the pre-migration names, and a field and a selection value of those it
+# finds by pattern.
 REGISTER_XMLIDS = (
+    *register_migration().MOVED,
     "field_tma_document__name",
     "field_tma_document__doc_type",
-    "field_tma_contract__document_ids",
-    "field_tma_contract__file_intervention_reports",
     "selection__tma_document__doc_type__audit",
-    "tma_document_view_form",
-    "tma_document_view_list",
-    "tma_document_view_search",
-    "action_tma_document",
-    "tma_document_menu",
-    "access_tma_document_internal",
-    "access_tma_document_user",
-    "access_tma_document_manager",
-    "access_tma_document_portal",
-    "tma_document_comp_rule",
-    "tma_document_portal_rule",
-    "ir_cron_tma_document_reviews",
-    "document_beta_source",
-    "document_beta_architecture",
-    "document_gamma_runbook",
 )
 
 

@@ -7,13 +7,19 @@ tickets, the full report sent through the ticket's
 tma_contract owns it (model, views, menu, access rights, rules, cron)."""
 
 import base64
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from .common import TmaCommon
+
+PRE_MIGRATION = (
+    Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.2.0" / "pre-migrate.py"
+)
 
 
 class TmaRegisterCommon(TmaCommon):
@@ -158,38 +164,27 @@ class TestRegisterOwnership(TmaRegisterCommon):
     ids (on a database upgraded from the release where tma_reversibility
     held it too: tma_contract's pre-migration moves them)."""
 
-    REGISTER_XMLIDS = (
-        "field_tma_document__doc_type",
-        "field_tma_contract__document_ids",
-        "field_tma_contract__file_intervention_reports",
-        "selection__tma_document__doc_type__audit",
-        "tma_document_view_form",
-        "tma_document_view_list",
-        "tma_document_view_search",
-        "action_tma_document",
-        "tma_document_menu",
-        "access_tma_document_internal",
-        "access_tma_document_user",
-        "access_tma_document_manager",
-        "access_tma_document_portal",
-        "tma_document_comp_rule",
-        "tma_document_portal_rule",
-        "ir_cron_tma_document_reviews",
-    )
-
     def test_the_register_records_are_tma_contracts(self):
+        """Every XML id the pre-migration moves is tma_contract's alone (the
+        demo documents' too, where the demo is loaded)."""
+        migration = load_script(str(PRE_MIGRATION), "tma_contract_pre_migrate")
         Data = self.env["ir.model.data"]
-        # The model has an XML id in every addon extending it (Odoo's
-        # reflection): tma_reversibility's too, as with any host model.
-        self.assertTrue(self.env.ref("tma_contract.model_tma_document"))
-        for name in self.REGISTER_XMLIDS:
+        for name in (
+            *migration.MOVED,
+            "field_tma_document__doc_type",
+            "selection__tma_document__doc_type__audit",
+        ):
             with self.subTest(name=name):
-                self.assertTrue(self.env.ref(f"tma_contract.{name}"))
+                if name not in migration.DEMO:
+                    self.assertTrue(self.env.ref(f"tma_contract.{name}"))
                 self.assertFalse(
                     Data.search_count(
                         [("module", "!=", "tma_contract"), ("name", "=", name)]
                     )
                 )
+        # The model has an XML id in every addon extending it (Odoo's
+        # reflection): tma_reversibility's too, as with any host model.
+        self.assertTrue(self.env.ref("tma_contract.model_tma_document"))
         self.assertEqual(
             self.env["ir.model"]._get("tma.document").modules.split(", ")[0],
             "tma_contract",

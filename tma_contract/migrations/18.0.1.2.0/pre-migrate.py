@@ -17,7 +17,7 @@ OLD_MODULE = "tma_reversibility"
 NEW_MODULE = "tma_contract"
 
 # XML ids of the register's own records.
-MOVED = (
+RECORDS = (
     # Fields of the contract that belong to the register.
     "field_tma_contract__document_count",
     "field_tma_contract__document_ids",
@@ -38,7 +38,9 @@ MOVED = (
     # The review cron and the server action Odoo created for it (_inherits).
     "ir_cron_tma_document_reviews",
     "ir_cron_tma_document_reviews_ir_actions_server",
-    # Demo documents.
+)
+# Demo documents (a database with demo data).
+DEMO = (
     "document_beta_source",
     "document_beta_architecture",
     "document_beta_runbook",
@@ -46,6 +48,7 @@ MOVED = (
     "document_gamma_runbook",
     "document_gamma_test",
 )
+MOVED = RECORDS + DEMO
 # XML ids Odoo gives the model itself, its fields, their selection values and
 # its parents (portal.mixin, mail.thread, mail.activity.mixin).
 MOVED_PATTERNS = (
