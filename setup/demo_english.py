@@ -49,16 +49,16 @@ RECORDS = {
             "to FAC/2026/0415. The accounting firm asks for a written explanation."
         ),
     },
-    "tma_reversibility.document_beta_source": {"name": "Source code repository"},
-    "tma_reversibility.document_beta_architecture": {
+    "tma_contract.document_beta_source": {"name": "Source code repository"},
+    "tma_contract.document_beta_architecture": {
         "name": "Architecture of the patient portal"
     },
-    "tma_reversibility.document_beta_runbook": {"name": "Installation and run book"},
-    "tma_reversibility.document_beta_inventory": {
+    "tma_contract.document_beta_runbook": {"name": "Installation and run book"},
+    "tma_contract.document_beta_inventory": {
         "name": "Environment and access inventory"
     },
-    "tma_reversibility.document_gamma_runbook": {"name": "ERP run book"},
-    "tma_reversibility.document_gamma_test": {"name": "Upgrade test plan"},
+    "tma_contract.document_gamma_runbook": {"name": "ERP run book"},
+    "tma_contract.document_gamma_test": {"name": "Upgrade test plan"},
     "tma_sla.ticket_gamma_payment_run": {
         "name": "Payment run blocked by a locked journal",
         "description": p(

@@ -4,7 +4,7 @@
     "name": "TMA Contracts",
     "summary": "Third-party application maintenance contracts on the OCA "
     "helpdesk: fixed price, prepaid unit books and capped time and materials",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "TMA for Odoo",
@@ -57,11 +57,15 @@
         "views/tma_capacity_report_views.xml",
         "security/tma_act_journal_security.xml",
         "views/tma_act_journal_views.xml",
+        "security/tma_document_security.xml",
+        "views/tma_document_views.xml",
+        "views/tma_document_portal_templates.xml",
     ],
     "demo": [
         "demo/tma_demo.xml",
         "demo/tma_amendment_demo.xml",
         "demo/tma_preventive_demo.xml",
+        "demo/tma_document_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

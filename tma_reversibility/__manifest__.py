@@ -2,9 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "TMA Reversibility",
-    "summary": "Client-owned documentation register, end-of-contract handover "
-    "checklists, the open-incident gate and the reversibility package",
-    "version": "18.0.1.2.0",
+    "summary": "End-of-contract handover and take-on checklists, the "
+    "open-incident gate and the reversibility package",
+    "version": "18.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "TMA for Odoo",
@@ -17,7 +17,6 @@
         "data/tma_reversibility_data.xml",
         "data/ir_cron_data.xml",
         "report/tma_reversibility_report.xml",
-        "views/tma_document_views.xml",
         "views/tma_reversibility_views.xml",
         "views/tma_contract_views.xml",
         "views/tma_reversibility_menus.xml",

@@ -7,45 +7,78 @@ staff in the backend, and its own test suite passing.
 
 These tests stop and restart the server; they run last."""
 
+import configparser
+import importlib.util
+import io
 import re
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
 
+import psycopg2
 import pytest
 from conftest import ADMIN
-from harness import free_port, odoo_run, odoo_script, wait_for
+from harness import Database, free_port, odoo_run, odoo_script, wait_for
 from playwright.sync_api import expect
 
 SUITE = ("tma_contract", "tma_sla", "tma_reversibility")
+ROOT = Path(__file__).resolve().parents[2]
+# The release a database is upgraded from (main before the documentation
+# register moved from tma_reversibility to tma_contract).
+PREVIOUS_RELEASE = "4e016a8"
 PORTAL = "portal"  # Odoo's demo portal user (login = password)
 
-# Rows of every table the suite owns, and the figures users read.
-COUNTED_TABLES = (
-    "tma_contract",
-    "tma_unit_book",
-    "tma_unit_entry",
-    "tma_unit_allocation",
-    "tma_application",
-    "tma_valuation_rule",
-    "tma_sla_policy",
-    "tma_sla_target",
-    "tma_sla_timer",
-    "tma_sla_escalation",
-    "tma_sla_penalty_period",
-    "tma_sla_service_report",
-    "tma_document",
-    "tma_reversibility_item",
-    "tma_reversibility_package",
-    "helpdesk_ticket",
-    "sale_order_line",
-    "account_move",
-)
+ADDONS = (*SUITE, "tma_helpdesk_mgmt_sla")
+# Tables of the host the suite writes in, counted beside its own.
+HOST_TABLES = ("helpdesk_ticket", "sale_order_line", "account_move")
+
+
+def suite_tables(db):
+    """Every table the suite owns, read from the database: the tables of the
+    models its addons define (stored, neither abstract nor transient: ir_model
+    rows whose XML ids are the suite's alone; a host model the suite extends
+    has its host's XML id too) and its many2many tables, plus the host's
+    tables it writes in."""
+    models = db.rows(
+        """SELECT m.model FROM ir_model m
+            WHERE NOT m.transient
+              AND EXISTS (SELECT 1 FROM ir_model_data d
+                           WHERE d.model = 'ir.model' AND d.res_id = m.id
+                             AND d.module IN %(suite)s)
+              AND NOT EXISTS (SELECT 1 FROM ir_model_data d
+                               WHERE d.model = 'ir.model' AND d.res_id = m.id
+                                 AND d.module NOT IN %(suite)s)""",
+        {"suite": ADDONS},
+    )
+    relations = db.rows(
+        """SELECT r.name FROM ir_model_relation r
+             JOIN ir_module_module mm ON mm.id = r.module
+            WHERE mm.name IN %s""",
+        (ADDONS,),
+    )
+    names = {model.replace(".", "_") for (model,) in models}
+    names |= {name for (name,) in relations}
+    # Abstract models and SQL views (reports) have no table of their own.
+    tables = db.rows(
+        """SELECT c.relname FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(%s)""",
+        (sorted(names),),
+    )
+    return sorted({name for (name,) in tables} | set(HOST_TABLES))
+
+
+def table_counts(db, tables):
+    return {
+        table: db.value(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - names from pg_class
+        for table in tables
+    }
 
 
 def fingerprint(db):
     """What an update must not change."""
-    figures = {
-        table: db.value(f"SELECT count(*) FROM {table}")  # noqa: S608 - constant names
-        for table in COUNTED_TABLES
-    }
+    figures = table_counts(db, suite_tables(db))
     figures["contracts"] = db.rows(
         "SELECT id, name, state, mode, balance FROM tma_contract ORDER BY id"
     )
@@ -77,6 +110,13 @@ def fingerprint(db):
                                            tma_support_level_id, user_id),
                                  ',' ORDER BY id))
              FROM helpdesk_ticket"""
+    )
+    # The suite's XML ids: none lost, moved or duplicated.
+    figures["xmlids"] = db.rows(
+        """SELECT md5(string_agg(concat_ws('|', module, name, model, res_id), ','
+                                 ORDER BY module, name))
+             FROM ir_model_data WHERE module IN %s""",
+        (ADDONS,),
     )
     figures["delivered"] = db.rows(
         """SELECT id, qty_delivered, qty_invoiced FROM sale_order_line
@@ -139,6 +179,9 @@ def stopped(server):
 def test_updating_each_addon_keeps_the_data(stopped, settings, db, addon):
     assert db.value("SELECT count(*) FROM tma_unit_entry") > 0
     before = fingerprint(db)
+    assert {"tma_contract", "tma_document", "tma_sla_timer", "tma_takeon_item"} <= set(
+        before
+    ), sorted(before)
     output = odoo_run(
         settings,
         "-d",
@@ -154,6 +197,197 @@ def test_updating_each_addon_keeps_the_data(stopped, settings, db, addon):
     after = fingerprint(db)
     changed = {key for key in before if before[key] != after[key]}
     assert not changed, {key: (before[key], after[key]) for key in changed}
+
+
+def register_migration():
+    """tma_contract's pre-migration that moves the register (its lists of XML
+    ids)."""
+    path = ROOT / "tma_contract" / "migrations" / "18.0.1.2.0" / "pre-migrate.py"
+    spec = importlib.util.spec_from_file_location("tma_register_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The register's XML ids, held by tma_reversibility in the previous release:
+# those the pre-migration names, and a field and a selection value of those it
+# finds by pattern.
+REGISTER_XMLIDS = (
+    *register_migration().MOVED,
+    "field_tma_document__name",
+    "field_tma_document__doc_type",
+    "selection__tma_document__doc_type__audit",
+)
+
+
+def register_state(db):
+    """The register as users and Odoo see it: its rows, the XML ids of its
+    records, its cron, rules, access rights and menu."""
+    return {
+        "documents": db.rows(
+            """SELECT id, name, contract_id, doc_type, version, file_name, url,
+                      ticket_id, active
+                 FROM tma_document ORDER BY id"""
+        ),
+        "files": db.rows(
+            """SELECT res_id, checksum FROM ir_attachment
+                WHERE res_model = 'tma.document' AND res_field = 'file'
+                ORDER BY res_id"""
+        ),
+        "xmlids": db.rows(
+            """SELECT name, model, res_id FROM ir_model_data
+                WHERE name IN %s ORDER BY name""",
+            (REGISTER_XMLIDS,),
+        ),
+        "crons": db.rows(
+            """SELECT c.id FROM ir_cron c
+                 JOIN ir_act_server a ON a.id = c.ir_actions_server_id
+                WHERE a.code = 'model._cron_review_reminders()' ORDER BY c.id"""
+        ),
+        "rules": db.rows(
+            """SELECT r.id FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
+                WHERE m.model = 'tma.document' ORDER BY r.id"""
+        ),
+        "access": db.rows(
+            """SELECT a.id, a.group_id, a.perm_read, a.perm_write, a.perm_create,
+                      a.perm_unlink
+                 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+                WHERE m.model = 'tma.document' ORDER BY a.id"""
+        ),
+        "menus": db.rows(
+            """SELECT u.id, u.parent_id, u.action FROM ir_ui_menu u
+                 JOIN ir_act_window w
+                   ON u.action = 'ir.actions.act_window,' || w.id
+                WHERE w.res_model = 'tma.document' ORDER BY u.id"""
+        ),
+        "fields": db.rows(
+            """SELECT f.id, f.name FROM ir_model_fields f
+                WHERE f.model = 'tma.document' ORDER BY f.id"""
+        ),
+    }
+
+
+def xmlid_modules(db):
+    return dict(
+        db.rows(
+            """SELECT module || '.' || name, res_id FROM ir_model_data
+                WHERE name IN %s""",
+            (REGISTER_XMLIDS,),
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def previous_release(settings, tmp_path_factory):
+    """A database installed with demo data by the suite's previous release
+    (its addons taken from git), dropped at the end."""
+    addons = tmp_path_factory.mktemp("previous-release")
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, *ADDONS],
+            capture_output=True,
+            check=True,
+        ).stdout
+    except subprocess.CalledProcessError as error:
+        pytest.fail(
+            f"the previous release {PREVIOUS_RELEASE} is not in this clone's "
+            f"history: {error.stderr.decode()}"
+        )
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(addons, filter="data")
+    parser = configparser.ConfigParser()
+    parser.read(settings.conf)
+    host_paths = [
+        path
+        for path in parser["options"]["addons_path"].split(",")
+        if Path(path).resolve() != ROOT
+    ]
+    name = f"{settings.db}_previous"
+    drop_database(settings, name)
+    output = odoo_run(
+        settings,
+        "-d",
+        name,
+        "--addons-path",
+        ",".join([str(addons), *host_paths]),
+        "-i",
+        ",".join([*SUITE, "helpdesk_mgmt_sla"]),
+        log=settings.artifacts / "previous-release-install.log",
+    )
+    check_log(output)
+    yield name
+    drop_database(settings, name)
+
+
+def drop_database(settings, name):
+    """Drop the database ``name`` and its filestore, if they exist."""
+    conn = psycopg2.connect(dbname="postgres", **settings.pg)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        conn.close()
+    parser = configparser.ConfigParser()
+    parser.read(settings.conf)
+    data_dir = parser["options"].get("data_dir")
+    if data_dir:
+        shutil.rmtree(Path(data_dir) / "filestore" / name, ignore_errors=True)
+
+
+def test_upgrading_from_the_previous_release_moves_the_register(
+    stopped, settings, previous_release
+):
+    """The register moved from tma_reversibility to tma_contract: upgrading a
+    database of the previous release keeps its table and rows, passes the XML
+    ids of its records to tma_contract, and neither deletes nor duplicates a
+    view, menu, access right, rule or the cron; every table of the suite
+    keeps its rows."""
+    db = Database(settings, previous_release)
+    before = register_state(db)
+    assert before["documents"], "the previous release's demo has no document"
+    assert {xmlid.split(".")[0] for xmlid in xmlid_modules(db)} == {"tma_reversibility"}
+    assert len(before["crons"]) == 1
+    before_model = db.xmlid("tma_reversibility.model_tma_document")
+    assert before_model
+    tables = suite_tables(db)
+    counts = table_counts(db, tables)
+    output = odoo_run(
+        settings,
+        "-d",
+        previous_release,
+        "-u",
+        ",".join(SUITE),
+        log=settings.artifacts / "upgrade-from-previous-release.log",
+    )
+    check_log(output)
+    versions = dict(
+        db.rows(
+            "SELECT name, latest_version FROM ir_module_module WHERE name IN %s",
+            (SUITE,),
+        )
+    )
+    assert versions["tma_contract"] >= "18.0.1.2.0", versions
+    after = register_state(db)
+    changed = {key for key in before if before[key] != after[key]}
+    assert not changed, {key: (before[key], after[key]) for key in changed}
+    moved = xmlid_modules(db)
+    assert moved == {
+        f"tma_contract.{name}": res_id for name, _model, res_id in before["xmlids"]
+    }
+    # The model itself: tma_contract's XML id is the one tma_reversibility held
+    # (tma_reversibility, which extends the model, gets one of its own again).
+    model = db.value("SELECT id FROM ir_model WHERE model = 'tma.document'")
+    assert model == before_model
+    assert db.xmlid("tma_contract.model_tma_document") == model
+    # No table lost a row (an update may add data, never drop it).
+    lost = {
+        table: (count, db.value(f'SELECT count(*) FROM "{table}"'))  # noqa: S608
+        for table, count in counts.items()
+        if db.value(f'SELECT count(*) FROM "{table}"') < count  # noqa: S608
+    }
+    assert not lost, lost
+    assert set(tables) <= set(suite_tables(db))
 
 
 def test_after_the_update_the_portal_shows_the_same_balance(

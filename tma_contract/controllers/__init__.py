@@ -3,3 +3,4 @@ from . import main
 from . import preventive
 from . import home
 from . import amendment
+from . import register

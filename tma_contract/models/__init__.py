@@ -32,6 +32,9 @@ from . import tma_contract_amendment
 from . import tma_contract_terms
 from . import tma_unit_book_forecast
 from . import tma_capacity_report
+from . import tma_document
+from . import tma_contract_register
+from . import helpdesk_ticket_register
 from . import tma_preventive_plan
 from . import tma_preventive_occurrence
 from . import tma_preventive_check

@@ -588,8 +588,8 @@ class HelpdeskTicket(models.Model):
 
     def _tma_on_intervention_report(self, title, text):
         """Hook: the intervention report of the ticket (``title``, and its
-        plain ``text``) was sent to the client. Addons that keep documents
-        override it (tma_reversibility files it in the contract's
-        documentation register); tma_sla calls it."""
+        plain ``text``) was sent to the client. ``helpdesk_ticket_register.py``
+        files it in the contract's documentation register; tma_sla calls
+        it."""
         self.ensure_one()
         return True

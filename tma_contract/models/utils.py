@@ -9,6 +9,18 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tools import SQL
 
+# The kinds of document of the register (tma.document).
+DOCUMENT_TYPES = [
+    ("source", "Source code location"),
+    ("architecture", "Architecture"),
+    ("runbook", "Installation and run book"),
+    ("audit", "Audit"),
+    ("test", "Test plan and results"),
+    ("intervention", "Intervention report"),
+    ("inventory", "Environment and access inventory"),
+    ("other", "Other"),
+]
+
 
 def user_today(record):
     """Today in the user's time zone, as ``fields.Date.context_today`` gives

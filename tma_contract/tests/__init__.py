@@ -28,3 +28,4 @@ from . import test_act_journal
 from . import test_amendment_acts
 from . import test_translation_catalogue
 from . import test_host_internals
+from . import test_register

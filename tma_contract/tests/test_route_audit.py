@@ -91,6 +91,7 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
         "tma.preventive.plan": "partner_id",
         "tma.preventive.occurrence": "partner_id",
         "tma.application.component": "partner_id",
+        "tma.document": "partner_id",
     }
 
     @classmethod
@@ -226,10 +227,32 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
                 "environment_id": cls.app_b.environment_ids[:1].id,
             }
         )
+        # The documentation registers of A and B.
+        Document = cls.env["tma.document"]
+        cls.document_a = Document.create(
+            {
+                "contract_id": cls.contract_a.id,
+                "name": "Alpha run book",
+                "file": base64.b64encode(b"alpha"),
+                "file_name": "alpha.txt",
+            }
+        )
+        cls.document_b = Document.create(
+            {
+                "contract_id": cls.contract_b.id,
+                "name": f"{MARK} run book",
+                "doc_type": "runbook",
+                "file": base64.b64encode(B_FILE),
+                "file_name": f"{MARK}.txt",
+            }
+        )
+        cls.document_a._portal_ensure_token()
+        cls.document_b._portal_ensure_token()
         cls.audit_secrets = [MARK, B_FILE]
         cls.audit_guessed_tokens = [
             cls.contract_a.access_token,
             cls.ticket_a.access_token,
+            cls.document_a.access_token,
         ]
 
 
@@ -277,6 +300,12 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 f"/my/tma/preventive/{self.occurrence_b.id}",
                 owner=b,
                 token=self.occurrence_b.access_token,
+            ),
+            Probe(
+                "/my/tma/documents/<int:document_id>",
+                f"/my/tma/documents/{self.document_b.id}",
+                owner=b,
+                token=self.document_b.access_token,
             ),
         ]
 
@@ -607,6 +636,11 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 self.finding_b,
                 {"name": "A was here"},
                 {"ticket_id": self.occurrence_b.ticket_id.id, "name": "A"},
+            ),
+            "tma.document": (
+                self.document_b,
+                {"name": "A was here"},
+                {"contract_id": contract.id, "name": "A"},
             ),
         }
         for model, vals in wizards.items():

@@ -11,4 +11,3 @@ from . import helpdesk_ticket
 from . import tma_takeon_template
 from . import tma_takeon_template_line
 from . import tma_takeon_item
-from . import tma_preventive_occurrence

@@ -32,23 +32,11 @@ class TmaContract(models.Model):
         string="Handover checklist template",
         default=lambda self: self._default_reversibility_template(),
     )
-    file_intervention_reports = fields.Boolean(
-        string="File intervention reports",
-        default=True,
-        help="Closing a corrective or evolutive ticket files its intervention "
-        "report in the documentation register.",
-    )
     reversibility_item_ids = fields.One2many(
         "tma.reversibility.item", "contract_id", string="Handover checklist"
     )
-    document_ids = fields.One2many(
-        "tma.document", "contract_id", string="Documentation register"
-    )
     package_ids = fields.One2many(
         "tma.reversibility.package", "contract_id", string="Reversibility packages"
-    )
-    document_count = fields.Integer(
-        string="Document count", compute="_compute_reversibility_counts"
     )
     package_count = fields.Integer(
         string="Package count", compute="_compute_reversibility_counts"
@@ -89,7 +77,6 @@ class TmaContract(models.Model):
 
     def _compute_reversibility_counts(self):
         for contract in self:
-            contract.document_count = len(contract.document_ids)
             contract.package_count = len(contract.package_ids)
 
     @api.constrains("third_party_grace_days")
@@ -357,11 +344,3 @@ class TmaContract(models.Model):
             "res_id": package.id,
             "view_mode": "form",
         }
-
-    def action_view_documents(self):
-        self.ensure_one()
-        return self._action_open(
-            "tma_reversibility.action_tma_document",
-            [("contract_id", "=", self.id)],
-            {"default_contract_id": self.id},
-        )

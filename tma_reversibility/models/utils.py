@@ -10,17 +10,6 @@ SIDES = [
     ("successor", "Successor"),
 ]
 
-DOCUMENT_TYPES = [
-    ("source", "Source code location"),
-    ("architecture", "Architecture"),
-    ("runbook", "Installation and run book"),
-    ("audit", "Audit"),
-    ("test", "Test plan and results"),
-    ("intervention", "Intervention report"),
-    ("inventory", "Environment and access inventory"),
-    ("other", "Other"),
-]
-
 # Rows per round trip when the package reads PostgreSQL: memory stays bounded
 # as contracts grow.
 FETCH = 10000

@@ -122,7 +122,7 @@ class TestCrons(TmaReversibilityCommon):
         self.assertEqual(self._triggers(self.package_cron), triggers)
 
     def test_the_review_cron_works_in_batches_and_rearms_itself(self):
-        cron = self.env.ref("tma_reversibility.ir_cron_tma_document_reviews")
+        cron = self.env.ref("tma_contract.ir_cron_tma_document_reviews")
         Document = self.env["tma.document"]
         Document.search([("next_review_date", "<", fields.Date.today())]).write(
             {"next_review_date": False}

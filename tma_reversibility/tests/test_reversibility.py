@@ -1,6 +1,5 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 import logging
 
 from odoo import fields
@@ -253,46 +252,3 @@ class TestReversibility(TmaReversibilityCommon):
             self.contract.action_close()
         self.assertIn(first.name, str(refusal.exception))
         self.assertEqual(self.contract.state, "reversibility")
-
-    def test_document_review_reminder_once(self):
-        document = self.env["tma.document"].create(
-            {
-                "contract_id": self.contract.id,
-                "name": "Run book",
-                "doc_type": "runbook",
-                "next_review_date": "2020-01-01",
-            }
-        )
-        self.assertEqual(document.owner_id, self.client_a)
-        Document = self.env["tma.document"]
-        self.assertIn(document, Document._cron_review_reminders())
-        self.assertEqual(len(document.activity_ids), 1)
-        self.assertNotIn(document, Document._cron_review_reminders())
-        self.assertEqual(len(document.activity_ids), 1)
-
-    def test_closing_an_incident_files_its_intervention_report(self):
-        incident = self._create_ticket(
-            self.contract,
-            name="Crash at login",
-            tma_maintenance_type_id=self.corrective.id,
-        )
-        incident.stage_id = self.done
-        report = self.env["tma.document"].search([("ticket_id", "=", incident.id)])
-        self.assertEqual(report.doc_type, "intervention")
-        self.assertEqual(report.contract_id, self.contract)
-        self.assertIn(b"Crash at login", base64.b64decode(report.file))
-        # Not for assistance tickets, nor when the contract says no.
-        question = self._create_ticket(self.contract, name="How to")
-        question.stage_id = self.done
-        self.contract.file_intervention_reports = False
-        other = self._create_ticket(
-            self.contract,
-            name="Other crash",
-            tma_maintenance_type_id=self.corrective.id,
-        )
-        other.stage_id = self.done
-        self.assertFalse(
-            self.env["tma.document"].search(
-                [("ticket_id", "in", (question | other).ids)]
-            )
-        )

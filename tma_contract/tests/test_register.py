@@ -1,0 +1,217 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The contract's documentation register: what the contract's life files in
+it (audit reports of preventive maintenance, intervention reports of closed
+tickets, the full report sent through the ticket's
+``_tma_on_intervention_report`` hook), its review reminders, and that
+tma_contract owns it (model, views, menu, access rights, rules, cron)."""
+
+import base64
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.modules.migration import load_script
+from odoo.tests import tagged
+
+from .common import TmaCommon
+
+PRE_MIGRATION = (
+    Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.2.0" / "pre-migrate.py"
+)
+
+
+class TmaRegisterCommon(TmaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.corrective = cls.env.ref("tma_contract.maintenance_type_corrective")
+        cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        # Closing a ticket records no units here (the contract holds no book).
+        cls.contract = cls._create_contract(title="Register", consume_on_close=False)
+
+    def _register(self, ticket, doc_type="intervention"):
+        return self.env["tma.document"].search(
+            [("ticket_id", "=", ticket.id), ("doc_type", "=", doc_type)]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPreventiveRegister(TmaRegisterCommon):
+    def _done_audit(self, contract):
+        application = self.env["tma.application"].create(
+            {"name": "ERP A", "partner_id": self.client_a.id}
+        )
+        plan = self.env["tma.preventive.plan"].create(
+            {
+                "name": "Security audit",
+                "contract_id": contract.id,
+                "application_id": application.id,
+                "audit_kind": "security",
+                "date_start": fields.Date.today() + relativedelta(days=5),
+                "checklist_template": "Patches applied",
+            }
+        )
+        self.env["tma.preventive.plan"]._cron_generate_occurrences()
+        ticket = plan.occurrence_ids.ticket_id
+        self.env["tma.preventive.finding"].create(
+            {
+                "ticket_id": ticket.id,
+                "name": "TLS 1.0 accepted",
+                "recommendation": "Disable it.",
+            }
+        )
+        ticket.tma_preventive_report = "<p>All good but TLS.</p>"
+        ticket.action_tma_check_all()
+        ticket.stage_id = self.done
+        return plan.occurrence_ids
+
+    def test_a_done_audit_files_its_report_in_the_register(self):
+        occurrence = self._done_audit(self.contract)
+        document = self._register(occurrence.ticket_id, "audit")
+        self.assertEqual(len(document), 1)
+        self.assertEqual(document.contract_id, self.contract)
+        text = base64.b64decode(document.file).decode()
+        self.assertIn("[x] Patches applied", text)
+        self.assertIn("TLS 1.0 accepted: Disable it.", text)
+        self.assertIn("All good but TLS.", text)
+
+    def test_no_report_filed_when_the_contract_files_none(self):
+        self.contract.file_intervention_reports = False
+        occurrence = self._done_audit(self.contract)
+        self.assertEqual(occurrence.state, "done")
+        self.assertFalse(
+            self.env["tma.document"].search(
+                [("contract_id", "=", self.contract.id), ("doc_type", "=", "audit")]
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestInterventionRegister(TmaRegisterCommon):
+    def _closed_incident(self, name="Crash at login"):
+        incident = self._create_ticket(
+            self.contract, name=name, tma_maintenance_type_id=self.corrective.id
+        )
+        incident.stage_id = self.done
+        return incident
+
+    def test_closing_an_incident_files_its_intervention_report(self):
+        incident = self._closed_incident()
+        report = self._register(incident)
+        self.assertEqual(len(report), 1)
+        self.assertEqual(report.contract_id, self.contract)
+        self.assertEqual(report.owner_id, self.client_a)
+        self.assertIn(b"Crash at login", base64.b64decode(report.file))
+        self.assertEqual(self.contract.document_count, 1)
+
+    def test_assistance_tickets_file_no_report(self):
+        question = self._create_ticket(self.contract, name="How to")
+        question.stage_id = self.done
+        self.assertFalse(
+            self.env["tma.document"].search([("ticket_id", "=", question.id)])
+        )
+
+    def test_sent_report_replaces_the_summary_filed_at_closing(self):
+        incident = self._closed_incident()
+        self.assertEqual(len(self._register(incident)), 1)
+        incident._tma_on_intervention_report(
+            "Intervention report X", "Diagnosis: an expired session key"
+        )
+        document = self._register(incident)
+        self.assertEqual(len(document), 1)
+        self.assertEqual(document.name, "Intervention report X")
+        self.assertIn(b"expired session key", base64.b64decode(document.file))
+
+    def test_report_is_filed_when_nothing_was_filed_at_closing(self):
+        incident = self._create_ticket(
+            self.contract, name="Crash", tma_maintenance_type_id=self.corrective.id
+        )
+        self.assertFalse(self._register(incident))
+        incident._tma_on_intervention_report("Report", "Full text")
+        self.assertEqual(len(self._register(incident)), 1)
+
+    def test_nothing_is_filed_when_the_contract_says_no(self):
+        self.contract.file_intervention_reports = False
+        incident = self._closed_incident()
+        incident._tma_on_intervention_report("Report", "Full text")
+        self.assertFalse(self._register(incident))
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterReviews(TmaRegisterCommon):
+    def test_document_review_reminder_once(self):
+        document = self.env["tma.document"].create(
+            {
+                "contract_id": self.contract.id,
+                "name": "Run book",
+                "doc_type": "runbook",
+                "next_review_date": "2020-01-01",
+            }
+        )
+        self.assertTrue(document.review_overdue)
+        Document = self.env["tma.document"]
+        self.assertIn(document, Document._cron_review_reminders())
+        self.assertEqual(len(document.activity_ids), 1)
+        self.assertNotIn(document, Document._cron_review_reminders())
+        self.assertEqual(len(document.activity_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterOwnership(TmaRegisterCommon):
+    """The register is tma_contract's: its records carry tma_contract's XML
+    ids (on a database upgraded from the release where tma_reversibility
+    held it too: tma_contract's pre-migration moves them)."""
+
+    def test_the_register_records_are_tma_contracts(self):
+        """Every XML id the pre-migration moves is tma_contract's alone (the
+        demo documents' too, where the demo is loaded)."""
+        migration = load_script(str(PRE_MIGRATION), "tma_contract_pre_migrate")
+        Data = self.env["ir.model.data"]
+        for name in (
+            *migration.MOVED,
+            "field_tma_document__doc_type",
+            "selection__tma_document__doc_type__audit",
+        ):
+            with self.subTest(name=name):
+                if name not in migration.DEMO:
+                    self.assertTrue(self.env.ref(f"tma_contract.{name}"))
+                self.assertFalse(
+                    Data.search_count(
+                        [("module", "!=", "tma_contract"), ("name", "=", name)]
+                    )
+                )
+        # The model has an XML id in every addon extending it (Odoo's
+        # reflection): tma_reversibility's too, as with any host model.
+        self.assertTrue(self.env.ref("tma_contract.model_tma_document"))
+        self.assertEqual(
+            self.env["ir.model"]._get("tma.document").modules.split(", ")[0],
+            "tma_contract",
+        )
+
+    def test_the_menu_opens_the_register_for_tma_users(self):
+        menu = self.env.ref("tma_contract.tma_document_menu")
+        self.assertEqual(menu.action, self.env.ref("tma_contract.action_tma_document"))
+        visible = self.env["ir.ui.menu"].with_user(self.engineer)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        Document = self.env["tma.document"]
+        self.assertTrue(Document.with_user(self.engineer).has_access("create"))
+        self.assertFalse(Document.with_user(self.engineer).has_access("unlink"))
+        self.assertTrue(Document.with_user(self.manager).has_access("unlink"))
+        self.assertFalse(Document.with_user(self.portal_a).has_access("write"))
+
+    def test_a_client_reads_only_its_own_register(self):
+        mine = self.env["tma.document"].create(
+            {"contract_id": self.contract.id, "name": "Mine", "doc_type": "other"}
+        )
+        other = self.env["tma.document"].create(
+            {
+                "contract_id": self._create_contract(partner=self.client_b).id,
+                "name": "Theirs",
+                "doc_type": "other",
+            }
+        )
+        seen = self.env["tma.document"].with_user(self.portal_a).search([])
+        self.assertIn(mine, seen)
+        self.assertNotIn(other, seen)
