@@ -154,3 +154,26 @@ def test_the_demo_command_prints_every_login_the_readme_lists():
     printed = set(re.findall(r'^\s*"[^"|]+\|([^|"]+)\|[^|"]+"$', block, re.M))
     assert listed, "no login table found in the README"
     assert printed == listed
+
+
+WINDOW_ACTION = re.compile(
+    r'<record\s+id="([\w.]+)"\s+model="ir\.actions\.act_window"', re.MULTILINE
+)
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_window_actions_are_named_after_their_model(addon):
+    """One naming across the addons: a window action is ``<model>_action``
+    (or ``<model>_action_<variant>``, ``<model>_<what>_action``), as its views
+    are ``<model>_view_<type>``; no ``action_<model>``."""
+    found = {
+        (path.relative_to(ROOT).as_posix(), xmlid)
+        for path in addon.rglob("*.xml")
+        for xmlid in WINDOW_ACTION.findall(path.read_text())
+    }
+    misnamed = sorted(
+        (path, xmlid)
+        for path, xmlid in found
+        if xmlid.startswith("action_") or "_action" not in xmlid
+    )
+    assert not misnamed, misnamed

@@ -4,7 +4,7 @@
     "name": "TMA Service Levels",
     "summary": "SLA policies on TMA contracts: business-hours timers with pauses, "
     "breaches, L1/L2/L3 escalation, penalties, KPIs and monthly service reports",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "TMA for Odoo",

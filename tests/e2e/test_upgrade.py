@@ -199,25 +199,31 @@ def test_updating_each_addon_keeps_the_data(stopped, settings, db, addon):
     assert not changed, {key: (before[key], after[key]) for key in changed}
 
 
-def register_migration():
-    """tma_contract's pre-migration that moves the register (its lists of XML
-    ids)."""
-    path = ROOT / "tma_contract" / "migrations" / "18.0.1.2.0" / "pre-migrate.py"
-    spec = importlib.util.spec_from_file_location("tma_register_migration", path)
+def suite_migrations():
+    """tma_contract's migration helpers (tools/migration.py): the register's
+    lists of XML ids and the actions' renames."""
+    path = ROOT / "tma_contract" / "tools" / "migration.py"
+    spec = importlib.util.spec_from_file_location("tma_migration", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+MIGRATIONS = suite_migrations()
 # The register's XML ids, held by tma_reversibility in the previous release:
 # those the pre-migration names, and a field and a selection value of those it
 # finds by pattern.
 REGISTER_XMLIDS = (
-    *register_migration().MOVED,
+    *MIGRATIONS.REGISTER_MOVED,
     "field_tma_document__name",
     "field_tma_document__doc_type",
     "selection__tma_document__doc_type__audit",
 )
+# Renamed on the way (the window actions named <model>_action): new -> old.
+RENAMED_BACK = {
+    new: old for old, new in MIGRATIONS.ACTION_RENAMES["tma_contract"].items()
+}
+REGISTER_NAMES = (*REGISTER_XMLIDS, *RENAMED_BACK)
 
 
 def register_state(db):
@@ -234,10 +240,13 @@ def register_state(db):
                 WHERE res_model = 'tma.document' AND res_field = 'file'
                 ORDER BY res_id"""
         ),
-        "xmlids": db.rows(
-            """SELECT name, model, res_id FROM ir_model_data
-                WHERE name IN %s ORDER BY name""",
-            (REGISTER_XMLIDS,),
+        "xmlids": sorted(
+            (RENAMED_BACK.get(name, name), model, res_id)
+            for name, model, res_id in db.rows(
+                """SELECT name, model, res_id FROM ir_model_data
+                    WHERE name IN %s""",
+                (REGISTER_NAMES,),
+            )
         ),
         "crons": db.rows(
             """SELECT c.id FROM ir_cron c
@@ -268,13 +277,16 @@ def register_state(db):
 
 
 def xmlid_modules(db):
-    return dict(
-        db.rows(
-            """SELECT module || '.' || name, res_id FROM ir_model_data
+    """{module.name: res_id} of the register's XML ids (a renamed one under
+    its name of the previous release)."""
+    return {
+        f"{module}.{RENAMED_BACK.get(name, name)}": res_id
+        for module, name, res_id in db.rows(
+            """SELECT module, name, res_id FROM ir_model_data
                 WHERE name IN %s""",
-            (REGISTER_XMLIDS,),
+            (REGISTER_NAMES,),
         )
-    )
+    }
 
 
 @pytest.fixture(scope="module")
@@ -352,6 +364,8 @@ def test_upgrading_from_the_previous_release_moves_the_register(
     assert before_model
     tables = suite_tables(db)
     counts = table_counts(db, tables)
+    actions = renamed_actions(db, new=False)
+    assert len(actions) == sum(map(len, MIGRATIONS.ACTION_RENAMES.values()))
     output = odoo_run(
         settings,
         "-d",
@@ -388,6 +402,27 @@ def test_upgrading_from_the_previous_release_moves_the_register(
     }
     assert not lost, lost
     assert set(tables) <= set(suite_tables(db))
+    # The window actions renamed <model>_action are the same records (their
+    # menus and buttons kept), and the old names are gone.
+    assert renamed_actions(db, new=True) == actions
+    assert not renamed_actions(db, new=False)
+
+
+def renamed_actions(db, new):
+    """{(module, old name): action id} of the renamed window actions, found
+    under their new names (``new``) or their old ones."""
+    found = {}
+    for module, renames in MIGRATIONS.ACTION_RENAMES.items():
+        for old, renamed in renames.items():
+            # The register's action was tma_reversibility's before.
+            modules = {module}
+            if not new and old in MIGRATIONS.REGISTER_MOVED:
+                modules.add(MIGRATIONS.REGISTER_OLD_MODULE)
+            for holder in modules:
+                res_id = db.xmlid(f"{holder}.{renamed if new else old}")
+                if res_id:
+                    found[module, old] = res_id
+    return found
 
 
 def test_after_the_update_the_portal_shows_the_same_balance(

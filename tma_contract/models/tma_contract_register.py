@@ -36,7 +36,7 @@ class TmaContract(models.Model):
     def action_view_documents(self):
         self.ensure_one()
         return self._action_open(
-            "tma_contract.action_tma_document",
+            "tma_contract.tma_document_action",
             [("contract_id", "=", self.id)],
             {"default_contract_id": self.id},
         )

@@ -7,19 +7,14 @@ tickets, the full report sent through the ticket's
 tma_contract owns it (model, views, menu, access rights, rules, cron)."""
 
 import base64
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
+from ..tools import migration
 from .common import TmaCommon
-
-PRE_MIGRATION = (
-    Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.2.0" / "pre-migrate.py"
-)
 
 
 class TmaRegisterCommon(TmaCommon):
@@ -167,21 +162,25 @@ class TestRegisterOwnership(TmaRegisterCommon):
     def test_the_register_records_are_tma_contracts(self):
         """Every XML id the pre-migration moves is tma_contract's alone (the
         demo documents' too, where the demo is loaded)."""
-        migration = load_script(str(PRE_MIGRATION), "tma_contract_pre_migrate")
+        renamed = migration.ACTION_RENAMES["tma_contract"]
         Data = self.env["ir.model.data"]
-        for name in (
-            *migration.MOVED,
+        for moved in (
+            *migration.REGISTER_MOVED,
             "field_tma_document__doc_type",
             "selection__tma_document__doc_type__audit",
         ):
+            # Renamed on the way (the window action is <model>_action).
+            name = renamed.get(moved, moved)
             with self.subTest(name=name):
-                if name not in migration.DEMO:
+                if moved not in migration.DEMO:
                     self.assertTrue(self.env.ref(f"tma_contract.{name}"))
                 self.assertFalse(
                     Data.search_count(
                         [("module", "!=", "tma_contract"), ("name", "=", name)]
                     )
                 )
+                if name != moved:
+                    self.assertFalse(Data.search_count([("name", "=", moved)]))
         # The model has an XML id in every addon extending it (Odoo's
         # reflection): tma_reversibility's too, as with any host model.
         self.assertTrue(self.env.ref("tma_contract.model_tma_document"))
@@ -192,7 +191,7 @@ class TestRegisterOwnership(TmaRegisterCommon):
 
     def test_the_menu_opens_the_register_for_tma_users(self):
         menu = self.env.ref("tma_contract.tma_document_menu")
-        self.assertEqual(menu.action, self.env.ref("tma_contract.action_tma_document"))
+        self.assertEqual(menu.action, self.env.ref("tma_contract.tma_document_action"))
         visible = self.env["ir.ui.menu"].with_user(self.engineer)._visible_menu_ids()
         self.assertIn(menu.id, visible)
         Document = self.env["tma.document"]

@@ -191,7 +191,7 @@ class HelpdeskTicket(models.Model):
     def action_tma_view_improvement_actions(self):
         self.ensure_one()
         return self.tma_contract_id._action_open(
-            "tma_sla.action_tma_improvement_action",
+            "tma_sla.tma_improvement_action_action",
             [("ticket_id", "=", self.id)],
             {
                 "default_ticket_id": self.id,

@@ -559,28 +559,28 @@ class TmaContract(models.Model):
 
     def action_view_sla_timers(self):
         return self._tma_sla_action(
-            "tma_sla.action_tma_sla_timer", [("contract_id", "=", self.id)]
+            "tma_sla.tma_sla_timer_action", [("contract_id", "=", self.id)]
         )
 
     def action_view_sla_breaches(self):
         return self._tma_sla_action(
-            "tma_sla.action_tma_sla_timer",
+            "tma_sla.tma_sla_timer_action",
             [("contract_id", "=", self.id), ("status", "=", "breached")],
         )
 
     def action_view_sla_escalations(self):
         return self._tma_sla_action(
-            "tma_sla.action_tma_sla_escalation", [("contract_id", "=", self.id)]
+            "tma_sla.tma_sla_escalation_action", [("contract_id", "=", self.id)]
         )
 
     def action_view_sla_reports(self):
         return self._tma_sla_action(
-            "tma_sla.action_tma_sla_service_report", [("contract_id", "=", self.id)]
+            "tma_sla.tma_sla_service_report_action", [("contract_id", "=", self.id)]
         )
 
     def action_view_sla_penalties(self):
         return self._tma_sla_action(
-            "tma_sla.action_tma_sla_penalty_period", [("contract_id", "=", self.id)]
+            "tma_sla.tma_sla_penalty_period_action", [("contract_id", "=", self.id)]
         )
 
     def _tma_sla_build_monthly_report(self):
@@ -777,13 +777,13 @@ class TmaContract(models.Model):
     def action_view_reviews(self):
         self.ensure_one()
         return self._action_open(
-            "tma_sla.action_tma_review", [("contract_id", "=", self.id)], {}
+            "tma_sla.tma_review_action", [("contract_id", "=", self.id)], {}
         )
 
     def action_view_improvement_actions(self):
         self.ensure_one()
         return self._action_open(
-            "tma_sla.action_tma_improvement_action",
+            "tma_sla.tma_improvement_action_action",
             [("contract_id", "=", self.id)],
             {"default_contract_id": self.id, "search_default_filter_open": 1},
         )
