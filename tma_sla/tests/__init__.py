@@ -26,3 +26,4 @@ from . import test_month_clock
 from . import test_shared_calendar
 from . import test_party_acts
 from . import test_survey_acts
+from . import test_figures
