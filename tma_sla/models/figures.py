@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 from odoo.tools import SQL
 
+from odoo.addons.tma_contract.models.utils import sql_local_month
+
 from .utils import RATING_SATISFIED
 
 # A client who rates a ticket again changes its mind: the figures count the
@@ -22,16 +24,25 @@ LATEST_RATING = SQL(
 
 
 class FigurePart(NamedTuple):
-    """One SELECT of the figures query: the rows of ``source``, SQL joining
-    the periods ``b`` (``contract_id``, ``period_key``, ``date_from``,
-    ``date_to``, naive UTC ``start_at`` and ``end_at``, ``recurrence_days``),
-    grouped by contract, period and ``keys``. Each group gives its
-    ``counts`` (integers) and ``measures`` (floats, None without rows), SQL
-    by name."""
+    """One SELECT of the figures query, over ``source`` filtered by
+    ``where``, grouped by contract, period and ``keys`` (and ``group``).
+    Each group gives its ``counts`` (integers) and ``measures`` (floats,
+    None without rows), SQL by name.
+
+    A part with a ``column`` counts what happened in a period: ``source``
+    joins the contracts' windows ``w`` (``contract_id``, ``period_key``,
+    naive UTC ``start_at`` and ``end_at`` of the whole range, ``tz``,
+    ``recurrence_days``) and a row counts in the contract's local month of
+    its ``column`` (a naive UTC timestamp), or in the one period. A part
+    without counts what stands at each period's end: ``source`` joins the
+    periods ``b`` (``contract_id``, ``period_key``, ``date_from``,
+    ``date_to``, ``start_at``, ``end_at``)."""
 
     source: SQL
     counts: dict
     measures: dict | None = None
+    column: SQL | None = None
+    where: SQL | None = None
     keys: tuple = ()
     group: tuple = ()
 
@@ -42,55 +53,59 @@ def count_where(condition, *args):
 
 
 COUNT = SQL("count(*)")
-RATING_GIVEN = SQL(
-    """r.consumed AND r.rating > 0
-       AND r.tma_rated_on >= b.start_at AND r.tma_rated_on < b.end_at
-       AND %s""",
-    LATEST_RATING,
-)
-RATING_REQUESTED = SQL("r.create_date >= b.start_at AND r.create_date < b.end_at")
 # The shape every part of the query shares (a UNION ALL): contract, period,
 # part, keys, counts, measures.
 FIGURE_KEYS, FIGURE_COUNTS, FIGURE_MEASURES = 2, 4, 2
+TICKETS = SQL(
+    """helpdesk_ticket t
+       JOIN period_windows w ON w.contract_id = t.tma_contract_id"""
+)
+TIMERS = SQL("tma_sla_timer s JOIN period_windows w ON w.contract_id = s.contract_id")
+RATINGS = SQL(
+    """rating_rating r
+       JOIN helpdesk_ticket t
+         ON r.res_model = 'helpdesk.ticket' AND t.id = r.res_id
+       JOIN period_windows w ON w.contract_id = t.tma_contract_id"""
+)
 
 FIGURE_PARTS = {
-    # Tickets opened, closed, open at the period's end; closed at the first
-    # intervention: at most one public response from the staff, never
-    # reassigned, never reopened (an escalation alone does not count).
-    "tickets": FigurePart(
-        SQL(
-            """period_bounds b
-               JOIN helpdesk_ticket t
-                 ON t.tma_contract_id = b.contract_id AND t.active
-                AND (t.create_date < b.end_at OR t.closed_date < b.end_at)"""
-        ),
+    # Tickets opened in the period.
+    "opened": FigurePart(
+        TICKETS,
+        counts={"opened": COUNT},
+        column=SQL("t.create_date"),
+        where=SQL("t.active"),
+    ),
+    # Tickets closed in the period; closed at the first intervention: at
+    # most one public response from the staff, never reassigned, never
+    # reopened (an escalation alone does not count).
+    "closed": FigurePart(
+        TICKETS,
         counts={
-            "opened": count_where(
-                "t.create_date >= b.start_at AND t.create_date < b.end_at"
-            ),
-            "closed": count_where(
-                "t.closed_date >= b.start_at AND t.closed_date < b.end_at"
-            ),
-            "backlog": count_where(
-                """t.create_date < b.end_at
-                   AND (t.closed_date IS NULL OR t.closed_date >= b.end_at)"""
-            ),
+            "closed": COUNT,
             "first_contact": count_where(
-                """t.closed_date >= b.start_at AND t.closed_date < b.end_at
-                   AND COALESCE(t.tma_staff_response_count, 0) <= 1
+                """COALESCE(t.tma_staff_response_count, 0) <= 1
                    AND t.tma_reassigned IS NOT TRUE
                    AND t.tma_reopened IS NOT TRUE"""
             ),
         },
+        column=SQL("t.closed_date"),
+        where=SQL("t.active"),
+    ),
+    # Tickets open at the period's end.
+    "backlog": FigurePart(
+        SQL(
+            """period_bounds b
+               JOIN helpdesk_ticket t
+                 ON t.tma_contract_id = b.contract_id AND t.active
+                AND t.create_date < b.end_at
+                AND (t.closed_date IS NULL OR t.closed_date >= b.end_at)"""
+        ),
+        counts={"backlog": COUNT},
     ),
     # Time to reach each commitment (business minutes), by metric.
     "durations": FigurePart(
-        SQL(
-            """period_bounds b
-               JOIN tma_sla_timer s
-                 ON s.contract_id = b.contract_id
-                AND s.reached_date >= b.start_at AND s.reached_date < b.end_at"""
-        ),
+        TIMERS,
         counts={"count": COUNT},
         measures={
             "mean": SQL("avg(s.elapsed_minutes)"),
@@ -98,35 +113,31 @@ FIGURE_PARTS = {
                 "percentile_cont(0.9) WITHIN GROUP (ORDER BY s.elapsed_minutes)"
             ),
         },
+        column=SQL("s.reached_date"),
         keys=(SQL("s.metric"),),
     ),
     # Commitments met (in the period they were met) and breached (in the
     # period of their deadline), by metric and criticality.
     "compliance": FigurePart(
-        SQL(
-            """period_bounds b
-               JOIN tma_sla_timer s
-                 ON s.contract_id = b.contract_id
-                AND s.status IN ('met', 'breached')
-                AND COALESCE(s.breach_date, s.reached_date) >= b.start_at
-                AND COALESCE(s.breach_date, s.reached_date) < b.end_at"""
-        ),
+        TIMERS,
         counts={
             "met": count_where("s.status = 'met'"),
             "breached": count_where("s.status = 'breached'"),
         },
+        column=SQL("COALESCE(s.breach_date, s.reached_date)"),
+        where=SQL("s.status IN ('met', 'breached')"),
         keys=(SQL("s.metric"), SQL("s.criticality")),
     ),
     # Escalations up, by support level reached.
     "escalations": FigurePart(
         SQL(
-            """period_bounds b
-               JOIN tma_sla_escalation x
-                 ON x.contract_id = b.contract_id AND x.direction = 'up'
-                AND x.date >= b.start_at AND x.date < b.end_at
+            """tma_sla_escalation x
+               JOIN period_windows w ON w.contract_id = x.contract_id
                JOIN tma_support_level l ON l.id = x.to_level_id"""
         ),
         counts={"count": COUNT, "sequence": SQL("l.sequence")},
+        column=SQL("x.date"),
+        where=SQL("x.direction = 'up'"),
         keys=(SQL("l.code"),),
         group=(SQL("l.sequence"),),
     ),
@@ -135,68 +146,64 @@ FIGURE_PARTS = {
     # policy's window (evolutions and questions are no incidents).
     "recurring": FigurePart(
         SQL(
-            """period_bounds b
-               JOIN helpdesk_ticket t
-                 ON t.tma_contract_id = b.contract_id
-                AND t.create_date >= b.start_at AND t.create_date < b.end_at
+            """helpdesk_ticket t
+               JOIN period_windows w ON w.contract_id = t.tma_contract_id
                JOIN tma_maintenance_type m
-                 ON m.id = t.tma_maintenance_type_id AND m.code = 'corrective'
-              WHERE t.tma_application_id IS NOT NULL
-                AND t.category_id IS NOT NULL
-                AND EXISTS (
-                  SELECT 1 FROM helpdesk_ticket p
-                    JOIN tma_maintenance_type pm
-                      ON pm.id = p.tma_maintenance_type_id
-                     AND pm.code = 'corrective'
-                   WHERE p.tma_contract_id = t.tma_contract_id
-                     AND p.tma_application_id = t.tma_application_id
-                     AND p.category_id = t.category_id
-                     AND p.id != t.id
-                     AND p.create_date < t.create_date
-                     AND p.create_date
-                         >= t.create_date - b.recurrence_days * interval '1 day')"""
+                 ON m.id = t.tma_maintenance_type_id AND m.code = 'corrective'"""
         ),
         counts={"recurring": COUNT},
+        column=SQL("t.create_date"),
+        where=SQL(
+            """t.tma_application_id IS NOT NULL
+               AND t.category_id IS NOT NULL
+               AND EXISTS (
+                 SELECT 1 FROM helpdesk_ticket p
+                   JOIN tma_maintenance_type pm
+                     ON pm.id = p.tma_maintenance_type_id
+                    AND pm.code = 'corrective'
+                  WHERE p.tma_contract_id = t.tma_contract_id
+                    AND p.tma_application_id = t.tma_application_id
+                    AND p.category_id = t.category_id
+                    AND p.id != t.id
+                    AND p.create_date < t.create_date
+                    AND p.create_date
+                        >= t.create_date - w.recurrence_days * interval '1 day')"""
+        ),
     ),
     # Units consumed on the ledger (what is billed on top is no consumption).
     "units": FigurePart(
         SQL(
-            """period_bounds b
-               JOIN tma_unit_entry u
-                 ON u.contract_id = b.contract_id AND u.scope != 'billed'
-                AND u.date >= b.start_at AND u.date < b.end_at"""
+            """tma_unit_entry u
+               JOIN period_windows w ON w.contract_id = u.contract_id"""
         ),
         counts={},
         measures={"units_consumed": SQL("sum(u.consumed_units)")},
+        column=SQL("u.date"),
+        where=SQL("u.scope != 'billed'"),
     ),
-    # Ratings of the contract's tickets: those given in the period (the
-    # latest of each ticket), on the moment they were given (``tma_rated_on``,
-    # the code's clock, as the periods); the requests sent in the period, on
-    # their creation (the transaction's clock: the same clock in production,
-    # and in the tests, whose transaction follows a frozen clock), and how
-    # many of them were answered.
+    # Ratings of the contract's tickets given in the period (the latest of
+    # each ticket), on the moment they were given (``tma_rated_on``, the
+    # code's clock, as the periods).
     "ratings": FigurePart(
-        SQL(
-            """period_bounds b
-               JOIN helpdesk_ticket t ON t.tma_contract_id = b.contract_id
-               JOIN rating_rating r
-                 ON r.res_model = 'helpdesk.ticket' AND r.res_id = t.id
-                AND (r.tma_rated_on >= b.start_at AND r.tma_rated_on < b.end_at
-                     OR r.create_date >= b.start_at AND r.create_date < b.end_at)"""
-        ),
+        RATINGS,
         counts={
-            "rated": count_where("%s", RATING_GIVEN),
-            "satisfied": count_where(
-                "%s AND r.rating >= %s", RATING_GIVEN, RATING_SATISFIED
-            ),
-            "rating_requests": count_where("%s", RATING_REQUESTED),
-            "rating_answers": count_where(
-                "%s AND r.consumed AND r.rating > 0", RATING_REQUESTED
-            ),
+            "rated": COUNT,
+            "satisfied": count_where("r.rating >= %s", RATING_SATISFIED),
         },
-        measures={
-            "rating_average": SQL("avg(r.rating) FILTER (WHERE %s)", RATING_GIVEN)
+        measures={"rating_average": SQL("avg(r.rating)")},
+        column=SQL("r.tma_rated_on"),
+        where=SQL("r.consumed AND r.rating > 0 AND %s", LATEST_RATING),
+    ),
+    # Rating requests sent in the period, on their creation (the
+    # transaction's clock: the same clock in production, and in the tests,
+    # whose transaction follows a frozen clock), and how many were answered.
+    "rating_requests": FigurePart(
+        RATINGS,
+        counts={
+            "rating_requests": COUNT,
+            "rating_answers": count_where("r.consumed AND r.rating > 0"),
         },
+        column=SQL("r.create_date"),
     ),
     # Improvement actions open at the period's end, overdue, done in it.
     "actions": FigurePart(
@@ -219,11 +226,13 @@ FIGURE_PARTS = {
     ),
 }
 # What the trends draw (the rest of the figures is left out of their query).
-TREND_PARTS = ("tickets", "durations", "compliance", "ratings", "units")
+TREND_PARTS = ("opened", "closed", "durations", "compliance", "ratings", "units")
 
 
-def figure_select(name, part):
-    """The SELECT of the part ``name`` of the figures query."""
+def figure_select(name, part, by_month):
+    """The SELECT of the part ``name`` of the figures query; ``by_month``:
+    what happened counts in the contract's local month of its moment (the
+    periods are calendar months), else in the contract's one period."""
 
     def padded(expressions, size, cast):
         expressions = list(expressions)
@@ -231,19 +240,36 @@ def figure_select(name, part):
             SQL("(%s)::%s", expression, SQL(cast)) for expression in expressions
         ] + [SQL("NULL::%s", SQL(cast))] * (size - len(expressions))
 
+    if part.column is None:
+        contract, period = SQL("b.contract_id"), SQL("b.period_key")
+        where = part.where or SQL("TRUE")
+    else:
+        contract = SQL("w.contract_id")
+        period = (
+            sql_local_month(part.column, SQL("w.tz"))
+            if by_month
+            else SQL("w.period_key")
+        )
+        where = SQL(
+            "%s >= w.start_at AND %s < w.end_at AND %s",
+            part.column,
+            part.column,
+            part.where or SQL("TRUE"),
+        )
     columns = [
         *padded(part.keys, FIGURE_KEYS, "text"),
         *padded(part.counts.values(), FIGURE_COUNTS, "bigint"),
         *padded((part.measures or {}).values(), FIGURE_MEASURES, "float8"),
     ]
     return SQL(
-        "SELECT b.contract_id, b.period_key, %s::text, %s FROM %s GROUP BY %s",
+        "SELECT %s, %s, %s::text, %s FROM %s WHERE %s GROUP BY %s",
+        contract,
+        period,
         name,
         SQL(", ").join(columns),
         part.source,
-        SQL(", ").join(
-            [SQL("b.contract_id"), SQL("b.period_key"), *part.keys, *part.group]
-        ),
+        where,
+        SQL(", ").join([SQL("1, 2"), *part.keys, *part.group]),
     )
 
 

@@ -67,13 +67,15 @@ class TmaContract(models.Model):
         the keyed ones as ``{key: values}``: ``durations`` by metric,
         ``compliance`` by (metric, criticality), ``escalations`` by level.
 
-        A period is a range of naive UTC timestamps (the contract's local
-        days, ``_tma_period_bounds``) joined to each figure's rows: what
-        counts at the period's end (the backlog, the open actions) is
-        counted per period as what happened in it."""
+        The query joins each figure's rows to the contract's range of
+        naive UTC timestamps (its local days, ``_tma_period_bounds``) and
+        counts what happened in the contract's local month of its moment
+        (as ``_tma_month_sql``), once whatever the number of months; what
+        stands at a period's end (the backlog, the open actions) is counted
+        against each period's bounds."""
         names = parts or tuple(FIGURE_PARTS)
         result = {}
-        bounds = []
+        windows, bounds = [], []
         for contract in self.filtered("id"):
             if group_by_month:
                 periods = month_periods(date_from, date_to)
@@ -84,19 +86,26 @@ class TmaContract(models.Model):
             policy = contract.sla_policy_id
             window = policy.recurrence_days if "recurring" in names else 0
             estimate = contract._get_monthly_volume_units() if "units" in names else 0.0
+            windows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s)",
+                    contract.id,
+                    date_from,
+                    *contract._tma_period_bounds(date_from, date_to),
+                    contract._tma_tz().zone,
+                    window or 30,
+                )
+            )
             result[contract.id] = {}
             for period, first, last in periods:
-                start, end = contract._tma_period_bounds(first, last)
                 bounds.append(
                     SQL(
-                        "(%s, %s, %s, %s, %s, %s, %s)",
+                        "(%s, %s, %s, %s, %s, %s)",
                         contract.id,
                         period,
                         first,
                         last,
-                        start,
-                        end,
-                        window or 30,
+                        *contract._tma_period_bounds(first, last),
                     )
                 )
                 result[contract.id][period] = empty_figures(
@@ -107,13 +116,18 @@ class TmaContract(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """WITH period_bounds (contract_id, period_key, date_from, date_to,
-                                       start_at, end_at, recurrence_days)
+                """WITH period_windows (contract_id, period_key, start_at, end_at,
+                                        tz, recurrence_days)
+                        AS (VALUES %s),
+                        period_bounds (contract_id, period_key, date_from,
+                                       date_to, start_at, end_at)
                         AS (VALUES %s)
                    %s""",
+                SQL(", ").join(windows),
                 SQL(", ").join(bounds),
                 SQL(" UNION ALL ").join(
-                    figure_select(name, FIGURE_PARTS[name]) for name in names
+                    figure_select(name, FIGURE_PARTS[name], group_by_month)
+                    for name in names
                 ),
             )
         )
