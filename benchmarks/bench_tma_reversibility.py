@@ -137,10 +137,14 @@ class Bench:
         return contract.id
 
     def copy_out(self, env, contract_id):
+        from odoo.addons.tma_reversibility.models.tma_reversibility_package_writer import (  # noqa: E501
+            PackageWriter,
+        )
+
         package = env["tma.reversibility.package"].new({"contract_id": contract_id})
         start = time.perf_counter()
         size = 0
-        for _title, _header, query in package._sheets():
+        for _title, _header, query in PackageWriter(package).sheets():
             if not isinstance(query, SQL):
                 continue  # rows a method gives (register, KPIs): no COPY
             sink = Sink()

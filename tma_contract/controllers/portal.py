@@ -10,7 +10,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.utils import SCOPE_SUMMARY_ORDER
-from ..tools.fetch import search_fetch_many
+from ..tools.fetch import search_fetch_many, sum_by
 
 CONTRACTS_PER_PAGE = 20
 LEDGER_PER_PAGE = 20
@@ -227,13 +227,6 @@ class TmaCustomerPortal(CustomerPortal):
         shown = Ticket._search(ticket_domain, **ticket_options)
         # The units each ticket shown consumed (its tma_units_consumed).
         Entry = env["tma.unit.entry"].sudo()
-        units = Entry._search([("ticket_id", "in", shown)])
-        units.groupby = Entry._field_to_sql(Entry._table, "ticket_id", units)
-        units_row = SQL(
-            "json_build_array(%s, SUM(%s))",
-            units.groupby,
-            Entry._field_to_sql(Entry._table, "consumed_units", units),
-        )
         # The last acts of the parties, with their hash (the client checks
         # them against its confirmations and its package's journal), and
         # their parties' names (a provider's or a successor's too).
@@ -245,7 +238,15 @@ class TmaCustomerPortal(CustomerPortal):
             "entries": (
                 Entry,
                 [("contract_id", "=", contract.id)],
-                ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
+                [
+                    "date",
+                    "entry_type",
+                    "scope",
+                    "name",
+                    "units",
+                    "billable_units",
+                    "ticket_id",
+                ],
                 {"limit": LEDGER_PER_PAGE, "offset": ledger_offset},
             ),
             "tickets": (
@@ -266,7 +267,9 @@ class TmaCustomerPortal(CustomerPortal):
                 ["name"],
                 {},
             ),
-            "ticket_units": SQL("ARRAY(%s)", units.select(units_row)),
+            "ticket_units": sum_by(
+                Entry, [("ticket_id", "in", shown)], "ticket_id", "consumed_units"
+            ),
             "scope": SQL(
                 "ARRAY(SELECT json_build_array(kind, name, environments) "
                 "FROM (%s) AS scope %s)",

@@ -10,6 +10,10 @@ from . import tma_application_environment
 from . import tma_act_journal
 from . import tma_party_act_mixin
 from . import tma_contract
+from . import tma_contract_units
+from . import tma_contract_renewal
+from . import tma_contract_scope
+from . import tma_contract_exports
 from . import tma_contract_acts
 from . import tma_valuation_rule
 from . import tma_unit_book

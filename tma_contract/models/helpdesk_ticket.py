@@ -174,11 +174,12 @@ class HelpdeskTicket(models.Model):
                 )
                 ticket._tma_check_same_client(contract, partner.commercial_partner_id)
         moving = CONTRACT_FIELDS & set(vals)
-        closing = "stage_id" in vals
-        if not (moving or closing) or not self:
+        closing, already_closed, reopening = self._tma_stage_moves(vals)
+        if not (moving or closing or reopening) or not self:
             return super().write(vals)
-        # One savepoint: a move or a closing whose units are refused leaves
-        # the ticket as it was.
+        # One savepoint: a move, a closing or a reopening that an addon
+        # refuses (units the contract cannot take, a checklist not done)
+        # leaves the tickets as they were.
         with self.env["tma.contract"]._ledger_transaction():
             if moving:
                 # Before anything else: a recording of the same tickets in
@@ -187,8 +188,10 @@ class HelpdeskTicket(models.Model):
             result = super().write(vals)
             if moving:
                 self._tma_follow_contract()
+            if reopening:
+                reopening._tma_on_reopen()
             if closing:
-                self._tma_consume_on_close()
+                closing._tma_on_close(already_closed)
         return result
 
     @api.model_create_multi
@@ -197,8 +200,50 @@ class HelpdeskTicket(models.Model):
             if vals.get("tma_contract_id"):
                 self._tma_check_contract_is_active(vals["tma_contract_id"])
         tickets = super().create(vals_list)
+        # A ticket created in a closing stage (history brought in) records
+        # its units; it was never open, so it goes through no closing hook.
         tickets._tma_consume_on_close()
         return tickets
+
+    # ------------------------------------------------------------------
+    # Closing and reopening
+    # ------------------------------------------------------------------
+    def _tma_stage_moves(self, vals):
+        """The tickets a write of ``vals`` moves in or out of a closing
+        stage, read before the write: ``(closing, already_closed,
+        reopening)``. ``closing``: the tickets whose stage changes to a
+        closing one; ``already_closed``: those of them that were in another
+        closing stage (cancelled, then done); ``reopening``: the tickets
+        that leave a closing stage for an open one.
+
+        The one place that works this out: :meth:`write` calls
+        :meth:`_tma_on_close` and :meth:`_tma_on_reopen` with it."""
+        empty = self.browse()
+        if "stage_id" not in vals or not self:
+            return empty, empty, empty
+        stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"] or ())
+        moved = self.filtered(lambda t: t.stage_id != stage)
+        if stage.closed:
+            return moved, moved.filtered(lambda t: t.stage_id.closed), empty
+        return empty, empty, moved.filtered(lambda t: t.stage_id.closed)
+
+    def _tma_on_close(self, already_closed):
+        """Hook: a write just moved these tickets to a closing stage, in one
+        savepoint with the write (a refusal raised here rolls the whole write
+        back). ``already_closed``: those of them that came from another
+        closing stage; an extension that acts once per closing (a report to
+        ask for, a document to file) leaves them out.
+
+        Extended with ``super()`` by each addon: here, the units of the
+        tickets are recorded where their contract records them at closing
+        (one savepoint per posting)."""
+        self._tma_consume_on_close()
+
+    def _tma_on_reopen(self):
+        """Hook: a write just moved these tickets from a closing stage back
+        to an open one, in one savepoint with the write. Their units stay
+        recorded (closing again never counts twice)."""
+        return True
 
     # ------------------------------------------------------------------
     # Valuation and consumption
@@ -345,42 +390,55 @@ class HelpdeskTicket(models.Model):
         return self._tma_post_valuation(units)
 
     def _tma_post_valuation(self, units=None):
-        """:meth:`_tma_record_consumption` on tickets the caller has locked."""
+        """:meth:`_tma_record_consumption` on tickets the caller has locked.
+
+        Each ticket's posting (its checks, the reversal of its live
+        consumption and the new entry, its note) runs in a savepoint of its
+        own, and the batch in one more: a ticket refused rolls back the
+        postings of the batch before it and raises its ``UserError``; nothing
+        of the batch is left half-posted, even for a caller that catches the
+        error."""
         posted = self.env["tma.unit.entry"]
-        for ticket in self:
-            contract = ticket.tma_contract_id
-            if not contract:
-                raise UserError(
-                    _("Ticket %(name)s has no TMA contract.", name=ticket.display_name)
-                )
-            contract._check_can_consume(ticket)
-            target = ticket._tma_get_valuation() if units is None else units
+        with self.env["tma.contract"]._ledger_transaction():
+            for ticket in self:
+                posted |= ticket._tma_post_ticket_valuation(units)
+        return posted
+
+    def _tma_post_ticket_valuation(self, units=None):
+        """Post the valuation of one locked ticket, in a savepoint of its own;
+        the entry posted (none when its live consumption already says so)."""
+        self.ensure_one()
+        contract = self.tma_contract_id
+        if not contract:
+            raise UserError(
+                _("Ticket %(name)s has no TMA contract.", name=self.display_name)
+            )
+        with contract._ledger_transaction():
+            contract._check_can_consume(self)
+            target = self._tma_get_valuation() if units is None else units
             digits = contract._get_units_precision()
             if float_compare(target, 0.0, precision_digits=digits) <= 0:
                 raise ValidationError(
                     _(
                         "Ticket %(name)s is worth no units: complete the "
                         "valuation grid or record time first.",
-                        name=ticket.display_name,
+                        name=self.display_name,
                     )
                 )
             # The ticket is locked: its live consumption cannot change under
             # us. The reversal and the new posting stand or fall together.
-            live = ticket._tma_live_consumptions()
+            live = self._tma_live_consumptions()
             if (
                 len(live) == 1
                 and live.contract_id == contract
                 and float_compare(live.consumed_units, target, precision_digits=digits)
                 == 0
             ):
-                continue
-            with contract._ledger_transaction():
-                if live:
-                    live._reverse(
-                        _("Ticket re-valued at %(units)s units.", units=target)
-                    )
-                posted |= contract._post_consumption(target, ticket=ticket)
-            ticket.message_post(
+                return self.env["tma.unit.entry"]
+            if live:
+                live._reverse(_("Ticket re-valued at %(units)s units.", units=target))
+            posted = contract._post_consumption(target, ticket=self)
+            self.message_post(
                 body=_(
                     "%(units)s units of work recorded on contract %(contract)s.",
                     units=target,

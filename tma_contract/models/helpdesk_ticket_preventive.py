@@ -51,32 +51,28 @@ class HelpdeskTicket(models.Model):
             ticket.tma_checks_pending = pending.get(ticket.id, 0)
 
     # ------------------------------------------------------------------
-    # CRUD
+    # Closing and reopening
     # ------------------------------------------------------------------
-    def write(self, vals):
-        stage = (
-            self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
-            if vals.get("stage_id")
-            else None
-        )
+    def _tma_on_close(self, already_closed):
+        """A preventive ticket closed in a stage that records units is done:
+        its checklist must be (checked after the write, which may tick checks
+        along with the stage: the form saves both at once), then its units
+        are recorded and its occurrence is done. Closed in another stage
+        (cancelled), its occurrence is skipped."""
         preventive = self.filtered("tma_preventive_occurrence_id")
-        if not (stage and preventive):
-            return super().write(vals)
-        # The checklist is checked after the write, which may tick checks
-        # along with the stage (the form saves both at once); a refusal rolls
-        # the whole write back, units recorded on closing included.
-        with self.env["tma.contract"]._ledger_transaction():
-            result = super().write(vals)
-            occurrences = preventive.tma_preventive_occurrence_id.sudo()
-            if not stage.closed:
-                occurrences.filtered(lambda o: o.state != "open").write(
-                    {"state": "open", "date_done": False, "on_time": False}
-                )
-            elif stage.tma_consume_units:
-                preventive._tma_check_checklist_done()
-                occurrences._mark_done()
-            else:
-                occurrences._mark_skipped()
+        done = preventive.filtered("stage_id.tma_consume_units")
+        done._tma_check_checklist_done()
+        result = super()._tma_on_close(already_closed)
+        done.tma_preventive_occurrence_id.sudo()._mark_done()
+        (preventive - done).tma_preventive_occurrence_id.sudo()._mark_skipped()
+        return result
+
+    def _tma_on_reopen(self):
+        """A reopened preventive ticket opens its occurrence again."""
+        result = super()._tma_on_reopen()
+        self.tma_preventive_occurrence_id.sudo().filtered(
+            lambda o: o.state != "open"
+        ).write({"state": "open", "date_done": False, "on_time": False})
         return result
 
     def _tma_check_checklist_done(self):

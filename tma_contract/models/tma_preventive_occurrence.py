@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.bulk_sql import unnest, update_rows
 from .utils import OCCURRENCE_STATES, PREVENTIVE_KINDS
 
 # A plan line far behind its calendar records at most this many due dates
@@ -160,6 +161,10 @@ class TmaPreventiveOccurrence(models.Model):
         ]
         if not rows:
             return self.browse()
+        table = [
+            {"plan_id": plan.id, "due_date": day, "state": state}
+            for plan, day, state in rows
+        ]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO tma_preventive_occurrence
@@ -170,28 +175,20 @@ class TmaPreventiveOccurrence(models.Model):
                           p.application_id, p.audit_kind, r.due_date, r.state,
                           %(uid)s, now() at time zone 'UTC',
                           %(uid)s, now() at time zone 'UTC'
-                     FROM unnest(%(plans)s::int[], %(dates)s::date[],
-                                 %(states)s::varchar[]) AS r(plan_id, due_date, state)
+                     FROM %(rows)s
                      JOIN tma_preventive_plan p ON p.id = r.plan_id
                        ON CONFLICT (plan_id, due_date) DO NOTHING
                 RETURNING id""",
                 uid=self.env.uid,
-                plans=[plan.id for plan, _day, _state in rows],
-                dates=[day for _plan, day, _state in rows],
-                states=[state for _plan, _day, state in rows],
+                rows=unnest(self, "r", ["plan_id", "due_date", "state"], table),
             )
         )
         occurrences = self.browse([row[0] for row in self.env.cr.fetchall()])
-        self.env.cr.execute(
-            SQL(
-                """UPDATE tma_preventive_plan p SET next_due_date = r.next_date
-                     FROM unnest(%s::int[], %s::date[]) AS r(id, next_date)
-                    WHERE p.id = r.id""",
-                [plan.id for plan in next_dates],
-                [day for day in next_dates.values()],
-            )
+        update_rows(
+            plans,
+            {plan: {"next_due_date": day} for plan, day in next_dates.items()},
         )
-        plans.invalidate_recordset(["next_due_date", "occurrence_ids"])
+        plans.invalidate_recordset(["occurrence_ids"])
         occurrences._create_tickets()
         return occurrences
 
@@ -224,16 +221,13 @@ class TmaPreventiveOccurrence(models.Model):
         for occurrence, ticket in zip(todo, tickets, strict=True):
             checks += occurrence.plan_id._get_check_values(ticket)
         self.env["tma.preventive.check"].create(checks)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE tma_preventive_occurrence o SET ticket_id = r.ticket_id
-                     FROM unnest(%s::int[], %s::int[]) AS r(id, ticket_id)
-                    WHERE o.id = r.id""",
-                todo.ids,
-                tickets.ids,
-            )
+        update_rows(
+            self,
+            {
+                occurrence: {"ticket_id": ticket.id}
+                for occurrence, ticket in zip(todo, tickets, strict=True)
+            },
         )
-        todo.invalidate_recordset(["ticket_id"])
         return tickets
 
     def _prepare_ticket_values(self, maintenance_type, number=None):

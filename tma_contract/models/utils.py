@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Constants and small helpers of the suite (other addons import them)."""
 
+import threading
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
@@ -15,6 +17,15 @@ def user_today(record):
     (``res.users.context_get``, what a request's session context holds)."""
     tz = record.env.context.get("tz") or record.env["res.users"].context_get().get("tz")
     return fields.Date.context_today(record.with_context(tz=tz or "UTC"))
+
+
+def commit_unless_testing(env):
+    """Commit the transaction of ``env``, as Odoo's batch crons do between
+    their units of work (``mail.mail.process_email_queue``), so that a cron
+    holds the locks of one unit at a time; not under tests, whose transaction
+    is rolled back at the end."""
+    if not getattr(threading.current_thread(), "testing", False):
+        env.cr.commit()  # pylint: disable=invalid-commit
 
 
 def sql_local_month(column, tz):

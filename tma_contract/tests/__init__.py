@@ -26,3 +26,5 @@ from . import test_fetch
 from . import test_month_clock
 from . import test_act_journal
 from . import test_amendment_acts
+from . import test_translation_catalogue
+from . import test_host_internals

@@ -9,6 +9,8 @@ from unittest.mock import patch
 from freezegun import api as freezegun_api
 
 from odoo import Command, fields
+from odoo.sql_db import db_connect
+from odoo.tools import SQL
 
 from odoo.addons.base.tests.common import BaseCommon
 
@@ -79,6 +81,57 @@ def follow_frozen_clock(case_class):
         return real_now()
 
     case_class.startClassPatcher(patch.object(cursor, "now", now))
+
+
+def commit_contracts(registry, client, count, **vals):
+    """Create, activate and commit, in a transaction of their own, a client
+    company named ``client`` and ``count`` contracts of it (time and
+    materials; ``vals`` added): what tests of parallel transactions work on.
+    Return the contracts' ids and the client's id; ``purge_committed``
+    deletes them."""
+    with db_connect(registry.db_name).cursor() as cr:
+        env = committed_env(registry, cr)
+        partner = env["res.partner"].create({"name": client, "is_company": True})
+        contracts = env["tma.contract"].create(
+            [
+                dict({"partner_id": partner.id, "mode": "regie"}, title=f"{client} {i}")
+                | vals
+                for i in range(count)
+            ]
+        )
+        contracts.action_activate()
+        cr.commit()  # pylint: disable=invalid-commit
+        return contracts.ids, partner.id
+
+
+def purge_committed(registry, *records):
+    """Delete what a test committed: ``records`` are ``(model, ids)`` pairs,
+    deleted in their order with their messages, followers and attachments."""
+    with db_connect(registry.db_name).cursor() as cr:
+        for model, ids in records:
+            ids = tuple(ids) or (0,)
+            for table, column in (
+                ("mail_message", "model"),
+                ("mail_followers", "res_model"),
+                ("ir_attachment", "res_model"),
+            ):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE %s = %s AND res_id IN %s",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        model,
+                        ids,
+                    )
+                )
+            cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE id IN %s",
+                    SQL.identifier(registry[model]._table),
+                    ids,
+                )
+            )
+        cr.commit()  # pylint: disable=invalid-commit
 
 
 class TmaCommon(BaseCommon):

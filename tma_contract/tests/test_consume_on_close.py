@@ -86,3 +86,45 @@ class TestConsumeOnClose(TmaCommon):
     def test_a_ticket_created_closed_records_its_units(self):
         ticket = self._create_ticket(self.contract, stage_id=self.done.id)
         self.assertEqual(self._consumed(ticket), 1.0)
+
+    def test_a_cancelled_ticket_done_later_records_its_units(self):
+        """From one closing stage to another that records units: the closing
+        hook runs, the units are recorded."""
+        ticket = self._create_ticket(self.contract, complexity="medium")
+        ticket.stage_id = self.cancelled
+        ticket.stage_id = self.done
+        self.assertEqual(self._consumed(ticket), 3.0)
+
+    def test_one_refused_ticket_closes_none_of_the_batch(self):
+        """Each posting runs in its own savepoint inside the write's: the
+        ticket the contract refuses rolls back the batch's postings and
+        stages, with the contract's refusal."""
+        first = self._create_ticket(self.contract, complexity="medium")
+        second = self._create_ticket(self.contract, complexity="medium")
+        before = self._ledger_state(self.contract)
+        with self.assertRaisesRegex(UserError, "not enough units left"):
+            (first | second).write({"stage_id": self.done.id})
+        self.env.invalidate_all()
+        self.assertFalse((first | second).stage_id.closed)
+        self.assertEqual(self._ledger_state(self.contract), before)
+
+    def test_the_stage_moves_are_worked_out_once_for_the_hooks(self):
+        """``_tma_stage_moves`` tells the closing, the closed already and the
+        reopening tickets of a write; a ticket that stays in its stage is
+        none of them."""
+        open_ticket = self._create_ticket(self.contract)
+        done = self._create_ticket(self.contract, stage_id=self.done.id)
+        cancelled = self._create_ticket(self.contract, stage_id=self.cancelled.id)
+        tickets = open_ticket | done | cancelled
+        closing, already_closed, reopening = tickets._tma_stage_moves(
+            {"stage_id": self.done.id}
+        )
+        self.assertEqual(closing, open_ticket | cancelled)
+        self.assertEqual(already_closed, cancelled)
+        self.assertFalse(reopening)
+        closing, already_closed, reopening = tickets._tma_stage_moves(
+            {"stage_id": self.progress.id}
+        )
+        self.assertFalse(closing | already_closed)
+        self.assertEqual(reopening, done | cancelled)
+        self.assertEqual(tickets._tma_stage_moves({"name": "x"}), (tickets[:0],) * 3)

@@ -5,7 +5,7 @@ from datetime import date
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..tools.fetch import search_fetch_many
+from ..tools.fetch import search_fetch_many, sum_by
 from .common import TmaCommon
 
 ENTRY_FIELDS = ["date", "entry_type", "name", "units", "overage_units", "ticket_id"]
@@ -93,6 +93,23 @@ class TestSearchFetchMany(TmaCommon):
             fetched = search_fetch_many(requests)
         self.assertEqual(fetched["answer"], [42, "units"])
         self.assertEqual(len(fetched["entries"]), 4)
+
+    def test_a_sum_by_group_gives_read_groups_figures(self):
+        """``sum_by`` gives, in the page's one query, the sums
+        ``_read_group`` gives."""
+        Entry = self.env["tma.unit.entry"].sudo()
+        domain = [("contract_id", "=", self.contract_a.id)]
+        requests = {"units": sum_by(Entry, domain, "entry_type", "units")}
+        self.env.flush_all()
+        search_fetch_many(self._requests(self.env))  # the user, the precisions
+        with self.assertQueryCount(1):
+            fetched = search_fetch_many(
+                dict(requests, books=self._requests(self.env)["books"])
+            )
+        expected = dict(Entry._read_group(domain, ["entry_type"], ["units:sum"]))
+        self.assertEqual(len(fetched["units"]), len(expected))
+        for entry_type, units in fetched["units"]:
+            self.assertAlmostEqual(units, expected[entry_type])
 
     def test_record_rules_of_the_users_environment_apply(self):
         """Without sudo, the user's record rules filter the lists: a portal

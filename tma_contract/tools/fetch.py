@@ -13,6 +13,21 @@ is exactly what ``search_fetch`` would have read.
 
 A list may also be an ``SQL`` expression of one JSON value (an aggregate the
 page shows beside its records): it comes back decoded, in the same query.
+
+Private internals used (Odoo 18.0), pinned by ``tests/test_host_internals``
+and ``tests/test_fetch`` (which compares every value with ``search_fetch``'s);
+what to check when porting to 19.0:
+
+- ``BaseModel._search(domain, offset, limit, order)`` returning a ``Query``
+  (``is_empty``, ``select``): the ORM's own query, record rules included;
+- ``BaseModel._determine_fields_to_fetch(field_names)``: the fields
+  ``search_fetch`` would read (prefetch groups, access to fields);
+- ``BaseModel._field_to_sql(alias, fname, query, flush)``: each column's
+  expression (translated fields in the user's language);
+- ``Query.groupby`` (set by :func:`sum_by`) and ``Query.select``;
+- ``env.cache.insert_missing(records, field, values)``: the values put in
+  the cache as ``_fetch_query`` puts them (19.0 reworks the cache: the
+  fields' own ``_insert_cache`` may replace it).
 """
 
 from odoo import fields as odoo_fields
@@ -108,3 +123,19 @@ def search_fetch_many(requests):
             )
         result[key] = records
     return result
+
+
+def sum_by(model, domain, group_fname, sum_fname):
+    """An ``SQL`` request of :func:`search_fetch_many`: the sum of
+    ``sum_fname`` of ``model``'s records matching ``domain`` (record rules of
+    the recordset's user included), grouped by ``group_fname``; it comes back
+    as ``[[group value, sum], ...]`` (one row per group, ``_read_group``'s
+    figures in one column of the page's query)."""
+    query = model._search(domain)
+    query.groupby = model._field_to_sql(model._table, group_fname, query)
+    row = SQL(
+        "json_build_array(%s, SUM(%s))",
+        query.groupby,
+        model._field_to_sql(model._table, sum_fname, query),
+    )
+    return SQL("ARRAY(%s)", query.select(row))

@@ -5,7 +5,9 @@ own that commits: what the concurrency tests and the benchmarks drive. Not
 imported by the addon itself, and importing it pulls in no test framework."""
 
 import random
+import threading
 import time
+from contextlib import contextmanager
 
 from psycopg2 import OperationalError
 
@@ -26,6 +28,21 @@ def committed_env(registry, cr):
     return api.Environment(
         cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notify_force_send": False}
     )
+
+
+@contextmanager
+def production_commits():
+    """Within the block, code that commits between units of work outside
+    tests (``tma_contract.models.utils.commit_unless_testing``, the crons)
+    commits: for a test that drives such code on a cursor of its own
+    (``committed_env``) and checks its transactions."""
+    thread = threading.current_thread()
+    testing = getattr(thread, "testing", False)
+    thread.testing = False
+    try:
+        yield
+    finally:
+        thread.testing = testing
 
 
 def run_committed(registry, func, tries=10, backoff=0.05, on_retry=None):

@@ -80,14 +80,11 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return not self.closed and self.tma_maintenance_type_id.code == "evolutive"
 
-    def write(self, vals):
-        closing = self.browse()
-        if "stage_id" in vals:
-            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
-            if stage.closed:
-                closing = self.filtered(lambda t: not t.stage_id.closed)
-        result = super().write(vals)
-        closing._tma_file_intervention_report()
+    def _tma_on_close(self, already_closed):
+        """Closing a ticket files its intervention report (once per closing:
+        not when it only changes closing stage)."""
+        result = super()._tma_on_close(already_closed)
+        (self - already_closed)._tma_file_intervention_report()
         return result
 
     def _tma_file_intervention_report(self):

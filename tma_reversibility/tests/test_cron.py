@@ -10,7 +10,8 @@ from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.tma_contract.tools.workers import committed_env
+from odoo.addons.tma_contract.tests.common import commit_contracts, purge_committed
+from odoo.addons.tma_contract.tools.workers import committed_env, production_commits
 
 from ..models.tma_reversibility_package import PACKAGE_CHANNEL
 from .common import TmaReversibilityCommon
@@ -149,31 +150,37 @@ class TestCrons(TmaReversibilityCommon):
 @tagged("post_install", "-at_install")
 class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
     """Real parallel transactions: a package another worker holds is skipped,
-    the next one is taken."""
+    the next one is taken; the cron commits after each package."""
+
+    def _commit_packages(self, client):
+        """Two packages queued, committed, for two new contracts of a new
+        client (deleted after the test); return their ids and those of the
+        packages queued earlier (the demo's)."""
+        contract_ids, partner_id = commit_contracts(self.registry, client, 2)
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            env = committed_env(self.registry, cr)
+            Package = env["tma.reversibility.package"]
+            packages = Package.browse(
+                Package._request(contract).id
+                for contract in env["tma.contract"].browse(contract_ids)
+            )
+            earlier = Package.search(
+                [("state", "=", "queued"), ("id", "not in", packages.ids)]
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            package_ids = packages.ids
+        self.addCleanup(
+            purge_committed,
+            self.registry,
+            ("tma.reversibility.package", package_ids),
+            ("tma.contract", contract_ids),
+            ("res.partner", [partner_id]),
+        )
+        return package_ids, earlier.ids
 
     def test_a_package_another_worker_holds_is_skipped(self):
         dbname = self.env.cr.dbname
-        with db_connect(dbname).cursor() as cr:
-            env = committed_env(self.registry, cr)
-            partner = env["res.partner"].create(
-                {"name": "Parallel handover client", "is_company": True}
-            )
-            contracts = env["tma.contract"].create(
-                [
-                    {"partner_id": partner.id, "mode": "regie", "title": f"Lock {i}"}
-                    for i in range(2)
-                ]
-            )
-            contracts.action_activate()
-            Package = env["tma.reversibility.package"]
-            held, free = (Package._request(contract) for contract in contracts)
-            earlier = Package.search(
-                [("state", "=", "queued"), ("id", "not in", (held | free).ids)]
-            )
-            cr.commit()  # pylint: disable=invalid-commit
-            ids = (held.id, free.id, earlier.ids, contracts.ids, partner.id)
-        self.addCleanup(self._purge, *ids[:2], ids[3], ids[4])
-        held_id, free_id, earlier_ids = ids[:3]
+        (held_id, free_id), earlier_ids = self._commit_packages("Parallel handover")
         with db_connect(dbname).cursor() as locker, db_connect(dbname).cursor() as cr:
             # Another worker is building the first package: its row is locked.
             locker.execute(
@@ -194,31 +201,36 @@ class TestPackageLockedByAnotherWorker(TmaReversibilityCommon):
             self.assertEqual(taken.id, held_id)
             cr.rollback()
 
-    def _purge(self, held_id, free_id, contract_ids, partner_id):
-        records = [
-            ("tma.reversibility.package", (held_id, free_id)),
-            ("tma.contract", tuple(contract_ids)),
-        ]
-        with db_connect(self.env.cr.dbname).cursor() as cr:
-            for model, record_ids in records:
-                for table, column in (
-                    ("mail_message", "model"),
-                    ("mail_followers", "res_model"),
-                ):
-                    cr.execute(
-                        f"DELETE FROM {table} WHERE {column} = %s "  # noqa: S608
-                        "AND res_id IN %s",
-                        (model, record_ids),
-                    )
-            cr.execute(
-                "DELETE FROM tma_reversibility_package WHERE id IN %s",
-                ((held_id, free_id),),
+    def test_the_cron_builds_one_package_a_transaction_and_each_once(self):
+        """Outside tests the cron commits after each package: two queued
+        packages are written by two transactions (their ``write_date``, the
+        time of the transaction that wrote them), so nothing the first one's
+        build locked is held while the second one's PDF is rendered. A
+        package is built once: the next run finds nothing to build."""
+        dbname = self.env.cr.dbname
+        package_ids, earlier_ids = self._commit_packages("One at a time")
+        with (
+            db_connect(dbname).cursor() as other_worker,
+            db_connect(dbname).cursor() as cr,
+            production_commits(),
+        ):
+            # The packages queued before this test (the demo's) are another
+            # worker's: the cron skips them.
+            other_worker.execute(
+                """SELECT id FROM tma_reversibility_package
+                    WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED""",
+                (earlier_ids,),
             )
-            cr.execute(
-                "DELETE FROM tma_contract WHERE id IN %s", (tuple(contract_ids),)
-            )
-            cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
+            Package = committed_env(self.registry, cr)["tma.reversibility.package"]
+            built = Package._cron_build_packages(limit=2)
             cr.commit()  # pylint: disable=invalid-commit
+            self.assertEqual(built.ids, package_ids)
+            self.assertEqual(set(built.mapped("state")), {"done"})
+            # Odoo stamps what a transaction writes with its start time.
+            self.assertEqual(len(set(built.mapped("write_date"))), 2)
+            self.assertFalse(Package._cron_build_packages(limit=2))
+            cr.commit()  # pylint: disable=invalid-commit
+            other_worker.rollback()
 
 
 @tagged("post_install", "-at_install")

@@ -3,12 +3,11 @@
 import io
 
 import xlsxwriter
-from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .utils import month_count, report_period, run_isolated
+from .utils import month_count, report_period
 
 
 class TmaSlaServiceReport(models.Model):
@@ -130,7 +129,9 @@ class TmaSlaServiceReport(models.Model):
             report.xlsx_attachment_id = report._attach(
                 report.xlsx_attachment_id, f"{stem}.xlsx", report._xlsx()
             )
-        self._render_pdf()
+        # The monthly cron prints the PDF in a transaction of its own.
+        if not self.env.context.get("tma_sla_pdf_later"):
+            self._render_pdf()
 
     def _prepare_kpi_data(self):
         """The figures frozen in the report (``kpi_data``): the period's KPIs;
@@ -431,7 +432,7 @@ class TmaSlaServiceReport(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # Sending and month-end cron
+    # Sending and downloads
     # ------------------------------------------------------------------
     def action_regenerate(self):
         self._render()
@@ -464,115 +465,6 @@ class TmaSlaServiceReport(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
-
-    @api.model
-    def _cron_monthly_reports(self, batch_size=50):
-        """On the first days of a month, build and send last month's report of
-        every contract under a policy that does not have it yet. Idempotent;
-        parallel runs skip the contracts another worker holds.
-
-        A contract whose report cannot be built gets an empty report saying
-        so (to regenerate by hand) rather than blocking the next contracts;
-        the cron reports its progress and runs again while contracts are left
-        (``_trigger`` when called outside the cron runner)."""
-        today = fields.Date.context_today(self)
-        month_start = (today - relativedelta(months=1)).replace(day=1)
-        month_end = month_start + relativedelta(months=1, days=-1)
-        # A quarterly contract's report is due only once the quarter ended.
-        quarter_start, quarter_end = report_period(month_start, "quarterly")
-        candidates = SQL(
-            """SELECT c.id FROM tma_contract c
-                WHERE c.sla_policy_id IS NOT NULL
-                  AND c.state IN ('active', 'reversibility')
-                  AND c.date_start <= %(end)s
-                  AND (c.sla_report_frequency = 'monthly' OR %(quarterly)s)
-                  AND NOT EXISTS (
-                    SELECT 1 FROM tma_sla_service_report r
-                     WHERE r.contract_id = c.id
-                       AND r.date_from = CASE c.sla_report_frequency
-                           WHEN 'quarterly' THEN %(quarter)s::date
-                           ELSE %(month)s::date END)""",
-            end=month_end,
-            quarterly=month_end == quarter_end,
-            quarter=quarter_start,
-            month=month_start,
-        )
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "%s ORDER BY c.id LIMIT %s FOR UPDATE OF c SKIP LOCKED",
-                candidates,
-                batch_size,
-            )
-        )
-        contracts = self.env["tma.contract"].browse(
-            r[0] for r in self.env.cr.fetchall()
-        )
-        built = run_isolated(
-            contracts.with_context(tma_sla_month_start=month_start),
-            "_tma_sla_build_monthly_report",
-        )
-        for contract in contracts - built:
-            date_from, date_to = report_period(
-                month_start, contract.sla_report_frequency
-            )
-            self.create(
-                {
-                    "contract_id": contract.id,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                }
-            ).message_post(
-                body=_(
-                    "This report could not be built by the monthly cron (see "
-                    "the server log): regenerate it."
-                )
-            )
-        reports = self.search(
-            [
-                ("contract_id", "in", built.ids),
-                ("date_from", "in", [month_start, quarter_start]),
-                ("date_to", "=", month_end),
-            ]
-        )
-        run_isolated(reports, "action_send")
-        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS c", candidates))
-        remaining = self.env.cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(contracts), remaining=remaining)
-        if remaining and not self.env.context.get("ir_cron_progress_id"):
-            self.env.ref("tma_sla.ir_cron_tma_sla_monthly_reports")._trigger()
-        return reports
-
-    @api.model
-    def _cron_render_pdfs(self, batch_size=20):
-        """Print the PDF of the reports that have none yet (built while the
-        database was being created or updated). Parallel runs skip the
-        reports another worker holds. A report whose PDF cannot be printed
-        keeps the error and is not tried again until it is regenerated: it
-        never blocks the next ones. The cron reports its progress and runs
-        again while reports are left (``_trigger`` outside the cron runner)."""
-        domain = [("pdf_attachment_id", "=", False), ("pdf_error", "=", False)]
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT id FROM tma_sla_service_report
-                    WHERE pdf_attachment_id IS NULL AND pdf_error IS NULL
-                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
-                batch_size,
-            )
-        )
-        reports = self.browse(r[0] for r in self.env.cr.fetchall())
-        printed = run_isolated(reports, "_render_pdf")
-        for report in reports - printed:
-            report.pdf_error = _(
-                "The PDF could not be printed (see the server log): regenerate "
-                "the report."
-            )
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
-        if remaining and not self.env.context.get("ir_cron_progress_id"):
-            self.env.ref("tma_sla.ir_cron_tma_sla_report_pdfs")._trigger()
-        return reports
 
     def _get_report_base_filename(self):
         self.ensure_one()

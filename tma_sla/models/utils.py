@@ -3,7 +3,6 @@
 """Constants and small helpers shared by the models of tma_sla."""
 
 import logging
-from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
@@ -230,49 +229,3 @@ def report_period(month, frequency):
 # Days given to an improvement action born from a preventive finding, by the
 # finding's severity.
 FINDING_ACTION_DAYS = {"high": 15, "medium": 30, "low": 60}
-
-
-# The kinds of fields whose column values array_literal() writes.
-ARRAY_FIELD_TYPES = (
-    "boolean",
-    "char",
-    "date",
-    "datetime",
-    "float",
-    "integer",
-    "many2one",
-    "selection",
-    "text",
-)
-
-
-def array_literal(values):
-    """The text of a PostgreSQL array of ``values`` (column values: None,
-    booleans, numbers, strings, dates and datetimes), to be cast to the
-    column's array type: one parameter for a whole column of a batch."""
-    items = []
-    for value in values:
-        if value is None:
-            items.append("NULL")
-        elif isinstance(value, bool):
-            items.append("t" if value else "f")
-        elif isinstance(value, int | float):
-            items.append(repr(value))
-        elif isinstance(value, datetime | date | str):
-            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-            items.append(f'"{text}"')
-        else:
-            raise TypeError(f"No array literal for {value!r}")
-    return "{" + ",".join(items) + "}"
-
-
-def column_array_literal(field, record, values):
-    """:func:`array_literal` of the column values of ``field`` for
-    ``values`` (as given to ``create``); ids and booleans are written
-    directly, the other kinds through the field's own conversion."""
-    if field.type == "many2one":
-        items = ["NULL" if not value else str(int(value)) for value in values]
-        return "{" + ",".join(items) + "}"
-    if field.type == "boolean":
-        return "{" + ",".join("t" if value else "f" for value in values) + "}"
-    return array_literal(field.convert_to_column(value, record) for value in values)

@@ -21,9 +21,11 @@ from . import test_review_concurrency
 from . import test_amendment_sla
 from . import test_ramp_up
 from . import test_report_budget
+from . import test_report_cron
 from . import test_review_preventive
 from . import test_month_clock
 from . import test_shared_calendar
 from . import test_party_acts
 from . import test_survey_acts
+from . import test_host_internals
 from . import test_figures

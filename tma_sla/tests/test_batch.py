@@ -17,8 +17,8 @@ from odoo.tools import mute_logger
 from .common import MONDAY_10H, TmaSlaCommon
 
 UTILS_LOGGER = "odoo.addons.tma_sla.models.utils"
-TIMER_LOGGER = "odoo.addons.tma_sla.models.tma_sla_timer"
-TICKET_LOGGER = "odoo.addons.tma_sla.models.helpdesk_ticket"
+TIMER_LOGGER = "odoo.addons.tma_sla.models.tma_sla_timer_planning"
+TICKET_LOGGER = "odoo.addons.tma_sla.models.helpdesk_ticket_timers"
 
 
 @tagged("post_install", "-at_install")

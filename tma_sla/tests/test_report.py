@@ -143,8 +143,54 @@ class TestReport(TmaSlaCommon):
         self.assertIn(report, printed)
         self.assertTrue(report.pdf_attachment_id.raw)
         self.assertEqual(report.xlsx_attachment_id, xlsx)
+        # Not one the month-end cron claimed: printed, not sent.
+        self.assertEqual(report.state, "draft")
         # Nothing left: a second run prints nothing.
         self.assertFalse(Report._cron_render_pdfs())
+
+    def test_a_claimed_report_left_unprinted_is_sent_once_printed(self):
+        """The month-end cron's process stopped between the claim (committed)
+        and the PDF: the PDF cron prints the report and sends it, once."""
+        Report = self.env["tma.sla.service.report"]
+        with freeze_time("2026-12-01 06:00:00"):
+            report = Report._claim_period(self.contract, date(2026, 11, 1))
+            self.assertTrue(report.send_when_printed)
+            self.assertFalse(report.pdf_attachment_id)
+            self.assertEqual(report.state, "draft")
+            self.assertIn(report, Report._cron_render_pdfs())
+            self.assertEqual(report.state, "sent")
+            sent = self.env["mail.message"].search(
+                [
+                    ("model", "=", report._name),
+                    ("res_id", "=", report.id),
+                    ("message_type", "=", "comment"),
+                ]
+            )
+            self.assertEqual(len(sent), 1)
+            self.assertIn(self.client_a, sent.partner_ids)
+            self.assertFalse(Report._cron_render_pdfs())
+            self.assertFalse(
+                Report._cron_monthly_reports().filtered(
+                    lambda r: r.contract_id == self.contract
+                )
+            )
+
+    def test_a_month_is_reported_once_over_in_the_contract_time_zone(self):
+        """New York's November ends at 05:00 UTC on 1 December: a run at
+        02:00 UTC leaves its contract for the next run, which reports it."""
+        self.company.partner_id.tz = "America/New_York"
+        self.assertEqual(self.contract.company_tz, "America/New_York")
+        Report = self.env["tma.sla.service.report"]
+
+        def mine(reports):
+            return reports.filtered(lambda r: r.contract_id == self.contract)
+
+        with freeze_time("2026-12-01 02:00:00"):
+            self.assertFalse(mine(Report._cron_monthly_reports()))
+        with freeze_time("2026-12-01 06:00:00"):
+            report = mine(Report._cron_monthly_reports())
+        self.assertEqual(report.date_from, date(2026, 11, 1))
+        self.assertEqual(report.state, "sent")
 
     def test_pdf_report_shows_the_figures(self):
         with freeze_time("2026-12-02 08:00:00"):

@@ -8,7 +8,8 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.utils import array_literal
+from odoo.addons.tma_contract.tools.bulk_sql import array_literal
+
 from .common import MONDAY_10H, TmaSlaCommon, utc
 
 
