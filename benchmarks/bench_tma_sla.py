@@ -31,7 +31,7 @@ Measures, in one run and one database:
    with their met and breached timers): ``_tma_sla_kpis`` for a month and the
    monthly service report (PDF and XLSX);
 4. the same tickets spread over 12 months: the trend data of the service
-   report (``_tma_sla_trends``, grouped queries over the window) against the
+   report (``_tma_sla_trends``, the figures query over the window) against the
    KPIs of one month, and the report with its trend charts.
 """
 

@@ -13,6 +13,10 @@ from . import tma_sla_penalty_line
 from . import tma_sla_service_report
 from . import tma_sla_service_report_cron
 from . import tma_contract
+from . import tma_contract_kpi
+from . import tma_contract_export
+from . import tma_contract_report
+from . import tma_contract_review
 from . import helpdesk_ticket
 from . import helpdesk_ticket_timers
 from . import helpdesk_ticket_escalation

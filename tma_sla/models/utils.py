@@ -33,6 +33,18 @@ def month_count(date_from, date_to):
     )
 
 
+def month_periods(date_from, date_to):
+    """(first day of the month, first day, last day) of each calendar month
+    touched by the period date_from..date_to, its days clipped to the period."""
+    periods = []
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        last = month + relativedelta(months=1, days=-1)
+        periods.append((month, max(month, date_from), min(last, date_to)))
+        month += relativedelta(months=1)
+    return periods
+
+
 DURATION_UNITS = [
     ("minute", "Minutes"),
     ("hour", "Hours"),
