@@ -177,3 +177,18 @@ def test_window_actions_are_named_after_their_model(addon):
         if xmlid.startswith("action_") or "_action" not in xmlid
     )
     assert not misnamed, misnamed
+
+
+MODEL_FILE_MAX_LINES = 600
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_no_model_file_past_600_lines(addon):
+    """A model file holds one concern: past 600 lines it is split by concern,
+    each file named after what it holds (tma_contract_billing.py, ...)."""
+    too_long = {
+        str(path.relative_to(ROOT)): count
+        for path in sorted((addon / "models").glob("*.py"))
+        if (count := len(path.read_text().splitlines())) > MODEL_FILE_MAX_LINES
+    }
+    assert not too_long, too_long
