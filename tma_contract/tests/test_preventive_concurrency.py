@@ -1,7 +1,8 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The preventive cron run by parallel cron workers, each on a connection of
-its own that commits: every due date gets one occurrence and one ticket."""
+its own that commits: every due date gets one occurrence and one ticket; two
+clicks at once on a finding make one evolutive ticket."""
 
 import threading
 
@@ -132,3 +133,104 @@ class TestPreventiveParallelCron(TransactionCase):
             )
             linked = cr.fetchone()[0]
         self.assertEqual((occurrences, plans, tickets, linked), (PLANS,) * 4)
+
+
+@tagged("post_install", "-at_install")
+class TestFindingParallelClicks(TransactionCase):
+    """Two users turn the same finding into a ticket at once, each in a
+    committed transaction of its own: one evolutive ticket, both shown it."""
+
+    CLICKS = 2
+    NAME = "Parallel finding: TLS 1.0 still accepted"
+
+    def _setup_committed(self):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            env = committed_env(self.registry, cr)
+            partner = env["res.partner"].create(
+                {"name": "Finding parallel client", "is_company": True}
+            )
+            contract = env["tma.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "mode": "ticket_book",
+                    "date_start": fields.Date.today(),
+                }
+            )
+            contract.action_activate()
+            audit = env["helpdesk.ticket"].create(
+                {
+                    "name": "Parallel audit",
+                    "description": "<p>Audit</p>",
+                    "partner_id": partner.id,
+                    "tma_contract_id": contract.id,
+                }
+            )
+            finding = env["tma.preventive.finding"].create(
+                {"ticket_id": audit.id, "name": self.NAME, "severity": "high"}
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            ids = {
+                "partner": partner.id,
+                "contract": contract.id,
+                "finding": finding.id,
+            }
+        self.addCleanup(self._purge, ids)
+        return ids
+
+    def _purge(self, ids):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute(
+                "SELECT id FROM helpdesk_ticket WHERE tma_contract_id = %s",
+                (ids["contract"],),
+            )
+            tickets = tuple(row[0] for row in cr.fetchall()) or (0,)
+            cr.execute(
+                "DELETE FROM tma_preventive_finding WHERE id = %s", (ids["finding"],)
+            )
+            cr.execute(
+                "DELETE FROM mail_message WHERE model = 'helpdesk.ticket'"
+                " AND res_id IN %s",
+                (tickets,),
+            )
+            cr.execute("DELETE FROM helpdesk_ticket WHERE id IN %s", (tickets,))
+            cr.execute("DELETE FROM tma_contract WHERE id = %s", (ids["contract"],))
+            cr.execute("DELETE FROM res_partner WHERE id = %s", (ids["partner"],))
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def test_two_clicks_at_once_make_one_ticket(self):
+        ids = self._setup_committed()
+        barrier = threading.Barrier(self.CLICKS)
+        results, errors = [], []
+
+        def click(env):
+            finding = env["tma.preventive.finding"].browse(ids["finding"])
+            return finding.action_create_evolutive()["res_id"]
+
+        def worker():
+            barrier.wait(timeout=30)
+            try:
+                results.append(run_committed(self.registry, click))
+            except Exception as exc:  # reported by the assertion below
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=worker) for _i in range(self.CLICKS)]
+        with mute_logger("odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=180)
+        self.assertEqual(errors, [])
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute(
+                "SELECT array_agg(id) FROM helpdesk_ticket WHERE name = %s",
+                (self.NAME,),
+            )
+            tickets = cr.fetchone()[0]
+            cr.execute(
+                "SELECT evolutive_ticket_id FROM tma_preventive_finding WHERE id = %s",
+                (ids["finding"],),
+            )
+            linked = cr.fetchone()[0]
+        self.assertEqual(len(tickets), 1)
+        self.assertEqual(linked, tickets[0])
+        self.assertEqual(results, [("posted", linked)] * self.CLICKS)
