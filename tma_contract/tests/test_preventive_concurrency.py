@@ -13,6 +13,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from ..tools.workers import run_parallel
 from .common import committed_env, run_committed
 
 PLANS = 40
@@ -20,22 +21,26 @@ WORKERS = 4
 BATCH = 7
 
 
+def _active_contract(env, name):
+    """A client and its active contract, in the committed ``env``."""
+    partner = env["res.partner"].create({"name": name, "is_company": True})
+    contract = env["tma.contract"].create(
+        {
+            "partner_id": partner.id,
+            "mode": "ticket_book",
+            "date_start": fields.Date.today(),
+        }
+    )
+    contract.action_activate()
+    return partner, contract
+
+
 @tagged("post_install", "-at_install")
 class TestPreventiveParallelCron(TransactionCase):
     def _setup_committed(self):
         with db_connect(self.env.cr.dbname).cursor() as cr:
             env = committed_env(self.registry, cr)
-            partner = env["res.partner"].create(
-                {"name": "Preventive parallel client", "is_company": True}
-            )
-            contract = env["tma.contract"].create(
-                {
-                    "partner_id": partner.id,
-                    "mode": "ticket_book",
-                    "date_start": fields.Date.today(),
-                }
-            )
-            contract.action_activate()
+            partner, contract = _active_contract(env, "Preventive parallel client")
             application = env["tma.application"].create(
                 {"name": "Parallel ERP", "partner_id": partner.id}
             )
@@ -146,17 +151,7 @@ class TestFindingParallelClicks(TransactionCase):
     def _setup_committed(self):
         with db_connect(self.env.cr.dbname).cursor() as cr:
             env = committed_env(self.registry, cr)
-            partner = env["res.partner"].create(
-                {"name": "Finding parallel client", "is_company": True}
-            )
-            contract = env["tma.contract"].create(
-                {
-                    "partner_id": partner.id,
-                    "mode": "ticket_book",
-                    "date_start": fields.Date.today(),
-                }
-            )
-            contract.action_activate()
+            partner, contract = _active_contract(env, "Finding parallel client")
             audit = env["helpdesk.ticket"].create(
                 {
                     "name": "Parallel audit",
@@ -199,26 +194,13 @@ class TestFindingParallelClicks(TransactionCase):
 
     def test_two_clicks_at_once_make_one_ticket(self):
         ids = self._setup_committed()
-        barrier = threading.Barrier(self.CLICKS)
-        results, errors = [], []
 
         def click(env):
             finding = env["tma.preventive.finding"].browse(ids["finding"])
             return finding.action_create_evolutive()["res_id"]
 
-        def worker():
-            barrier.wait(timeout=30)
-            try:
-                results.append(run_committed(self.registry, click))
-            except Exception as exc:  # reported by the assertion below
-                errors.append(repr(exc))
-
-        threads = [threading.Thread(target=worker) for _i in range(self.CLICKS)]
         with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=180)
+            results, errors = run_parallel(self.registry, [click] * self.CLICKS)
         self.assertEqual(errors, [])
         with db_connect(self.env.cr.dbname).cursor() as cr:
             cr.execute(
