@@ -164,13 +164,22 @@ tma_require_odoo() {
         (python -c "import odoo" fails or is not version 18.0), and installing
         it from $TMA_ODOO_SRC_URL failed.
         Install it, then run this command again:
+          0. the Debian packages its requirements build against:
+             apt-get install build-essential python3-dev libldap2-dev \\
+               libsasl2-dev libpq-dev libxml2-dev libxslt1-dev libjpeg-dev
+             Debian's own python3 refuses a system-wide pip install
+             ("externally-managed-environment"): create a virtual
+             environment (python3 -m venv <venv>) and set
+             TMA_PYTHON=<venv>/bin/python for the steps below and for
+             this command;
           1. get the Odoo 18.0 Community source (git clone -b 18.0 --depth 1
              https://github.com/odoo/odoo <odoo-src>, or unpack the 18.0 source
              tarball into <odoo-src>);
-          2. pip install -r <odoo-src>/requirements.txt
+          2. \$TMA_PYTHON -m pip install -r <odoo-src>/requirements.txt
              (with PIP_CONSTRAINT pointing to a file containing 'setuptools<70'
              if an sdist fails to build);
-          3. pip install --config-settings editable_mode=compat -e <odoo-src>
+          3. \$TMA_PYTHON -m pip install --config-settings editable_mode=compat \\
+               -e <odoo-src>
         Set TMA_PYTHON to use another interpreter.
 
 EOF

@@ -282,7 +282,15 @@ class TmaCustomerPortal(CustomerPortal):
             "entries": (
                 Entry,
                 [("contract_id", "=", contract.id)],
-                ["date", "entry_type", "name", "units", "overage_units", "ticket_id"],
+                [
+                    "date",
+                    "entry_type",
+                    "scope",
+                    "name",
+                    "units",
+                    "billable_units",
+                    "ticket_id",
+                ],
                 {"limit": LEDGER_PER_PAGE, "offset": ledger_offset},
             ),
             "tickets": (

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools.burndown import burndown_svg
 
@@ -237,7 +237,11 @@ class TmaContractForecast(models.AbstractModel):
                 continue
             actual, forecast = contract._get_burndown_points()
             contract.forecast_svg = burndown_svg(
-                actual, forecast, _("Burn-down of %s", contract.name), labels
+                actual,
+                forecast,
+                _("Burn-down of %s", contract.name),
+                labels,
+                date_label=lambda day: format_date(self.env, day),
             )
 
     def action_view_burndown(self):

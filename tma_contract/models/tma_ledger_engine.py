@@ -8,8 +8,6 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero
 
-from .utils import user_today
-
 
 class TmaLedgerEngine(models.AbstractModel):
     """The unit ledger of a contract, as one component.
@@ -168,7 +166,7 @@ class TmaLedgerEngine(models.AbstractModel):
 
     def _open_books_for_update(self):
         self.ensure_one()
-        today = user_today(self)
+        today = self._tma_today()
         self.env.cr.execute(
             SQL(
                 """

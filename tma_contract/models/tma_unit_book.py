@@ -4,8 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .utils import user_today
-
 
 class TmaUnitBook(models.Model):
     """A prepaid book of units of work (carnet de tickets)."""
@@ -64,11 +62,20 @@ class TmaUnitBook(models.Model):
 
     @api.depends("units_remaining", "date_expiry", "cancelled")
     def _compute_state(self):
-        today = user_today(self)
         for book in self:
             book.state = self._state_of(
-                book.cancelled, book.date_expiry, book.units_remaining, today
+                book.cancelled,
+                book.date_expiry,
+                book.units_remaining,
+                book._tma_today() if book.date_expiry else None,
             )
+
+    def _tma_today(self):
+        """Today where the book's contract is served (its provider company's
+        time zone): a book runs to the end of its expiry day there, whoever
+        looks at it and from wherever."""
+        self.ensure_one()
+        return self.contract_id._tma_today()
 
     @api.model
     def _state_of(self, cancelled, date_expiry, units_remaining, today):
@@ -155,7 +162,7 @@ class TmaUnitBook(models.Model):
             raise UserError(_("Book %(name)s cannot go below zero.", name=self.name))
         self.invalidate_recordset(["units_remaining"])
         self.modified(["units_remaining"])
-        today = user_today(self) if date_expiry else None
+        today = self._tma_today() if date_expiry else None
         if state == self._state_of(cancelled, date_expiry, remaining, today):
             # The stored state stands: no recompute, which would read the row.
             self.env.remove_to_compute(self._fields["state"], self)
@@ -200,14 +207,36 @@ class TmaUnitBook(models.Model):
         return entry
 
     @api.model
+    def _books_past_expiry(self, limit=None):
+        """Books with units left whose expiry day is over in their contract's
+        time zone (the one ``_tma_today`` reads), on the code's clock."""
+        self.env["tma.contract"].flush_model(["company_tz"])
+        self.flush_model(["date_expiry", "units_remaining", "contract_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT book.id
+                     FROM tma_unit_book book
+                     JOIN tma_contract contract ON contract.id = book.contract_id
+                    WHERE book.units_remaining > 0
+                      AND book.date_expiry < (
+                          %(now)s::timestamp AT TIME ZONE 'UTC'
+                          AT TIME ZONE COALESCE(contract.company_tz, 'UTC')
+                      )::date
+                    ORDER BY book.date_expiry, book.id
+                    LIMIT %(limit)s""",
+                now=fields.Datetime.now(),
+                limit=limit,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
     def _cron_expire_books(self, batch_size=500):
         """Expire books past their date. Idempotent and safe with parallel runs:
         each book is re-read under its contract's ledger lock."""
-        today = fields.Date.context_today(self)
-        domain = [("date_expiry", "<", today), ("units_remaining", ">", 0)]
-        books = self.search(domain, limit=batch_size)
+        books = self._books_past_expiry(batch_size)
         books._expire()
-        remaining = self.search_count(domain)
+        remaining = len(self._books_past_expiry())
         if self.env.context.get("ir_cron_progress_id"):
             # The cron runner calls us again while work remains.
             self.env["ir.cron"]._notify_progress(done=len(books), remaining=remaining)

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.tma_contract.tools.burndown import nice_ticks
+
 from .common import TmaCommon
 
 
@@ -159,6 +161,30 @@ class TestForecast(ForecastCommon):
         exhausted = contract.forecast_date_exhausted
         self.assertEqual(forecast[1], (exhausted, 0.0))
         self.assertAlmostEqual(forecast[-1][1], -contract.forecast_overage)
+
+    def test_burndown_axes_are_graduated_down_to_the_forecast_overage(self):
+        """The y axis is graduated on round values from below the lowest
+        point (the overage the forecast runs into) to above the highest, 0
+        included; the dates read in the reader's format."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        contract = self._create_contract(monthly_volume=300.0)
+        self._add_book(contract, 11)
+        actual, forecast = contract._get_burndown_points()
+        lowest = min(value for _day, value in actual + forecast)
+        self.assertLess(lowest, 0, "the forecast runs below zero")
+        svg = str(contract.with_context(lang="fr_FR").forecast_svg)
+        ticks = nice_ticks(lowest, 11.0)
+        self.assertLessEqual(ticks[0], lowest)
+        self.assertIn(0.0, ticks)
+        for value in ticks:
+            self.assertIn(f">{value:g}</text>", svg)
+        self.assertIn(f">{self.today.strftime('%d/%m/%Y')}</text>", svg)
+        self.assertNotIn(f">{self.today.isoformat()}</text>", svg)
+
+    def test_nice_ticks_are_round_and_cover_the_range(self):
+        self.assertEqual(nice_ticks(-135, 11), [-150, -100, -50, 0, 50])
+        self.assertEqual(nice_ticks(0, 250), [0, 50, 100, 150, 200, 250])
+        self.assertEqual(nice_ticks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1])
 
 
 @tagged("post_install", "-at_install")

@@ -152,3 +152,33 @@ class TestContractMonth(TmaCommon):
         with freeze_time(first.replace(day=10)):
             contract.invalidate_recordset(["units_month"])
             self.assertEqual(contract.units_month, 3.0)
+
+    def test_a_book_expires_at_the_end_of_its_day_in_the_contract_time_zone(self):
+        """A book valid until the last day of January runs to midnight in
+        Paris, for the expiry cron, the book's state and the consumption that
+        draws from it, whatever the time zone of the user or the cron: Tokyo
+        is in February an hour before Paris, New York still in January after."""
+        first, paris_half_past_midnight, paris_half_past_eleven = MONTH_EDGE_WINTER
+        contract = self._create_contract(date_start=date(2025, 1, 1))
+        with freeze_time(paris_half_past_eleven):
+            tokyo = contract.with_context(tz="Asia/Tokyo")
+            book = self._add_book(tokyo, 5, expiry=date(2026, 1, 31))
+            book.invalidate_recordset(["state"])
+            self.assertEqual(book.with_context(tz="Asia/Tokyo").state, "open")
+            self.env["tma.unit.book"].with_context(tz="Asia/Tokyo")._cron_expire_books()
+            self.assertEqual(book.units_remaining, 5.0)
+            tokyo._post_consumption(1.0)  # still drawn from the book
+            self.assertEqual(book.units_remaining, 4.0)
+        with freeze_time(paris_half_past_midnight):
+            new_york = contract.with_context(tz="America/New_York")
+            self.assertEqual(new_york._tma_today(), first)
+            with self.assertRaisesRegex(UserError, "not enough units"):
+                new_york._post_consumption(1.0)
+            Book = self.env["tma.unit.book"].with_context(tz="America/New_York")
+            Book._cron_expire_books()
+            Book._cron_expire_books()
+            self.assertEqual(book.units_remaining, 0.0)
+            self.assertEqual(book.state, "expired")
+        expiries = contract.entry_ids.filtered(lambda e: e.entry_type == "expiry")
+        self.assertEqual(expiries.mapped("units"), [-4.0])
+        self.assertLedgerConsistent(contract)

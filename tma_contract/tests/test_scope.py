@@ -2,15 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The contract's scope and its out-of-scope policy are applied."""
 
+from lxml import html
+
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import TmaCommon
 
 
-@tagged("post_install", "-at_install")
-class TestScope(TmaCommon):
+class ScopeCommon(TmaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -38,6 +39,9 @@ class TestScope(TmaCommon):
             contract, tma_maintenance_type_id=self.assistance.id, **vals
         )
 
+
+@tagged("post_install", "-at_install")
+class TestScope(ScopeCommon):
     def test_gaps_name_what_the_scope_does_not_cover(self):
         contract = self._scoped_contract("count")
         self.assertEqual(contract._get_scope_gaps(self.corrective, self.erp), [])
@@ -164,3 +168,29 @@ class TestScope(TmaCommon):
         self.corrective.with_context(lang="fr_FR").name = "Corrective (FR)"
         french = contract.with_context(lang="fr_FR")._get_scope_summary()
         self.assertEqual(french["maintenance_types"], ["Corrective (FR)"])
+
+
+@tagged("post_install", "-at_install")
+class TestScopePortal(HttpCase, ScopeCommon):
+    def test_the_clients_ledger_shows_what_an_out_of_scope_ticket_billed(self):
+        contract = self._scoped_contract("bill")
+        entry = self._question(contract)._tma_record_consumption(2.0)
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        page = self.url_open(f"/my/tma/contracts/{contract.id}")
+        self.assertEqual(page.status_code, 200)
+        tree = html.fromstring(page.content)
+        rows = [
+            row
+            for row in tree.xpath('//table[@id="tma_ledger"]/tbody/tr')
+            if entry.name in row.text_content()
+        ]
+        self.assertEqual(len(rows), 1)
+        cells = [" ".join(cell.text_content().split()) for cell in rows[0]]
+        headers = [
+            " ".join(th.text_content().split())
+            for th in tree.xpath('//table[@id="tma_ledger"]/thead//th')
+        ]
+        self.assertEqual(headers[-1], "Invoiced")
+        self.assertIn("Out of scope, billed", cells[2])
+        self.assertEqual(cells[-2], "0.00")  # the books are not touched
+        self.assertEqual(cells[-1], "2.00")  # what the client is invoiced
