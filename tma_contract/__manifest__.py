@@ -45,6 +45,7 @@
         "wizards/tma_unit_adjustment_views.xml",
         "wizards/tma_contract_terminate_views.xml",
         "wizards/tma_entry_reverse_views.xml",
+        "wizards/tma_act_on_behalf_views.xml",
         "wizards/tma_amendment_decision_views.xml",
         "security/tma_amendment_security.xml",
         "data/tma_amendment_data.xml",

@@ -34,6 +34,7 @@
         "views/portal_templates.xml",
         "views/tma_sla_availability_portal_templates.xml",
         "wizards/tma_sla_escalate_views.xml",
+        "wizards/tma_act_on_behalf_views.xml",
         "security/tma_review_security.xml",
         "report/tma_review_report.xml",
         "report/tma_sla_report_trends.xml",

@@ -1,10 +1,9 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from .portal import TmaCustomerPortal, tma_flash
+from .portal import PARTY_ACT_ROUTE, TmaCustomerPortal
 
 
 class TmaAmendmentPortal(TmaCustomerPortal):
@@ -29,6 +28,7 @@ class TmaAmendmentPortal(TmaCustomerPortal):
                 "fee_amount",
                 "change_dates",
                 "date_end",
+                "tma_act_reason",
             ],
             {},
         )
@@ -45,43 +45,32 @@ class TmaAmendmentPortal(TmaCustomerPortal):
         return values
 
     def _tma_amendment_decide(self, amendment_id, decision, **kw):
-        try:
-            amendment = self._document_check_access(
-                "tma.contract.amendment", amendment_id
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
         # The decision is the client's act: the model checks who makes it.
         partner = request.env.user.partner_id
-        try:
-            if decision == "approve":
-                amendment._approve(partner)
-                tma_flash(request.env._("Amendment approved. Thank you."))
-            else:
-                amendment._refuse(partner, kw.get("reason"))
-                tma_flash(request.env._("Amendment refused."))
-        except UserError as error:
-            tma_flash(error.args[0])
-        return request.redirect(
-            f"/my/tma/contracts/{amendment.contract_id.id}#tma_amendments"
+        if decision == "approve":
+            act, thanks = (
+                lambda amendment: amendment._approve(partner),
+                request.env._("Amendment approved. Thank you."),
+            )
+        else:
+            act, thanks = (
+                lambda amendment: amendment._refuse(partner, kw.get("reason")),
+                request.env._("Amendment refused."),
+            )
+        return self._tma_portal_act(
+            "tma.contract.amendment",
+            amendment_id,
+            act,
+            lambda amendment: (
+                f"/my/tma/contracts/{amendment.contract_id.id}#tma_amendments"
+            ),
+            thanks=thanks,
         )
 
-    @http.route(
-        ["/my/tma/amendments/<int:amendment_id>/approve"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
+    @http.route(["/my/tma/amendments/<int:amendment_id>/approve"], **PARTY_ACT_ROUTE)
     def portal_tma_amendment_approve(self, amendment_id, **kw):
         return self._tma_amendment_decide(amendment_id, "approve", **kw)
 
-    @http.route(
-        ["/my/tma/amendments/<int:amendment_id>/refuse"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
+    @http.route(["/my/tma/amendments/<int:amendment_id>/refuse"], **PARTY_ACT_ROUTE)
     def portal_tma_amendment_refuse(self, amendment_id, **kw):
         return self._tma_amendment_decide(amendment_id, "refuse", **kw)

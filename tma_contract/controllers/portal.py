@@ -1,7 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
+from odoo import fields, http, models
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import SQL
 
@@ -18,6 +18,9 @@ TICKETS_ON_PAGE = 20
 # The last entries of the journal of acts the contract page shows.
 JOURNAL_ON_PAGE = 10
 FLASH_KEY = "tma_flash"
+# The route of a form where a party acts (signs, approves, rates, answers):
+# a logged-in user's POST (the form carries the CSRF token).
+PARTY_ACT_ROUTE = {"type": "http", "auth": "user", "methods": ["POST"], "website": True}
 FLASH_KEEP = 5
 
 
@@ -53,6 +56,40 @@ class TmaCustomerPortal(CustomerPortal):
         if "tma_flash" not in values:
             values["tma_flash"] = tma_pop_flash()
         return values
+
+    def _tma_portal_act(
+        self, model, record_id, act, back, thanks=None, access_token=None
+    ):
+        """A party's act from a portal form (sign a checklist item, approve
+        minutes or an amendment, rate a ticket, answer a survey): the one
+        way the portal pages run one.
+
+        The visitor must read the record (its record rules, or the record's
+        ``access_token``), else it goes back to ``/my``; ``act(record)`` then
+        runs on the record in sudo, the model checking who makes the act. A
+        refusal (``UserError``) is shown on the next page, in the visitor's
+        language; else ``thanks``, with the act's journal entry (its number
+        and hash, :meth:`tma.party.act.mixin._tma_act_receipt`) of the
+        record ``act`` returns, or of ``record``. The visitor goes back to
+        ``back`` (a URL, or a callable of the record, worked out before the
+        act)."""
+        try:
+            record = self._document_check_access(model, record_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = back(record) if callable(back) else back
+        try:
+            acted = act(record)
+        except UserError as error:
+            tma_flash(error.args[0])
+        else:
+            if not isinstance(acted, models.BaseModel) or len(acted) != 1:
+                acted = record
+            receipt = acted._tma_act_receipt() if "tma_act_journal_id" in acted else ""
+            message = " ".join(part for part in (thanks, receipt) if part)
+            if message:
+                tma_flash(message)
+        return request.redirect(url)
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)

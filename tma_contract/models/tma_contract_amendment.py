@@ -9,7 +9,7 @@ reason and a piece of evidence; journaled; immutable afterwards. A refused
 amendment stays refused: a new amendment is a new act."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .utils import AMENDMENT_LIVE_STATES, AMENDMENT_STATES, AMENDMENT_TERMS
@@ -488,23 +488,22 @@ class TmaContractAmendment(models.Model):
     def action_open_decision_on_behalf(self):
         """Backend: the wizard where a TMA manager records the client's
         decision (``tma_decision`` in the context) on its behalf."""
-        self.ensure_one()
-        if not self.env.user.has_group("tma_contract.group_tma_manager"):
-            raise AccessError(
-                _("Only a TMA manager records a client's decision on its behalf.")
-            )
-        self.check_access("write")
         decision = (
             "refuse" if self.env.context.get("tma_decision") == "refuse" else "approve"
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("The client's decision, on its behalf"),
-            "res_model": "tma.amendment.decision",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_amendment_id": self.id, "default_decision": decision},
-        }
+        return self._tma_open_on_behalf(
+            "tma.amendment.decision",
+            {"default_amendment_id": self.id, "default_decision": decision},
+        )
+
+    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
+        """``act``: "approve" or "refuse" (with the client's ``comment``)."""
+        act_on_behalf = {"on_behalf_reason": on_behalf_reason, "evidence": evidence}
+        if act == "approve":
+            return self.action_approve(**act_on_behalf)
+        if act == "refuse":
+            return self.action_refuse(details.get("comment"), **act_on_behalf)
+        return super()._tma_act_on_behalf(act, on_behalf_reason, evidence, **details)
 
     def _evidence_record(self, evidence):
         if isinstance(evidence, int) and not isinstance(evidence, bool):

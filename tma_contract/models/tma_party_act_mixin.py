@@ -1,7 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # Only code running in this process can hold this object: a context that comes
 # from JSON-RPC never contains it. ``_tma_record_act`` writes the act's fields
@@ -86,6 +86,29 @@ class TmaPartyActMixin(models.AbstractModel):
             "Journal of acts: entry No. %(number)s, hash %(hash)s.",
             number=entry.sequence,
             hash=entry.inalterable_hash,
+        )
+
+    def _tma_act_thread(self):
+        """The record whose thread tells the party of its act (hook)."""
+        return self
+
+    def _tma_act_confirm(self, message):
+        """Tell the party its act is recorded: ``message`` with the act's
+        journal entry (its number and hash, the party's copy of the
+        journal's head) on the record's thread, where the portal shows it,
+        and by email to the contact the act is attributed to."""
+        self.ensure_one()
+        record = self.sudo()
+        record._tma_act_thread().message_post(
+            body=_(
+                "%(message)s %(receipt)s",
+                message=message,
+                receipt=record._tma_act_receipt(),
+            ),
+            author_id=self.env.company.partner_id.id,
+            partner_ids=record.tma_act_partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
 
     def _tma_act_label(self, code):
@@ -208,6 +231,30 @@ class TmaPartyActMixin(models.AbstractModel):
             raise UserError(refusal)
         return user.partner_id
 
+    def _tma_check_contact_act(
+        self, code, partner, refusal, on_behalf_reason=None, evidence=None
+    ):
+        """The act ``code`` given through ``partner``, a contact of the party
+        (the portal's visitor, or the contact a TMA manager records it for):
+        refused with ``refusal`` unless ``partner`` belongs to the party and
+        is none of the provider's staff, then checked by
+        :meth:`_tma_check_act`. Returns the act's keyword arguments for
+        :meth:`_tma_record_act` and the person the act is attributed to."""
+        self.ensure_one()
+        party = self._tma_act_party().commercial_partner_id
+        if (
+            not partner
+            or partner.commercial_partner_id != party
+            or any(not user.share for user in partner.user_ids)
+        ):
+            raise UserError(refusal)
+        act = {
+            "partner": partner,
+            "on_behalf_reason": on_behalf_reason,
+            "evidence": evidence,
+        }
+        return act, self._tma_check_act(code, **act)
+
     def _tma_record_act(
         self, code, values, partner=None, on_behalf_reason=None, evidence=None
     ):
@@ -270,3 +317,47 @@ class TmaPartyActMixin(models.AbstractModel):
             )
             writer.write({"tma_act_journal_id": entry.id})
         return entry
+
+    # ------------------------------------------------------------------
+    # On the party's behalf, from the backend
+    # ------------------------------------------------------------------
+    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
+        """Record the act ``act`` (the code the backend's button names) on
+        the party's behalf, with ``on_behalf_reason`` and ``evidence`` (an
+        ``ir.attachment``); ``details`` holds what the act gives besides
+        (``partner``, the contact; ``comment``; …). Each model implements it
+        with its act's own method, which checks who records it
+        (:meth:`_tma_check_act`: a TMA manager, with both)."""
+        raise UserError(
+            _("%(record)s holds no such act.", record=self.display_name or "-")
+        )
+
+    def action_tma_act_on_behalf(self):
+        """Backend button: the wizard (``tma.act.on.behalf``) where a TMA
+        manager records the party's act (``tma_act`` in the context) on its
+        behalf."""
+        return self._tma_open_on_behalf(
+            "tma.act.on.behalf",
+            {
+                "default_res_model": self._name,
+                "default_res_id": self.id,
+                "default_act": self.env.context.get("tma_act"),
+            },
+        )
+
+    def _tma_open_on_behalf(self, wizard, context):
+        """Open the wizard ``wizard`` with ``context``: a TMA manager's only."""
+        self.ensure_one()
+        if not self.env.user.has_group("tma_contract.group_tma_manager"):
+            raise AccessError(
+                _("Only a TMA manager records a party's act on its behalf.")
+            )
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("The party's act, on its behalf"),
+            "res_model": wizard,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class TmaPreventiveFinding(models.Model):
@@ -56,28 +57,54 @@ class TmaPreventiveFinding(models.Model):
             "company_id": source.company_id.id,
         }
 
-    def action_create_evolutive(self):
-        """Open an evolutive ticket of the same contract from this finding
-        (once: a finding that already has one opens it)."""
+    def _tma_lock(self, fnames):
+        """Lock this finding's row until the transaction ends, then read
+        ``fnames`` afresh: of two clicks at once on the same finding, the
+        second waits for the first, then sees what it made (or fails to
+        serialize and is replayed, as Odoo replays HTTP and RPC calls)."""
         self.ensure_one()
-        if not self.evolutive_ticket_id:
-            if self.ticket_id.tma_contract_id.state != "active":
-                raise UserError(_("The contract of this finding is no longer active."))
-            ticket = self.env["helpdesk.ticket"].create(
-                self._prepare_evolutive_values()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM tma_preventive_finding WHERE id = %s FOR UPDATE",
+                self.id,
             )
-            self.evolutive_ticket_id = ticket
-            self.ticket_id.message_post(
-                body=_(
-                    "Evolutive ticket %(ticket)s opened from finding %(finding)s.",
-                    ticket=ticket.display_name,
-                    finding=self.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        )
+        self.invalidate_recordset(fnames)
+
+    def _tma_made_from(self, record, message):
+        """Say on the audit ticket what this finding gave (``record``, with
+        ``message``), and open it."""
+        self.ticket_id.message_post(body=message, subtype_xmlid="mail.mt_note")
         return {
             "type": "ir.actions.act_window",
-            "res_model": "helpdesk.ticket",
-            "res_id": self.evolutive_ticket_id.id,
+            "res_model": record._name,
+            "res_id": record.id,
             "view_mode": "form",
         }
+
+    def action_create_evolutive(self):
+        """Open an evolutive ticket of the same contract from this finding
+        (once: a finding that already has one opens it, two clicks at once
+        make one ticket)."""
+        self.ensure_one()
+        self.check_access("write")
+        self._tma_lock(["evolutive_ticket_id"])
+        if self.evolutive_ticket_id:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "helpdesk.ticket",
+                "res_id": self.evolutive_ticket_id.id,
+                "view_mode": "form",
+            }
+        if self.ticket_id.tma_contract_id.state != "active":
+            raise UserError(_("The contract of this finding is no longer active."))
+        ticket = self.env["helpdesk.ticket"].create(self._prepare_evolutive_values())
+        self.evolutive_ticket_id = ticket
+        return self._tma_made_from(
+            ticket,
+            _(
+                "Evolutive ticket %(ticket)s opened from finding %(finding)s.",
+                ticket=ticket.display_name,
+                finding=self.name,
+            ),
+        )

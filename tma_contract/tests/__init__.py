@@ -26,6 +26,7 @@ from . import test_fetch
 from . import test_month_clock
 from . import test_act_journal
 from . import test_amendment_acts
+from . import test_party_acts_repository
 from . import test_translation_catalogue
 from . import test_host_internals
 from . import test_register

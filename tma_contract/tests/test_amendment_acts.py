@@ -319,3 +319,37 @@ class TestAmendmentActs(HttpCase, AmendmentCommon):
         self.env.invalidate_all()
         self.assertEqual(amendment.state, "to_approve")
         self.assertFalse(self._journal())
+
+    def test_the_portal_shows_a_decision_recorded_on_behalf(self):
+        amendment = self._amendment(days=7)
+        amendment.with_user(self.manager).action_refuse(
+            "Hors budget",
+            on_behalf_reason="Courriel du client",
+            evidence=self._evidence(),
+        )
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        page = self.url_open(f"/my/tma/contracts/{self.contract.id}").text
+        row = page.partition(f'id="tma_amendment_{amendment.id}"')[2]
+        row = row.partition("</tr>")[0]
+        self.assertIn("o_tma_act_on_behalf", row)
+        self.assertIn(f"Recorded by {self.manager.name} on behalf of", row)
+
+    def test_the_generic_wizard_records_a_decision_on_behalf(self):
+        amendment = self._amendment(days=7)
+        action = (
+            amendment.with_user(self.manager)
+            .with_context(tma_act="approve")
+            .action_tma_act_on_behalf()
+        )
+        self.assertEqual(action["res_model"], "tma.act.on.behalf")
+        Wizard = self.env["tma.act.on.behalf"].with_user(self.manager)
+        Wizard.with_context(**action["context"]).create(
+            {
+                "on_behalf_reason": "Avenant signé sur papier",
+                "evidence": base64.b64encode(b"%PDF avenant"),
+                "evidence_name": "avenant.pdf",
+            }
+        ).action_confirm()
+        self.assertEqual(amendment.state, "approved")
+        self.assertEqual(amendment.tma_act_evidence_id.name, "avenant.pdf")
+        self.assertEqual(self._journal().on_behalf_reason, "Avenant signé sur papier")

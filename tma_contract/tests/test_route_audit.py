@@ -507,6 +507,14 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 "entry_ids": [Command.set(entry.ids)],
                 "reason": "A was here",
             },
+            "tma.act.on.behalf": {
+                "res_model": "tma.contract.amendment",
+                "res_id": self.amendment_b.id,
+                "act": "approve",
+                "on_behalf_reason": "A was here",
+                "evidence": base64.b64encode(b"A was here").decode(),
+                "evidence_name": "a.txt",
+            },
             "tma.amendment.decision": {
                 "amendment_id": self.amendment_b.id,
                 "decision": "approve",

@@ -74,3 +74,26 @@ def run_committed(registry, func, tries=10, backoff=0.05, on_retry=None):
                     on_retry()
         time.sleep(random.uniform(0, backoff * 2**attempt))
     raise RuntimeError(f"still conflicting after {tries} attempts")
+
+
+def run_parallel(registry, funcs, timeout=180):
+    """Run each of ``funcs`` (callables of an environment) in a thread of its
+    own through :func:`run_committed`, all started together, as parallel
+    workers; return ``(results, errors)``: the results of the calls, and the
+    errors they raised, in words."""
+    barrier = threading.Barrier(len(funcs))
+    results, errors = [], []
+
+    def worker(func):
+        barrier.wait(timeout=30)
+        try:
+            results.append(run_committed(registry, func))
+        except Exception as exc:  # noqa: BLE001 (returned to the caller)
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(func,)) for func in funcs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results, errors

@@ -1,2 +1,3 @@
+from . import checklist
 from . import portal
 from . import takeon

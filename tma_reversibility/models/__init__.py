@@ -1,5 +1,7 @@
 from . import ir_rule
 from . import tma_document
+from . import tma_checklist_template_mixin
+from . import tma_checklist_template_line_mixin
 from . import tma_reversibility_template
 from . import tma_reversibility_template_line
 from . import tma_checklist_item_mixin

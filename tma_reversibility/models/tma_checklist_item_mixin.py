@@ -218,6 +218,13 @@ class TmaChecklistItemMixin(models.AbstractModel):
         item is never marked not applicable."""
         return self._checklist_act("na", user, on_behalf_reason, evidence)
 
+    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
+        """``act``: "signed" (sign off) or "na" (mark not applicable), on
+        the side's behalf, by the current user (a TMA manager)."""
+        if act in ("signed", "na"):
+            return self._checklist_act(act, self.env.user, on_behalf_reason, evidence)
+        return super()._tma_act_on_behalf(act, on_behalf_reason, evidence, **details)
+
     def _checklist_act(self, state, user, on_behalf_reason, evidence):
         """Give the items ``state`` (signed, na) as ``user``: the act,
         journaled, then its note in the chatter."""

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 
+from .utils import checklist_template_field, third_party_field
+
 # What an access that has ended stores: a moment long past.
 ACCESS_ENDED = datetime(1970, 1, 1)
 # The contract field holding each third party, and when its access ends.
@@ -19,18 +21,15 @@ class TmaContract(models.Model):
     _name = "tma.contract"
     _inherit = ["tma.contract", "tma.contract.takeon"]
 
-    successor_id = fields.Many2one(
-        "res.partner",
-        string="Successor provider",
-        tracking=True,
-        domain=[("is_company", "=", True)],
-        help="The provider taking over: its portal users see the handover "
+    successor_id = third_party_field(
+        "Successor provider",
+        "The provider taking over: its portal users see the handover "
         "checklist, and nothing else of the contract.",
     )
-    reversibility_template_id = fields.Many2one(
+    reversibility_template_id = checklist_template_field(
         "tma.reversibility.template",
-        string="Handover checklist template",
-        default=lambda self: self._default_reversibility_template(),
+        "Handover checklist template",
+        "tma_reversibility.tma_reversibility_template_default",
     )
     reversibility_item_ids = fields.One2many(
         "tma.reversibility.item", "contract_id", string="Handover checklist"
@@ -68,12 +67,6 @@ class TmaContract(models.Model):
         help="When the outgoing provider's access to the take-on ends "
         "(empty: until the service start).",
     )
-
-    def _default_reversibility_template(self):
-        return self.env.ref(
-            "tma_reversibility.tma_reversibility_template_default",
-            raise_if_not_found=False,
-        )
 
     def _compute_reversibility_counts(self):
         for contract in self:
@@ -199,32 +192,27 @@ class TmaContract(models.Model):
         return result
 
     def _instantiate_checklist(self):
+        self._checklist_instantiate(
+            "reversibility_item_ids", "reversibility_template_id"
+        )
+
+    def _checklist_instantiate(self, items_field, template_field):
+        """Give each contract without one its checklist (``items_field``)
+        from its template (``template_field``, else the field's default),
+        the phase starting today. The items are signed by the client: they
+        are in the client's language."""
         today = fields.Date.context_today(self)
+        default = self._fields[template_field].default
+        values = []
         for contract in self:
-            template = (
-                contract.reversibility_template_id
-                or self._default_reversibility_template()
-            )
-            if contract.reversibility_item_ids or not template:
+            template = contract[template_field] or default(contract)
+            if contract[items_field] or not template:
                 continue
-            # The checklist is signed by the client: in the client's language.
             lang = contract.partner_id.lang or self.env.lang
-            template = template.with_context(lang=lang)
-            self.env["tma.reversibility.item"].create(
-                [
-                    {
-                        "contract_id": contract.id,
-                        "sequence": line.sequence,
-                        "name": line.name,
-                        "description": line.description,
-                        "side": line.side,
-                        "mandatory": line.mandatory,
-                        "evidence_required": line.evidence_required,
-                        "due_date": today + timedelta(days=line.due_days),
-                    }
-                    for line in template.line_ids
-                ]
-            )
+            for line in template.with_context(lang=lang).line_ids:
+                values.append(line._prepare_checklist_item_values(contract, today))
+        Item = self.env[self._fields[items_field].comodel_name]
+        return Item.sudo().create(values)
 
     # ------------------------------------------------------------------
     # The gate

@@ -10,12 +10,11 @@ import io
 import json
 import posixpath
 import zipfile
-from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .utils import PACKAGE_DOC_TYPES
+from .utils import PACKAGE_DOC_TYPES, checklist_template_field, third_party_field
 
 MANIFEST = "manifest.json"
 
@@ -28,18 +27,15 @@ class TmaContractTakeon(models.AbstractModel):
     _name = "tma.contract.takeon"
     _description = "TMA contract take-on"
 
-    predecessor_id = fields.Many2one(
-        "res.partner",
-        string="Outgoing provider",
-        tracking=True,
-        domain=[("is_company", "=", True)],
-        help="The provider the contract is taken over from: its portal users "
-        "see the take-on checklist, and nothing else of the contract.",
+    predecessor_id = third_party_field(
+        "Outgoing provider",
+        "The provider the contract is taken over from: its portal users see "
+        "the take-on checklist, and nothing else of the contract.",
     )
-    takeon_template_id = fields.Many2one(
+    takeon_template_id = checklist_template_field(
         "tma.takeon.template",
-        string="Take-on checklist template",
-        default=lambda self: self._default_takeon_template(),
+        "Take-on checklist template",
+        "tma_reversibility.tma_takeon_template_default",
     )
     takeon_item_ids = fields.One2many(
         "tma.takeon.item", "contract_id", string="Take-on checklist"
@@ -54,11 +50,6 @@ class TmaContractTakeon(models.AbstractModel):
         help="The day the client signed the service start: the contract, its "
         "service levels and its fee start then.",
     )
-
-    def _default_takeon_template(self):
-        return self.env.ref(
-            "tma_reversibility.tma_takeon_template_default", raise_if_not_found=False
-        )
 
     @api.depends("takeon_item_ids.state")
     def _compute_takeon_progress(self):
@@ -76,29 +67,7 @@ class TmaContractTakeon(models.AbstractModel):
     # State machine
     # ------------------------------------------------------------------
     def _instantiate_takeon_checklist(self):
-        today = fields.Date.context_today(self)
-        for contract in self:
-            template = contract.takeon_template_id or self._default_takeon_template()
-            if contract.takeon_item_ids or not template:
-                continue
-            # The checklist is signed by the client: in the client's language.
-            lang = contract.partner_id.lang or self.env.lang
-            template = template.with_context(lang=lang)
-            self.env["tma.takeon.item"].sudo().create(
-                [
-                    {
-                        "contract_id": contract.id,
-                        "sequence": line.sequence,
-                        "name": line.name,
-                        "description": line.description,
-                        "item_type": line.item_type,
-                        "side": line.side,
-                        "mandatory": line.mandatory,
-                        "due_date": today + timedelta(days=line.due_days),
-                    }
-                    for line in template.line_ids
-                ]
-            )
+        self._checklist_instantiate("takeon_item_ids", "takeon_template_id")
 
     def _check_takeon_complete(self):
         """Raise unless the mandatory take-on items of the contracts in

@@ -6,12 +6,8 @@ from odoo import fields, models
 class TmaTakeonTemplate(models.Model):
     _name = "tma.takeon.template"
     _description = "TMA Take-on Checklist Template"
-    _order = "sequence, id"
+    _inherit = ["tma.checklist.template.mixin"]
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company")
     line_ids = fields.One2many(
         "tma.takeon.template.line", "template_id", string="Items", copy=True
     )

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Constants and small helpers of tma_reversibility."""
 
+from odoo import fields
 from odoo.tools import SQL
 
 SIDES = [
@@ -93,3 +94,24 @@ PACKAGE_DOC_TYPES = {
     "workbook.xlsx": "inventory",
     "summary.pdf": "other",
 }
+
+
+def third_party_field(string, help):
+    """A contract's third party (the successor, the outgoing provider): a
+    company, whose portal users see its checklist and nothing else."""
+    return fields.Many2one(
+        "res.partner",
+        string=string,
+        tracking=True,
+        domain=[("is_company", "=", True)],
+        help=help,
+    )
+
+
+def checklist_template_field(comodel, string, xmlid):
+    """A contract's checklist template, the one ``xmlid`` names by default."""
+    return fields.Many2one(
+        comodel,
+        string=string,
+        default=lambda self: self.env.ref(xmlid, raise_if_not_found=False),
+    )

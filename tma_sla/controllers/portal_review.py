@@ -5,10 +5,10 @@ improvement actions (followed and commented), the reviews (minutes approved,
 minutes PDF)."""
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.tma_contract.controllers.portal import tma_flash
+from odoo.addons.tma_contract.controllers.portal import PARTY_ACT_ROUTE
 
 from ..models.utils import SURVEY_CRITERIA
 from .portal import TmaSlaPortal
@@ -56,33 +56,22 @@ class TmaReviewPortal(TmaSlaPortal):
     # ------------------------------------------------------------------
     # Rating a ticket
     # ------------------------------------------------------------------
-    @http.route(
-        ["/my/tma/tickets/<int:ticket_id>/rate"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
+    @http.route(["/my/tma/tickets/<int:ticket_id>/rate"], **PARTY_ACT_ROUTE)
     def portal_tma_ticket_rate(
         self, ticket_id, rate=None, feedback=None, access_token=None, **kw
     ):
         """Rate a closed ticket of the visitor's client (1, 3 or 5)."""
-        try:
-            ticket_sudo = self._document_check_access(
-                "helpdesk.ticket", ticket_id, access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            rate = int(rate or 0)
-            ticket_sudo._tma_portal_rate(
+        rate = int(rate) if str(rate or "").isdigit() else 0
+        return self._tma_portal_act(
+            "helpdesk.ticket",
+            ticket_id,
+            lambda ticket: ticket._tma_portal_rate(
                 request.env.user.partner_id, rate, feedback=feedback
-            )
-        except (UserError, ValueError) as error:
-            tma_flash(error.args[0] if error.args else str(error))
-        else:
-            tma_flash(request.env._("Thank you for your rating."))
-        return request.redirect(f"/my/ticket/{ticket_id}")
+            ),
+            f"/my/ticket/{ticket_id}",
+            thanks=request.env._("Thank you for your rating."),
+            access_token=access_token,
+        )
 
     # ------------------------------------------------------------------
     # Improvement actions
@@ -115,26 +104,15 @@ class TmaReviewPortal(TmaSlaPortal):
         )
         return request.render("tma_sla.portal_tma_improvement_action", values)
 
-    @http.route(
-        ["/my/tma/actions/<int:action_id>/comment"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
+    @http.route(["/my/tma/actions/<int:action_id>/comment"], **PARTY_ACT_ROUTE)
     def portal_tma_action_comment(self, action_id, body=None, **kw):
         """A comment of the client on one of its actions."""
-        try:
-            action_sudo = self._document_check_access(
-                "tma.improvement.action", action_id, None
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            action_sudo._portal_comment(request.env.user.partner_id, body)
-        except UserError as error:
-            tma_flash(error.args[0])
-        return request.redirect(f"/my/tma/actions/{action_id}")
+        return self._tma_portal_act(
+            "tma.improvement.action",
+            action_id,
+            lambda action: action._portal_comment(request.env.user.partner_id, body),
+            f"/my/tma/actions/{action_id}",
+        )
 
     # ------------------------------------------------------------------
     # Reviews
@@ -161,27 +139,17 @@ class TmaReviewPortal(TmaSlaPortal):
         )
         return request.render("tma_sla.portal_tma_review", values)
 
-    @http.route(
-        ["/my/tma/reviews/<int:review_id>/approve"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
+    @http.route(["/my/tma/reviews/<int:review_id>/approve"], **PARTY_ACT_ROUTE)
     def portal_tma_review_approve(self, review_id, **kw):
         """The client approves the minutes (its own users only: neither a
         token holder nor the provider's staff)."""
-        try:
-            review_sudo = self._document_check_access("tma.review", review_id, None)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            review_sudo._portal_approve(request.env.user.partner_id)
-        except UserError as error:
-            tma_flash(error.args[0])
-        else:
-            tma_flash(request.env._("The minutes are approved. Thank you."))
-        return request.redirect(f"/my/tma/reviews/{review_id}")
+        return self._tma_portal_act(
+            "tma.review",
+            review_id,
+            lambda review: review._portal_approve(request.env.user.partner_id),
+            f"/my/tma/reviews/{review_id}",
+            thanks=request.env._("The minutes are approved. Thank you."),
+        )
 
     @http.route(
         ["/my/tma/reviews/<int:review_id>/pdf"],
@@ -244,25 +212,13 @@ class TmaReviewPortal(TmaSlaPortal):
         )
         return request.render("tma_sla.portal_tma_satisfaction_survey", values)
 
-    @http.route(
-        ["/my/tma/surveys/<int:survey_id>/answer"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
+    @http.route(["/my/tma/surveys/<int:survey_id>/answer"], **PARTY_ACT_ROUTE)
     def portal_tma_survey_answer(self, survey_id, **post):
         """The client's answers (its own users only)."""
-        try:
-            survey_sudo = self._document_check_access(
-                "tma.satisfaction.survey", survey_id, None
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            survey_sudo._portal_answer(request.env.user.partner_id, post)
-        except UserError as error:
-            tma_flash(error.args[0])
-        else:
-            tma_flash(request.env._("Thank you for your answers."))
-        return request.redirect(f"/my/tma/surveys/{survey_id}")
+        return self._tma_portal_act(
+            "tma.satisfaction.survey",
+            survey_id,
+            lambda survey: survey._portal_answer(request.env.user.partner_id, post),
+            f"/my/tma/surveys/{survey_id}",
+            thanks=request.env._("Thank you for your answers."),
+        )

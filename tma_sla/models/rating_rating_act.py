@@ -45,3 +45,27 @@ class RatingRating(models.Model):
 
     def _tma_act_label(self, code):
         return _("rate its tickets")
+
+    def _tma_act_thread(self):
+        return self._tma_act_ticket()
+
+    def _tma_record_act(
+        self, code, values, partner=None, on_behalf_reason=None, evidence=None
+    ):
+        """The rating, journaled, then its confirmation to the client (with
+        the journal's entry) on the ticket."""
+        entry = super()._tma_record_act(
+            code,
+            values,
+            partner=partner,
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
+        )
+        self._tma_act_confirm(
+            _(
+                "Your rating of %(ticket)s (%(rating)s/5) is recorded.",
+                ticket=self._tma_act_ticket().display_name,
+                rating=int(self.sudo().rating),
+            )
+        )
+        return entry

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import plaintext2html
 
 from .utils import FINDING_ACTION_DAYS
 
@@ -63,15 +63,7 @@ class TmaPreventiveFinding(models.Model):
         under a contract."""
         self.ensure_one()
         self.check_access("write")
-        # Two users clicking at once: the second waits here, then sees the
-        # first one's action (or fails to serialize and is retried).
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM tma_preventive_finding WHERE id = %s FOR UPDATE",
-                self.id,
-            )
-        )
-        self.invalidate_recordset(["improvement_action_ids"])
+        self._tma_lock(["improvement_action_ids"])
         if self.improvement_action_ids:
             raise UserError(
                 _(
@@ -86,17 +78,11 @@ class TmaPreventiveFinding(models.Model):
         action = self.env["tma.improvement.action"].create(
             self._prepare_improvement_action_values()
         )
-        self.ticket_id.message_post(
-            body=_(
+        return self._tma_made_from(
+            action,
+            _(
                 "Improvement action %(action)s created from finding %(finding)s.",
                 action=action.name,
                 finding=self.name,
             ),
-            subtype_xmlid="mail.mt_note",
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": action._name,
-            "res_id": action.id,
-            "view_mode": "form",
-        }

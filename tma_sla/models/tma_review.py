@@ -378,18 +378,13 @@ class TmaReview(models.Model):
             raise UserError(_("These minutes are already approved."))
         if self.state != "submitted":
             raise UserError(_("These minutes are not submitted for approval."))
-        if (
-            not partner
-            or partner.commercial_partner_id != self.partner_id.commercial_partner_id
-            or any(not user.share for user in partner.user_ids)
-        ):
-            raise UserError(_("Only the client approves the minutes of a review."))
-        act = {
-            "partner": partner,
-            "on_behalf_reason": on_behalf_reason,
-            "evidence": evidence,
-        }
-        partner = self._tma_check_act("review_approval", **act)
+        act, partner = self._tma_check_contact_act(
+            "review_approval",
+            partner,
+            _("Only the client approves the minutes of a review."),
+            on_behalf_reason,
+            evidence,
+        )
         # The state moves only if nobody approved in between.
         self.env.flush_all()
         self.env.cr.execute(

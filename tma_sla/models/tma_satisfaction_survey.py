@@ -123,18 +123,13 @@ class TmaSatisfactionSurvey(models.Model):
         ``partner``'s, or recorded on the client's behalf by a TMA manager
         with ``on_behalf_reason`` and ``evidence`` (an attachment)."""
         self.ensure_one()
-        if (
-            not partner
-            or partner.commercial_partner_id != self.partner_id.commercial_partner_id
-            or any(not user.share for user in partner.user_ids)
-        ):
-            raise UserError(_("Only the client answers its satisfaction survey."))
-        act = {
-            "partner": partner,
-            "on_behalf_reason": on_behalf_reason,
-            "evidence": evidence,
-        }
-        partner = self._tma_check_act("survey_answer", **act)
+        act, partner = self._tma_check_contact_act(
+            "survey_answer",
+            partner,
+            _("Only the client answers its satisfaction survey."),
+            on_behalf_reason,
+            evidence,
+        )
         values = {}
         valid = {key for key, _label in SCORES}
         for key, label in SURVEY_CRITERIA:
@@ -163,9 +158,27 @@ class TmaSatisfactionSurvey(models.Model):
         if self.state != "open":
             raise UserError(_("This survey is already answered."))
         self._tma_record_act("survey_answer", values, **act)
+        self._tma_act_confirm(
+            _("The answers to %(survey)s are recorded.", survey=self.name)
+        )
         if self.score_average and self.score_average <= LOW_SURVEY_SCORE:
             self._propose_action()
         return True
+
+    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
+        """``act``: "answer", with the client's ``answers`` (a score per
+        criterion, the comment), given by ``partner`` (the client when
+        empty)."""
+        if act != "answer":
+            return super()._tma_act_on_behalf(
+                act, on_behalf_reason, evidence, **details
+            )
+        return self._portal_answer(
+            details.get("partner") or self.partner_id,
+            details.get("answers") or {},
+            on_behalf_reason,
+            evidence,
+        )
 
     def _propose_action(self):
         Action = self.env["tma.improvement.action"].sudo()

@@ -184,3 +184,65 @@ class TestReviewPortal(HttpCase, TmaSlaCommon):
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith("/my"))
         self.assertEqual(self.review_b.state, "submitted")
+
+    # ------------------------------------------------------------------
+    # Acts recorded on the client's behalf; the confirmations
+    # ------------------------------------------------------------------
+    def _evidence(self):
+        return self.env["ir.attachment"].create(
+            {
+                "name": "courriel-client.eml",
+                "raw": b"Accord du client par courriel",
+                "res_model": "tma.contract",
+                "res_id": self.contract.id,
+            }
+        )
+
+    def _entry_of(self, record):
+        entry = record.sudo().tma_act_journal_id
+        self.assertTrue(entry)
+        return f"entry No. {entry.sequence}, hash {entry.inalterable_hash}"
+
+    def test_the_rating_confirmation_carries_its_journal_entry(self):
+        self._login(self.portal_a)
+        self._post(f"/my/tma/tickets/{self.ticket.id}/rate", rate="5")
+        rating = self.ticket.rating_ids.filtered("consumed")
+        receipt = self._entry_of(rating)
+        page = self.url_open(f"/my/ticket/{self.ticket.id}").text
+        self.assertIn("Thank you for your rating.", page)
+        self.assertIn(receipt, page)
+        self.assertNotIn("o_tma_act_on_behalf", page)
+        # The email to the client carries it too.
+        message = self.ticket.message_ids.filtered(lambda m: receipt in m.body)
+        self.assertEqual(message.partner_ids, self.contact_a)
+
+    def test_a_rating_recorded_on_behalf_says_so_on_the_ticket_page(self):
+        self.ticket.with_user(self.manager).sudo()._tma_portal_rate(
+            self.contact_a,
+            3,
+            on_behalf_reason="Note donnée au téléphone",
+            evidence=self._evidence(),
+        )
+        self._login(self.portal_a)
+        page = self.url_open(f"/my/ticket/{self.ticket.id}").text
+        self.assertIn("o_tma_act_on_behalf", page)
+        self.assertIn(f"Recorded by {self.manager.name} on behalf of", page)
+
+    def test_minutes_approved_on_behalf_say_so_on_the_review_page(self):
+        self.review.with_user(self.manager).sudo()._portal_approve(
+            self.contact_a,
+            on_behalf_reason="Approbation par courriel",
+            evidence=self._evidence(),
+        )
+        self._login(self.portal_a)
+        page = self.url_open(f"/my/tma/reviews/{self.review.id}").text
+        self.assertIn("o_tma_review_approved", page)
+        self.assertIn(f"Recorded by {self.manager.name} on behalf of", page)
+
+    def test_the_minutes_approval_confirmation_carries_its_journal_entry(self):
+        self._login(self.portal_a)
+        self._post(f"/my/tma/reviews/{self.review.id}/approve")
+        page = self.url_open(f"/my/tma/reviews/{self.review.id}").text
+        self.assertIn("The minutes are approved. Thank you.", page)
+        self.assertIn(self._entry_of(self.review), page)
+        self.assertNotIn("o_tma_act_on_behalf", page)

@@ -318,7 +318,33 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
             )
         )
         contract = self.contract_b
+        # B's survey answered on its behalf (the wizard this addon gives
+        # scores): A neither reads nor confirms the wizard of a manager.
+        on_behalf = {
+            "res_model": "tma.satisfaction.survey",
+            "res_id": self.survey_b.id,
+            "act": "answer",
+            "score_quality": "1",
+            "on_behalf_reason": "A was here",
+        }
+        amendment = self._b_sla_amendment()
+        decision = {
+            "amendment_id": amendment.id,
+            "decision": "approve",
+            "score_quality": "1",
+            "on_behalf_reason": "A was here",
+        }
         targets = {
+            "tma.act.on.behalf": (
+                self.env["tma.act.on.behalf"].with_user(admin).create(on_behalf),
+                {"score_quality": "5"},
+                on_behalf,
+            ),
+            "tma.amendment.decision": (
+                self.env["tma.amendment.decision"].with_user(admin).create(decision),
+                {"score_quality": "5"},
+                decision,
+            ),
             "tma.contract": (contract, {"sla_policy_id": False}, None),
             "helpdesk.ticket": (self.ticket_b, {"priority": "0"}, None),
             "tma.sla.timer": (
@@ -434,7 +460,7 @@ class TestRouteAudit(RouteAuditCase, HttpCase, TmaSlaCommon):
                 None,
             ),
             "tma.contract.amendment": (
-                self._b_sla_amendment(),
+                amendment,
                 {"sla_policy_id": False},
                 {
                     "contract_id": contract.id,

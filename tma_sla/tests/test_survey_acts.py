@@ -10,7 +10,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.tma_contract.tests.common import call_kw
@@ -168,3 +168,77 @@ class TestSurveyActs(HttpCase, TmaSlaCommon):
                     self.assertIn("error", answer)
         self.env.invalidate_all()
         self.assertEqual(self._snapshot(), before)
+
+    # ------------------------------------------------------------------
+    # On the client's behalf, from the backend; the confirmation
+    # ------------------------------------------------------------------
+    def _wizard_answer(self, user, evidence=True):
+        survey = self.survey.with_user(user).with_context(tma_act="answer")
+        action = survey.action_tma_act_on_behalf()
+        values = {
+            "on_behalf_reason": "Questionnaire rempli sur papier",
+            "comment": ANSWERS["comment"],
+            **{f"score_{key}": ANSWERS[key] for key in ANSWERS if key != "comment"},
+        }
+        if evidence:
+            values.update(
+                evidence=base64.b64encode(b"%PDF questionnaire"),
+                evidence_name="questionnaire.pdf",
+            )
+        Wizard = self.env[action["res_model"]].with_user(user)
+        return Wizard.with_context(**action["context"]).create(values).action_confirm()
+
+    def test_the_backend_wizard_records_the_answers_on_behalf(self):
+        self._wizard_answer(self.manager)
+        self.assertEqual(self.survey.state, "answered")
+        self.assertEqual(self.survey.score_communication, "3")
+        self.assertEqual(self.survey.comment, "Bonne réactivité")
+        self.assertEqual(self.survey.tma_act_evidence_id.name, "questionnaire.pdf")
+        self.assertEqual(
+            self.survey.tma_act_evidence_id.res_model, "tma.satisfaction.survey"
+        )
+        entry = self._journal()
+        self.assertEqual(entry.on_behalf_reason, "Questionnaire rempli sur papier")
+        self.assertEqual(entry.user_id, self.manager)
+        self.assertIn("Recorded by", self.survey.tma_act_recorded_as)
+
+    def test_the_backend_wizard_is_refused_without_evidence_and_to_others(self):
+        sysadmin = self._create_user(
+            "sysadmin_survey", ["base.group_system", "tma_contract.group_tma_user"]
+        )
+        with self.assertRaisesRegex(UserError, "needs a reason and an attached"):
+            self._wizard_answer(self.manager, evidence=False)
+        for user in (self.engineer, sysadmin):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(AccessError, "Only a TMA manager"):
+                    self._wizard_answer(user)
+        self.assertEqual(self.survey.state, "open")
+        self.assertFalse(self._journal())
+
+    def test_answers_recorded_on_behalf_say_so_on_the_portal(self):
+        self._wizard_answer(self.manager)
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        page = self.url_open(f"/my/tma/surveys/{self.survey.id}").text
+        self.assertIn("o_tma_act_on_behalf", page)
+        self.assertIn(f"Recorded by {self.manager.name} on behalf of", page)
+
+    def test_the_portal_answer_is_confirmed_with_its_journal_entry(self):
+        from odoo import http
+
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        response = self.url_open(
+            f"/my/tma/surveys/{self.survey.id}/answer",
+            data=dict(ANSWERS, csrf_token=http.Request.csrf_token(self)),
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        entry = self._journal()
+        receipt = f"entry No. {entry.sequence}, hash {entry.inalterable_hash}"
+        page = self.url_open(f"/my/tma/surveys/{self.survey.id}").text
+        self.assertIn("Thank you for your answers.", page)
+        self.assertIn(receipt, page)
+        self.assertNotIn("o_tma_act_on_behalf", page)
+        # The email to the client carries it too.
+        message = self.survey.message_ids.filtered(lambda m: receipt in m.body)
+        self.assertEqual(message.partner_ids, self.contact_a)
+        self.assertEqual(message.message_type, "comment")

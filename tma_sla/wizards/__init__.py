@@ -1,1 +1,2 @@
 from . import tma_sla_escalate
+from . import tma_act_on_behalf
