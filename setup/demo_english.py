@@ -16,6 +16,7 @@ write is named here.
 """
 
 import argparse
+import base64
 import sys
 
 
@@ -193,6 +194,65 @@ RECORDS = {
     },
 }
 
+# The demo's documents (text files, tma_*/demo/files/) -> their English
+# text, by xmlid and binary field.
+FILES = {
+    "tma_contract.document_beta_architecture": {
+        "file": """Architecture of the patient portal - Beta Santé
+
+- Django 4.2 application (Python 3.11) behind nginx, two instances.
+- PostgreSQL 15 database in primary/standby replication.
+- Reminder texts sent through a Celery queue (Redis), a job scheduled the day
+  before at 6 p.m.
+- Patients log in with a one-time link sent by email.
+- Encrypted daily backups, kept for 35 days.
+"""
+    },
+    "tma_contract.document_beta_inventory": {
+        "file": """Environment and access inventory - Beta Santé
+
+Production      portail.beta-sante.example.com      VPN access + personal SSH key
+Pre-production  recette.beta-sante.example.com      VPN access
+Code repository git.beta-sante.example.com          personal accounts,
+                                                    to hand over to the successor
+Monitoring      supervision.beta-sante.example.com  service account tma-beta
+"""
+    },
+    "tma_contract.document_beta_runbook": {
+        "file": """Installation and run book - Beta patient portal
+
+1. Deploy: git pull, pip install -r requirements.txt, Django migrations,
+   restart the two instances one after the other.
+2. Send a day's SMS reminders again: Celery job "rappels" with the date as parameter.
+3. Restore a backup: procedure in the appendix, measured duration 40 minutes.
+4. On-call duty: the number and the call order are in the access inventory.
+"""
+    },
+    "tma_contract.document_gamma_runbook": {
+        "file": """Run book of the Gamma ERP
+
+- Database backup every night at 2 a.m., off-site copy.
+- Month-end closing: check the invoice sequence before the accounting export.
+- Upgrade: on pre-production first, with the test plan.
+"""
+    },
+    "tma_contract.document_gamma_test": {
+        "file": """Upgrade test plan - Gamma ERP
+
+1. Enter and validate a customer invoice, check its number.
+2. Credit note on an invoice, reconciliation and accounting export.
+3. Supplier receipt and stock valuation.
+4. Customer statement: invoicing address and balance.
+"""
+    },
+    "tma_reversibility.attachment_beta_data_attestation": {
+        "datas": """Data return attestation
+
+The client's data is returned to it; the copies held by the provider are destroyed.
+"""
+    },
+}
+
 # The French texts the demo's <function> calls write (message bodies, a
 # business method's arguments, writes on records found by a search: records
 # without an xmlid) -> English. They are replaced wherever they landed, as are
@@ -320,6 +380,17 @@ def english(env):
         for field, text in values.items():
             pairs.update(_copies(record[field], text))
         record.with_context(tracking_disable=True, mail_notrack=True).write(values)
+    for xmlid, values in FILES.items():
+        record = env.ref(xmlid, raise_if_not_found=False)
+        if record is None:
+            missing.append(xmlid)
+            continue
+        record.with_context(tracking_disable=True, mail_notrack=True).write(
+            {
+                field: base64.b64encode(text.encode("utf-8"))
+                for field, text in values.items()
+            }
+        )
     env.flush_all()
     _replace(env, pairs)
     env.invalidate_all()
@@ -333,7 +404,7 @@ def _copies(french, text):
         return {}
     french, text = str(french), str(text)
     pairs = {french: text}
-    if french.startswith("<p>") and text.startswith("<p>"):
+    if all(v.startswith("<p>") and v.endswith("</p>") for v in (french, text)):
         pairs[french[3:-4]] = text[3:-4]
     lines, english_lines = french.splitlines(), text.splitlines()
     if len(lines) > 1 and len(lines) == len(english_lines):

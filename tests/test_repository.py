@@ -134,7 +134,7 @@ def test_english_demo_texts_match_the_demo_records():
     write."""
     demo_english = _demo_english()
     records, text = _demo_xml()
-    for xmlid, values in demo_english.RECORDS.items():
+    for xmlid, values in [*demo_english.RECORDS.items(), *demo_english.FILES.items()]:
         assert xmlid in records, f"{xmlid} is no demo record"
         fields = {field.get("name") for field in records[xmlid].iter("field")}
         assert set(values) <= fields, f"{xmlid} sets none of {set(values) - fields}"
@@ -204,7 +204,9 @@ def _demo_french_texts():
             for element in etree.parse(str(path)).iter("field", "value"):
                 if element.get("eval") is not None:
                     texts = list(_eval_strings(element.get("eval")))
-                elif element.get("ref") or element.get("search") or element.get("file"):
+                elif element.get("file"):
+                    texts = [(ROOT / element.get("file")).read_text(encoding="utf-8")]
+                elif element.get("ref") or element.get("search"):
                     continue
                 else:
                     texts = [element.text or ""]
@@ -236,15 +238,17 @@ def _demo_english():
 
 def test_english_demo_translates_every_french_text_of_the_demo():
     """Every French text the demo XML files write, in a record's field or as
-    an argument of a function call, has its English text in
-    ``setup/demo_english.py`` (``RECORDS`` by xmlid and field, ``TEXTS`` by
-    the French text itself): ``demo.sh --english`` leaves no French behind."""
+    an argument of a function call, or as a document's file, has its English
+    text in ``setup/demo_english.py`` (``RECORDS`` and ``FILES`` by xmlid and
+    field, ``TEXTS`` by the French text itself): ``demo.sh --english`` leaves
+    no French behind."""
     demo_english = _demo_english()
     untranslated = [
         (xmlid, field, text)
         for xmlid, field, text in _demo_french_texts()
         if (
             field not in demo_english.RECORDS.get(xmlid, {})
+            and field not in demo_english.FILES.get(xmlid, {})
             if xmlid
             else text not in demo_english.TEXTS
         )
