@@ -394,6 +394,13 @@ def english(env):
     env.flush_all()
     _replace(env, pairs)
     env.invalidate_all()
+    if "tma.sla.service.report" in env:
+        # The service reports froze the contracts' French titles in their
+        # figures and workbooks: computed again (their PDF is printed by the
+        # PDF cron once the server runs).
+        env["tma.sla.service.report"].search([]).with_context(
+            tma_sla_pdf_later=True
+        )._render()
     return missing
 
 
@@ -416,7 +423,8 @@ def _replace(env, pairs):
     """Replace the French texts by their English wherever they are stored:
     every text column of the suite's models and of TEXT_MODELS (in SQL: some
     records, approved minutes or signed items, refuse a write, and the
-    history must not record a change)."""
+    history must not record a change). The act journal keeps what the
+    parties wrote: its entries are chained by their hash, left as they are."""
     variants = []  # (French, English) as stored: plain, then HTML-escaped
     for french, text in sorted(pairs.items(), key=lambda pair: -len(pair[0])):
         for escape in ESCAPES:
@@ -430,7 +438,12 @@ def _replace(env, pairs):
     for name, model in env.registry.items():
         if not (name.startswith("tma.") or name in TEXT_MODELS):
             continue
-        if model._abstract or model._transient or not model._auto:
+        if (
+            model._abstract
+            or model._transient
+            or not model._auto
+            or "inalterable_hash" in model._fields
+        ):
             continue
         for field in model._fields.values():
             if (
