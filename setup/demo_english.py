@@ -358,10 +358,15 @@ TEXTS = {
 TEXT_MODELS = (
     "helpdesk.ticket",
     "mail.message",
+    "mail.mail",
     "mail.activity",
     "mail.tracking.value",
     "rating.rating",
     "calendar.event",
+    "contract.contract",
+    "contract.line",
+    "account.move",
+    "account.move.line",
 )
 # HTML escapes of an apostrophe and a quote: message_post escapes a plain
 # text body.
@@ -447,19 +452,38 @@ def _replace(env, pairs):
             continue
         for field in model._fields.values():
             if (
-                field.type not in ("char", "text", "html")
+                field.type not in ("char", "text", "html", "json")
                 or not field.store
                 or field.translate
                 or field.company_dependent
             ):
                 continue
-            _replace_column(cr, model._table, field.name, variants)
+            cast = "::jsonb" if field.type == "json" else ""
+            _replace_column(cr, model._table, field.name, variants, cast)
+    # The text files the suite wrote (audit and intervention reports).
+    attachments = env["ir.attachment"].search(
+        [
+            ("mimetype", "=", "text/plain"),
+            ("res_model", "=like", "tma.%"),
+            "|",
+            ("res_field", "=", False),
+            ("res_field", "!=", False),
+        ]
+    )
+    for attachment in attachments:
+        value = (attachment.raw or b"").decode("utf-8", "replace")
+        new = value
+        for french, text in variants:
+            new = new.replace(french, text)
+        if new != value:
+            attachment.raw = new.encode("utf-8")
 
 
-def _replace_column(cr, table, column, variants):
-    condition = " OR ".join(f'strpos("{column}", %s) > 0' for _v in variants)
+def _replace_column(cr, table, column, variants, cast=""):
+    """Replace the variants in one column (JSON: in its text, ``cast`` back)."""
+    condition = " OR ".join(f'strpos("{column}"::text, %s) > 0' for _v in variants)
     cr.execute(
-        f'SELECT id, "{column}" FROM "{table}" WHERE {condition}',  # noqa: S608
+        f'SELECT id, "{column}"::text FROM "{table}" WHERE {condition}',  # noqa: S608
         [french for french, _text in variants],
     )
     for record_id, value in cr.fetchall():
@@ -468,7 +492,7 @@ def _replace_column(cr, table, column, variants):
             new = new.replace(french, text)
         if new != value:
             cr.execute(
-                f'UPDATE "{table}" SET "{column}" = %s WHERE id = %s',  # noqa: S608
+                f'UPDATE "{table}" SET "{column}" = %s{cast} WHERE id = %s',  # noqa: S608
                 [new, record_id],
             )
 
