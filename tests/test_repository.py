@@ -130,19 +130,144 @@ def _demo_xml():
 
 def test_english_demo_texts_match_the_demo_records():
     """``setup/demo_english.py`` (the English-only demo) names demo records
-    that exist, fields those records set, and messages the demo posts."""
+    that exist, fields those records set, and texts the demo's function calls
+    write."""
+    demo_english = _demo_english()
+    records, text = _demo_xml()
+    for xmlid, values in [*demo_english.RECORDS.items(), *demo_english.FILES.items()]:
+        assert xmlid in records, f"{xmlid} is no demo record"
+        fields = {field.get("name") for field in records[xmlid].iter("field")}
+        assert set(values) <= fields, f"{xmlid} sets none of {set(values) - fields}"
+    written = {text for xmlid, _field, text in _demo_french_texts() if not xmlid}
+    for french in demo_english.TEXTS:
+        assert french in written, f"no demo function writes {french!r}"
+
+
+# French: an accented letter, or one of the French words no English text of
+# the demo uses. Proper nouns (the French clients' and contacts' names) are
+# allowed as they are.
+FRENCH = re.compile(
+    r"[àâäçéèêëîïôöùûüÿœæ]|\b(?:le|la|les|des|du|de|d'|l'|qu'|pour|est|et|un|une|"
+    r"sur|au|aux|pas|avec|dans|en|sont|ne|plus|sans|par)\b",
+    re.IGNORECASE,
+)
+FRENCH_PROPER_NOUNS = ("Beta Santé", "Léa Moreau", "Hugo Lefèvre")
+
+
+def _is_french(text):
+    for noun in FRENCH_PROPER_NOUNS:
+        text = text.replace(noun, "")
+    return bool(FRENCH.search(text))
+
+
+def _plain(text):
+    """A demo text as ``demo_english`` names it: on one line, without the
+    ``<p>`` around a one-paragraph HTML value."""
+    text = " ".join(text.split())
+    if text.startswith("<p>") and text.endswith("</p>") and text.count("<p>") == 1:
+        text = text[3:-4]
+    return text
+
+
+def _eval_strings(source):
+    """The string constants of an ``eval`` expression, but the French terms
+    the demo gives a record's field in the French catalogue
+    (``{'fr_FR': ...}``)."""
+    tree = ast.parse(source.strip(), mode="eval")
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "fr_FR":
+                    skipped.add(id(value))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in skipped
+        ):
+            yield node.value
+
+
+def _demo_french_texts():
+    """The French texts the demo XML files write: ``(xmlid, field, text)``
+    for a ``<record>``'s field, ``(None, None, text)`` for an argument of a
+    ``<function>`` call (a business method's text, or a ``write`` on records
+    found by a search)."""
+    from lxml import etree
+
+    found = []
+    for addon in ADDONS:
+        manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
+        for name in manifest.get("demo", []):
+            path = addon / name
+            for element in etree.parse(str(path)).iter("field", "value"):
+                if element.get("eval") is not None:
+                    texts = list(_eval_strings(element.get("eval")))
+                elif element.get("file"):
+                    texts = [(ROOT / element.get("file")).read_text(encoding="utf-8")]
+                elif element.get("ref") or element.get("search"):
+                    continue
+                else:
+                    texts = [element.text or ""]
+                owner = next(element.iterancestors("record", "function"), None)
+                if owner is None:
+                    continue
+                for text in texts:
+                    text = _plain(text)
+                    if not _is_french(text):
+                        continue
+                    if owner.tag == "record" and element.tag == "field":
+                        xmlid = owner.get("id")
+                        if "." not in xmlid:
+                            xmlid = f"{addon.name}.{xmlid}"
+                        found.append((xmlid, element.get("name"), text))
+                    else:
+                        found.append((None, None, text))
+    return found
+
+
+def _demo_english():
     sys.path.insert(0, str(ROOT / "setup"))
     try:
         import demo_english
     finally:
         sys.path.pop(0)
-    records, text = _demo_xml()
-    for xmlid, values in demo_english.RECORDS.items():
-        assert xmlid in records, f"{xmlid} is no demo record"
-        fields = {field.get("name") for field in records[xmlid].iter("field")}
-        assert set(values) <= fields, f"{xmlid} sets none of {set(values) - fields}"
-    for french in demo_english.MESSAGES:
-        assert french in " ".join(text.split()), f"no demo message {french!r}"
+    return demo_english
+
+
+def test_english_demo_translates_every_french_text_of_the_demo():
+    """Every French text the demo XML files write, in a record's field or as
+    an argument of a function call, or as a document's file, has its English
+    text in ``setup/demo_english.py`` (``RECORDS`` and ``FILES`` by xmlid and
+    field, ``TEXTS`` by the French text itself): ``demo.sh --english`` leaves
+    no French behind."""
+    demo_english = _demo_english()
+    untranslated = [
+        (xmlid, field, text)
+        for xmlid, field, text in _demo_french_texts()
+        if (
+            field not in demo_english.RECORDS.get(xmlid, {})
+            and field not in demo_english.FILES.get(xmlid, {})
+            if xmlid
+            else text not in demo_english.TEXTS
+        )
+    ]
+    assert not untranslated, untranslated
+
+
+def test_french_texts_of_the_demo_are_found():
+    """The check above is not vacuous: it finds the French texts of records
+    and of function calls, and it leaves the clients' names alone."""
+    texts = _demo_french_texts()
+    assert (
+        "tma_contract.ticket_beta_reminders",
+        "name",
+        "Rappels de rendez-vous non envoyés",
+    ) in texts
+    assert (None, None, "Correction rapide et bien expliquée, merci.") in texts
+    assert not [text for _x, _f, text in texts if text in FRENCH_PROPER_NOUNS]
+    assert not _is_french("Appointment reminders not sent")
 
 
 def test_the_demo_command_prints_every_login_the_readme_lists():
