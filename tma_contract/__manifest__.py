@@ -39,6 +39,7 @@
         "views/res_config_settings_views.xml",
         "views/tma_menus.xml",
         "views/tma_preventive_views.xml",
+        "report/tma_audit_report.xml",
         "views/tma_application_component_views.xml",
         "views/portal_templates.xml",
         "views/tma_preventive_portal_templates.xml",

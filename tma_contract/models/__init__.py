@@ -37,6 +37,7 @@ from . import tma_contract_register
 from . import helpdesk_ticket_register
 from . import tma_preventive_plan
 from . import tma_preventive_occurrence
+from . import tma_preventive_occurrence_report
 from . import tma_preventive_check
 from . import tma_preventive_finding
 from . import helpdesk_ticket_preventive

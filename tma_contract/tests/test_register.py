@@ -34,9 +34,9 @@ class TmaRegisterCommon(TmaCommon):
 
 @tagged("post_install", "-at_install")
 class TestPreventiveRegister(TmaRegisterCommon):
-    def _done_audit(self, contract):
+    def _done_audit(self, contract, **context):
         application = self.env["tma.application"].create(
-            {"name": "ERP A", "partner_id": self.client_a.id}
+            {"name": "ERP A", "partner_id": contract.partner_id.id}
         )
         plan = self.env["tma.preventive.plan"].create(
             {
@@ -54,23 +54,114 @@ class TestPreventiveRegister(TmaRegisterCommon):
             {
                 "ticket_id": ticket.id,
                 "name": "TLS 1.0 accepted",
+                "severity": "high",
                 "recommendation": "Disable it.",
             }
         )
         ticket.tma_preventive_report = "<p>All good but TLS.</p>"
         ticket.action_tma_check_all()
-        ticket.stage_id = self.done
+        ticket.with_context(**context).stage_id = self.done
         return plan.occurrence_ids
 
-    def test_a_done_audit_files_its_report_in_the_register(self):
-        occurrence = self._done_audit(self.contract)
+    def _assert_report_reads(self, occurrence, present, absent, reader_lang):
+        """The audit report, as a reader of ``reader_lang`` prints it, holds
+        every text of ``present`` and none of ``absent``."""
+        Report = self.env["ir.actions.report"].with_context(lang=reader_lang)
+        html, _fmt = Report._render_qweb_html(
+            "tma_contract.action_report_tma_audit", occurrence.ids
+        )
+        html = html.decode()
+        for text in present:
+            self.assertIn(text, html)
+        for text in absent:
+            self.assertNotIn(text, html)
+
+    def test_a_done_audit_files_its_report_as_a_pdf(self):
+        occurrence = self._done_audit(self.contract, force_report_rendering=True)
         document = self._register(occurrence.ticket_id, "audit")
         self.assertEqual(len(document), 1)
         self.assertEqual(document.contract_id, self.contract)
-        text = base64.b64decode(document.file).decode()
-        self.assertIn("[x] Patches applied", text)
-        self.assertIn("TLS 1.0 accepted: Disable it.", text)
-        self.assertIn("All good but TLS.", text)
+        self.assertEqual(occurrence.audit_document_id, document)
+        self.assertFalse(occurrence.audit_pdf_pending)
+        self.assertTrue(base64.b64decode(document.file).startswith(b"%PDF"))
+        self.assertEqual(
+            document.file_name, f"audit-security-audit-{occurrence.due_date}.pdf"
+        )
+
+    def test_the_report_is_in_the_french_clients_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.client_a.lang = "fr_FR"
+        occurrence = self._done_audit(self.contract)
+        self._assert_report_reads(
+            occurrence,
+            present=(
+                "Liste de contrôle",
+                "Patches applied",
+                "Réalisé",
+                "Constats et recommandations",
+                "TLS 1.0 accepted",
+                "Disable it.",
+                "Élevée",
+                "All good but TLS.",
+                occurrence.due_date.strftime("%d/%m/%Y"),
+            ),
+            absent=("Checklist", "Findings and recommendations"),
+            reader_lang="en_US",
+        )
+        document = occurrence.audit_document_id
+        self.assertEqual(
+            document.name,
+            "Rapport d'audit Security audit, échéance du "
+            + occurrence.due_date.strftime("%d/%m/%Y"),
+        )
+
+    def test_the_report_is_in_the_english_clients_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        contract = self._create_contract(
+            partner=self.client_b, title="Register B", consume_on_close=False
+        )
+        self.client_b.lang = "en_US"
+        occurrence = self._done_audit(contract)
+        self._assert_report_reads(
+            occurrence,
+            present=(
+                "Checklist",
+                "Patches applied",
+                "Findings and recommendations",
+                "TLS 1.0 accepted",
+                "High",
+                occurrence.due_date.strftime("%m/%d/%Y"),
+            ),
+            absent=("Liste de contrôle", "Constats et recommandations"),
+            reader_lang="fr_FR",
+        )
+        self.assertTrue(occurrence.audit_document_id.name.startswith("Audit report"))
+
+    def test_a_report_filed_while_no_pdf_can_be_printed_is_printed_later(self):
+        """While the database is being created or updated (no web server for
+        wkhtmltopdf), the report is filed without its PDF; the cron prints
+        it once."""
+        registry = self.env.registry
+        registry.ready = False
+        try:
+            occurrence = self._done_audit(self.contract)
+        finally:
+            registry.ready = True
+        document = self._register(occurrence.ticket_id, "audit")
+        self.assertEqual(len(document), 1)
+        self.assertEqual(occurrence.audit_document_id, document)
+        self.assertFalse(document.file)
+        self.assertTrue(occurrence.audit_pdf_pending)
+        # The demo's audits, done while the database was being built, wait
+        # for the cron too.
+        Occurrence = self.env["tma.preventive.occurrence"]
+        self.assertIn(occurrence, Occurrence._cron_print_audit_pdfs())
+        self.assertFalse(occurrence.audit_pdf_pending)
+        self.assertTrue(document.file)
+        self.assertTrue(document.file_name.endswith(".pdf"))
+        # Printed once: not again on the next run, still one document.
+        self.assertNotIn(occurrence, Occurrence._cron_print_audit_pdfs())
+        self.assertEqual(len(self._register(occurrence.ticket_id, "audit")), 1)
 
     def test_no_report_filed_when_the_contract_files_none(self):
         self.contract.file_intervention_reports = False
