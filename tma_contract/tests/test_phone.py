@@ -5,13 +5,11 @@ in a real headless Chromium."""
 
 import base64
 
-from dateutil.relativedelta import relativedelta
-
 from odoo.tests import HttpCase, tagged
 
 from .common import TmaCommon
 from .phone import PhoneWidthCase
-from .test_preventive import PreventiveCommon
+from .test_preventive_portal import PreventivePortalCommon
 
 
 @tagged("post_install", "-at_install")
@@ -43,37 +41,7 @@ class TestPhoneContract(PhoneWidthCase, HttpCase, TmaCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPhonePreventive(PhoneWidthCase, HttpCase, PreventiveCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.plan_a = cls._create_plan(
-            name="Backup and restore audit of the production database",
-            audit_kind="backup",
-            date_start=cls.today - relativedelta(days=20),
-            lead_days=35,
-        )
-        cls.env["tma.preventive.plan"]._cron_generate_occurrences()
-        cls.done_a = cls.plan_a.occurrence_ids.sorted("due_date")[0]
-        ticket = cls.done_a.ticket_id
-        ticket.action_tma_check_all()
-        cls.env["tma.preventive.finding"].create(
-            {
-                "ticket_id": ticket.id,
-                "name": "Restoring the production database takes four hours",
-                "recommendation": "Move the backups to faster storage.",
-            }
-        )
-        ticket.stage_id = cls.done
-        cls.env["tma.application.component"].create(
-            {
-                "name": "PostgreSQL database server",
-                "version": "12.22-0+deb11u1",
-                "environment_id": cls.prod_a.id,
-                "end_of_support_date": cls.today - relativedelta(days=1),
-            }
-        )
-
+class TestPhonePreventive(PhoneWidthCase, HttpCase, PreventivePortalCommon):
     def test_the_preventive_pages_fit_a_phone(self):
         self.assertFitsPhone("/my/tma/preventive", self.portal_a)
         self.assertFitsPhone(f"/my/tma/preventive/{self.done_a.id}", self.portal_a)

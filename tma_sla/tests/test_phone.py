@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.tma_contract.tests.phone import PhoneWidthCase
@@ -37,19 +37,7 @@ class TestPhoneSla(PhoneWidthCase, HttpCase, TmaSlaCommon):
                 "date_due": fields.Date.today() + timedelta(days=15),
             }
         )
-        cls.env["tma.review.type"].create(
-            {
-                "name": "Operational steering committee",
-                "contract_id": cls.contract.id,
-                "next_date": fields.Datetime.now() + timedelta(days=2),
-                "provider_user_ids": [Command.set(cls.manager.ids)],
-                "client_partner_ids": [Command.set(cls.contact_a.ids)],
-            }
-        )
-        cls.review = cls.env["tma.review"]._cron_schedule_reviews()
-        cls.review.action_held()
-        cls.review.minutes = "<p>Minutes of the operational committee</p>"
-        cls.review.action_submit_minutes()
+        cls.review = cls._submitted_review(cls.contract, cls.contact_a)
         with freeze_time("2026-10-02"):
             cls.survey = cls.env["tma.satisfaction.survey"]._cron_open_surveys()
 
