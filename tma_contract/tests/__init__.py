@@ -30,3 +30,4 @@ from . import test_party_acts_repository
 from . import test_translation_catalogue
 from . import test_host_internals
 from . import test_register
+from . import test_phone

@@ -9,8 +9,10 @@ from odoo.tests import HttpCase, tagged
 from .test_preventive import PreventiveCommon
 
 
-@tagged("post_install", "-at_install")
-class TestPreventivePortal(HttpCase, PreventiveCommon):
+class PreventivePortalCommon(PreventiveCommon):
+    """Client A's audits: one done with a finding, one open; an outdated
+    component; and client B's audit and component, to refuse."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,6 +59,9 @@ class TestPreventivePortal(HttpCase, PreventiveCommon):
         )
         Component.create({"name": "Beta secret database", "environment_id": env_b.id})
 
+
+@tagged("post_install", "-at_install")
+class TestPreventivePortal(HttpCase, PreventivePortalCommon):
     def _login(self, user):
         self.authenticate(user.login, user.login)
 

@@ -29,3 +29,4 @@ from . import test_party_acts
 from . import test_survey_acts
 from . import test_host_internals
 from . import test_figures
+from . import test_phone

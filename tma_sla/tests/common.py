@@ -4,9 +4,9 @@
 calendar shipped as data (Europe/Paris, 9:00-12:30 and 13:30-18:00 Monday to
 Friday, French public holidays) with targets in round minutes."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 
 from odoo.addons.tma_contract.tests.common import TmaCommon
 
@@ -93,6 +93,28 @@ class TmaSlaCommon(TmaCommon):
             user_id=cls.manager.id,
             support_level_ids=[Command.set((cls.l1 | cls.l2 | cls.l3).ids)],
         )
+
+    @classmethod
+    def _submitted_review(cls, contract, contact):
+        """A review of ``contract`` held, its minutes submitted to ``contact``."""
+        cls.env["tma.review.type"].create(
+            {
+                "name": "Comité opérationnel",
+                "contract_id": contract.id,
+                "next_date": fields.Datetime.now() + timedelta(days=2),
+                "provider_user_ids": [Command.set(cls.manager.ids)],
+                "client_partner_ids": [Command.set(contact.ids)],
+            }
+        )
+        review = (
+            cls.env["tma.review"]
+            ._cron_schedule_reviews()
+            .filtered(lambda r: r.contract_id == contract)
+        )
+        review.action_held()
+        review.minutes = f"<p>Compte rendu {contract.partner_id.name}</p>"
+        review.action_submit_minutes()
+        return review
 
     def _ticket(self, priority="3", **vals):
         vals.setdefault("tma_support_level_id", self.l1.id)

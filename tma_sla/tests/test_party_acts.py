@@ -6,9 +6,8 @@ its behalf, with a reason and a piece of evidence); they are journaled and
 nobody, administrator included, edits them afterwards."""
 
 import base64
-from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -25,23 +24,7 @@ class TestPartyActs(TmaSlaCommon):
         cls.admin = cls.env.ref("base.user_admin")
         cls.ticket = cls._create_ticket(cls.contract, name="Relances bloquées")
         cls.ticket.stage_id = cls.stage_done
-        cls.env["tma.review.type"].create(
-            {
-                "name": "Comité opérationnel",
-                "contract_id": cls.contract.id,
-                "next_date": fields.Datetime.now() + timedelta(days=2),
-                "provider_user_ids": [Command.set(cls.manager.ids)],
-                "client_partner_ids": [Command.set(cls.contact_a.ids)],
-            }
-        )
-        cls.review = (
-            cls.env["tma.review"]
-            ._cron_schedule_reviews()
-            .filtered(lambda r: r.contract_id == cls.contract)
-        )
-        cls.review.action_held()
-        cls.review.minutes = "<p>Compte rendu</p>"
-        cls.review.action_submit_minutes()
+        cls.review = cls._submitted_review(cls.contract, cls.contact_a)
 
     def _evidence(self):
         return (

@@ -6,7 +6,7 @@ refusals."""
 
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import TmaSlaCommon
@@ -36,27 +36,6 @@ class TestReviewPortal(HttpCase, TmaSlaCommon):
         )
         cls.review = cls._submitted_review(cls.contract, cls.contact_a)
         cls.review_b = cls._submitted_review(cls.contract_b, cls.contact_b)
-
-    @classmethod
-    def _submitted_review(cls, contract, contact):
-        cls.env["tma.review.type"].create(
-            {
-                "name": "Comité opérationnel",
-                "contract_id": contract.id,
-                "next_date": fields.Datetime.now() + timedelta(days=2),
-                "provider_user_ids": [Command.set(cls.manager.ids)],
-                "client_partner_ids": [Command.set(contact.ids)],
-            }
-        )
-        review = (
-            cls.env["tma.review"]
-            ._cron_schedule_reviews()
-            .filtered(lambda r: r.contract_id == contract)
-        )
-        review.action_held()
-        review.minutes = f"<p>Compte rendu {contract.partner_id.name}</p>"
-        review.action_submit_minutes()
-        return review
 
     def _login(self, user):
         self.authenticate(user.login, user.login)
