@@ -14,7 +14,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..tools.workers import run_parallel
-from .common import committed_env, run_committed
+from .common import committed_env, purge_committed, run_committed
 
 PLANS = 40
 WORKERS = 4
@@ -178,19 +178,14 @@ class TestFindingParallelClicks(TransactionCase):
                 "SELECT id FROM helpdesk_ticket WHERE tma_contract_id = %s",
                 (ids["contract"],),
             )
-            tickets = tuple(row[0] for row in cr.fetchall()) or (0,)
-            cr.execute(
-                "DELETE FROM tma_preventive_finding WHERE id = %s", (ids["finding"],)
-            )
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = 'helpdesk.ticket'"
-                " AND res_id IN %s",
-                (tickets,),
-            )
-            cr.execute("DELETE FROM helpdesk_ticket WHERE id IN %s", (tickets,))
-            cr.execute("DELETE FROM tma_contract WHERE id = %s", (ids["contract"],))
-            cr.execute("DELETE FROM res_partner WHERE id = %s", (ids["partner"],))
-            cr.commit()  # pylint: disable=invalid-commit
+            tickets = [row[0] for row in cr.fetchall()]
+        purge_committed(
+            self.registry,
+            ("tma.preventive.finding", [ids["finding"]]),
+            ("helpdesk.ticket", tickets),
+            ("tma.contract", [ids["contract"]]),
+            ("res.partner", [ids["partner"]]),
+        )
 
     def test_two_clicks_at_once_make_one_ticket(self):
         ids = self._setup_committed()
