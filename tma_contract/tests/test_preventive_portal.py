@@ -51,7 +51,9 @@ class PreventivePortalCommon(PreventiveCommon):
                 "name": "Alpha database",
                 "version": "12",
                 "environment_id": cls.prod_a.id,
-                "end_of_support_date": cls.today - relativedelta(days=1),
+                # Two days back: out of support whatever the reader's time
+                # zone (the day in Paris and in UTC differ an hour a day).
+                "end_of_support_date": cls.today - relativedelta(days=2),
             }
         )
         env_b = cls.env["tma.application.environment"].create(
