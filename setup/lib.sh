@@ -397,6 +397,37 @@ tma_start_pg() {
     fi
 }
 
+# tma_start_replica PRIMARY_DIR PRIMARY_PORT DIR PORT: a streaming replica of
+# the running cluster in PRIMARY_DIR, in DIR on 127.0.0.1:PORT (a fresh
+# pg_basebackup -R each time: it follows the primary from then on, read-only,
+# as a production replica does). Stop it with tma_stop_pg DIR.
+tma_start_replica() {
+    local primary="$1" primary_port="$2" dir="$3" port="$4"
+    [ -n "$primary" ] && [ -n "$primary_port" ] && [ -n "$dir" ] && [ -n "$port" ] ||
+        tma_die "usage: tma_start_replica PRIMARY_DIR PRIMARY_PORT DIR PORT"
+    local bindir
+    bindir="$(tma_pg_bindir)"
+    tma_stop_pg "$dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    dir="$(cd "$dir" && pwd)"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres: "$dir"
+    fi
+    tma_log "pg_basebackup of $primary into the replica $dir"
+    _tma_pg_as_owner "$bindir/pg_basebackup" -h "$primary" -p "$primary_port" -U postgres \
+        -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+        { cat "$dir/basebackup.log" >&2; tma_die "pg_basebackup failed"; }
+    local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+    opts="$opts -c hot_standby=on -c fsync=off"
+    tma_log "starting the replica ($dir, 127.0.0.1:$port)"
+    _tma_pg_as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgresql.log" -w -t 60 \
+        -o "$opts" start >/dev/null ||
+        { tail -n 30 "$dir/postgresql.log" >&2 || true; tma_die "the replica did not start"; }
+    [ "$(tma_psql "$dir" "$port" -tAc 'SELECT pg_is_in_recovery()')" = t ] ||
+        tma_die "the server in $dir is not a replica"
+}
+
 # tma_stop_pg DIR: stop the cluster in DIR when it runs.
 tma_stop_pg() {
     local dir="$1"

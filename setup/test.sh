@@ -43,6 +43,8 @@
 #   TMA_E2E_ARGS         extra pytest arguments of the e2e step (like
 #                        TMA_PYTEST_ARGS), e.g. TMA_E2E_ARGS='-k journeys'
 #   TMA_E2E_LOAD_SECONDS how long the load test runs (default 90)
+#   TMA_TEST_REPLICA_PORT  port of the e2e step's streaming replica (default:
+#                        a free port)
 #   TMA_SKIP_PIP=1       do not pip install requirements-test.txt (offline)
 #   TMA_KEEP_DB=1        keep the cluster and the tma_test database between
 #                        runs (only updates the suite addons: -i/-u); handy
@@ -74,6 +76,7 @@ cd "$TMA_ROOT"
 PG_PORT="${TMA_TEST_PG_PORT:-55433}"
 LOCAL="$TMA_ROOT/.local"
 PG_DIR="$(tma_pg_pick_dir "$LOCAL/pg-test")"
+REPLICA_DIR="$(tma_pg_pick_dir "$LOCAL/pg-replica")"
 ART="$LOCAL/artifacts"
 CONF="$LOCAL/odoo-test.conf"
 DATA_DIR="$LOCAL/filestore-test"
@@ -132,6 +135,7 @@ summary() {
 # Stop the cluster whatever happens (unless kept for TMA_KEEP_DB reuse, in
 # which case it is still stopped: data survives, the server does not).
 cleanup() {
+    tma_stop_pg "$REPLICA_DIR" || true
     tma_stop_pg "$PG_DIR" || true
 }
 
@@ -556,14 +560,20 @@ step_e2e() {
     local extra rc=0 report="$ART/e2e-junit.xml"
     mapfile -t extra < <(split_args "${TMA_E2E_ARGS:-}")
     rm -rf "$ART/e2e" "$report"
+    # A streaming replica of the test cluster: the Odoo nodes send the
+    # read-only routes there, as in production (README, "A replica").
+    local replica_port
+    replica_port="${TMA_TEST_REPLICA_PORT:-$(free_port)}"
+    (tma_start_replica "$PG_DIR" "$PG_PORT" "$REPLICA_DIR" "$replica_port") || return 1
     # -p no:odoo: these tests drive a server of their own, not pytest-odoo's
     # in-process registry.
     TMA_E2E_CONF="$CONF" TMA_E2E_DB="$E2E_DB" TMA_E2E_ARTIFACTS="$ART/e2e" \
-        TMA_E2E_ODOO="$(tma_odoo_cmd)" \
+        TMA_E2E_ODOO="$(tma_odoo_cmd)" TMA_E2E_REPLICA_PORT="$replica_port" \
         "$TMA_PYTHON" -m pytest -p no:odoo --rootdir "$TMA_ROOT" \
         -o cache_dir="$LOCAL/pytest_cache" --junitxml="$report" -ra -s \
         "${extra[@]}" tests/e2e 2>&1 | tee "$ART/e2e.log"
     rc=${PIPESTATUS[0]}
+    tma_stop_pg "$REPLICA_DIR" || true
     add_junit_counts "$report"
     if [ "$rc" -ne 0 ]; then
         tma_warn "end-to-end tests failed (exit code $rc; log: $ART/e2e.log; screenshots, pages and server logs: $ART/e2e/)"

@@ -7,7 +7,14 @@ import re
 import time
 
 import pytest
-from harness import Database, OdooServer, Rpc, Settings
+from harness import (
+    Database,
+    OdooServer,
+    Rpc,
+    Settings,
+    odoo_script,
+    replica_caught_up,
+)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -60,24 +67,100 @@ def server(settings):
     """One multi-process Odoo for the whole session (tests that must stop it,
     such as the upgrade, start it again before they end)."""
     offline(Database(settings))
+    if settings.replica_port:
+        warm_assets(settings)
     server = OdooServer(settings)
     try:
         server.start()
     except RuntimeError as error:
         server.stop()
         pytest.fail(str(error), pytrace=False)
+    if settings.replica_port:
+        replica_caught_up(
+            Database(settings), Database(settings, port=settings.replica_port)
+        )
     yield server
     server.stop()
+    if settings.replica_port:
+        report_replica(server, settings)
+
+
+# The asset bundles the pages of the journeys load.
+BUNDLES = (
+    "web.assets_frontend",
+    "web.assets_frontend_minimal",
+    "web.assets_frontend_lazy",
+    "web.assets_web",
+    "web.report_assets_common",
+)
+
+
+def warm_assets(settings):
+    """Build the asset bundles before the nodes start. A bundle is built by
+    the first request that needs it (an attachment written on the primary);
+    on a fresh database behind a replica, the nodes' first pages ask the
+    replica for bundles it has not replayed yet and get 400s (Odoo's
+    asset route, not the suite's). A deployment builds them once the same
+    way before opening."""
+    built = odoo_script(
+        settings,
+        settings.db,
+        f"""
+result = []
+for name in {BUNDLES!r}:
+    bundle = env["ir.qweb"]._get_asset_bundle(name)
+    result.append((name, len(bundle.css()) + len(bundle.js())))
+""",
+    )
+    assert all(count for _name, count in built), built
+
+
+def report_replica(server, settings):
+    """How many requests each server answered over the run (the replica:
+    read-only routes; the primary: the rest, and the read-only requests that
+    wrote and ran again there); written to replica.txt. A route of the suite
+    run again on the primary writes in a read-only route: it fails the run
+    (tma_contract/tools/replica.py)."""
+    served = server.requests_by_mode(0)
+    lines = [
+        f"replica (ro): {len(served['ro'])} requests",
+        f"primary (rw): {len(served['rw'])} requests",
+        f"replica then primary (ro->rw): {len(served['ro->rw'])} requests",
+    ]
+    lines += [
+        f"  ro->rw {method} {path} {status}"
+        for method, path, status in served["ro->rw"]
+    ]
+    report = "\n".join(lines)
+    (settings.artifacts / "replica.txt").write_text(report + "\n", encoding="utf-8")
+    print("\n" + report)
+    suite_retried = [path for _m, path, _s in served["ro->rw"] if "/my/tma" in path]
+    assert not suite_retried, (
+        f"suite routes wrote in a read-only request: {suite_retried}"
+    )
 
 
 @pytest.fixture(scope="session")
 def rpc(server, settings):
     """rpc(login): a JSON-RPC session of a demo user (password = login)."""
     sessions = {}
+    replica_sync = None
+    if settings.replica_port:
+        primary = Database(settings)
+        replica = Database(settings, port=settings.replica_port)
+
+        def replica_sync():
+            # What the provider prepares through JSON-RPC, another person
+            # (another session) then reads in the portal, maybe from the
+            # replica: wait until the replica has it, as people are slower
+            # than a replica's lag.
+            replica_caught_up(primary, replica)
 
     def get(login):
         if login not in sessions:
-            sessions[login] = Rpc(server.url, settings.db, login, login)
+            sessions[login] = Rpc(
+                server.url, settings.db, login, login, after_call=replica_sync
+            )
         return sessions[login]
 
     return get

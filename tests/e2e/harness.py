@@ -46,6 +46,14 @@ CRON_RUN = re.compile(
     r"(?P<what>starting|started manually|done)"
 )
 LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+) ")
+# A request Odoo served, with a replica configured: "... werkzeug: 127.0.0.1 -
+# - [date] "GET /my HTTP/1.0" 200 - 12 0.010 0.030 ro" (the last word: the
+# cursor it ran on: "ro" the replica, "rw" the primary, "ro->rw" the replica
+# then the primary again because it wrote).
+REQUEST_MODE = re.compile(
+    r'werkzeug: .*"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d+) '
+    r".* (?P<mode>ro|rw|ro->rw)$"
+)
 PROBLEM_LEVELS = ("ERROR", "CRITICAL")
 DECIMAL_AS_FLOAT = psycopg2.extensions.new_type(
     psycopg2.extensions.DECIMAL.values,
@@ -59,7 +67,11 @@ prepares the database and sets:
   TMA_E2E_CONF       Odoo configuration file (database connection, addons path)
   TMA_E2E_DB         database holding the suite and its demo data
   TMA_E2E_ARTIFACTS  folder for server logs, screenshots and reports
-  TMA_E2E_ODOO       command that starts Odoo (one word per line)"""
+  TMA_E2E_ODOO       command that starts Odoo (one word per line)
+and, optionally:
+  TMA_E2E_REPLICA_PORT  port of a streaming replica of the database's
+                     cluster on 127.0.0.1: the nodes send it the read-only
+                     routes (db_replica_host / db_replica_port)"""
 
 
 def free_port():
@@ -92,6 +104,8 @@ class Settings:
         self.workers = int(environ.get("TMA_E2E_WORKERS", "2"))
         self.cron_workers = int(environ.get("TMA_E2E_CRON_WORKERS", "2"))
         self.nodes = int(environ.get("TMA_E2E_NODES", "2"))
+        replica_port = environ.get("TMA_E2E_REPLICA_PORT")
+        self.replica_port = int(replica_port) if replica_port else None
         self.chromium = environ.get("TMA_E2E_CHROMIUM") or shutil.which("chromium")
         parser = configparser.ConfigParser()
         parser.read(self.conf)
@@ -109,14 +123,15 @@ class Database:
     """Plain SQL on the e2e database (autocommit): what the tests compare the
     pages with, and the truth the invariants are checked against."""
 
-    def __init__(self, settings, dbname=None):
+    def __init__(self, settings, dbname=None, port=None):
         self.settings = settings
         self.dbname = dbname or settings.db
+        self.pg = dict(settings.pg, port=port or settings.pg["port"])
 
     def rows(self, query, params=None):
         """Run ``query`` on a connection of its own, closed at once (the
         database must stay free to be updated or copied)."""
-        conn = psycopg2.connect(dbname=self.dbname, **self.settings.pg)
+        conn = psycopg2.connect(dbname=self.dbname, **self.pg)
         try:
             conn.autocommit = True
             # numeric columns (balances, units) as floats, as the ORM reads them
@@ -153,9 +168,10 @@ class RpcError(Exception):
 class Rpc:
     """A user's JSON-RPC session, the way the web client talks to Odoo."""
 
-    def __init__(self, base_url, db, login, password):
+    def __init__(self, base_url, db, login, password, after_call=None):
         self.base_url = base_url
         self.login = login
+        self.after_call = after_call
         self.http = requests.Session()
         result = self._post(
             "/web/session/authenticate",
@@ -177,10 +193,13 @@ class Rpc:
         return payload["result"]
 
     def call(self, model, method, *args, **kwargs):
-        return self._post(
+        result = self._post(
             f"/web/dataset/call_kw/{model}/{method}",
             {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
         )
+        if self.after_call:
+            self.after_call()
+        return result
 
 
 class OdooNode:
@@ -226,6 +245,13 @@ class OdooNode:
             "--logfile",
             str(self.log_path),
         ]
+        if self.settings.replica_port:
+            command += [
+                "--db_replica_host",
+                "127.0.0.1",
+                "--db_replica_port",
+                str(self.settings.replica_port),
+            ]
         with open(self.dir / "command.txt", "a", encoding="utf-8") as f:
             f.write(" ".join(command) + "\n")
         self.proc = subprocess.Popen(
@@ -519,6 +545,19 @@ http {{
                 runs.append((cron_id, pid, started.pop((pid, cron_id)), moment))
         return runs
 
+    def requests_by_mode(self, offset=0):
+        """The requests served since ``offset``, by the cursor they ran on
+        (with a replica): ``{"ro": [(method, path, status)...], "rw": [...],
+        "ro->rw": [...]}``."""
+        served = {"ro": [], "rw": [], "ro->rw": []}
+        for _pid, _level, text in self.records_since(offset):
+            match = REQUEST_MODE.search(text.splitlines()[0])
+            if match:
+                served[match.group("mode")].append(
+                    (match.group("method"), match.group("path"), match.group("status"))
+                )
+        return served
+
     def requests_per_node(self):
         """How many requests nginx sent to each node (by upstream address)."""
         counts = {node.name: 0 for node in self.nodes}
@@ -532,6 +571,18 @@ http {{
             if name:
                 counts[name] += 1
         return counts
+
+
+def replica_caught_up(primary, replica, timeout=60):
+    """Wait until ``replica`` (a Database on the replica) has replayed all
+    that ``primary`` wrote until now."""
+    lsn = primary.value("SELECT pg_current_wal_lsn()::text")
+    wait_for(
+        lambda: replica.value("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)),
+        timeout=timeout,
+        interval=0.02,
+        message="the replica to catch up",
+    )
 
 
 def wait_for(check, timeout=30, interval=0.25, message="condition"):

@@ -11,6 +11,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.utils import SCOPE_SUMMARY_ORDER
 from ..tools.fetch import search_fetch_many, sum_by
+from ..tools.replica import read_route
 
 CONTRACTS_PER_PAGE = 20
 LEDGER_PER_PAGE = 20
@@ -119,6 +120,7 @@ class TmaCustomerPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=read_route,
     )
     def portal_my_tma_contracts(self, page=1, sortby=None, **kw):
         Contract = request.env["tma.contract"]
@@ -160,6 +162,7 @@ class TmaCustomerPortal(CustomerPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_my_tma_contract(
         self, contract_id, access_token=None, ledger_page=1, **kw
@@ -350,7 +353,7 @@ class TmaCustomerPortalHelpdesk(CustomerPortalHelpdesk):
     """The host's ticket list, robust to hand-made query strings (an unknown
     sort, group or date gave a server error)."""
 
-    @http.route()
+    @http.route(readonly=read_route)
     def portal_my_tickets(
         self,
         page=1,

@@ -6,6 +6,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..tools.replica import read_route
+
 
 class TmaPreventivePortal(CustomerPortal):
     """The client's preventive calendar (upcoming and done) and the report of
@@ -26,7 +28,13 @@ class TmaPreventivePortal(CustomerPortal):
         partner = request.env.user.partner_id.commercial_partner_id
         return [("partner_id", "=", partner.id)]
 
-    @http.route(["/my/tma/preventive"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/tma/preventive"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=read_route,
+    )
     def portal_my_tma_preventive(self, **kw):
         Contract = request.env["tma.contract"]
         if not Contract.has_access("read"):
@@ -44,6 +52,7 @@ class TmaPreventivePortal(CustomerPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_my_tma_preventive_occurrence(
         self, occurrence_id, access_token=None, **kw

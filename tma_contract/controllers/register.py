@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import SQL
 
+from ..tools.replica import read_route
 from .portal import TmaCustomerPortal
 
 
@@ -50,6 +51,7 @@ class TmaRegisterPortal(TmaCustomerPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_document(self, document_id, access_token=None, **kw):
         try:

@@ -9,6 +9,7 @@ from . import tma_application
 from . import tma_application_environment
 from . import tma_act_journal
 from . import tma_party_act_mixin
+from . import tma_portal_mixin
 from . import tma_contract
 from . import tma_contract_units
 from . import tma_contract_renewal
@@ -23,6 +24,7 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import ir_attachment
+from . import ir_http
 from . import product_template
 from . import sale_order
 from . import sale_order_line

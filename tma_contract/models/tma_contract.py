@@ -19,7 +19,7 @@ class TmaContract(models.Model):
     _name = "tma.contract"
     _description = "TMA Contract"
     _inherit = [
-        "portal.mixin",
+        "tma.portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "tma.ledger.protected.mixin",

@@ -17,7 +17,7 @@ class TmaDocument(models.Model):
 
     _name = "tma.document"
     _description = "TMA Documentation Register Entry"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["tma.portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "contract_id, doc_type, name, id"
 
     name = fields.Char(required=True, tracking=True)

@@ -27,7 +27,7 @@ class TmaPreventiveOccurrence(models.Model):
 
     _name = "tma.preventive.occurrence"
     _description = "Preventive Maintenance Occurrence"
-    _inherit = ["portal.mixin"]
+    _inherit = ["tma.portal.mixin"]
     _order = "due_date desc, id desc"
     _rec_name = "due_date"
 
@@ -171,10 +171,10 @@ class TmaPreventiveOccurrence(models.Model):
                 """INSERT INTO tma_preventive_occurrence
                         (plan_id, contract_id, partner_id, company_id,
                          application_id, audit_kind, due_date, state,
-                         create_uid, create_date, write_uid, write_date)
+                         access_token, create_uid, create_date, write_uid, write_date)
                    SELECT p.id, p.contract_id, p.partner_id, p.company_id,
                           p.application_id, p.audit_kind, r.due_date, r.state,
-                          %(uid)s, now() at time zone 'UTC',
+                          gen_random_uuid()::text, %(uid)s, now() at time zone 'UTC',
                           %(uid)s, now() at time zone 'UTC'
                      FROM %(rows)s
                      JOIN tma_preventive_plan p ON p.id = r.plan_id

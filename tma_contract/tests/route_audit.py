@@ -63,6 +63,7 @@ class RouteInfo:
     type: str
     csrf: bool
     modules: frozenset  # modules whose controllers define the endpoint
+    readonly: object  # the route's ``readonly``: a bool or a callable
 
 
 def route_modules(endpoint):
@@ -110,6 +111,7 @@ def live_routes(env):
             type=routing.get("type", "http"),
             csrf=routing.get("csrf", True),
             modules=route_modules(rule.endpoint),
+            readonly=routing.get("readonly"),
         )
     return routes
 

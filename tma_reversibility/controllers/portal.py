@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.tma_contract.controllers.portal import PARTY_ACT_ROUTE, tma_flash
+from odoo.addons.tma_contract.tools.replica import read_route
 
 from .checklist import TmaChecklistPortal
 
@@ -35,7 +36,13 @@ class TmaReversibilityPortal(TmaChecklistPortal):
     def _tma_handovers(self):
         return self._tma_third_party_contracts("successor")
 
-    @http.route(["/my/tma/handover"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/tma/handover"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=read_route,
+    )
     def portal_tma_handovers(self, **kw):
         return self._tma_third_party_list("successor")
 
@@ -78,6 +85,7 @@ class TmaReversibilityPortal(TmaChecklistPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_package(self, package_id, access_token=None, **kw):
         try:
@@ -135,6 +143,7 @@ class TmaReversibilityPortal(TmaChecklistPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_handover(self, contract_id, **kw):
         """The successor's page: the handover checklist, nothing else."""

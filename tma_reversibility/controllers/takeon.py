@@ -3,6 +3,7 @@
 from odoo import http
 
 from odoo.addons.tma_contract.controllers.portal import PARTY_ACT_ROUTE
+from odoo.addons.tma_contract.tools.replica import read_route
 
 from .checklist import TmaChecklistPortal
 
@@ -61,12 +62,18 @@ class TmaTakeonPortal(TmaChecklistPortal):
             },
         ]
 
-    @http.route(["/my/tma/takeon"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/tma/takeon"], type="http", auth="user", website=True, readonly=read_route
+    )
     def portal_tma_takeons(self, **kw):
         return self._tma_third_party_list("predecessor")
 
     @http.route(
-        ["/my/tma/takeon/<int:contract_id>"], type="http", auth="user", website=True
+        ["/my/tma/takeon/<int:contract_id>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=read_route,
     )
     def portal_tma_takeon(self, contract_id, **kw):
         """The outgoing provider's page: the take-on checklist, nothing else."""

@@ -39,7 +39,7 @@ class TmaReversibilityPackage(models.Model):
 
     _name = "tma.reversibility.package"
     _description = "TMA Reversibility Package"
-    _inherit = ["portal.mixin", "mail.thread"]
+    _inherit = ["tma.portal.mixin", "mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)

@@ -9,6 +9,7 @@ from odoo.osv.expression import FALSE_DOMAIN
 from odoo.tools import SQL
 
 from odoo.addons.tma_contract.controllers.portal import TmaCustomerPortal
+from odoo.addons.tma_contract.tools.replica import read_route
 
 # What the contract page shows of each service report.
 SLA_REPORT_FIELDS = [
@@ -75,6 +76,7 @@ class TmaSlaPortal(TmaCustomerPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_sla_report_download(
         self, report_id, fmt="pdf", access_token=None, **kw
@@ -101,6 +103,7 @@ class TmaSlaPortal(TmaCustomerPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_sla_report(self, report_id, access_token=None, **kw):
         try:

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.tma_contract.controllers.portal import PARTY_ACT_ROUTE
+from odoo.addons.tma_contract.tools.replica import read_route
 
 from ..models.utils import SURVEY_CRITERIA
 from .portal import TmaSlaPortal
@@ -81,6 +82,7 @@ class TmaReviewPortal(TmaSlaPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_action(self, action_id, access_token=None, **kw):
         try:
@@ -122,6 +124,7 @@ class TmaReviewPortal(TmaSlaPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_review(self, review_id, access_token=None, **kw):
         try:
@@ -156,6 +159,7 @@ class TmaReviewPortal(TmaSlaPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_review_pdf(self, review_id, access_token=None, **kw):
         try:
@@ -184,6 +188,7 @@ class TmaReviewPortal(TmaSlaPortal):
         type="http",
         auth="public",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_survey(self, survey_id, access_token=None, **kw):
         try:

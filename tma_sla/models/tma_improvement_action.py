@@ -16,7 +16,7 @@ class TmaImprovementAction(models.Model):
 
     _name = "tma.improvement.action"
     _description = "TMA Improvement Action"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["tma.portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_due, id"
 
     name = fields.Char(string="Title", required=True, tracking=True)

@@ -23,7 +23,7 @@ class TmaReview(models.Model):
     _name = "tma.review"
     _description = "TMA Periodic Review"
     _inherit = [
-        "portal.mixin",
+        "tma.portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "tma.party.act.mixin",

@@ -25,7 +25,7 @@ class TmaSatisfactionSurvey(models.Model):
 
     _name = "tma.satisfaction.survey"
     _description = "TMA Satisfaction Survey"
-    _inherit = ["portal.mixin", "mail.thread", "tma.party.act.mixin"]
+    _inherit = ["tma.portal.mixin", "mail.thread", "tma.party.act.mixin"]
     _order = "date_from desc, id desc"
     _tma_act_fields = (
         *(f"score_{key}" for key, _label in SURVEY_CRITERIA),

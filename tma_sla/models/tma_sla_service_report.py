@@ -17,7 +17,7 @@ class TmaSlaServiceReport(models.Model):
 
     _name = "tma.sla.service.report"
     _description = "TMA Monthly Service Report"
-    _inherit = ["portal.mixin", "mail.thread"]
+    _inherit = ["tma.portal.mixin", "mail.thread"]
     _order = "date_from desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)

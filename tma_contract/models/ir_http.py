@@ -1,0 +1,19 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import models
+from odoo.http import request
+
+from ..tools.replica import remember_write
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        # Before the session is saved (super) and the transaction committed:
+        # the session's last write, for the read-only routes on a replica
+        # (tools/replica.py). No query without a replica.
+        remember_write(request.env)
+        return super()._post_dispatch(response)

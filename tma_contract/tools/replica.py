@@ -1,0 +1,105 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The suite's read-only routes on a PostgreSQL streaming replica, with
+read-your-writes.
+
+Odoo 18 sends a request of a route declared ``readonly`` to the replica
+(``db_replica_host`` / ``db_replica_port``) and, when it tries to write
+there, runs it again on the primary. A replica lags behind the primary: a
+client who has just approved minutes, rated a ticket or signed an item, and
+is then sent to a page read on the replica, could read that it has not.
+
+So each session remembers the last transaction in which it wrote
+(:func:`remember_write`, called once per read/write request when a replica
+is configured) and a read-only route asks :func:`read_route` whether it may
+go to the replica: yes when the session wrote nothing since the replica was
+last found up to date, or when the replica has replayed that transaction
+(no longer running nor future in a snapshot taken on the replica, once the
+transaction's end is replayed there). It waits for the replica at most
+``READ_YOUR_WRITES_WAIT`` seconds, then sends the request to the primary:
+a lagging replica costs that user one request on the primary, never a
+stale page.
+
+Without a replica (``db_replica_host`` not set) nothing here runs a query:
+a read-only route then gets a read-only transaction on the primary, as
+Odoo gives it.
+
+Only public Odoo API: ``http.route(readonly=callable)`` (called with the
+controller, the request in ``odoo.http.request``), ``Registry.cursor(
+readonly=True)`` (a cursor on the replica, or the primary without one) and
+``ir.http._post_dispatch`` (inside the request's transaction, before its
+commit and before the session is saved).
+"""
+
+import logging
+import time
+
+from odoo.http import request
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+SESSION_KEY = "tma_last_write_xid"
+# How long a read-only request waits for the replica to replay the
+# session's last write before it goes to the primary instead.
+READ_YOUR_WRITES_WAIT = 1.0
+POLL_INTERVAL = 0.02
+
+
+def replica_configured():
+    """Whether Odoo runs with a replica (``db_replica_host``; an empty value
+    means the default Unix socket, as Odoo reads it)."""
+    return config.get("db_replica_host") is not False
+
+
+def remember_write(env):
+    """In a read/write request that wrote, remember its transaction in the
+    session (the session is saved after this, the transaction committed
+    after that). Does nothing without a replica, or in a read-only
+    transaction."""
+    if not replica_configured() or env.cr.readonly or not request:
+        return
+    env.cr.execute("SELECT pg_current_xact_id_if_assigned()::text")
+    xid = env.cr.fetchone()[0]
+    if xid:
+        request.session[SESSION_KEY] = xid
+
+
+def _replayed(cr, xid):
+    """Whether the replica behind ``cr`` has replayed the end of ``xid``: it
+    is neither running nor future in a snapshot taken there now (an xid the
+    replica has not heard of yet is at or past the snapshot's xmax)."""
+    cr.execute("SELECT pg_visible_in_snapshot(%s::xid8, pg_current_snapshot())", [xid])
+    return cr.fetchone()[0]
+
+
+def read_route(controller):
+    """``readonly`` of the suite's read-only routes: True (the replica may
+    serve it) unless the request is not a GET/HEAD or the session's last
+    write has not reached the replica within ``READ_YOUR_WRITES_WAIT``."""
+    httprequest = request.httprequest
+    if httprequest.method not in ("GET", "HEAD"):
+        return False
+    xid = request.session.get(SESSION_KEY)
+    if not xid or not replica_configured():
+        return True
+    deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
+    with request.registry.cursor(readonly=True) as cr:
+        while True:
+            if _replayed(cr, xid):
+                request.session.pop(SESSION_KEY, None)
+                return True
+            if time.monotonic() >= deadline:
+                _logger.info(
+                    "replica behind the session's last write (%s): %s served by the "
+                    "primary",
+                    xid,
+                    httprequest.path,
+                )
+                return False
+            cr.rollback()  # a new snapshot for the next look
+            time.sleep(POLL_INTERVAL)
+
+
+# Keyword arguments of a read-only page or download of the suite.
+READ_ROUTE = {"readonly": read_route}
