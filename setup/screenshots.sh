@@ -20,6 +20,16 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$TMA_ROOT"
 
+# stop_demo: stop the demo this script started (its process group: the
+# Odoo that setup/demo.sh execs), whatever happens.
+DEMO_PID=
+stop_demo() {
+    if [ -n "$DEMO_PID" ]; then
+        kill -- -"$DEMO_PID" 2>/dev/null || true
+        wait "$DEMO_PID" 2>/dev/null || true
+    fi
+}
+
 main() {
     local reset=--reset arg
     local shot_args=()
@@ -41,7 +51,7 @@ main() {
     done
 
     local port="${TMA_HTTP_PORT:-8069}" db="${TMA_DB:-tma_demo}"
-    local log="$TMA_ROOT/.local/screenshots-demo.log" pid i
+    local log="$TMA_ROOT/.local/screenshots-demo.log" i
     mkdir -p "$TMA_ROOT/.local"
     if curl -sf -o /dev/null "http://localhost:$port/web/login"; then
         tma_die "something already answers on port $port: stop it or set TMA_HTTP_PORT"
@@ -50,13 +60,13 @@ main() {
     # setsid: the demo and the Odoo it execs get a process group of their own,
     # stopped as a whole at the end.
     setsid bash setup/demo.sh ${reset:+"$reset"} >"$log" 2>&1 &
-    pid=$!
-    trap 'kill -- -"$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
+    DEMO_PID=$!
+    trap stop_demo EXIT
     for ((i = 0; i < 1800; i++)); do
         if curl -sf -o /dev/null "http://localhost:$port/web/login"; then
             break
         fi
-        if ! kill -0 "$pid" 2>/dev/null; then
+        if ! kill -0 "$DEMO_PID" 2>/dev/null; then
             tail -n 30 "$log" >&2
             tma_die "setup/demo.sh stopped before serving (log: $log)"
         fi
