@@ -579,6 +579,11 @@ def _shoot(page, shot, record_id):
 def with_french_engineer(rpc):
     """Give the engineer French and the demo's time zone for the session;
     returns what to restore."""
+    if not rpc.call("res.lang", "search", [("code", "=", LANG)]):
+        raise ShotError(
+            f"{LANG} is not loaded in the database: the pictures are French "
+            "(build the demo without --english)"
+        )
     user = rpc.call("res.users", "read", [rpc.uid], ["lang", "tz"])[0]
     rpc.call("res.users", "write", [rpc.uid], {"lang": LANG, "tz": TIMEZONE})
     return {"lang": user["lang"], "tz": user["tz"]}
@@ -602,7 +607,7 @@ def main(argv=None):
         sys.exit(f"unknown screen(s): {', '.join(sorted(unknown))}")
     if args.list:
         for shot in shots:
-            print(f"{shot.file}  {shot.login:<16} {shot.caption}")
+            print(f"{str(shot.file):<56} {shot.login:<16} {shot.caption}")
         return 0
     chromium = os.environ.get("TMA_CHROMIUM") or shutil.which("chromium")
     if not chromium:
@@ -619,7 +624,10 @@ def main(argv=None):
             records[shot.name] = rpc.resolve(shot.record)
         except ShotError as error:
             sys.exit(f"screen {shot.name}: {error}")
-    restore = with_french_engineer(rpc)
+    try:
+        restore = with_french_engineer(rpc)
+    except ShotError as error:
+        sys.exit(str(error))
     written, failed = [], []
     try:
         with sync_playwright() as pw:
