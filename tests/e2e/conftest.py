@@ -85,13 +85,20 @@ def server(settings):
         report_replica(server, settings)
 
 
-# The asset bundles the pages of the journeys load.
+# The asset bundles the pages of the journeys load (the server logs
+# "Generating a new asset bundle attachment" for one built on demand).
 BUNDLES = (
     "web.assets_frontend",
     "web.assets_frontend_minimal",
     "web.assets_frontend_lazy",
     "web.assets_web",
+    "web.assets_web_print",
+    "web.assets_emoji",
     "web.report_assets_common",
+    "web.report_assets_pdf",
+    "portal.assets_chatter",
+    "portal.assets_chatter_style",
+    "bus.websocket_worker_assets",
 )
 
 

@@ -576,13 +576,42 @@ http {{
 def replica_caught_up(primary, replica, timeout=60):
     """Wait until ``replica`` (a Database on the replica) has replayed all
     that ``primary`` wrote until now."""
-    lsn = primary.value("SELECT pg_current_wal_lsn()::text")
+    # The insert position: with synchronous_commit off, a commit just
+    # acknowledged may not be written out yet (pg_current_wal_lsn is behind).
+    lsn = primary.value("SELECT pg_current_wal_insert_lsn()::text")
     wait_for(
         lambda: replica.value("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)),
         timeout=timeout,
         interval=0.02,
         message="the replica to catch up",
     )
+
+
+def faketime_lib():
+    """Debian's libfaketime (the test command installs it), or None."""
+    for pattern in (
+        "/usr/lib/*/faketime/libfaketime.so.1",
+        "/usr/lib/faketime/libfaketime.so.1",
+    ):
+        found = sorted(Path("/").glob(pattern.lstrip("/")))
+        if found:
+            return str(found[0])
+    return None
+
+
+def noon_clock():
+    """The environment that runs a process with its clock at noon UTC of
+    today (running on from there): the day is the same in UTC and in Paris,
+    which an hour or two before midnight UTC it is not."""
+    lib = faketime_lib()
+    assert lib, "libfaketime not found (Debian's package faketime)"
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    return {
+        "LD_PRELOAD": lib,
+        "FAKETIME": f"@{today} 12:00:00",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "TZ": "UTC",
+    }
 
 
 def wait_for(check, timeout=30, interval=0.25, message="condition"):
@@ -597,11 +626,17 @@ def wait_for(check, timeout=30, interval=0.25, message="condition"):
         time.sleep(interval)
 
 
-def _run(command, label, log=None, timeout=1800):
-    """Run ``command``, keep its output in ``log``; return the completed
-    process, or raise with the end of its output when it fails."""
+def _run(command, label, log=None, timeout=1800, env=None):
+    """Run ``command`` (with ``env`` added to the environment), keep its
+    output in ``log``; return the completed process, or raise with the end
+    of its output when it fails."""
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **env} if env else None,
     )
     output = result.stdout + result.stderr
     if log:
@@ -612,10 +647,10 @@ def _run(command, label, log=None, timeout=1800):
     return result
 
 
-def odoo_run(settings, *args, log=None, timeout=1800):
+def odoo_run(settings, *args, log=None, timeout=1800, env=None):
     """Run Odoo once (``--stop-after-init``) and return its output."""
     command = [*settings.odoo, "-c", str(settings.conf), *args, "--stop-after-init"]
-    result = _run(command, f"odoo {' '.join(args)}", log, timeout)
+    result = _run(command, f"odoo {' '.join(args)}", log, timeout, env)
     return result.stdout + result.stderr
 
 

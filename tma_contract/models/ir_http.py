@@ -4,11 +4,20 @@
 from odoo import models
 from odoo.http import request
 
-from ..tools.replica import remember_write
+from ..tools.replica import read_your_writes, remember_write
 
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
+
+    def _generate_routing_rules(self, modules, converters):
+        # Every route read-only on a replica reads the session's own writes
+        # (tools/replica.py); the map is generated once per registry.
+        for url, endpoint in super()._generate_routing_rules(modules, converters):
+            endpoint.routing["readonly"] = read_your_writes(
+                endpoint.routing.get("readonly")
+            )
+            yield url, endpoint
 
     @classmethod
     def _post_dispatch(cls, response):

@@ -3,9 +3,11 @@
 """The host's private internals the suite relies on for speed, pinned.
 
 ``tools/bulk_sql.py`` (bulk INSERT and UPDATE, the record cache filled by
-hand) and ``tools/fetch.py`` (``search_fetch_many``) use parts of the ORM
-that are not its public API. These tests fail loudly, naming what moved,
-when a new Odoo version changes them: read the module's docstring then.
+hand), ``tools/fetch.py`` (``search_fetch_many``) and ``tools/replica.py``
+(each route's ``readonly`` wrapped where ``ir.http`` generates the routing
+rules) use parts of the host that are not its public API. These tests fail
+loudly, naming what moved, when a new Odoo version changes them: read the
+module's docstring then.
 """
 
 import inspect
@@ -13,6 +15,8 @@ import inspect
 from odoo import fields, models
 from odoo.api import Cache, Environment
 from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_http import IrHttp as BaseIrHttp
 
 from ..tools import bulk_sql
 from .common import TmaCommon
@@ -75,6 +79,9 @@ class TestHostInternals(TmaCommon):
                 "validate",
             ],
             fields.Field.convert_to_cache: ["self", "value", "record", "validate"],
+            # tools/replica.py
+            BaseIrHttp._generate_routing_rules: ["self", "modules", "converters"],
+            BaseIrHttp._post_dispatch: ["response"],
         }
         for function, parameters in expected.items():
             with self.subTest(function=function.__qualname__):

@@ -9,11 +9,11 @@ import base64
 
 from odoo.tests import tagged
 
-from odoo.addons.tma_contract.tools.replica import read_route
+from odoo.addons.tma_contract.tools.replica import read_route, read_your_writes
 
 from .common import TmaCommon
 from .read_routes import ReadRouteCase
-from .route_audit import routes_of
+from .route_audit import live_routes, routes_of
 from .test_preventive_portal import PreventivePortalCommon
 
 SUITE = ("tma_contract", "tma_sla", "tma_reversibility", "tma_helpdesk_mgmt_sla")
@@ -37,10 +37,11 @@ class TestReadRoutesDeclared(TmaCommon):
         self.assertIn("/my/tma/contracts/<int:contract_id>", reading)
         for rule, info in reading.items():
             with self.subTest(rule=rule):
+                declared = info.readonly.tma_original
                 if rule in WRITING_ROUTES:
-                    self.assertIsNot(info.readonly, read_route)
+                    self.assertIsNot(declared, read_route)
                 else:
-                    self.assertIs(info.readonly, read_route)
+                    self.assertIs(declared, read_route)
 
     def test_no_route_that_acts_goes_to_the_replica(self):
         acting = {
@@ -51,7 +52,19 @@ class TestReadRoutesDeclared(TmaCommon):
         self.assertIn("/my/tma/amendments/<int:amendment_id>/approve", acting)
         for rule, info in acting.items():
             with self.subTest(rule=rule):
-                self.assertFalse(info.readonly)
+                self.assertFalse(info.readonly.tma_original)
+
+    def test_every_route_reads_the_sessions_own_writes(self):
+        """Odoo's routes too (the web client reads a record through
+        ``call_kw`` right after a button wrote it): each route's
+        ``readonly`` is wrapped by ``read_your_writes`` once."""
+        routes = live_routes(self.env)
+        self.assertIn("/web/dataset/call_kw", routes)
+        for rule, info in routes.items():
+            with self.subTest(rule=rule):
+                self.assertTrue(callable(info.readonly))
+                self.assertIsNotNone(info.readonly.tma_original)
+                self.assertIs(read_your_writes(info.readonly), info.readonly)
 
 
 @tagged("post_install", "-at_install")

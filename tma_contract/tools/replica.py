@@ -11,8 +11,9 @@ is then sent to a page read on the replica, could read that it has not.
 
 So each session remembers the last transaction in which it wrote
 (:func:`remember_write`, called once per read/write request when a replica
-is configured) and a read-only route asks :func:`read_route` whether it may
-go to the replica: yes when the session wrote nothing since the replica was
+is configured) and every read-only route, Odoo's own included
+(:func:`read_your_writes`, around each route's ``readonly`` by ``ir.http``),
+goes to the replica only when the session wrote nothing since the replica was
 last found up to date, or when the replica has replayed that transaction
 (no longer running nor future in a snapshot taken on the replica, once the
 transaction's end is replayed there). It waits for the replica at most
@@ -24,10 +25,13 @@ Without a replica (``db_replica_host`` not set) nothing here runs a query:
 a read-only route then gets a read-only transaction on the primary, as
 Odoo gives it.
 
-Only public Odoo API: ``http.route(readonly=callable)`` (called with the
+Odoo API used: ``http.route(readonly=callable)`` (called with the
 controller, the request in ``odoo.http.request``), ``Registry.cursor(
-readonly=True)`` (a cursor on the replica, or the primary without one) and
-``ir.http._post_dispatch`` (inside the request's transaction, before its
+readonly=True)`` (a cursor on the replica, or the primary without one),
+``ir.http._generate_routing_rules`` (each endpoint's ``routing`` dict, whose
+``readonly`` ``Request._serve_db`` reads; pinned by
+``tests/test_host_internals``) and ``ir.http._post_dispatch`` (inside the
+request's transaction, before its
 commit and before the session is saved).
 """
 
@@ -59,6 +63,9 @@ def remember_write(env):
     transaction."""
     if not replica_configured() or env.cr.readonly or not request:
         return
+    # The ORM writes its pending changes at the commit, after this: write
+    # them now, so that the transaction has its id if it writes at all.
+    env.flush_all()
     env.cr.execute("SELECT pg_current_xact_id_if_assigned()::text")
     xid = env.cr.fetchone()[0]
     if xid:
@@ -73,13 +80,11 @@ def _replayed(cr, xid):
     return cr.fetchone()[0]
 
 
-def read_route(controller):
-    """``readonly`` of the suite's read-only routes: True (the replica may
-    serve it) unless the request is not a GET/HEAD or the session's last
-    write has not reached the replica within ``READ_YOUR_WRITES_WAIT``."""
-    httprequest = request.httprequest
-    if httprequest.method not in ("GET", "HEAD"):
-        return False
+def session_reads_its_writes():
+    """Whether this request may read the replica as far as the session is
+    concerned: True when the session wrote nothing the replica has not
+    replayed (waiting up to ``READ_YOUR_WRITES_WAIT`` for it), False when
+    the request must go to the primary to see the session's last write."""
     xid = request.session.get(SESSION_KEY)
     if not xid or not replica_configured():
         return True
@@ -94,12 +99,32 @@ def read_route(controller):
                     "replica behind the session's last write (%s): %s served by the "
                     "primary",
                     xid,
-                    httprequest.path,
+                    request.httprequest.path,
                 )
                 return False
             cr.rollback()  # a new snapshot for the next look
             time.sleep(POLL_INTERVAL)
 
 
-# Keyword arguments of a read-only page or download of the suite.
-READ_ROUTE = {"readonly": read_route}
+def read_your_writes(readonly):
+    """A route's ``readonly`` (a bool or Odoo's callable) wrapped so that a
+    session's reads follow its writes: read-only when the route is and the
+    session's last write is on the replica. ``ir.http`` wraps every route
+    with it, Odoo's own included (the web client's ``call_kw`` reads after
+    a button's write, for instance)."""
+    if getattr(readonly, "tma_original", None) is not None:
+        return readonly  # wrapped already
+
+    def wrapped(controller):
+        mode = readonly(controller) if callable(readonly) else readonly
+        return bool(mode) and session_reads_its_writes()
+
+    wrapped.tma_original = readonly
+    return wrapped
+
+
+def read_route(controller):
+    """``readonly`` of the suite's pages and downloads: read-only for a GET
+    or HEAD (a form posting to the same URL writes); the session's writes
+    are then looked after by :func:`read_your_writes`, as for every route."""
+    return request.httprequest.method in ("GET", "HEAD")
