@@ -313,7 +313,6 @@ class HelpdeskTicket(models.Model):
             contract = ticket.tma_contract_id
             if entry.contract_id == contract:
                 continue
-            # Both contracts are the ticket's client's: one reader.
             env = entry.contract_id._tma_reader_env()
             if contract:
                 reason = env._(

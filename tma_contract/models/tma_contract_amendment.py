@@ -461,11 +461,13 @@ class TmaContractAmendment(models.Model):
         return True
 
     def _decision_message(self, body):
-        if self.sudo().tma_act_reason:
-            body = self.contract_id._tma_reader_env()._(
+        record = self.sudo()
+        if record.tma_act_reason:
+            record = record.with_env(record._tma_act_reader_env())
+            body = record.env._(
                 "%(body)s (%(recorded_as)s)",
                 body=body,
-                recorded_as=self.sudo().tma_act_recorded_as,
+                recorded_as=record.tma_act_recorded_as,
             )
         return f"{body} {self._tma_act_receipt()}"
 

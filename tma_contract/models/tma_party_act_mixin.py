@@ -126,17 +126,19 @@ class TmaPartyActMixin(models.AbstractModel):
     # Compute
     # ------------------------------------------------------------------
     @api.depends("tma_act_user_id", "tma_act_partner_id", "tma_act_reason")
+    @api.depends_context("lang")
     def _compute_tma_act_recorded_as(self):
+        """In the reader's language: a text written for the party reads it
+        in the party's (``with_env(self._tma_act_reader_env())``)."""
         for record in self:
-            env = record._tma_act_reader_env()
             if record.tma_act_reason:
-                record.tma_act_recorded_as = env._(
+                record.tma_act_recorded_as = _(
                     "Recorded by %(user)s on behalf of %(party)s",
                     user=record.tma_act_user_id.name,
                     party=record.tma_act_partner_id.display_name,
                 )
             elif record.tma_act_partner_id:
-                record.tma_act_recorded_as = env._(
+                record.tma_act_recorded_as = _(
                     "Given by %(party)s", party=record.tma_act_partner_id.display_name
                 )
             else:

@@ -253,7 +253,7 @@ class TmaChecklistItemMixin(models.AbstractModel):
                 message = env._(
                     "%(message)s %(recorded_as)s: %(reason)s",
                     message=message,
-                    recorded_as=item.tma_act_recorded_as,
+                    recorded_as=item.with_env(env).tma_act_recorded_as,
                     reason=item.tma_act_reason,
                 )
             item.message_post(
