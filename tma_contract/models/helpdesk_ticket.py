@@ -313,13 +313,14 @@ class HelpdeskTicket(models.Model):
             contract = ticket.tma_contract_id
             if entry.contract_id == contract:
                 continue
+            env = entry.contract_id._tma_reader_env()
             if contract:
-                reason = _(
+                reason = env._(
                     "Ticket moved to contract %(contract)s.",
                     contract=contract.display_name,
                 )
             else:
-                reason = _("Ticket detached from its contract.")
+                reason = env._("Ticket detached from its contract.")
             entry._reverse(reason)
             if contract:
                 contract._post_consumption(
@@ -436,7 +437,11 @@ class HelpdeskTicket(models.Model):
             ):
                 return self.env["tma.unit.entry"]
             if live:
-                live._reverse(_("Ticket re-valued at %(units)s units.", units=target))
+                live._reverse(
+                    contract._tma_reader_env()._(
+                        "Ticket re-valued at %(units)s units.", units=target
+                    )
+                )
             posted = contract._post_consumption(target, ticket=self)
             self.message_post(
                 body=_(

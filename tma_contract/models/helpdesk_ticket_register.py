@@ -2,8 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.tools import html2plaintext
+
+from .utils import reader_datetime
 
 
 class HelpdeskTicket(models.Model):
@@ -31,24 +33,18 @@ class HelpdeskTicket(models.Model):
         )
         Document = self.env["tma.document"].sudo()
         for ticket in tickets:
+            env = ticket.tma_contract_id._tma_reader_env()
+            title = env._("Intervention report %(ticket)s", ticket=ticket.display_name)
             lines = [
-                _("Intervention report %(ticket)s", ticket=ticket.display_name),
-                _(
-                    "Application: %(app)s",
-                    app=ticket.tma_application_id.display_name or "-",
-                ),
-                _("Type: %(type)s", type=ticket.tma_maintenance_type_id.name),
-                _("Opened: %(date)s", date=ticket.create_date),
-                _("Closed: %(date)s", date=ticket.closed_date or fields.Datetime.now()),
+                title,
+                *ticket._tma_report_header(env),
                 "",
                 html2plaintext(ticket.description or ""),
             ]
             Document.create(
                 {
                     "contract_id": ticket.tma_contract_id.id,
-                    "name": _(
-                        "Intervention report %(ticket)s", ticket=ticket.display_name
-                    ),
+                    "name": title,
                     "doc_type": "intervention",
                     "ticket_id": ticket.id,
                     "application_id": ticket.tma_application_id.id,
@@ -57,6 +53,24 @@ class HelpdeskTicket(models.Model):
                     "file_name": f"intervention-{ticket.number}.txt",
                 }
             )
+
+    def _tma_report_header(self, env):
+        """The lines heading an intervention report of this ticket, in the
+        language of ``env`` (the reader's: see ``reader_env``)."""
+        self.ensure_one()
+        contract = self.tma_contract_id
+        tz = contract._tma_tz().zone if contract else None
+        ticket = self.with_env(env)
+        closed = self.closed_date or fields.Datetime.now()
+        return [
+            env._(
+                "Application: %(app)s",
+                app=ticket.tma_application_id.display_name or "-",
+            ),
+            env._("Type: %(type)s", type=ticket.tma_maintenance_type_id.name or "-"),
+            env._("Opened: %(date)s", date=reader_datetime(env, self.create_date, tz)),
+            env._("Closed: %(date)s", date=reader_datetime(env, closed, tz)),
+        ]
 
     def _tma_on_intervention_report(self, title, text):
         """File the full intervention report written by the provider in the

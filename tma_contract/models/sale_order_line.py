@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -49,11 +49,12 @@ class SaleOrderLine(models.Model):
         product = self.product_id
         validity = product.tma_validity_months
         today = fields.Date.context_today(self)
+        env = self.tma_contract_id._tma_reader_env()
         return {
-            "name": _(
+            "name": env._(
                 "%(qty)s x %(product)s (%(order)s)",
                 qty=self.product_uom_qty,
-                product=product.display_name,
+                product=product.with_env(env).display_name,
                 order=self.order_id.name,
             ),
             "contract_id": self.tma_contract_id.id,

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .utils import reader_date
+
 SUPPORT_STATUSES = [
     ("supported", "Supported"),
     ("ending", "End of support soon"),
@@ -196,21 +198,22 @@ class TmaApplicationComponent(models.Model):
                         application=self.application_id.display_name,
                     )
                 )
+            env = contract._tma_reader_env()
             ticket = self.env["helpdesk.ticket"].create(
                 {
-                    "name": _(
+                    "name": env._(
                         "Upgrade %(software)s %(version)s (end of support %(date)s)",
                         software=self.name,
                         version=self.version or "",
-                        date=self.end_of_support_date or "",
+                        date=reader_date(env, self.end_of_support_date),
                     ),
-                    "description": _(
+                    "description": env._(
                         "%(software)s %(version)s by %(vendor)s on %(environment)s "
                         "reaches its end of support: plan its upgrade.",
                         software=self.name,
                         version=self.version or "",
                         vendor=self.vendor or "",
-                        environment=self.environment_id.name,
+                        environment=self.environment_id.with_env(env).name,
                     ),
                     "partner_id": self.partner_id.id,
                     "tma_contract_id": contract.id,

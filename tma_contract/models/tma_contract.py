@@ -12,6 +12,7 @@ from .utils import (
     CONTRACT_STATES,
     CONTRACT_TRANSITIONS,
     MANAGER_ONLY_STATES,
+    reader_env,
 )
 
 
@@ -285,6 +286,18 @@ class TmaContract(models.Model):
             "A contract with this reference already exists.",
         ),
     ]
+
+    # ------------------------------------------------------------------
+    # The reader's language
+    # ------------------------------------------------------------------
+    def _tma_reader_env(self):
+        """The environment in which the suite writes a text for the
+        contract's client (a ticket's title, a ledger reason, a register's
+        document, an agenda): the client's language, whoever triggers it. A
+        stored text both parties read (a ticket's title, read by the provider
+        too) is written for the client, so the client's language wins.
+        Without a contract (an empty recordset), the environment itself."""
+        return reader_env(self.env, self.partner_id)
 
     # ------------------------------------------------------------------
     # Computes and constraints

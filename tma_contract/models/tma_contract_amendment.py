@@ -12,7 +12,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .utils import AMENDMENT_LIVE_STATES, AMENDMENT_STATES, AMENDMENT_TERMS
+from .utils import (
+    AMENDMENT_LIVE_STATES,
+    AMENDMENT_STATES,
+    AMENDMENT_TERMS,
+    reader_date,
+)
 
 # Fields only the amendment's own methods write (never over RPC).
 WORKFLOW_FIELDS = (
@@ -135,11 +140,12 @@ class TmaContractAmendment(models.Model):
 
     @api.depends("change_scope", "change_volume", "change_price", "change_dates")
     def _compute_terms_summary(self):
-        labels = {
-            term: self._fields[flag]._description_string(self.env)
-            for term, (flag, _f) in self._get_amendment_terms().items()
-        }
         for amendment in self:
+            env = amendment.contract_id._tma_reader_env()
+            labels = {
+                term: self._fields[flag]._description_string(env)
+                for term, (flag, _f) in self._get_amendment_terms().items()
+            }
             amendment.terms_summary = ", ".join(
                 labels[term] for term in amendment._changed_terms()
             )
@@ -312,13 +318,14 @@ class TmaContractAmendment(models.Model):
                 raise UserError(_("The contract has ended: it cannot be amended."))
         self._set_workflow({"state": "to_approve"})
         for amendment in self:
+            env = amendment.contract_id._tma_reader_env()
             amendment.contract_id.message_post(
-                body=_(
+                body=env._(
                     "Amendment %(name)s (%(terms)s, from %(date)s) awaits your "
                     "approval.",
                     name=amendment.name,
                     terms=amendment.terms_summary,
-                    date=amendment.date_effective,
+                    date=reader_date(env, amendment.date_effective),
                 ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
@@ -413,7 +420,7 @@ class TmaContractAmendment(models.Model):
         )
         self.contract_id.sudo().message_post(
             body=self._decision_message(
-                _(
+                self.contract_id._tma_reader_env()._(
                     "Amendment %(name)s approved by %(partner)s.",
                     name=self.name,
                     partner=actor.name,
@@ -441,7 +448,7 @@ class TmaContractAmendment(models.Model):
         )
         self.contract_id.sudo().message_post(
             body=self._decision_message(
-                _(
+                self.contract_id._tma_reader_env()._(
                     "Amendment %(name)s refused by %(partner)s. %(comment)s",
                     name=self.name,
                     partner=actor.name,
@@ -454,11 +461,13 @@ class TmaContractAmendment(models.Model):
         return True
 
     def _decision_message(self, body):
-        if self.sudo().tma_act_reason:
-            body = _(
+        record = self.sudo()
+        if record.tma_act_reason:
+            record = record.with_env(record._tma_act_reader_env())
+            body = record.env._(
                 "%(body)s (%(recorded_as)s)",
                 body=body,
-                recorded_as=self.sudo().tma_act_recorded_as,
+                recorded_as=record.tma_act_recorded_as,
             )
         return f"{body} {self._tma_act_receipt()}"
 
@@ -527,11 +536,12 @@ class TmaContractAmendment(models.Model):
                 "date_applied": fields.Date.context_today(self),
             }
         )
+        env = contract._tma_reader_env()
         contract.message_post(
-            body=_(
+            body=env._(
                 "Amendment %(name)s applied from %(date)s: %(terms)s.",
                 name=self.name,
-                date=self.date_effective,
+                date=reader_date(env, self.date_effective),
                 terms=self.terms_summary,
             ),
             subtype_xmlid="mail.mt_note",

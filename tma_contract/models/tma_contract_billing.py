@@ -87,6 +87,7 @@ class TmaContractBilling(models.AbstractModel):
         interval = {"monthly": 1, "quarterly": 3, "yearly": 12}[
             self.fee_period or "monthly"
         ]
+        env = self._tma_reader_env()
         return {
             "name": self.display_name,
             "partner_id": self.partner_id.id,
@@ -97,9 +98,9 @@ class TmaContractBilling(models.AbstractModel):
                 fields.Command.create(
                     {
                         "product_id": product.id,
-                        "name": _(
+                        "name": env._(
                             "%(product)s - %(contract)s from #START# to #END#",
-                            product=product.display_name,
+                            product=product.with_env(env).display_name,
                             contract=self.name,
                         ),
                         "quantity": 1,
@@ -126,7 +127,7 @@ class TmaContractBilling(models.AbstractModel):
             )
             contract.recurring_contract_id = recurring
             contract.message_post(
-                body=_(
+                body=contract._tma_reader_env()._(
                     "Fixed fee invoiced periodically by recurring contract %(name)s.",
                     name=recurring.display_name,
                 )

@@ -16,6 +16,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL, format_date
 
 from ..tools.burndown import burndown_svg
+from .utils import reader_date
 
 FORECAST_WINDOW_DAYS = 90
 DAYS_PER_MONTH = 30.0
@@ -298,19 +299,20 @@ class TmaContractForecast(models.AbstractModel):
 
     def _forecast_raise_alert(self):
         self.ensure_one()
-        message = _(
+        env = self._tma_reader_env()
+        message = env._(
             "At the current pace (%(rate).1f units a month), the unit books of "
             "contract %(contract)s will run out on %(date)s. Expected overage "
             "by %(end)s: %(overage).1f units.",
             rate=self.forecast_monthly_rate,
             contract=self.display_name,
-            date=self.forecast_date_exhausted,
-            end=self.forecast_period_end,
+            date=reader_date(env, self.forecast_date_exhausted),
+            end=reader_date(env, self.forecast_period_end),
             overage=self.forecast_overage,
         )
         self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Unit books forecast to run out"),
+            summary=env._("Unit books forecast to run out"),
             note=message,
             user_id=(self.user_id or self.env.user).id,
         )

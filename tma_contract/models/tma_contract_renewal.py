@@ -8,6 +8,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .utils import reader_date
+
 
 class TmaContract(models.Model):
     """Termination and tacit renewal of the contract. (A file of its own:
@@ -85,11 +87,12 @@ class TmaContract(models.Model):
                 "tacit_renewal": False,
             }
         )
+        env = self._tma_reader_env()
         self.message_post(
-            body=_(
+            body=env._(
                 "Termination notified on %(notice)s, effective on %(date)s: %(reason)s",
-                notice=notice_date,
-                date=termination_date,
+                notice=reader_date(env, notice_date),
+                date=reader_date(env, termination_date),
                 reason=reason,
             )
         )
@@ -121,8 +124,12 @@ class TmaContract(models.Model):
                 while new_end < today:
                     new_end += relativedelta(months=contract.renewal_period)
                 contract.date_end = new_end
+                env = contract._tma_reader_env()
                 contract.message_post(
-                    body=_("Contract renewed tacitly until %(date)s.", date=new_end)
+                    body=env._(
+                        "Contract renewed tacitly until %(date)s.",
+                        date=reader_date(env, new_end),
+                    )
                 )
             elif not contract.activity_ids.filtered(
                 lambda a: a.summary == _("Renewal decision")

@@ -439,7 +439,9 @@ class TmaLedgerEngine(models.AbstractModel):
                     .create(
                         {
                             "contract_id": self.id,
-                            "name": _("Adjustment: %(reason)s", reason=reason),
+                            "name": self._tma_reader_env()._(
+                                "Adjustment: %(reason)s", reason=reason
+                            ),
                             "units": units,
                             "origin": "adjustment",
                         }

@@ -3,6 +3,8 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .utils import reader_env
+
 # Only code running in this process can hold this object: a context that comes
 # from JSON-RPC never contains it. ``_tma_record_act`` writes the act's fields
 # with it; any other write of them is refused, administrator included.
@@ -70,6 +72,11 @@ class TmaPartyActMixin(models.AbstractModel):
         """The contract whose journal records the act."""
         raise NotImplementedError()
 
+    def _tma_act_reader_env(self):
+        """The environment of the texts written for the party of the act
+        (its language: see ``reader_env``)."""
+        return reader_env(self.env, self.sudo()._tma_act_party())
+
     def _tma_act_applies(self):
         """The records of ``self`` that hold a party's act (all by default)."""
         return self
@@ -82,7 +89,7 @@ class TmaPartyActMixin(models.AbstractModel):
         entry = self.sudo().tma_act_journal_id
         if not entry:
             return ""
-        return _(
+        return self._tma_act_reader_env()._(
             "Journal of acts: entry No. %(number)s, hash %(hash)s.",
             number=entry.sequence,
             hash=entry.inalterable_hash,
@@ -100,7 +107,7 @@ class TmaPartyActMixin(models.AbstractModel):
         self.ensure_one()
         record = self.sudo()
         record._tma_act_thread().message_post(
-            body=_(
+            body=self._tma_act_reader_env()._(
                 "%(message)s %(receipt)s",
                 message=message,
                 receipt=record._tma_act_receipt(),
@@ -119,7 +126,10 @@ class TmaPartyActMixin(models.AbstractModel):
     # Compute
     # ------------------------------------------------------------------
     @api.depends("tma_act_user_id", "tma_act_partner_id", "tma_act_reason")
+    @api.depends_context("lang")
     def _compute_tma_act_recorded_as(self):
+        """In the reader's language: a text written for the party reads it
+        in the party's (``with_env(self._tma_act_reader_env())``)."""
         for record in self:
             if record.tma_act_reason:
                 record.tma_act_recorded_as = _(

@@ -41,9 +41,10 @@ class TmaPreventiveFinding(models.Model):
         """Values of the evolutive ticket made from this finding (hook)."""
         self.ensure_one()
         source = self.ticket_id
+        env = source.tma_contract_id._tma_reader_env()
         return {
             "name": self.name,
-            "description": _(
+            "description": env._(
                 "Recommendation of the preventive audit %(ticket)s: %(recommendation)s",
                 ticket=source.display_name,
                 recommendation=self.recommendation or self.name,

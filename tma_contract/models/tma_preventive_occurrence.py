@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.bulk_sql import unnest, update_rows
-from .utils import OCCURRENCE_STATES, PREVENTIVE_KINDS
+from .utils import OCCURRENCE_STATES, PREVENTIVE_KINDS, reader_date
 
 # A plan line far behind its calendar records at most this many due dates
 # per run (the rest on the next runs).
@@ -237,15 +237,16 @@ class TmaPreventiveOccurrence(models.Model):
         plan = self.plan_id
         contract = self.contract_id
         team = plan.team_id or contract.team_ids[:1]
-        kind = dict(self._fields["audit_kind"]._description_selection(self.env))
+        env = contract._tma_reader_env()
+        kind = dict(self._fields["audit_kind"]._description_selection(env))
         vals = {
-            "name": _(
+            "name": env._(
                 "%(kind)s audit of %(application)s, due %(date)s",
                 kind=kind.get(self.audit_kind, ""),
-                application=plan.application_id.name,
-                date=self.due_date,
+                application=plan.application_id.with_env(env).name,
+                date=reader_date(env, self.due_date),
             ),
-            "description": plan._get_ticket_description(),
+            "description": plan.with_env(env)._get_ticket_description(),
             "partner_id": contract.partner_id.id,
             "tma_contract_id": contract.id,
             "tma_application_id": plan.application_id.id,

@@ -44,8 +44,7 @@ class TmaPreventiveOccurrence(models.Model):
         it can be, else by the cron (see ``_tma_print_audit_pdf``)."""
         Document = self.env["tma.document"].sudo()
         for occurrence in self.filtered("contract_id.file_intervention_reports"):
-            lang = occurrence.contract_id.partner_id.lang or self.env.lang
-            reader = occurrence.with_context(lang=lang)
+            reader = occurrence.with_env(occurrence.contract_id._tma_reader_env())
             document = Document.create(
                 {
                     "contract_id": occurrence.contract_id.id,
@@ -91,7 +90,7 @@ class TmaPreventiveOccurrence(models.Model):
         Report = self.env["ir.actions.report"].sudo()
         printed = self.browse()
         for occurrence in pending:
-            lang = occurrence.contract_id.partner_id.lang or self.env.lang
+            lang = occurrence.contract_id._tma_reader_env().lang
             try:
                 with self.env.cr.savepoint():
                     pdf, _fmt = Report.with_context(lang=lang)._render_qweb_pdf(

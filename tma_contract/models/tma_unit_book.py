@@ -181,6 +181,7 @@ class TmaUnitBook(models.Model):
         already (then nothing is posted)."""
         self.ensure_one()
         expired = {}
+        env = self.contract_id._tma_reader_env()
 
         def prepare(_balance):
             self.env.cr.execute(
@@ -194,7 +195,7 @@ class TmaUnitBook(models.Model):
                 "entry_type": "expiry",
                 "book_id": self.id,
                 "units": -remaining,
-                "reason": _("Book %(name)s expired.", name=self.name),
+                "reason": env._("Expiry of “%(name)s”.", name=self.name),
             }
 
         entry = self.contract_id._ledger_post(
@@ -202,7 +203,7 @@ class TmaUnitBook(models.Model):
         )
         if entry:
             self.message_post(
-                body=_("%(units)s units expired.", units=expired["units"])
+                body=env._("%(units)s units expired.", units=expired["units"])
             )
         return entry
 

@@ -7,7 +7,8 @@ import threading
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date, get_lang, posix_to_ldml
+from odoo.tools.misc import babel_locale_parse, format_datetime
 
 # The kinds of document of the register (tma.document).
 DOCUMENT_TYPES = [
@@ -20,6 +21,41 @@ DOCUMENT_TYPES = [
     ("inventory", "Environment and access inventory"),
     ("other", "Other"),
 ]
+
+
+def reader_env(env, partner):
+    """``env`` in the language of ``partner``, the reader of a text the suite
+    writes (the client of a contract, a successor, an outgoing provider):
+    every generated name, reason or message is written through it, so that
+    it reads in the reader's language whoever triggers it (a cron, OdooBot,
+    an administrator reading English). The partner's language when it is
+    active in the database, else ``env``'s own."""
+    lang = partner.lang and env["res.lang"]._get_code(partner.lang)
+    lang = lang or env.lang or "en_US"
+    if lang == env.lang:
+        return env
+    return env(context=dict(env.context, lang=lang))
+
+
+def reader_date(env, value):
+    """``value`` (a date) in the date format of ``env``'s language (use
+    ``reader_env``): never ISO in a generated text."""
+    return format_date(env, value) if value else ""
+
+
+def reader_datetime(env, value, tz=None):
+    """``value`` (a naive UTC datetime) in the time zone ``tz`` (else the
+    user's), in the date and time formats of ``env``'s language, to the
+    minute: a generated text shows no seconds."""
+    if not value:
+        return ""
+    lang = get_lang(env)
+    locale = babel_locale_parse(lang.code)
+    time_format = lang.time_format.replace(":%S", "")
+    date_pattern = posix_to_ldml(lang.date_format, locale=locale)
+    time_pattern = posix_to_ldml(time_format, locale=locale)
+    pattern = f"{date_pattern} {time_pattern}"
+    return format_datetime(env, value, tz=tz, dt_format=pattern)
 
 
 def user_today(record):

@@ -233,15 +233,16 @@ class TmaChecklistItemMixin(models.AbstractModel):
             code = f"{item._checklist_act_prefix}_{state}"
             item._check_todo()
             item._tma_check_act(code, **act)
+            env = item._tma_act_reader_env()
             if state == "signed":
                 item._check_signable(user)
-                message = _("Signed off by %(user)s.", user=user.name)
+                message = env._("Signed off by %(user)s.", user=user.name)
             else:
                 if item.mandatory:
                     raise UserError(
                         _("A mandatory item cannot be marked not applicable.")
                     )
-                message = _("Marked not applicable by %(user)s.", user=user.name)
+                message = env._("Marked not applicable by %(user)s.", user=user.name)
             values = {
                 "state": state,
                 "signed_by_id": user.id,
@@ -249,14 +250,14 @@ class TmaChecklistItemMixin(models.AbstractModel):
             }
             item._tma_record_act(code, values, **act)
             if item.tma_act_reason:
-                message = _(
+                message = env._(
                     "%(message)s %(recorded_as)s: %(reason)s",
                     message=message,
-                    recorded_as=item.tma_act_recorded_as,
+                    recorded_as=item.with_env(env).tma_act_recorded_as,
                     reason=item.tma_act_reason,
                 )
             item.message_post(
-                body=_(
+                body=env._(
                     "%(message)s %(receipt)s",
                     message=message,
                     receipt=item._tma_act_receipt(),

@@ -208,8 +208,7 @@ class TmaContract(models.Model):
             template = contract[template_field] or default(contract)
             if contract[items_field] or not template:
                 continue
-            lang = contract.partner_id.lang or self.env.lang
-            for line in template.with_context(lang=lang).line_ids:
+            for line in template.with_env(contract._tma_reader_env()).line_ids:
                 values.append(line._prepare_checklist_item_values(contract, today))
         Item = self.env[self._fields[items_field].comodel_name]
         return Item.sudo().create(values)

@@ -14,6 +14,8 @@ import zipfile
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.tma_contract.models.utils import reader_date
+
 from .utils import PACKAGE_DOC_TYPES, checklist_template_field, third_party_field
 
 MANIFEST = "manifest.json"
@@ -95,12 +97,13 @@ class TmaContractTakeon(models.AbstractModel):
         contract = self.sudo()
         contract.write({"date_start": today, "service_start_date": today})
         contract.action_activate()
+        env = self._tma_reader_env()
         contract.message_post(
-            body=_(
+            body=env._(
                 "Service start signed off by %(user)s: the contract runs from "
                 "%(date)s.",
                 user=user.name,
-                date=today,
+                date=reader_date(env, today),
             ),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
@@ -168,13 +171,14 @@ class TmaContractTakeon(models.AbstractModel):
                 _("A package is imported while the contract is being taken on.")
             )
         manifest, files = self._takeon_read_package(data)
-        source = manifest.get("contract") or filename or _("package")
+        env = self._tma_reader_env()
+        source = manifest.get("contract") or filename or env._("package")
         with self.env.cr.savepoint():
             documents = self.env["tma.document"].create(
                 [
                     {
                         "contract_id": self.id,
-                        "name": _(
+                        "name": env._(
                             "%(file)s (from %(origin)s)",
                             file=posixpath.basename(path),
                             origin=source,
@@ -186,7 +190,7 @@ class TmaContractTakeon(models.AbstractModel):
                     for path, content in files.items()
                 ]
             )
-            inventory = _(
+            inventory = env._(
                 "Imported from the reversibility package of %(origin)s "
                 "(%(client)s, %(count)s files, checksums verified): %(files)s",
                 origin=source,

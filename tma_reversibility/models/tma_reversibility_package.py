@@ -86,7 +86,7 @@ class TmaReversibilityPackage(models.Model):
     @api.depends("contract_id")
     def _compute_name(self):
         for package in self:
-            package.name = _(
+            package.name = package.contract_id._tma_reader_env()._(
                 "Reversibility package %(contract)s",
                 contract=package.contract_id.name or "",
             )
@@ -270,7 +270,7 @@ class TmaReversibilityPackage(models.Model):
     def _fail(self, error):
         self.write({"state": "failed", "error": str(error) or repr(error)})
         self.message_post(
-            body=_(
+            body=self.contract_id._tma_reader_env()._(
                 "The reversibility package could not be built. The TMA team "
                 "has the error and can build it again."
             ),
@@ -384,7 +384,7 @@ class TmaReversibilityPackage(models.Model):
     def _notify_ready(self):
         partners = self.requested_by_id.partner_id | self.contract_id.partner_id
         self.message_post(
-            body=_(
+            body=self.contract_id._tma_reader_env()._(
                 "The reversibility package is ready (SHA-256 %(sha)s).", sha=self.sha256
             ),
             partner_ids=partners.ids,

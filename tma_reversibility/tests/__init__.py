@@ -11,3 +11,4 @@ from . import test_third_party_access
 from . import test_act_on_behalf
 from . import test_phone
 from . import test_read_routes
+from . import test_reader_language

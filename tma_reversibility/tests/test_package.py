@@ -235,8 +235,10 @@ class TestPackage(TmaReversibilityCommon):
         self.assertNotEqual(self.env.lang, "fr_FR")
         package = self._build()
         book = self._workbook(package)
-        # Its notification speaks the language of whoever built it.
-        self.assertIn("package is ready", str(package.message_ids[0].body))
+        # So does its notification, written for the client.
+        self.assertIn(
+            "dossier de réversibilité est prêt", str(package.message_ids[0].body)
+        )
         self.assertIn("Historique", book.sheetnames)
         self.assertNotIn("History", book.sheetnames)
         ticket_row = next(book.worksheets[0].iter_rows(min_row=2))

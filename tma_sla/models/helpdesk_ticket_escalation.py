@@ -63,7 +63,7 @@ class HelpdeskTicket(models.Model):
             if extension_reason:
                 # A notification, not a comment: it is no first response.
                 ticket.message_post(
-                    body=_(
+                    body=ticket.tma_contract_id._tma_reader_env()._(
                         "The ticket moves to support level %(level)s and its "
                         "pending commitments now follow the targets of that "
                         "level: %(reason)s",

@@ -176,10 +176,11 @@ class TmaImprovementAction(models.Model):
     def _prepare_from_ticket_values(self, ticket, origin, rating=None):
         """Values of an action born from ``ticket`` (a breach, a recurring
         incident or a low rating): an inheriting module may add its own."""
-        labels = dict(self._fields["origin"]._description_selection(self.env))
         contract = ticket.tma_contract_id
+        env = contract._tma_reader_env()
+        labels = dict(self._fields["origin"]._description_selection(env))
         return {
-            "name": _(
+            "name": env._(
                 "%(origin)s: %(ticket)s", origin=labels[origin], ticket=ticket.number
             ),
             "contract_id": contract.id,

@@ -68,7 +68,8 @@ class TmaInterventionReport(models.Model):
     @api.depends("ticket_id.number")
     def _compute_name(self):
         for report in self:
-            report.name = _(
+            env = report.ticket_id.tma_contract_id._tma_reader_env()
+            report.name = env._(
                 "Intervention report %(ticket)s", ticket=report.ticket_id.number or ""
             )
 
@@ -132,37 +133,32 @@ class TmaInterventionReport(models.Model):
     def _plain_text(self):
         """The report as plain text (for the register's file)."""
         self.ensure_one()
-        ticket = self.ticket_id
-        fix_kinds = dict(self._fields["fix_kind"]._description_selection(self.env))
+        env = self.ticket_id.tma_contract_id._tma_reader_env()
+        ticket = self.ticket_id.with_env(env)
+        fix_kinds = dict(self._fields["fix_kind"]._description_selection(env))
         lines = [
             self.name,
-            _("Ticket: %(ticket)s", ticket=ticket.display_name),
-            _(
-                "Application: %(app)s",
-                app=ticket.tma_application_id.display_name or "-",
-            ),
-            _("Type: %(type)s", type=ticket.tma_maintenance_type_id.name or "-"),
-            _("Opened: %(date)s", date=ticket.create_date),
-            _("Closed: %(date)s", date=ticket.closed_date or "-"),
+            env._("Ticket: %(ticket)s", ticket=ticket.display_name),
+            *self.ticket_id._tma_report_header(env),
             "",
-            _("Request"),
+            env._("Request"),
             html2plaintext(ticket.description or ""),
             "",
-            _("Diagnosis"),
+            env._("Diagnosis"),
             html2plaintext(self.diagnosis or ""),
             "",
-            _("What was done"),
+            env._("What was done"),
             html2plaintext(self.actions_done or ""),
             "",
-            _("Kind of fix: %(kind)s", kind=fix_kinds.get(self.fix_kind, "-")),
-            _(
+            env._("Kind of fix: %(kind)s", kind=fix_kinds.get(self.fix_kind, "-")),
+            env._(
                 "Validated by %(who)s on %(env)s",
                 who=self.validated_by or "-",
-                env=self.environment_id.display_name or "-",
+                env=self.environment_id.with_env(env).display_name or "-",
             ),
-            _("Time spent: %(hours)s h", hours=self.time_spent),
+            env._("Time spent: %(hours)s h", hours=self.time_spent),
             "",
-            _("Follow-up"),
+            env._("Follow-up"),
             html2plaintext(self.follow_up or "") or "-",
         ]
         return "\n".join(lines)

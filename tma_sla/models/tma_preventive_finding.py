@@ -33,14 +33,15 @@ class TmaPreventiveFinding(models.Model):
         due in a delay set by the finding's severity, owned by the
         contract's account manager."""
         self.ensure_one()
+        contract = self.ticket_id.tma_contract_id
+        env = contract._tma_reader_env()
         labels = dict(
             self.env["tma.improvement.action"]
             ._fields["origin"]
-            ._description_selection(self.env)
+            ._description_selection(env)
         )
-        contract = self.ticket_id.tma_contract_id
         return {
-            "name": _(
+            "name": env._(
                 "%(origin)s: %(finding)s",
                 origin=labels["preventive"],
                 finding=self.name,

@@ -8,6 +8,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.tma_contract.models.utils import reader_date
+
 from .utils import REVIEW_STATES
 
 # How far ahead the cron schedules a review (days).
@@ -76,10 +78,11 @@ class TmaReview(models.Model):
     @api.depends("type_id.name", "date")
     def _compute_name(self):
         for review in self:
-            review.name = _(
+            env = review.contract_id._tma_reader_env()
+            review.name = env._(
                 "%(type)s %(date)s",
                 type=review.type_id.name or "",
-                date=review.date and review.date.strftime("%Y-%m-%d") or "",
+                date=reader_date(env, review.date),
             )
 
     def _compute_access_url(self):
@@ -108,7 +111,7 @@ class TmaReview(models.Model):
             review_type.provider_user_ids.partner_id | review_type.client_partner_ids
         )
         return {
-            "name": _(
+            "name": self.contract_id._tma_reader_env()._(
                 "%(review)s - %(contract)s",
                 review=self.name,
                 contract=self.contract_id.display_name,
@@ -268,11 +271,12 @@ class TmaReview(models.Model):
 
     def _fill_agenda(self):
         for review in self:
-            values = review._agenda_values()
+            env = review.contract_id._tma_reader_env()
+            values = review.with_env(env)._agenda_values()
             review.write(
                 {
                     "kpi_data": values["kpis"],
-                    "agenda": self.env["ir.qweb"]._render(
+                    "agenda": env["ir.qweb"]._render(
                         "tma_sla.tma_review_agenda", values
                     ),
                 }
@@ -404,7 +408,9 @@ class TmaReview(models.Model):
         )
         self.sudo()._render_minutes_pdf()
         self.sudo().message_post(
-            body=_("Minutes approved by %(name)s.", name=partner.name)
+            body=self._tma_act_reader_env()._(
+                "Minutes approved by %(name)s.", name=partner.name
+            )
             + " "
             + self._tma_act_receipt(),
             author_id=partner.id,

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.tma_contract.models.utils import reader_date
+
 from .utils import LOW_SURVEY_SCORE, SURVEY_CRITERIA, SURVEY_MONTHS
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
@@ -78,11 +80,12 @@ class TmaSatisfactionSurvey(models.Model):
     @api.depends("contract_id", "date_from", "date_to")
     def _compute_name(self):
         for survey in self:
-            survey.name = _(
+            env = survey.contract_id._tma_reader_env()
+            survey.name = env._(
                 "Satisfaction survey %(contract)s %(start)s - %(end)s",
                 contract=survey.contract_id.name or "",
-                start=survey.date_from or "",
-                end=survey.date_to or "",
+                start=reader_date(env, survey.date_from),
+                end=reader_date(env, survey.date_to),
             )
 
     @api.depends(*(f"score_{key}" for key, _label in SURVEY_CRITERIA))
@@ -185,7 +188,9 @@ class TmaSatisfactionSurvey(models.Model):
         for survey in self:
             Action.create(
                 {
-                    "name": _("Survey: %(survey)s", survey=survey.name),
+                    "name": survey.contract_id._tma_reader_env()._(
+                        "Survey: %(survey)s", survey=survey.name
+                    ),
                     "contract_id": survey.contract_id.id,
                     "origin": "survey",
                     "user_id": (survey.contract_id.user_id or self.env.user).id,

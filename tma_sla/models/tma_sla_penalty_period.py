@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
 
+from odoo.addons.tma_contract.models.utils import reader_date
+
 from .utils import FEE_MONTHS, month_count
 
 
@@ -51,11 +53,12 @@ class TmaSlaPenaltyPeriod(models.Model):
     @api.depends("contract_id", "date_from", "date_to")
     def _compute_name(self):
         for period in self:
-            period.name = _(
+            env = period.contract_id._tma_reader_env()
+            period.name = env._(
                 "%(contract)s: %(start)s → %(end)s",
                 contract=period.contract_id.display_name or "",
-                start=period.date_from or "",
-                end=period.date_to or "",
+                start=reader_date(env, period.date_from),
+                end=reader_date(env, period.date_to),
             )
 
     @api.constrains("date_from", "date_to", "contract_id", "state")
@@ -205,6 +208,8 @@ class TmaSlaPenaltyPeriod(models.Model):
         if not product:
             raise UserError(_("Set the SLA penalty product in the TMA settings first."))
         contract = self.contract_id
+        env = contract._tma_reader_env()
+        start, end = reader_date(env, self.date_from), reader_date(env, self.date_to)
         move = (
             self.env["account.move"]
             .with_company(self.company_id)
@@ -218,11 +223,11 @@ class TmaSlaPenaltyPeriod(models.Model):
                         fields.Command.create(
                             {
                                 "product_id": product.id,
-                                "name": _(
+                                "name": env._(
                                     "Service-level penalties %(start)s → %(end)s "
                                     "(%(count)s breaches)",
-                                    start=self.date_from,
-                                    end=self.date_to,
+                                    start=start,
+                                    end=end,
                                     count=len(self.line_ids),
                                 ),
                                 "quantity": 1,
@@ -234,11 +239,11 @@ class TmaSlaPenaltyPeriod(models.Model):
             )
         )
         contract.message_post(
-            body=_(
+            body=env._(
                 "Service-level penalties of %(start)s → %(end)s: credit note "
                 "%(move)s drafted.",
-                start=self.date_from,
-                end=self.date_to,
+                start=start,
+                end=end,
                 move=move.display_name,
             )
         )

@@ -113,7 +113,7 @@ class TmaSlaServiceReport(models.Model):
     def _render(self):
         for report in self:
             # The workbook is written in the client's language.
-            report = report.with_context(lang=report.partner_id.lang or self.env.lang)
+            report = report.with_env(report.contract_id._tma_reader_env())
             kpis = report._prepare_kpi_data()
             report.write(
                 {

@@ -5,6 +5,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.tma_contract.models.utils import reader_datetime
+
 from .utils import run_isolated
 
 
@@ -158,13 +160,19 @@ class TmaSlaTimer(models.Model):
         activity_type = self.env.ref(
             "tma_sla.mail_activity_type_tma_sla_breach", raise_if_not_found=False
         )
-        metrics = dict(self._fields["metric"]._description_selection(self.env))
         summaries = {}
         for timer in self:
-            summaries[timer] = _(
+            contract = timer.ticket_id.tma_contract_id
+            env = contract._tma_reader_env()
+            metrics = dict(self._fields["metric"]._description_selection(env))
+            summaries[timer] = env._(
                 "%(metric)s commitment breached (deadline %(deadline)s)",
                 metric=metrics[timer.metric],
-                deadline=fields.Datetime.to_string(timer.breach_date or timer.deadline),
+                deadline=reader_datetime(
+                    env,
+                    timer.breach_date or timer.deadline,
+                    contract._tma_tz().zone if contract else None,
+                ),
             )
         # Rounds in which each ticket appears once: a batch of notes is keyed
         # by ticket, and a batch of activities must not subscribe the same

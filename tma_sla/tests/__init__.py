@@ -31,3 +31,4 @@ from . import test_host_internals
 from . import test_figures
 from . import test_phone
 from . import test_read_routes
+from . import test_reader_language
