@@ -31,3 +31,4 @@ from . import test_translation_catalogue
 from . import test_host_internals
 from . import test_register
 from . import test_phone
+from . import test_letterhead
