@@ -67,7 +67,7 @@ def brand(env):
     with open(LOGO, "rb") as logo:
         values["logo"] = base64.b64encode(logo.read())
     company.write(values)
-    company.partner_id.is_company = True
+    company.partner_id.write({"is_company": True, "tz": "Europe/Paris"})
     for lang, tagline in TAGLINE.items():
         if _active(env, lang):
             company.with_context(lang=lang).report_header = tagline
