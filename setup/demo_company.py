@@ -45,10 +45,18 @@ COMPANY = {
     "font": "Montserrat",
 }
 LAYOUT = "web.external_layout_bold"
-# The tagline under the logo, in each loaded language.
+# The tagline and the footer of the documents (the Bold layout prints both
+# at the foot of each page), in each loaded language.
 TAGLINE = {
     "en_US": "Odoo application maintenance, since 2012",
     "fr_FR": "Tierce maintenance applicative Odoo, depuis 2012",
+}
+CONTACTS = " · ".join(COMPANY[key] for key in ("phone", "email", "website"))
+FOOTER = {
+    "en_US": f"<p>{CONTACTS}<br/>SAS with a share capital of EUR 50,000 · "
+    f"{COMPANY['company_registry']} · VAT {COMPANY['vat']}</p>",
+    "fr_FR": f"<p>{CONTACTS}<br/>SAS au capital de 50 000 € · "
+    f"{COMPANY['company_registry']} · TVA {COMPANY['vat']}</p>",
 }
 
 
@@ -70,7 +78,9 @@ def brand(env):
     company.partner_id.write({"is_company": True, "tz": "Europe/Paris"})
     for lang, tagline in TAGLINE.items():
         if _active(env, lang):
-            company.with_context(lang=lang).report_header = tagline
+            company.with_context(lang=lang).write(
+                {"report_header": tagline, "report_footer": FOOTER[lang]}
+            )
 
 
 def _active(env, lang):
