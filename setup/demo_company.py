@@ -21,7 +21,6 @@ take the report colours: mail, installed later, computes its colours from
 them).
 """
 
-import argparse
 import base64
 import os
 import sys
@@ -88,17 +87,9 @@ def _active(env, lang):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", dest="conf", required=True)
-    parser.add_argument("-d", dest="db", required=True)
-    args = parser.parse_args(argv)
-    import odoo
-    from odoo import SUPERUSER_ID, api
+    from demo_odoo import run_in_odoo
 
-    odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db])
-    registry = odoo.modules.registry.Registry.new(args.db)
-    with registry.cursor() as cr:
-        brand(api.Environment(cr, SUPERUSER_ID, {}))
+    run_in_odoo(__doc__.split("\n\n")[0], brand, argv)
     return 0
 
 
