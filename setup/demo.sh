@@ -14,7 +14,9 @@
 #      user postgres cannot reach .local, e.g. a checkout under /root);
 #   3. writes the Odoo configuration .local/odoo-demo.conf;
 #   4. creates the database TMA_DB (default tma_demo) with the suite addons
-#      installed WITH demo data, unless it exists already. The demo is French
+#      installed WITH demo data, unless it exists already. Its company is
+#      first made the demo's provider (setup/demo_company.py: a French company
+#      invoicing in euros, its logo and letterhead). The demo is French
 #      first: French is loaded with the addons' translations, the French
 #      clients and their portal users read French (dates and numbers in French
 #      format in the portal and the PDFs) and the demo's texts are French;
@@ -89,6 +91,19 @@ demo_english() {
         tma_die "writing the English demo texts in $DB failed"
 }
 
+# demo_company [ODOO_ARGS...]: create $DB with base and web only, and write
+# the demo's provider on its company (setup/demo_company.py): its country
+# (France) and currency (EUR) must be set before accounting is installed, as
+# a company's currency cannot change once journal items exist.
+demo_company() {
+    demo_install base,web fresh "$@"
+    tma_log "the demo's provider: setup/demo_company.py"
+    if ! "$TMA_PYTHON" "$TMA_ROOT/setup/demo_company.py" -c "$CONF" -d "$DB"; then
+        tma_drop_db "$PG_DIR" "$PG_PORT" "$DB" "$DATA_DIR"
+        tma_die "writing the demo's provider in $DB failed; the database was dropped"
+    fi
+}
+
 # Everything runs from main(), so that bash has parsed the whole file before
 # running anything (editing it during a run cannot derail that run).
 main() {
@@ -100,7 +115,7 @@ main() {
         --reset) RESET=1 ;;
         --english) ENGLISH=1 ;;
         -h | --help)
-            sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *) tma_die "unknown option: $arg (use --reset, --english or --help)" ;;
@@ -151,11 +166,13 @@ main() {
         # loaded first, so that every addon installs its French terms and the
         # demo data finds French active (its French clients then read French).
         if [ "$ENGLISH" = 1 ]; then
+            demo_company
             demo_install "$MODULES" fresh
             demo_english
         else
             # English first: it stays the default language of new users (the
             # administrator's), French is loaded beside it.
+            demo_company --load-language en_US,fr_FR
             demo_install "$MODULES" fresh --load-language en_US,fr_FR
         fi
     else

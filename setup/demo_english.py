@@ -498,18 +498,9 @@ def _replace_column(cr, table, column, variants, cast=""):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", dest="conf", required=True)
-    parser.add_argument("-d", dest="db", required=True)
-    args = parser.parse_args(argv)
-    import odoo
-    from odoo import SUPERUSER_ID, api
+    from demo_odoo import run_in_odoo
 
-    odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db])
-    registry = odoo.modules.registry.Registry.new(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        missing = english(env)
+    missing = run_in_odoo(__doc__.split("\n\n")[0], english, argv)
     for xmlid in missing:
         print(f"not in the database (module not installed?): {xmlid}", file=sys.stderr)
     return 0

@@ -4,7 +4,7 @@
     "name": "TMA Contracts",
     "summary": "Third-party application maintenance contracts on the OCA "
     "helpdesk: fixed price, prepaid unit books and capped time and materials",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "TMA for Odoo",

@@ -4,7 +4,7 @@
     "name": "TMA Service Levels",
     "summary": "SLA policies on TMA contracts: business-hours timers with pauses, "
     "breaches, L1/L2/L3 escalation, penalties, KPIs and monthly service reports",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "TMA for Odoo",
@@ -39,6 +39,7 @@
         "report/tma_review_report.xml",
         "report/tma_sla_report_trends.xml",
         "report/tma_sla_report_budget.xml",
+        "report/tma_intervention_report.xml",
         "data/tma_review_data.xml",
         "views/tma_improvement_action_views.xml",
         "views/tma_review_views.xml",

@@ -11,6 +11,7 @@ from freezegun import api as freezegun_api
 from odoo import Command, fields
 from odoo.sql_db import db_connect
 from odoo.tools import SQL
+from odoo.tools.image import image_data_uri
 
 from odoo.addons.base.tests.common import BaseCommon
 
@@ -55,6 +56,44 @@ MONTH_EDGE_SUMMER = (
     datetime(2026, 6, 30, 22, 30),
     datetime(2026, 6, 30, 21, 30),
 )
+
+
+# A letterhead for the report tests: the company's address block, logo (a
+# one-pixel PNG) and layout, which Odoo's external layout prints.
+LETTERHEAD = {
+    "name": "Letterhead Services Test",
+    "street": "14 rue des Arts",
+    "zip": "59000",
+    "city": "Lille",
+}
+LETTERHEAD_LOGO = (
+    b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    b"60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def assert_on_letterhead(case, report, records):
+    """Render the report ``report`` (its action's XML id) for ``records`` and
+    assert it is printed on their company's letterhead: Odoo's external
+    layout in the company's chosen style, with its logo, name and address."""
+    env = case.env
+    company = (
+        records.company_id[:1] if "company_id" in records._fields else None
+    ) or env.company
+    company.write(
+        dict(
+            LETTERHEAD,
+            logo=LETTERHEAD_LOGO,
+            external_report_layout_id=env.ref("web.external_layout_bold").id,
+        )
+    )
+    html = env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
+    case.assertIn(f"o_company_{company.id}_layout", html)
+    case.assertIn("o_report_layout_bold", html)
+    case.assertIn(image_data_uri(company.logo), html)
+    for value in LETTERHEAD.values():
+        case.assertIn(value, html)
+    return html
 
 
 def follow_frozen_clock(case_class):

@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..tools import migration
-from .common import TmaCommon
+from .common import TmaCommon, assert_on_letterhead
 
 
 class TmaRegisterCommon(TmaCommon):
@@ -91,6 +91,10 @@ class TestPreventiveRegister(TmaRegisterCommon):
         self.assertEqual(
             document.file_name, f"audit-security-audit-{occurrence.due_date}.pdf"
         )
+
+    def test_the_audit_report_is_on_the_letterhead(self):
+        occurrence = self._done_audit(self.contract)
+        assert_on_letterhead(self, "tma_contract.action_report_tma_audit", occurrence)
 
     def test_the_report_is_in_the_french_clients_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")

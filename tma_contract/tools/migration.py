@@ -124,3 +124,41 @@ def move_register_xmlids(cr):
         )
     )
     return cr.rowcount
+
+
+# 18.0.1.3.0 (tma_contract, tma_sla): the emails to the client are wrapped in
+# Odoo's light notification layout, which shows the provider's logo. The
+# templates are noupdate data: an upgrade does not rewrite them.
+MAIL_LAYOUT = "mail.mail_notification_light"
+MAIL_TEMPLATES = {
+    "tma_contract": ("mail_template_low_balance",),
+    "tma_sla": (
+        "mail_template_tma_sla_breach",
+        "mail_template_tma_sla_service_report",
+        "mail_template_tma_review_minutes",
+        "mail_template_tma_intervention_report",
+        "mail_template_tma_blocking_notice",
+        "mail_template_tma_satisfaction_survey",
+    ),
+}
+
+
+def set_mail_layout(cr, module):
+    """Give the module's client emails the light layout, unless a template
+    has a layout of its own already. Returns the number of templates set."""
+    cr.execute(
+        SQL(
+            """
+            UPDATE mail_template t
+               SET email_layout_xmlid = %(layout)s
+              FROM ir_model_data d
+             WHERE d.model = 'mail.template' AND d.res_id = t.id
+               AND d.module = %(module)s AND d.name IN %(names)s
+               AND COALESCE(t.email_layout_xmlid, '') = ''
+            """,
+            layout=MAIL_LAYOUT,
+            module=module,
+            names=MAIL_TEMPLATES[module],
+        )
+    )
+    return cr.rowcount

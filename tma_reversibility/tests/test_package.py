@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL, html2plaintext, mute_logger
 
+from odoo.addons.tma_contract.tests.common import assert_on_letterhead
 from odoo.addons.tma_reversibility.models.utils import sql_html_to_text
 
 from .common import TmaReversibilityCommon
@@ -47,6 +48,13 @@ class TestPackage(TmaReversibilityCommon):
         self.env["tma.reversibility.package"]._cron_build_packages()
         self.assertEqual(package.state, "done")
         return package
+
+    def test_package_summary_is_on_the_letterhead(self):
+        package = self.env["tma.reversibility.package"]._request(self.contract)
+        html = assert_on_letterhead(
+            self, "tma_reversibility.report_tma_package", package
+        )
+        self.assertIn(self.contract.name, html)
 
     def test_package_holds_a_verifiable_manifest_workbook_and_documents(self):
         package = self._build()

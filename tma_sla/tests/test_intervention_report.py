@@ -9,6 +9,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.tma_contract.tests.common import assert_on_letterhead
+
 from .common import TmaSlaCommon
 
 
@@ -48,6 +50,22 @@ class TestInterventionReport(HttpCase, TmaSlaCommon):
                 "follow_up": "<p>Surveiller une semaine</p>",
             }
         )
+
+    def test_the_report_prints_on_the_letterhead(self):
+        report = self._closed().tma_intervention_report_ids
+        self._fill(report)
+        html = assert_on_letterhead(
+            self, "tma_sla.action_report_tma_intervention", report
+        )
+        for text in (
+            report.ticket_id.display_name,
+            "Clé de session expirée",
+            "Renouvellement automatique de la clé",
+            "Léa Moreau",
+            self.staging.name,
+            "Surveiller une semaine",
+        ):
+            self.assertIn(text, html)
 
     def test_closing_an_incident_asks_its_assignee_for_the_report(self):
         ticket = self._closed()

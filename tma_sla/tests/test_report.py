@@ -8,6 +8,8 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.tma_contract.tests.common import assert_on_letterhead
+
 from .common import MONDAY_10H, TmaSlaCommon
 
 
@@ -203,6 +205,15 @@ class TestReport(TmaSlaCommon):
         html = html.decode()
         self.assertIn("SLA compliance (%)", html)
         self.assertIn(self.contract.name, html)
+
+    def test_pdf_report_is_on_the_letterhead(self):
+        with freeze_time("2026-12-02 08:00:00"):
+            report = self.env["tma.sla.service.report"]._generate_for(
+                self.contract, date(2026, 11, 1)
+            )
+        assert_on_letterhead(
+            self, "tma_sla.action_report_tma_sla_service_report", report
+        )
 
     def test_month_end_cron_builds_and_sends_each_report_once(self):
         with freeze_time("2026-12-01 06:00:00"):

@@ -11,6 +11,8 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.tma_contract.tests.common import assert_on_letterhead
+
 from .common import TmaSlaCommon
 
 
@@ -298,6 +300,11 @@ class TestReviewLoop(TmaSlaCommon):
         with self.assertRaises(UserError):
             review._portal_approve(self.contact_b)
         self.assertEqual(review.state, "submitted")
+
+    def test_minutes_are_on_the_letterhead(self):
+        review = self._submitted_review()
+        html = assert_on_letterhead(self, "tma_sla.action_report_tma_review", review)
+        self.assertIn("Tout va bien.", html)
 
     def test_minutes_print_as_pdf(self):
         review = self._submitted_review()
