@@ -30,3 +30,4 @@ from . import test_survey_acts
 from . import test_host_internals
 from . import test_figures
 from . import test_phone
+from . import test_demo_history
