@@ -54,7 +54,7 @@ class TestDemoHistory(TmaSlaCommon):
         months = {entry.date.strftime("%Y-%m") for entry in entries}
         # Posted on the business dates of September and October, not today.
         self.assertTrue({"2026-09", "2026-10"} <= months, months)
-        self.assertTrue(all(entry.date.date() < date(2026, 11, 20) for entry in entries))
+        self.assertTrue(all(e.date.date() < date(2026, 11, 20) for e in entries))
         tickets = self.env["helpdesk.ticket"].search(
             [("tma_contract_id", "=", contract.id)]
         )
