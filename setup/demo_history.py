@@ -115,6 +115,24 @@ ON_BEHALF = (
     "Avenant signé sur papier lors du comité de pilotage.",
     "Amendment signed on paper at the steering committee.",
 )
+REVIEW_ACTIONS = [
+    (
+        "Documenter la procédure de reprise après incident",
+        "Document the recovery procedure after an incident",
+    ),
+    (
+        "Ajouter une alerte de supervision sur les traitements de nuit",
+        "Add a monitoring alert on the night batches",
+    ),
+    (
+        "Former deux utilisateurs référents",
+        "Train two key users",
+    ),
+]
+ACTION_EVIDENCE = (
+    "<p>Fait : voir la note jointe au ticket.</p>",
+    "<p>Done: see the note on the ticket.</p>",
+)
 AMENDMENT = (
     "Nouveau périmètre fonctionnel : le volume mensuel estimé augmente d'un quart.",
     "New functional scope: the estimated monthly volume rises by a quarter.",
@@ -579,6 +597,37 @@ class History:
         review.minutes = self.text(MINUTES, review.partner_id)
         review.action_submit_minutes()
         self.stats["reviews"] += 1
+        if self.rng.random() < 0.4:
+            # An improvement action decided at the review (the review's
+            # button opens its form with these defaults), done within weeks.
+            contact = review.partner_id
+            action = (
+                self.env["tma.improvement.action"]
+                .with_context(
+                    default_contract_id=review.contract_id.id,
+                    default_review_id=review.id,
+                    default_origin="review",
+                )
+                .create(
+                    {
+                        "name": self.text(
+                            REVIEW_ACTIONS[self.rng.randrange(len(REVIEW_ACTIONS))],
+                            contact,
+                        ),
+                        "date_due": review.date.date() + timedelta(days=30),
+                    }
+                )
+            )
+            action.action_open()
+            done = datetime.now() + timedelta(days=self.rng.randint(7, 40))
+            self.at(done, "improvement action", self.finish_action, action)
+
+    def finish_action(self, action):
+        if action.state != "open":
+            return
+        action.evidence = self.text(ACTION_EVIDENCE, action.partner_id)
+        action.action_done()
+        self.stats["improvement actions done"] += 1
 
     def approve_review(self, review):
         if review.state != "submitted":
@@ -610,43 +659,38 @@ class History:
         state["ticket"] = self.env["helpdesk.ticket"].create(vals)
         self.stats["tickets"] += 1
 
-    def answer_ticket(self, state):
+    def message(self, state, texts, stage, client=False):
+        """A message on the open ticket, the engineer's (or the client's),
+        then the ticket moved to ``stage``."""
         ticket = state["ticket"]
-        ticket.with_user(self.engineer).message_post(
-            body=self.text(ANSWERS, ticket.partner_id),
+        if ticket.stage_id.closed:
+            return
+        if client:
+            author = {"author_id": ticket.partner_id.id}
+        else:
+            ticket, author = ticket.with_user(self.engineer), {}
+        ticket.message_post(
+            body=self.text(texts, ticket.partner_id),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            **author,
         )
-        if not ticket.stage_id.closed:
-            ticket.write({"stage_id": self.stage_progress.id})
+        state["ticket"].write({"stage_id": stage.id})
+
+    def answer_ticket(self, state):
+        self.message(state, ANSWERS, self.stage_progress)
+
+    def pause_ticket(self, state):
+        """A question to the client: the ticket waits on it."""
+        self.message(state, QUESTIONS, self.stage_awaiting)
+
+    def resume_ticket(self, state):
+        self.message(state, REPLIES, self.stage_progress, client=True)
 
     def workaround(self, state):
         ticket = state["ticket"]
         if not ticket.stage_id.closed and not ticket.tma_workaround_date:
             ticket.action_tma_workaround()
-
-    def pause_ticket(self, state):
-        ticket = state["ticket"]
-        if ticket.stage_id.closed:
-            return
-        ticket.with_user(self.engineer).message_post(
-            body=self.text(QUESTIONS, ticket.partner_id),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        ticket.write({"stage_id": self.stage_awaiting.id})
-
-    def resume_ticket(self, state):
-        ticket = state["ticket"]
-        if ticket.stage_id.closed:
-            return
-        ticket.message_post(
-            body=self.text(REPLIES, ticket.partner_id),
-            author_id=ticket.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        ticket.write({"stage_id": self.stage_progress.id})
 
     def close_ticket(self, state):
         ticket = state["ticket"]
