@@ -786,13 +786,19 @@ def generate(env, args, phases=None, contracts=None):
             history.play(clock)
     finally:
         registry.ready = ready
-    with phases("reports of now"):
-        # The reports the demo data built at install, built again with the
-        # history behind them (their trends, their figures).
+    with phases("figures of now"):
+        # What the demo data computed at install, computed again with the
+        # history behind it, as the crons and buttons would: the recent
+        # reports (their trends, their figures), the draft penalty periods,
+        # the capacity report.
         Report = env["tma.sla.service.report"].with_context(tma_sla_pdf_later=True)
         for report in Report.search([("contract_id", "in", contracts.ids)]):
             if report.date_to >= history.today - relativedelta(months=1, day=1):
                 report._render()
+        env["tma.sla.penalty.period"].search(
+            [("contract_id", "in", contracts.ids), ("state", "=", "draft")]
+        ).action_compute()
+        env["tma.capacity.report"]._refresh()
     return history.stats
 
 
