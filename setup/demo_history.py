@@ -228,6 +228,18 @@ def work_hour(rng, day, start=7, end=15):
     )
 
 
+def working_time(when, start=7, end=17):
+    """``when``, or the next moment of the provider's working hours (naive
+    UTC, Monday to Friday) when it falls outside them."""
+    if when.hour >= end:
+        when = when.replace(hour=start) + timedelta(days=1)
+    elif when.hour < start:
+        when = when.replace(hour=start)
+    while when.weekday() >= 5:
+        when = when.replace(hour=start) + timedelta(days=1)
+    return when
+
+
 def business_days(first, last):
     day = first
     while day <= last:
@@ -443,6 +455,7 @@ class History:
             resolved += resume_at - pause_at
             self.at(pause_at, "ticket pause", self.pause_ticket, state)
             self.at(resume_at, "ticket resume", self.resume_ticket, state)
+        resolved = working_time(resolved)
         self.at(resolved, "ticket close", self.close_ticket, state)
         rate = rng.choices([5, 3, 1, None], [5, 2, 1, 2])[0]
         if rate:
