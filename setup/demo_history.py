@@ -5,14 +5,20 @@
     python3 setup/demo_history.py -c ODOO_CONF -d DATABASE [--months 12]
         [--contracts N] [--tickets-per-month K] [--seed S]
 
-Run by ``setup/demo.sh`` once the demo database is installed. For each running
-demo contract (Alpha, Beta, Gamma; or, with ``--contracts N``, N new
-contracts made from them, for the benchmarks' larger datasets), it plays the
-months before today: tickets opened, answered, paused, escalated by the SLA
-cron, resolved and closed on their own dates, their units recorded then,
-ratings, the unit books bought and expiring, the month-end service reports
-and penalty periods, the reviews with their minutes approved, the quarterly
-surveys, the outages and the fixed fee invoiced and posted each month.
+Run by ``setup/demo.sh`` once the demo database is installed. For each active
+demo contract (Alpha and Gamma: Beta is in reversibility from the install
+on, and a contract being handed over takes no new tickets; or, with
+``--contracts N``, N new contracts made from them, for the benchmarks'
+larger datasets), it plays the months before today: tickets opened,
+answered, paused, given a workaround, escalated by the SLA cron, resolved
+and closed on their own dates, their units recorded then, ratings, the unit
+books bought (their orders invoiced and posted) and expiring, the month-end
+service reports and penalty periods, the reviews held with their minutes
+approved and their improvement actions, the quarterly surveys, outages, an
+amendment mid-year (its approval recorded on the client's behalf) and the
+fixed fee invoiced and posted each month. Once played, what the demo data
+computed at install (the recent reports, the draft penalty periods, the
+capacity report) is computed again.
 
 How: one timeline of business events, sorted by date; before each event the
 clock is moved to its date (freezegun) and the event calls the suite's own
@@ -38,6 +44,9 @@ months': the ledger is in posting order, the screens in date order.
 
 Deterministic: every choice comes from ``random.Random(seed)`` and the
 timeline from the contracts' order; the dates from today's (the run's) date.
+The crons commit as they do in production (``commit_unless_testing``): a run
+that fails half-way leaves its first months; ``demo.sh --reset`` starts again.
+Mails are queued, not sent (no mail server answers while the demo is built).
 
 PDFs: printing one costs about a second (wkhtmltopdf, which also needs the
 web server for its styles). While the history plays, the registry counts as
