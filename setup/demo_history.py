@@ -332,6 +332,11 @@ class History:
         """``count`` contracts of as many new clients, made from the demo
         contracts in turn (their terms copied), started on the first month
         and activated then (the benchmarks' datasets)."""
+        if not templates:
+            raise SystemExit(
+                "--contracts copies the demo contracts: run it on a database "
+                "with the suite's demo data"
+            )
         Partner = self.env["res.partner"]
         contracts = self.env["tma.contract"]
         for index in range(count):
