@@ -104,6 +104,15 @@ demo_company() {
     fi
 }
 
+# demo_history: a year of each demo contract's life before today, played by
+# the suite's own flows with the clock moved (setup/demo_history.py), once, on
+# the new database.
+demo_history() {
+    tma_log "a year of history for the demo contracts (setup/demo_history.py)"
+    "$TMA_PYTHON" "$TMA_ROOT/setup/demo_history.py" -c "$CONF" -d "$DB" ||
+        tma_die "writing the demo's history in $DB failed (start again with: bash setup/demo.sh --reset)"
+}
+
 # Everything runs from main(), so that bash has parsed the whole file before
 # running anything (editing it during a run cannot derail that run).
 main() {
@@ -175,6 +184,7 @@ main() {
             demo_company --load-language en_US,fr_FR
             demo_install "$MODULES" fresh --load-language en_US,fr_FR
         fi
+        demo_history
     else
         # A suite addon added since the database was created is installed now.
         MISSING="$(tma_modules_not_installed "$PG_DIR" "$PG_PORT" "$DB" "$MODULES")"

@@ -1,0 +1,869 @@
+# Copyright 2026 TMA for Odoo
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A year of history for the demo, made by the suite's own business flows:
+
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE [--months 12]
+        [--contracts N] [--tickets-per-month K] [--seed S]
+
+Run by ``setup/demo.sh`` once the demo database is installed. For each active
+demo contract (Alpha and Gamma: Beta is in reversibility from the install
+on, and a contract being handed over takes no new tickets; or, with
+``--contracts N``, N new contracts made from them, for the benchmarks'
+larger datasets), it plays the months before today: tickets opened,
+answered, paused, given a workaround, escalated by the SLA cron, resolved
+and closed on their own dates, their units recorded then, ratings, the unit
+books bought (their orders invoiced and posted) and expiring, the month-end
+service reports and penalty periods, the reviews held with their minutes
+approved and their improvement actions, the quarterly surveys, outages, an
+amendment mid-year (its approval recorded on the client's behalf) and the
+fixed fee invoiced and posted each month. Once played, what the demo data
+computed at install (the recent reports, the draft penalty periods, the
+capacity report) is computed again.
+
+How: one timeline of business events, sorted by date; before each event the
+clock is moved to its date (freezegun) and the event calls the suite's own
+model methods, crons and stage moves, as a user or a cron would. Nothing is
+written with a date of its own: the ledger, the journal of acts, the timers
+and the figures read the moved clock. PostgreSQL's clock cannot move with
+freezegun, so the transaction's clock (``cr.now()``, what the ORM stamps
+``create_date`` and ``write_date`` with) is made to follow it, as the tests'
+``follow_frozen_clock`` does. SQL that calls PostgreSQL's ``now()`` itself
+(the preventive occurrences' bulk insert) still stamps the real date: this
+generator plays no preventive plan for that reason.
+
+Where the history fits: the demo's XML data creates the contracts (started
+twelve months ago, ``date_start``), and posts their install-day story at
+today's date; this generator then plays the past months on them. Both
+chains stay valid: the unit ledger numbers its entries 1, 2, 3... without
+gaps per contract and checks no order of dates (the burn-down and the
+figures read the entries' dates), and the journal of acts chains each entry
+to the previous one by number, whatever its date
+(``tma.act.journal._tma_check_chain``). So the numbers of the history's
+entries follow those posted at install, while their dates are the past
+months': the ledger is in posting order, the screens in date order.
+
+Deterministic: every choice comes from ``random.Random(seed)`` and the
+timeline from the contracts' order; the dates from today's (the run's) date.
+The crons commit as they do in production (``commit_unless_testing``): a run
+that fails half-way leaves its first months; ``demo.sh --reset`` starts again.
+Mails are queued, not sent (no mail server answers while the demo is built).
+
+PDFs: printing one costs about a second (wkhtmltopdf, which also needs the
+web server for its styles). While the history plays, the registry counts as
+not ready, as while the demo data installs: the service reports are built
+as records with their figures and workbooks, and the suite's PDF cron prints
+their PDFs once the server runs (one report a transaction, in the
+background); the reviews' minutes are printed by the portal on demand.
+
+Cost: the demo's year (2 contracts, 3 tickets a month each by default: about
+80 tickets, 265 business days of crons, 24 monthly reports) took 30 s of CPU
+in this process (registry loading included) and 3.5 min of wall time on the
+2-core machine shared with a load of 9; a ticket's life (opened, answered,
+maybe paused, resolved, rated, with its timers, emails and units) costs about
+1.4 s of that wall time, most of it the closing (OCA SLA, intervention
+report, consumption, rating request). The phases' times are printed at the
+end; ``--contracts 300 --months 36`` makes the benchmarks' datasets.
+"""
+
+import argparse
+import base64
+import heapq
+import random
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
+
+# Ticket subjects, per language: (French, English). The demo's French clients
+# read French, Alpha (and every client of an English-only demo) English.
+SUBJECTS = [
+    ("Erreur à la validation d'une commande", "Error when confirming an order"),
+    ("Écran de connexion très lent", "Login screen very slow"),
+    ("Export comptable incomplet", "Accounting export incomplete"),
+    ("Ajouter un filtre par date sur la liste", "Add a date filter to the list"),
+    ("Impression des étiquettes décalée", "Labels printed out of alignment"),
+    ("Notification e-mail non reçue", "Email notification not received"),
+    ("Droits d'accès d'un nouvel utilisateur", "Access rights for a new user"),
+    ("Calcul de remise erroné", "Wrong discount computed"),
+    ("Import du fichier fournisseur en échec", "Supplier file import fails"),
+    ("Question sur la clôture mensuelle", "Question about the month-end closing"),
+    ("Rapport de synthèse vide", "Summary report empty"),
+    ("Ajouter une colonne au tableau de bord", "Add a column to the dashboard"),
+]
+DESCRIPTIONS = (
+    "<p>Constaté ce matin par l'équipe ; merci de regarder.</p>",
+    "<p>Noticed this morning by the team; please have a look.</p>",
+)
+ANSWERS = (
+    "Nous analysons le problème et revenons vers vous rapidement.",
+    "We are looking into it and will come back to you shortly.",
+)
+QUESTIONS = (
+    "Pourriez-vous nous envoyer une capture d'écran ?",
+    "Could you send us a screenshot?",
+)
+REPLIES = (
+    "Voici la capture demandée.",
+    "Here is the screenshot you asked for.",
+)
+FEEDBACK = {
+    1: ("Trop long à résoudre.", "Took far too long."),
+    3: ("Correct, mais il a fallu relancer.", "Fine, but we had to chase it."),
+    5: ("Rapide et clair, merci.", "Quick and clear, thank you."),
+}
+OUTAGES = (
+    "Indisponibilité du serveur applicatif",
+    "Application server unavailable",
+)
+MINUTES = (
+    "<p>Revue de la période : activité, engagements et actions passés en revue.</p>",
+    "<p>Review of the period: activity, commitments and actions gone through.</p>",
+)
+ON_BEHALF = (
+    "Avenant signé sur papier lors du comité de pilotage.",
+    "Amendment signed on paper at the steering committee.",
+)
+REVIEW_ACTIONS = [
+    (
+        "Documenter la procédure de reprise après incident",
+        "Document the recovery procedure after an incident",
+    ),
+    (
+        "Ajouter une alerte de supervision sur les traitements de nuit",
+        "Add a monitoring alert on the night batches",
+    ),
+    (
+        "Former deux utilisateurs référents",
+        "Train two key users",
+    ),
+]
+ACTION_EVIDENCE = (
+    "<p>Fait : voir la note jointe au ticket.</p>",
+    "<p>Done: see the note on the ticket.</p>",
+)
+AMENDMENT = (
+    "Nouveau périmètre fonctionnel : le volume mensuel estimé augmente d'un quart.",
+    "New functional scope: the estimated monthly volume rises by a quarter.",
+)
+DEMO_CONTRACTS = (
+    "tma_contract.contract_alpha",
+    "tma_contract.contract_beta",
+    "tma_contract.contract_gamma",
+)
+
+
+class Clock:
+    """The moved clock: freezegun's, and the transaction's following it.
+
+    ``cr.now()`` reads PostgreSQL's ``now()`` (the transaction's start) and
+    stamps ``create_date``/``write_date``: it is made to return the frozen
+    time, as ``follow_frozen_clock`` in the tests does. SQL that calls
+    ``now()`` itself still reads the real clock."""
+
+    def __init__(self, cr, start):
+        from freezegun import freeze_time
+
+        self.cr = cr
+        self._freezer = freeze_time(start)
+        self._frozen = None
+        self._start = start
+
+    def __enter__(self):
+        from freezegun import api as freezegun_api
+
+        self._frozen = self._freezer.start()
+        self._real_now = self.cr.now
+
+        def now():
+            frozen = freezegun_api.FakeDatetime.now()
+            return freezegun_api.real_datetime(
+                *frozen.timetuple()[:6], frozen.microsecond
+            )
+
+        self.cr.now = now
+        return self
+
+    def __exit__(self, *exc):
+        self.cr.now = self._real_now
+        self._freezer.stop()
+
+    def move_to(self, when):
+        self._frozen.move_to(when)
+
+
+# The real clocks, held where freezegun does not patch them (it replaces
+# the module attributes that are the time functions).
+REAL = {"perf_counter": time.perf_counter}
+
+
+class Phases:
+    """Time spent per phase, printed at the end (the benchmarks read it),
+    on the real clock."""
+
+    def __init__(self):
+        self.spent = defaultdict(float)
+        self.counts = defaultdict(int)
+
+    @contextmanager
+    def __call__(self, name):
+        start = REAL["perf_counter"]()
+        try:
+            yield
+        finally:
+            self.spent[name] += REAL["perf_counter"]() - start
+            self.counts[name] += 1
+
+    def report(self, out=sys.stdout):
+        total = sum(self.spent.values())
+        for name, spent in sorted(self.spent.items(), key=lambda i: -i[1]):
+            count = self.counts[name]
+            print(
+                f"  {name:<24} {spent:7.2f} s  {count:6d} x  "
+                f"{1000 * spent / count:8.1f} ms each",
+                file=out,
+            )
+        print(f"  {'total':<24} {total:7.2f} s", file=out)
+
+
+def work_hour(rng, day, start=7, end=15):
+    """A time of day (naive UTC) in the provider's working hours."""
+    return datetime.combine(day, datetime.min.time()) + timedelta(
+        hours=rng.randint(start, end - 1), minutes=rng.randrange(0, 60, 5)
+    )
+
+
+def working_time(when, start=7, end=17):
+    """``when``, or the next moment of the provider's working hours (naive
+    UTC, Monday to Friday) when it falls outside them."""
+    if when.hour >= end:
+        when = when.replace(hour=start) + timedelta(days=1)
+    elif when.hour < start:
+        when = when.replace(hour=start)
+    while when.weekday() >= 5:
+        when = when.replace(hour=start) + timedelta(days=1)
+    return when
+
+
+def business_days(first, last):
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            yield day
+        day += timedelta(days=1)
+
+
+class History:
+    """The generator: plans the timeline of each contract, then plays it.
+
+    The timeline is a heap of (date, number, phase, function, arguments):
+    an event may add later ones (a review the cron scheduled is held, its
+    minutes approved)."""
+
+    def __init__(self, env, args, phases):
+        self.env = env
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.phases = phases
+        self.today = datetime.now().date()
+        self.first_month = (self.today - relativedelta(months=args.months)).replace(
+            day=1
+        )
+        self.last_month = self.today.replace(day=1) - relativedelta(months=1)
+        self.stats = defaultdict(int)
+        ref = env.ref
+        self.stage_progress = ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        self.stage_awaiting = ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        self.stage_done = ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.engineer = ref("tma_contract.user_tma_engineer")
+        self.admin = ref("base.user_admin")
+        self.team = ref("tma_contract.team_tma")
+        self.pack = ref("tma_contract.product_pack_10")
+        self.level = ref("tma_contract.support_level_l1", raise_if_not_found=False)
+        self.events = []
+        self.counter = 0
+        self.on_behalf_done = False
+        self.reviews_planned = set()
+        self.open_tickets = 0
+        self.closed_since_cron = False
+
+    # ------------------------------------------------------------------
+    # Texts
+    # ------------------------------------------------------------------
+    @staticmethod
+    def text(pair, partner):
+        """The French or English text of ``pair`` for ``partner``'s reader."""
+        return pair[0] if (partner.lang or "").startswith("fr") else pair[1]
+
+    # ------------------------------------------------------------------
+    # Timeline
+    # ------------------------------------------------------------------
+    def at(self, when, name, func, *args):
+        self.counter += 1
+        heapq.heappush(self.events, (when, self.counter, name, func, args))
+
+    def play(self, clock):
+        now = datetime.combine(self.today, datetime.min.time())
+        while self.events:
+            when, _seq, name, func, args = heapq.heappop(self.events)
+            if when >= now:
+                continue
+            clock.move_to(when)
+            with self.phases(name):
+                func(*args)
+        self.env.flush_all()
+
+    # ------------------------------------------------------------------
+    # Contracts
+    # ------------------------------------------------------------------
+    def demo_contracts(self):
+        contracts = self.env["tma.contract"]
+        for xmlid in DEMO_CONTRACTS:
+            contract = self.env.ref(xmlid, raise_if_not_found=False)
+            if contract and contract.state == "active":
+                contracts |= contract
+        return contracts
+
+    def new_contracts(self, templates, count):
+        """``count`` contracts of as many new clients, made from the demo
+        contracts in turn (their terms copied), started on the first month
+        and activated then (the benchmarks' datasets)."""
+        if not templates:
+            raise SystemExit(
+                "--contracts copies the demo contracts: run it on a database "
+                "with the suite's demo data"
+            )
+        Partner = self.env["res.partner"]
+        contracts = self.env["tma.contract"]
+        for index in range(count):
+            template = templates[index % len(templates)]
+            client = Partner.create(
+                {
+                    "name": f"{template.partner_id.name} {index + 1:04d}",
+                    "is_company": True,
+                    "lang": template.partner_id.lang,
+                }
+            )
+            Partner.create(
+                {
+                    "name": f"Contact {index + 1:04d}",
+                    "parent_id": client.id,
+                    "lang": template.partner_id.lang,
+                    "email": f"contact{index + 1:04d}@example.com",
+                }
+            )
+            contracts |= template.copy(
+                {
+                    "partner_id": client.id,
+                    "date_start": self.first_month,
+                    "title": f"{template.title} {index + 1:04d}",
+                    "sale_order_id": False,
+                }
+            )
+        contracts.action_activate()
+        return contracts
+
+    def contact_of(self, contract):
+        contacts = contract.partner_id.child_ids
+        return contacts.filtered("user_ids")[:1] or contacts[:1] or contract.partner_id
+
+    def months(self):
+        month = self.first_month
+        while month <= self.today:
+            yield month
+            month += relativedelta(months=1)
+
+    def plan(self, contracts):
+        for contract in contracts:
+            self.plan_contract(contract)
+        # The daily crons, every business day: the books past their date
+        # expired, the amendments due applied, the reviews scheduled; at
+        # noon the SLA cron (breaches notified, escalation rules applied:
+        # once a day, where the server runs it every few minutes, so that
+        # a year costs little; the breaches' dates are the timers' own).
+        for day in business_days(self.first_month, self.today - timedelta(days=1)):
+            morning = datetime.combine(day, datetime.min.time())
+            self.at(morning + timedelta(hours=5), "daily crons", self.daily_crons)
+            self.at(morning + timedelta(hours=11), "sla cron", self.sla_cron)
+        for month in self.months():
+            first = datetime.combine(month, datetime.min.time())
+            if month.month % 3 == 1:
+                self.at(first + timedelta(hours=3), "surveys", self.open_surveys)
+
+    def plan_contract(self, contract):
+        rng = self.rng
+        self.at(
+            datetime.combine(self.first_month, datetime.min.time())
+            + timedelta(hours=1),
+            "contract start",
+            self.start_contract,
+            contract,
+        )
+        middle = self.first_month + relativedelta(months=self.args.months // 2)
+        amended = bool(contract.amendment_ids)
+        for month in self.months():
+            last = min(
+                month + relativedelta(months=1, days=-1),
+                self.today - timedelta(days=1),
+            )
+            days = list(business_days(month, last))
+            if days:
+                count = max(
+                    1, round(self.args.tickets_per_month * rng.uniform(0.6, 1.4))
+                )
+                for _index in range(count):
+                    self.plan_ticket(contract, rng.choice(days))
+                # Outages before last month (the demo data tells last
+                # month's and today's).
+                if rng.random() < 0.3 and month < self.last_month:
+                    self.plan_outage(contract, rng.choice(days))
+            # A contract whose story holds amendments already (Alpha's, at
+            # install) keeps its terms; the others are amended mid-year.
+            if month == middle and self.args.months >= 2 and not amended:
+                self.at(
+                    work_hour(rng, month + timedelta(days=2)),
+                    "amendment",
+                    self.amend,
+                    contract,
+                    month,
+                )
+            next_month = month + relativedelta(months=1)
+            if next_month <= self.today:
+                first = datetime.combine(next_month, datetime.min.time())
+                self.at(
+                    first + timedelta(hours=2),
+                    "month-end",
+                    self.month_end,
+                    contract,
+                    month,
+                )
+
+    def plan_ticket(self, contract, day):
+        rng = self.rng
+        opened = work_hour(rng, day)
+        plan = {
+            "subject": rng.randrange(len(SUBJECTS)),
+            "priority": rng.choices(["0", "1", "2", "3"], [3, 4, 2, 1])[0],
+            "complexity": rng.choices(["simple", "medium", "complex"], [5, 3, 1])[0],
+        }
+        state = {}
+        self.at(opened, "ticket open", self.open_ticket, contract, plan, state)
+        # Most commitments met, some missed: an urgent ticket is answered
+        # and resolved sooner, one in eight takes three times longer.
+        urgency = int(plan["priority"])
+        late = 3 if rng.random() < 0.12 else 1
+        answered = opened + timedelta(minutes=rng.randint(5, 50 * (4 - urgency)))
+        self.at(answered, "ticket answer", self.answer_ticket, state)
+        hours = rng.uniform(2, 30 * (4 - urgency)) * late
+        resolved = answered + timedelta(hours=hours)
+        if urgency >= 2:
+            workaround = answered + timedelta(hours=min(hours / 2, rng.uniform(1, 3)))
+            self.at(workaround, "ticket workaround", self.workaround, state)
+        if rng.random() < 0.25:
+            pause_at = answered + (resolved - answered) / 3
+            resume_at = pause_at + timedelta(hours=rng.randint(4, 72))
+            resolved += resume_at - pause_at
+            self.at(pause_at, "ticket pause", self.pause_ticket, state)
+            self.at(resume_at, "ticket resume", self.resume_ticket, state)
+        resolved = working_time(resolved)
+        self.at(resolved, "ticket close", self.close_ticket, state)
+        rate = rng.choices([5, 3, 1, None], [5, 2, 1, 2])[0]
+        if rate:
+            rated = resolved + timedelta(hours=rng.randint(2, 48))
+            self.at(rated, "ticket rating", self.rate_ticket, state, rate)
+
+    def plan_outage(self, contract, day):
+        rng = self.rng
+        environment = contract.application_ids.environment_ids[:1]
+        if not environment or "tma.sla.outage" not in self.env:
+            return
+        start = datetime.combine(day, datetime.min.time()) + timedelta(
+            hours=rng.randint(0, 20)
+        )
+        end = start + timedelta(minutes=rng.randint(20, 300))
+        self.at(end, "outage", self.record_outage, contract, environment, start)
+
+    # ------------------------------------------------------------------
+    # Contract flows
+    # ------------------------------------------------------------------
+    def start_contract(self, contract):
+        """The first month: the reviews set up (when it has none), the books
+        of a ticket book bought."""
+        if "tma.review.type" in self.env and not contract.review_type_ids:
+            contract.action_tma_setup_reviews()
+        self.top_up(contract)
+
+    def top_up(self, contract):
+        """A ticket book's client buys books (a sale order of packs,
+        confirmed: the books are credited, then invoiced and posted) when
+        less than a month of units is left."""
+        if contract.mode != "ticket_book" or not self.pack:
+            return
+        monthly = max(contract.monthly_volume, 10.0)
+        if contract.balance >= monthly:
+            return
+        packs = int((2 * monthly - contract.balance) // 10) + 1
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": contract.partner_id.id,
+                "tma_contract_id": contract.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.pack.id, "product_uom_qty": packs}
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self.invoice_orders(order)
+        self.stats["books bought"] += packs
+
+    def invoice_orders(self, orders):
+        """Invoice what the orders have to invoice, and post the invoices."""
+        orders = orders.filtered(
+            lambda o: any(line.qty_to_invoice > 0 for line in o.order_line)
+        )
+        if not orders:
+            return
+        moves = orders._create_invoices()
+        moves.action_post()
+        self.stats["invoices"] += len(moves)
+
+    def amend(self, contract, month):
+        """Mid-year, the estimated monthly volume rises by a quarter: the
+        amendment submitted, approved by the client, applied by the cron on
+        its effective date."""
+        contact = self.contact_of(contract)
+        volume = contract.monthly_volume or 10.0
+        amendment = self.env["tma.contract.amendment"].create(
+            {
+                "contract_id": contract.id,
+                "date_effective": month + relativedelta(days=14),
+                "description": self.text(AMENDMENT, contact),
+                "change_volume": True,
+                "monthly_volume": round(volume * 1.25),
+            }
+        )
+        amendment.action_submit()
+        if self.on_behalf_done:
+            amendment._approve(contact)
+        else:
+            # One approval given on paper, at a meeting, recorded by the
+            # manager on the client's behalf through the backend's wizard
+            # (the portal shows who recorded it, for whom and why).
+            self.on_behalf_done = True
+            self.env["tma.act.on.behalf"].with_user(self.admin).create(
+                {
+                    "res_model": amendment._name,
+                    "res_id": amendment.id,
+                    "act": "approve",
+                    "partner_id": contact.id,
+                    "on_behalf_reason": self.text(ON_BEHALF, contact),
+                    "evidence": base64.b64encode(b"%PDF-1.4\n% signed\n"),
+                    "evidence_name": "amendment-signed.pdf",
+                }
+            ).action_confirm()
+        self.stats["amendments"] += 1
+
+    def record_outage(self, contract, environment, start):
+        """The outage recorded once the service is back (an ongoing one
+        would overlap the later outages the demo data tells)."""
+        contact = self.contact_of(contract)
+        self.env["tma.sla.outage"].create(
+            {
+                "name": self.text(OUTAGES, contact),
+                "environment_id": environment.id,
+                "kind": "unplanned",
+                "date_start": start,
+                "date_end": datetime.now().replace(microsecond=0),
+            }
+        )
+        self.stats["outages"] += 1
+
+    def daily_crons(self):
+        self.env["tma.unit.book"]._cron_expire_books()
+        self.env["tma.contract.amendment"]._cron_apply_amendments()
+        if "tma.review" in self.env:
+            for review in self.env["tma.review"]._cron_schedule_reviews():
+                if review.id not in self.reviews_planned:
+                    self.reviews_planned.add(review.id)
+                    self.plan_review(review)
+
+    def sla_cron(self):
+        """The SLA cron, on the days it has work: a ticket open, or closed
+        since its last run (a day with neither gives it nothing to do)."""
+        if self.open_tickets or self.closed_since_cron:
+            self.closed_since_cron = False
+            self.env["tma.sla.timer"]._cron_check()
+
+    def open_surveys(self):
+        for survey in self.env["tma.satisfaction.survey"]._cron_open_surveys():
+            if self.rng.random() < 0.8:
+                when = datetime.now() + timedelta(days=self.rng.randint(3, 12))
+                self.at(when, "survey answer", self.answer_survey, survey)
+
+    def answer_survey(self, survey):
+        rng = self.rng
+        contact = self.contact_of(survey.contract_id)
+        survey._portal_answer(
+            contact,
+            {
+                key: str(rng.choices([2, 3, 4, 5], [1, 3, 4, 2])[0])
+                for key in ("quality", "responsiveness", "advice", "communication")
+            },
+        )
+        self.stats["surveys answered"] += 1
+
+    # ------------------------------------------------------------------
+    # Reviews
+    # ------------------------------------------------------------------
+    def plan_review(self, review):
+        held = review.date + timedelta(hours=2)
+        self.at(held, "review", self.hold_review, review)
+        approved = held + timedelta(days=self.rng.randint(1, 6))
+        self.at(approved, "review", self.approve_review, review)
+
+    def hold_review(self, review):
+        if review.state != "planned":
+            return
+        review.action_held()
+        review.minutes = self.text(MINUTES, review.partner_id)
+        review.action_submit_minutes()
+        self.stats["reviews"] += 1
+        if self.rng.random() < 0.4:
+            # An improvement action decided at the review (the review's
+            # button opens its form with these defaults), done within weeks.
+            contact = review.partner_id
+            action = (
+                self.env["tma.improvement.action"]
+                .with_context(
+                    default_contract_id=review.contract_id.id,
+                    default_review_id=review.id,
+                    default_origin="review",
+                )
+                .create(
+                    {
+                        "name": self.text(
+                            REVIEW_ACTIONS[self.rng.randrange(len(REVIEW_ACTIONS))],
+                            contact,
+                        ),
+                        "date_due": review.date.date() + timedelta(days=30),
+                    }
+                )
+            )
+            action.action_open()
+            done = datetime.now() + timedelta(days=self.rng.randint(7, 40))
+            self.at(done, "improvement action", self.finish_action, action)
+
+    def finish_action(self, action):
+        if action.state != "open":
+            return
+        action.evidence = self.text(ACTION_EVIDENCE, action.partner_id)
+        action.action_done()
+        self.stats["improvement actions done"] += 1
+
+    def approve_review(self, review):
+        if review.state != "submitted":
+            return
+        review._portal_approve(self.contact_of(review.contract_id))
+        self.stats["minutes approved"] += 1
+
+    # ------------------------------------------------------------------
+    # Ticket flows
+    # ------------------------------------------------------------------
+    def open_ticket(self, contract, plan, state):
+        contact = self.contact_of(contract)
+        types = contract.maintenance_type_ids
+        vals = {
+            "name": self.text(SUBJECTS[plan["subject"]], contact),
+            "description": self.text(DESCRIPTIONS, contact),
+            "partner_id": contact.id,
+            "team_id": self.team.id,
+            "user_id": self.engineer.id,
+            "tma_contract_id": contract.id,
+            "tma_application_id": contract.application_ids[:1].id,
+            "tma_complexity": plan["complexity"],
+            "priority": plan["priority"],
+        }
+        if types:
+            vals["tma_maintenance_type_id"] = types[plan["subject"] % len(types)].id
+        if self.level and "tma_support_level_id" in self.env["helpdesk.ticket"]._fields:
+            vals["tma_support_level_id"] = self.level.id
+        state["ticket"] = self.env["helpdesk.ticket"].create(vals)
+        self.open_tickets += 1
+        self.stats["tickets"] += 1
+
+    def message(self, state, texts, stage, client=False):
+        """A message on the open ticket, the engineer's (or the client's),
+        then the ticket moved to ``stage``."""
+        ticket = state["ticket"]
+        if ticket.stage_id.closed:
+            return
+        if client:
+            author = {"author_id": ticket.partner_id.id}
+        else:
+            ticket, author = ticket.with_user(self.engineer), {}
+        ticket.message_post(
+            body=self.text(texts, ticket.partner_id),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            **author,
+        )
+        state["ticket"].write({"stage_id": stage.id})
+
+    def answer_ticket(self, state):
+        self.message(state, ANSWERS, self.stage_progress)
+
+    def pause_ticket(self, state):
+        """A question to the client: the ticket waits on it."""
+        self.message(state, QUESTIONS, self.stage_awaiting)
+
+    def resume_ticket(self, state):
+        self.message(state, REPLIES, self.stage_progress, client=True)
+
+    def workaround(self, state):
+        ticket = state["ticket"]
+        if not ticket.stage_id.closed and not ticket.tma_workaround_date:
+            ticket.action_tma_workaround()
+
+    def close_ticket(self, state):
+        ticket = state["ticket"]
+        if ticket.stage_id.closed:
+            return
+        contract = ticket.tma_contract_id
+        ticket.write({"stage_id": self.stage_done.id})
+        self.open_tickets -= 1
+        self.closed_since_cron = True
+        if not contract.consume_on_close:
+            # The engineer records the units (the ticket's button).
+            ticket._tma_record_consumption()
+        self.top_up(contract)
+
+    def rate_ticket(self, state, rate):
+        ticket = state["ticket"]
+        if not ticket.stage_id.closed:
+            return
+        feedback = self.text(FEEDBACK[rate], ticket.partner_id)
+        ticket._tma_portal_rate(ticket.partner_id, rate, feedback=feedback)
+        self.stats["ratings"] += 1
+
+    # ------------------------------------------------------------------
+    # Month-end
+    # ------------------------------------------------------------------
+    def month_end(self, contract, month):
+        """The 1st: last month's service report (as the month-end cron
+        builds it; its PDF printed later), penalty period computed and
+        validated, the fixed fee and the delivered units invoiced."""
+        month_last = month + relativedelta(months=1, days=-1)
+        if contract.sla_policy_id:
+            self.env["tma.sla.service.report"].with_context(
+                tma_sla_pdf_later=True
+            )._generate_for(contract, month)
+            self.stats["reports"] += 1
+            Period = self.env["tma.sla.penalty.period"]
+            if contract.penalty_rule_ids and not Period.search_count(
+                [
+                    ("contract_id", "=", contract.id),
+                    ("date_from", "<=", month_last),
+                    ("date_to", ">=", month),
+                ]
+            ):
+                period = Period.create(
+                    {
+                        "contract_id": contract.id,
+                        "date_from": month,
+                        "date_to": month_last,
+                    }
+                )
+                period.action_compute()
+                period.action_validate()
+                self.stats["penalty periods"] += 1
+        recurring = contract.recurring_contract_id
+        if recurring:
+            moves = recurring._recurring_create_invoice()
+            moves.filtered(lambda m: m.state == "draft").action_post()
+            self.stats["invoices"] += len(moves)
+        if contract.mode == "regie" and contract.sale_order_id:
+            self.invoice_orders(contract.sale_order_id)
+
+
+def options(**values):
+    """The generator's options (``main``'s defaults, ``values`` over them)."""
+    defaults = {"months": 12, "contracts": 0, "tickets_per_month": 3, "seed": 22}
+    return argparse.Namespace(**(defaults | values))
+
+
+def generate(env, args, phases=None, contracts=None):
+    """Play the history on ``env``'s database; return the statistics. On
+    ``contracts`` when given (started by the first month), else on the demo
+    contracts, or on ``args.contracts`` new ones made from them.
+
+    While it plays, the registry counts as not ready, as while the demo data
+    is installed: no web server answers wkhtmltopdf yet, so the suite leaves
+    the PDFs to its crons and its portal (printed on demand)."""
+    phases = phases or Phases()
+    # Notifications queued, as the crons queue them, rather than sent at
+    # each commit of a cron (no mail server answers while the demo is built).
+    env = env(context=dict(env.context, mail_notify_force_send=False))
+    history = History(env, args, phases)
+    start = datetime.combine(history.first_month, datetime.min.time())
+    registry = env.registry
+    ready = registry.ready
+    registry.ready = False
+    try:
+        with Clock(env.cr, start) as clock:
+            with phases("contracts"):
+                if contracts is None:
+                    contracts = history.demo_contracts()
+                if args.contracts:
+                    contracts = history.new_contracts(contracts, args.contracts)
+            with phases("plan"):
+                history.plan(contracts)
+            history.play(clock)
+    finally:
+        registry.ready = ready
+    with phases("figures of now"):
+        # What the demo data computed at install, computed again with the
+        # history behind it, as the crons and buttons would: the recent
+        # reports (their trends, their figures), the draft penalty periods,
+        # the capacity report.
+        Report = env["tma.sla.service.report"].with_context(tma_sla_pdf_later=True)
+        for report in Report.search([("contract_id", "in", contracts.ids)]):
+            if report.date_to >= history.today - relativedelta(months=1, day=1):
+                report._render()
+        env["tma.sla.penalty.period"].search(
+            [("contract_id", "in", contracts.ids), ("state", "=", "draft")]
+        ).action_compute()
+        env["tma.capacity.report"]._refresh()
+    return history.stats
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-c", dest="conf", required=True)
+    parser.add_argument("-d", dest="db", required=True)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--contracts", type=int, default=0)
+    parser.add_argument("--tickets-per-month", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=22)
+    args = parser.parse_args(argv)
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db])
+    registry = odoo.modules.registry.Registry.new(args.db)
+    phases = Phases()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        stats = generate(env, args, phases)
+    print(f"history: {dict(stats)}")
+    phases.report()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
