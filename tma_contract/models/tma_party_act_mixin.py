@@ -115,6 +115,12 @@ class TmaPartyActMixin(models.AbstractModel):
         """What the act is, in a sentence's words (for the refusals)."""
         return code
 
+    def _tma_partner(self, partner):
+        """``partner`` as a record: a data file gives its id."""
+        if isinstance(partner, int) and not isinstance(partner, bool):
+            return self.env["res.partner"].browse(partner)
+        return partner
+
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from . import test_contract
 from . import test_ledger
+from . import test_evolution
 from . import test_ticket
 from . import test_invoicing
 from . import test_security
