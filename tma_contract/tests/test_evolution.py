@@ -15,8 +15,10 @@ from odoo.tests import tagged
 from .common import TmaCommon
 
 
-@tagged("post_install", "-at_install")
-class TestEvolution(TmaCommon):
+class EvolutionCommon(TmaCommon):
+    """A ticket book contract of client A with a book of 10 units, and the
+    steps of an evolution (the portal's tests reuse them)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,6 +59,15 @@ class TestEvolution(TmaCommon):
             {"name": "signed.pdf", "raw": b"signed", "res_model": "res.partner"}
         )
 
+    def _deliver(self, estimate, units=None):
+        vals = {"estimate_id": estimate.id}
+        if units is not None:
+            vals["units"] = units
+        return self.env["tma.evolution.delivery"].create(vals)
+
+
+@tagged("post_install", "-at_install")
+class TestEvolution(EvolutionCommon):
     # ------------------------------------------------------------------
     # Estimate
     # ------------------------------------------------------------------
@@ -267,12 +278,6 @@ class TestEvolution(TmaCommon):
     # ------------------------------------------------------------------
     # Delivery and acceptance
     # ------------------------------------------------------------------
-    def _deliver(self, estimate, units=None):
-        vals = {"estimate_id": estimate.id}
-        if units is not None:
-            vals["units"] = units
-        return self.env["tma.evolution.delivery"].create(vals)
-
     def test_delivery_beyond_the_estimate_needs_a_new_approval(self):
         estimate = self._approved()
         with self.assertRaisesRegex(UserError, "new estimate"):
