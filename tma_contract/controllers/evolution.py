@@ -3,6 +3,7 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools import SQL
 
 from .portal import PARTY_ACT_ROUTE, TmaCustomerPortal
 
@@ -28,6 +29,12 @@ class TmaEvolutionPortal(TmaCustomerPortal):
             [("contract_id", "=", contract.id)],
             ["name", "state", "ticket_id", "units", "date_delivered"],
             {"limit": 20},
+        )
+        # The units reserved for approved estimates, with the page's lists.
+        sections["units_reserved"] = SQL(
+            "(SELECT COALESCE(SUM(units), 0) FROM tma_evolution_estimate "
+            "WHERE contract_id = %s AND state = 'approved')",
+            contract.id,
         )
         return sections
 

@@ -40,7 +40,9 @@ class HelpdeskTicket(models.Model):
     tma_evolution_state = fields.Selection(
         EVOLUTION_STATES, string="Evolution", compute="_compute_tma_evolution"
     )
-    tma_estimate_count = fields.Integer(compute="_compute_tma_evolution")
+    tma_estimate_count = fields.Integer(
+        string="Number of estimates", compute="_compute_tma_evolution"
+    )
     tma_warranty_of_id = fields.Many2one(
         "helpdesk.ticket",
         string="Defect of the evolution",
@@ -112,11 +114,9 @@ class HelpdeskTicket(models.Model):
                 if accepted and days
                 else False
             )
-            reported = (
-                ticket.create_date.date()
-                if ticket.create_date
-                else fields.Date.context_today(ticket)
-            )
+            # The day it was reported, in the user's time zone, as the day
+            # the evolution was accepted.
+            reported = fields.Date.context_today(ticket, ticket.create_date)
             ticket.tma_warranty_until = until
             ticket.tma_under_warranty = bool(until and reported <= until)
 

@@ -84,13 +84,16 @@ class TmaEvolutionDelivery(models.Model):
         "tma.unit.entry", string="Consumption", readonly=True, copy=False
     )
     # The client's acceptance: its act
-    accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    date_accepted = fields.Datetime(readonly=True, copy=False)
-    date_rejected = fields.Datetime(readonly=True, copy=False)
+    accepted_by_id = fields.Many2one(
+        "res.users", string="Accepted by", readonly=True, copy=False
+    )
+    date_accepted = fields.Datetime(string="Accepted on", readonly=True, copy=False)
+    date_rejected = fields.Datetime(string="Rejected on", readonly=True, copy=False)
     anomalies = fields.Text(
         readonly=True, copy=False, help="The anomalies the client found."
     )
     accepted_by_silence = fields.Boolean(
+        string="Accepted by silence",
         readonly=True,
         copy=False,
         help="The client neither accepted nor rejected the delivery within "

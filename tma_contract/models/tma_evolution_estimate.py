@@ -95,7 +95,7 @@ class TmaEvolutionEstimate(models.Model):
         "tma.evolution.estimate.line", "estimate_id", string="Lines", copy=True
     )
     date_target = fields.Date(string="Target delivery date", tracking=True)
-    date_sent = fields.Datetime(readonly=True, copy=False)
+    date_sent = fields.Datetime(string="Sent on", readonly=True, copy=False)
     date_done = fields.Date(
         string="Accepted on",
         readonly=True,
@@ -103,6 +103,7 @@ class TmaEvolutionEstimate(models.Model):
         help="The day the client accepted the delivery: the warranty starts.",
     )
     units_reserved = fields.Float(
+        string="Units reserved",
         compute="_compute_units_reserved",
         store=True,
         digits="TMA Units",

@@ -395,16 +395,18 @@ class TestEvolution(EvolutionCommon):
         self.assertLedgerConsistent(self.contract)
 
     def test_after_the_warranty_the_normal_rules_apply(self):
-        evolution = self._accepted_evolution()
-        with freeze_time(fields.Datetime.now() + timedelta(days=91)):
-            defect = self._create_ticket(
-                self.contract,
-                complexity="simple",
-                tma_maintenance_type_id=self.corrective.id,
-                tma_warranty_of_id=evolution.id,
-            )
-            self.assertFalse(defect.tma_under_warranty)
-            entry = defect._tma_record_consumption()
+        with freeze_time(fields.Datetime.now() - timedelta(days=91)):
+            evolution = self._accepted_evolution()
+        defect = self._create_ticket(
+            self.contract,
+            complexity="simple",
+            tma_maintenance_type_id=self.corrective.id,
+            tma_warranty_of_id=evolution.id,
+        )
+        accepted = evolution.tma_estimate_ids.date_done
+        self.assertEqual(defect.tma_warranty_until, accepted + timedelta(days=90))
+        self.assertFalse(defect.tma_under_warranty)
+        entry = defect._tma_record_consumption()
         self.assertEqual(entry.scope, "in")
         self.assertEqual(entry.consumed_units, 1.0)
 
