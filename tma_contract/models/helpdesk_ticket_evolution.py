@@ -114,11 +114,12 @@ class HelpdeskTicket(models.Model):
                 if accepted and days
                 else False
             )
+            ticket.tma_warranty_until = until
             # The day it was reported, in the user's time zone, as the day
             # the evolution was accepted.
-            reported = fields.Date.context_today(ticket, ticket.create_date)
-            ticket.tma_warranty_until = until
-            ticket.tma_under_warranty = bool(until and reported <= until)
+            ticket.tma_under_warranty = bool(
+                until and fields.Date.context_today(ticket, ticket.create_date) <= until
+            )
 
     # ------------------------------------------------------------------
     # No work before approval

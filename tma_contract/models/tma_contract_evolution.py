@@ -97,6 +97,33 @@ class TmaContract(models.Model):
         )
         return float(self.env.cr.fetchone()[0])
 
+    def _open_books_and_reserved(self, exclude_ticket=None):
+        """:meth:`_open_books_for_update` and :meth:`_units_reserved_locked`
+        in one query: ``([(book id, units remaining)], units reserved)``."""
+        self.ensure_one()
+        self.env["tma.evolution.estimate"].flush_model(["state", "units"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT b.id, b.units_remaining, r.reserved
+                     FROM (SELECT COALESCE(SUM(units), 0) AS reserved
+                             FROM tma_evolution_estimate
+                            WHERE contract_id = %s AND state = 'approved'
+                              AND ticket_id != %s) r
+                LEFT JOIN tma_unit_book b
+                       ON b.contract_id = %s AND b.state = 'open'
+                      AND b.units_remaining > 0
+                      AND (b.date_expiry IS NULL OR b.date_expiry >= %s)
+                 ORDER BY b.date_expiry NULLS LAST, b.id""",
+                self.id,
+                exclude_ticket.id if exclude_ticket else 0,
+                self.id,
+                self._tma_today(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        books = [(book, float(left)) for book, left, _r in rows if book]
+        return books, float(rows[0][2])
+
     def _check_can_reserve(self, units, exclude_estimate=None):
         """Refuse to reserve ``units`` more than the available balance
         allows, under the overdraft and blocking rules of a consumption.
@@ -130,7 +157,7 @@ class TmaContract(models.Model):
     # Scope: a defect of a delivered evolution under warranty
     # ------------------------------------------------------------------
     def _get_scope_treatment(self, ticket):
-        if ticket and ticket.tma_under_warranty:
+        if ticket and ticket.tma_warranty_of_id and ticket.tma_under_warranty:
             return "warranty"
         return super()._get_scope_treatment(ticket)
 

@@ -60,7 +60,6 @@ class TmaEvolutionDelivery(models.Model):
     )
     environment_id = fields.Many2one(
         "tma.application.environment",
-        string="Environment",
         compute="_compute_environment_id",
         store=True,
         readonly=False,
@@ -148,8 +147,6 @@ class TmaEvolutionDelivery(models.Model):
         return deliveries
 
     def write(self, vals):
-        if not self._tma_is_act_writer() and set(vals) & self._tma_all_act_fields():
-            self._tma_refuse_act_edit()
         self._tma_check_protected(vals)
         if (
             not self._tma_is_engine()
@@ -236,18 +233,10 @@ class TmaEvolutionDelivery(models.Model):
             "evidence": evidence,
         }
         actor = self._tma_check_act(code, **act)
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM tma_evolution_delivery WHERE id = %s FOR UPDATE",
-                self.id,
-            )
+        self._tma_lock_awaiting(
+            "delivered",
+            _("Delivery %(name)s does not await acceptance.", name=self.name),
         )
-        self.invalidate_recordset(["state"])
-        if self.state != "delivered":
-            raise UserError(
-                _("Delivery %(name)s does not await acceptance.", name=self.name)
-            )
         return act, actor
 
     def _accept(self, partner, on_behalf_reason=None, evidence=None, silence=False):
@@ -258,9 +247,7 @@ class TmaEvolutionDelivery(models.Model):
         contract's days passed without an answer (the system records it)."""
         self.ensure_one()
         partner = self._tma_partner(partner)
-        user = self.env.user
-        if user._is_superuser() and partner:
-            user = partner.user_ids[:1]
+        user = self._tma_act_user(partner)
         with self.env["tma.contract"]._ledger_transaction():
             act, actor = self._decide(
                 "delivery_acceptance", {}, partner, on_behalf_reason, evidence

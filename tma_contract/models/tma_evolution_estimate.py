@@ -7,7 +7,7 @@ and consumed when the client accepts the delivery."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo.tools import float_compare
 
 from .utils import COMPLEXITY, ESTIMATE_STATES, ESTIMATE_TRANSITIONS
 
@@ -74,7 +74,6 @@ class TmaEvolutionEstimate(models.Model):
     complexity = fields.Selection(COMPLEXITY, default="simple")
     category_id = fields.Many2one(
         "helpdesk.ticket.category",
-        string="Category",
         compute="_compute_category_id",
         store=True,
         readonly=False,
@@ -218,9 +217,6 @@ class TmaEvolutionEstimate(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        # The client's act first: its fields are written by the act only.
-        if not self._tma_is_act_writer() and set(vals) & self._tma_all_act_fields():
-            self._tma_refuse_act_edit()
         self._tma_check_protected(vals)
         if "state" in vals:
             self._check_transition(vals["state"])
@@ -269,19 +265,6 @@ class TmaEvolutionEstimate(models.Model):
 
     def _set_workflow(self, vals):
         return self._tma_engine().write(vals)
-
-    def _lock(self):
-        """Lock the estimate's row and read its state again: two decisions
-        at once, the second waits for the first, then sees it."""
-        self.ensure_one()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM tma_evolution_estimate WHERE id = %s FOR UPDATE",
-                self.id,
-            )
-        )
-        self.invalidate_recordset(["state"])
 
     # ------------------------------------------------------------------
     # Actions of the provider
@@ -391,11 +374,9 @@ class TmaEvolutionEstimate(models.Model):
             "evidence": evidence,
         }
         actor = self._tma_check_act(code, **act)
-        self._lock()
-        if self.state != "sent":
-            raise UserError(
-                _("Estimate %(name)s does not await approval.", name=self.name)
-            )
+        self._tma_lock_awaiting(
+            "sent", _("Estimate %(name)s does not await approval.", name=self.name)
+        )
         contract = self.contract_id
         with contract._ledger_transaction():
             if state == "approved":
@@ -419,9 +400,7 @@ class TmaEvolutionEstimate(models.Model):
         with ``on_behalf_reason`` and ``evidence``."""
         self.ensure_one()
         partner = self._tma_partner(partner)
-        user = self.env.user
-        if user._is_superuser() and partner:
-            user = partner.user_ids[:1]
+        user = self._tma_act_user(partner)
         actor = self._decide(
             "estimate_approval",
             "approved",

@@ -183,15 +183,18 @@ class TmaLedgerEngine(models.AbstractModel):
             (book_id, float(remaining)) for book_id, remaining in self.env.cr.fetchall()
         ]
 
-    def _allocate_on_books(self, units, keep=0.0):
-        """Draw ``units`` from the open books, earliest expiry first, leaving
-        ``keep`` units in them (the units reserved for approved estimates of
-        other tickets).
+    def _allocate_on_books(self, units, ticket=None, keep_reserved=False):
+        """Draw ``units`` from the open books, earliest expiry first; with
+        ``keep_reserved``, leaving in them the units reserved for approved
+        estimates of tickets other than ``ticket`` (read with the books).
 
         Returns (allocation commands, units that no book covered).
         """
         digits = self._get_units_precision()
-        books = self._open_books_for_update()
+        if keep_reserved:
+            books, keep = self._open_books_and_reserved(ticket)
+        else:
+            books, keep = self._open_books_for_update(), 0.0
         available = max(0.0, sum(remaining for _id, remaining in books) - keep)
         left = min(units, available)
         commands = []
@@ -265,9 +268,6 @@ class TmaLedgerEngine(models.AbstractModel):
                     )
                 )
             scope = self._get_scope_treatment(ticket)
-            # Units reserved for the approved estimates of other tickets are
-            # not available to this one.
-            reserved = self._units_reserved_locked(exclude_ticket=ticket)
             vals = {
                 "entry_type": "consumption",
                 "ticket_id": ticket.id if ticket else False,
@@ -282,7 +282,11 @@ class TmaLedgerEngine(models.AbstractModel):
             elif scope == "billed":
                 vals.update(units=0.0, billable_units=units)
             elif self.mode == "ticket_book":
-                allocations, overage = self._allocate_on_books(units, keep=reserved)
+                # Units reserved for the approved estimates of other tickets
+                # are not available to this one.
+                allocations, overage = self._allocate_on_books(
+                    units, ticket=ticket, keep_reserved=True
+                )
                 if overage:
                     self._check_overage(overage)
                 vals.update(
@@ -293,7 +297,9 @@ class TmaLedgerEngine(models.AbstractModel):
                 )
             else:
                 if self.mode == "regie":
-                    self._check_regie_cap(units + reserved)
+                    self._check_regie_cap(
+                        units + self._units_reserved_locked(exclude_ticket=ticket)
+                    )
                 vals.update(
                     units=-units,
                     billable_units=units if self.mode == "regie" else 0.0,
