@@ -62,12 +62,18 @@
         "security/tma_document_security.xml",
         "views/tma_document_views.xml",
         "views/tma_document_portal_templates.xml",
+        "security/tma_evolution_security.xml",
+        "data/tma_evolution_data.xml",
+        "views/tma_evolution_views.xml",
+        "views/tma_evolution_portal_templates.xml",
+        "report/tma_acceptance_report.xml",
     ],
     "demo": [
         "demo/tma_demo.xml",
         "demo/tma_amendment_demo.xml",
         "demo/tma_preventive_demo.xml",
         "demo/tma_document_demo.xml",
+        "demo/tma_evolutive_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

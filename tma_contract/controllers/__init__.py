@@ -4,3 +4,4 @@ from . import preventive
 from . import home
 from . import amendment
 from . import register
+from . import evolution

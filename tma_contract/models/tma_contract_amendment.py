@@ -383,18 +383,10 @@ class TmaContractAmendment(models.Model):
         actor = self._tma_check_act(code, **act)
         # Two decisions at once: the second waits for the first, then finds
         # the amendment decided.
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM tma_contract_amendment WHERE id = %s FOR UPDATE",
-                self.id,
-            )
+        self._tma_lock_awaiting(
+            "to_approve",
+            _("Amendment %(name)s does not await approval.", name=self.name),
         )
-        self.invalidate_recordset(["state"])
-        if self.state != "to_approve":
-            raise UserError(
-                _("Amendment %(name)s does not await approval.", name=self.name)
-            )
         with self.env.cr.savepoint():
             self._set_workflow({"state": state})
             self._tma_record_act(code, values, **act)
@@ -407,9 +399,7 @@ class TmaContractAmendment(models.Model):
         on the client's behalf by a TMA manager with ``on_behalf_reason``
         and ``evidence`` (an attachment)."""
         self.ensure_one()
-        user = self.env.user
-        if user._is_superuser() and partner:
-            user = partner.user_ids[:1]
+        user = self._tma_act_user(partner)
         actor = self._decide(
             "amendment_approval",
             "approved",

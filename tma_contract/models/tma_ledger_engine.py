@@ -183,21 +183,28 @@ class TmaLedgerEngine(models.AbstractModel):
             (book_id, float(remaining)) for book_id, remaining in self.env.cr.fetchall()
         ]
 
-    def _allocate_on_books(self, units):
-        """Draw ``units`` from the open books, earliest expiry first.
+    def _allocate_on_books(self, units, ticket=None, keep_reserved=False):
+        """Draw ``units`` from the open books, earliest expiry first; with
+        ``keep_reserved``, leaving in them the units reserved for approved
+        estimates of tickets other than ``ticket`` (read with the books).
 
         Returns (allocation commands, units that no book covered).
         """
         digits = self._get_units_precision()
-        left = units
+        if keep_reserved:
+            books, keep = self._open_books_and_reserved(ticket)
+        else:
+            books, keep = self._open_books_for_update(), 0.0
+        available = max(0.0, sum(remaining for _id, remaining in books) - keep)
+        left = min(units, available)
         commands = []
-        for book_id, remaining in self._open_books_for_update():
+        for book_id, remaining in books:
             if float_is_zero(left, precision_digits=digits):
                 break
             take = min(left, remaining)
             commands.append(fields.Command.create({"book_id": book_id, "units": -take}))
             left -= take
-        return commands, max(0.0, round(left, digits))
+        return commands, max(0.0, round(units - min(units, available) + left, digits))
 
     def _consumption_between(self, date_from, date_to=None):
         """Units consumed in the volume from the local day ``date_from`` (a
@@ -268,10 +275,18 @@ class TmaLedgerEngine(models.AbstractModel):
                 "scope": scope,
                 "reason": note,
             }
-            if scope == "billed":
+            if scope == "warranty":
+                # A defect of a delivered evolution, fixed under warranty:
+                # recorded, worth no units.
+                vals.update(units=0.0, consumed_units=0.0)
+            elif scope == "billed":
                 vals.update(units=0.0, billable_units=units)
             elif self.mode == "ticket_book":
-                allocations, overage = self._allocate_on_books(units)
+                # Units reserved for the approved estimates of other tickets
+                # are not available to this one.
+                allocations, overage = self._allocate_on_books(
+                    units, ticket=ticket, keep_reserved=True
+                )
                 if overage:
                     self._check_overage(overage)
                 vals.update(
@@ -282,7 +297,9 @@ class TmaLedgerEngine(models.AbstractModel):
                 )
             else:
                 if self.mode == "regie":
-                    self._check_regie_cap(units)
+                    self._check_regie_cap(
+                        units + self._units_reserved_locked(exclude_ticket=ticket)
+                    )
                 vals.update(
                     units=-units,
                     billable_units=units if self.mode == "regie" else 0.0,

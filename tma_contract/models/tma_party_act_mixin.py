@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .utils import reader_env
 
@@ -121,6 +122,12 @@ class TmaPartyActMixin(models.AbstractModel):
     def _tma_act_label(self, code):
         """What the act is, in a sentence's words (for the refusals)."""
         return code
+
+    def _tma_partner(self, partner):
+        """``partner`` as a record: a data file gives its id."""
+        if isinstance(partner, int) and not isinstance(partner, bool):
+            return self.env["res.partner"].browse(partner)
+        return partner
 
     # ------------------------------------------------------------------
     # Compute
@@ -264,6 +271,32 @@ class TmaPartyActMixin(models.AbstractModel):
             "evidence": evidence,
         }
         return act, self._tma_check_act(code, **act)
+
+    def _tma_act_user(self, partner):
+        """The user an act is attributed to: the current one, or for the
+        system (demo data, a cron) the first user of ``partner``."""
+        user = self.env.user
+        if user._is_superuser() and partner:
+            return partner.user_ids[:1]
+        return user
+
+    def _tma_lock_awaiting(self, state, refusal):
+        """Lock this record's row and read its ``state`` again: of two acts
+        at once, the second waits for the first, then finds the record
+        decided and is refused with ``refusal`` (a message), unless the
+        record is still in ``state``."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = %s FOR UPDATE",
+                SQL.identifier(self._table),
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["state"])
+        if self.state != state:
+            raise UserError(refusal)
 
     def _tma_record_act(
         self, code, values, partner=None, on_behalf_reason=None, evidence=None

@@ -152,6 +152,36 @@ ENTRY_SCOPES = [
     ("in", "In scope"),
     ("counted", "Out of scope, counted"),
     ("billed", "Out of scope, billed"),
+    ("warranty", "Under warranty"),
+]
+
+# An evolutive ticket's estimate (tma.evolution.estimate).
+ESTIMATE_STATES = [
+    ("draft", "Draft"),
+    ("sent", "Awaiting approval"),
+    ("approved", "Approved"),
+    ("accepted", "Accepted"),
+    ("refused", "Refused"),
+    ("superseded", "Superseded"),
+    ("cancelled", "Cancelled"),
+]
+
+# Where an estimate may go, and who moves it: the only place that says so.
+ESTIMATE_TRANSITIONS = {
+    "draft": ("sent", "cancelled", "superseded"),
+    "sent": ("approved", "refused", "superseded", "cancelled"),
+    "approved": ("accepted", "superseded", "cancelled"),
+    "accepted": (),
+    "refused": (),
+    "superseded": (),
+    "cancelled": (),
+}
+
+# A delivery of an evolution to the client (tma.evolution.delivery).
+DELIVERY_STATES = [
+    ("delivered", "In acceptance"),
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected"),
 ]
 
 COMPLEXITY = [

@@ -92,6 +92,8 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
         "tma.preventive.occurrence": "partner_id",
         "tma.application.component": "partner_id",
         "tma.document": "partner_id",
+        "tma.evolution.estimate": "partner_id",
+        "tma.evolution.delivery": "partner_id",
     }
 
     @classmethod
@@ -248,6 +250,40 @@ class TmaAuditCommon(RouteAuditCase, TmaCommon):
         )
         cls.document_a._portal_ensure_token()
         cls.document_b._portal_ensure_token()
+        # Evolutions of B: two estimates awaiting approval, two deliveries
+        # awaiting acceptance.
+        evolutive = cls.env.ref("tma_contract.maintenance_type_evolutive")
+        evolutions_b = cls.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"{MARK} evolution {i}",
+                    "description": f"<p>{MARK}</p>",
+                    "partner_id": cls.contact_b.id,
+                    "team_id": cls.team_b.id,
+                    "tma_contract_id": cls.contract_b.id,
+                    "tma_maintenance_type_id": evolutive.id,
+                }
+                for i in range(4)
+            ]
+        )
+        estimates_b = cls.env["tma.evolution.estimate"].create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "method": "free",
+                    "justification": f"{MARK} estimate",
+                    "line_ids": [Command.create({"name": f"{MARK} part", "units": 1})],
+                }
+                for ticket in evolutions_b
+            ]
+        )
+        estimates_b.action_send()
+        cls.estimate_b, cls.estimate_b_refused = estimates_b[:2]
+        deliveries_b = cls.env["tma.evolution.delivery"]
+        for estimate in estimates_b[2:]:
+            estimate._approve(cls.contact_b)
+            deliveries_b |= deliveries_b.create({"estimate_id": estimate.id})
+        cls.delivery_b, cls.delivery_b_rejected = deliveries_b
         cls.audit_secrets = [MARK, B_FILE]
         cls.audit_guessed_tokens = [
             cls.contract_a.access_token,
@@ -307,6 +343,11 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 owner=b,
                 token=self.document_b.access_token,
             ),
+            Probe(
+                "/my/tma/deliveries/<int:delivery_id>/report",
+                f"/my/tma/deliveries/{self.delivery_b.id}/report",
+                owner=b,
+            ),
         ]
 
     def _effect_probes(self):
@@ -349,7 +390,48 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 owner=self.portal_b,
                 effect=True,
             ),
+            Probe(
+                "/my/tma/estimates/<int:estimate_id>/approve",
+                f"/my/tma/estimates/{self.estimate_b.id}/approve",
+                method="POST",
+                data={"po_reference": "A was here"},
+                owner=self.portal_b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/estimates/<int:estimate_id>/refuse",
+                f"/my/tma/estimates/{self.estimate_b_refused.id}/refuse",
+                method="POST",
+                owner=self.portal_b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/deliveries/<int:delivery_id>/accept",
+                f"/my/tma/deliveries/{self.delivery_b.id}/accept",
+                method="POST",
+                owner=self.portal_b,
+                effect=True,
+            ),
+            Probe(
+                "/my/tma/deliveries/<int:delivery_id>/reject",
+                f"/my/tma/deliveries/{self.delivery_b_rejected.id}/reject",
+                method="POST",
+                data={"anomalies": "Anomalies"},
+                owner=self.portal_b,
+                effect=True,
+            ),
         ]
+
+    def test_deciding_on_an_evolution_is_refused_to_other_clients(self):
+        approve, refuse, accept, reject = self._effect_probes()[4:8]
+        self.assertRouteRefuses(approve)
+        self.assertEqual(self.estimate_b.state, "approved")  # by B
+        self.assertRouteRefuses(refuse)
+        self.assertEqual(self.estimate_b_refused.state, "refused")  # by B
+        self.assertRouteRefuses(accept)
+        self.assertEqual(self.delivery_b.state, "accepted")  # by B
+        self.assertRouteRefuses(reject)
+        self.assertEqual(self.delivery_b_rejected.state, "rejected")  # by B
 
     def test_deciding_on_an_amendment_is_refused_to_other_clients(self):
         approve, refuse = self._effect_probes()[2:4]
@@ -649,6 +731,21 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 self.document_b,
                 {"name": "A was here"},
                 {"contract_id": contract.id, "name": "A"},
+            ),
+            "tma.evolution.estimate": (
+                self.estimate_b,
+                {"date_target": "2099-01-01"},
+                {"ticket_id": self.ticket_b.id, "method": "free", "units": 9},
+            ),
+            "tma.evolution.estimate.line": (
+                self.estimate_b.line_ids,
+                {"units": 99},
+                {"estimate_id": self.estimate_b.id, "name": "A", "units": 1},
+            ),
+            "tma.evolution.delivery": (
+                self.delivery_b,
+                {"notes": "A was here"},
+                {"estimate_id": self.delivery_b.estimate_id.id, "units": 1},
             ),
         }
         for model, vals in wizards.items():
