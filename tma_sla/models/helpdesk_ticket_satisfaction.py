@@ -42,8 +42,12 @@ class HelpdeskTicket(models.Model):
     # saved, rating.mixin's last rating and the satisfied share below each
     # ask the ratings with a grouped query). Ratings given later recompute
     # them as before.
-    rating_last_value = fields.Float(precompute=True)
-    positive_rate_percentage = fields.Integer(precompute=True)
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
+    positive_rate_percentage = fields.Integer(
+        compute="_compute_percentage", store=True, precompute=True
+    )
 
     @api.depends("rating_ids.rating")
     def _compute_percentage(self):
