@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .utils import CRITICALITIES, PRIORITY_CRITICALITY
+from .utils import CRITICALITIES, PRIORITY_CRITICALITY, trigger_cron
 
 # Facts of first-contact resolution: written by the SLA layer only.
 KPI_FIELDS = {"tma_staff_response_count", "tma_reassigned", "tma_reopened"}
@@ -152,7 +152,7 @@ class HelpdeskTicket(models.Model):
         tickets = super().create(vals_list)
         tickets._tma_sla_sync(start=fields.Datetime.now())
         if blocking:
-            self.env.ref("tma_sla.ir_cron_tma_blocking_notices")._trigger()
+            trigger_cron(self.env, "tma_sla.ir_cron_tma_blocking_notices")
         return tickets
 
     def write(self, vals):

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .utils import NOTICE_STEPS
+from .utils import NOTICE_STEPS, trigger_cron
 
 # Steps of a blocking incident announced to the client, in order.
 NOTICE_ORDER = {step: index for index, (step, _label) in enumerate(NOTICE_STEPS)}
@@ -69,7 +69,7 @@ class HelpdeskTicket(models.Model):
             )
             queued = True
         if queued:
-            self.env.ref("tma_sla.ir_cron_tma_blocking_notices")._trigger()
+            trigger_cron(self.env, "tma_sla.ir_cron_tma_blocking_notices")
 
     @api.model
     def _cron_blocking_notices(self, batch_size=100):

@@ -37,6 +37,18 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Satisfaction
     # ------------------------------------------------------------------
+    # The stored rating figures of a new ticket are computed before its
+    # INSERT, on the new record, which has no rating yet: no query (once
+    # saved, rating.mixin's last rating and the satisfied share below each
+    # ask the ratings with a grouped query). Ratings given later recompute
+    # them as before.
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
+    positive_rate_percentage = fields.Integer(
+        compute="_compute_percentage", store=True, precompute=True
+    )
+
     @api.depends("rating_ids.rating")
     def _compute_percentage(self):
         """Share of satisfied ratings of each ticket (helpdesk_mgmt_rating's

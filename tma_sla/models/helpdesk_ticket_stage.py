@@ -6,6 +6,13 @@ from odoo import api, models
 class HelpdeskTicketStage(models.Model):
     _inherit = "helpdesk.ticket.stage"
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals:
+            # Archived stages are no policy's pausing stages any more.
+            self.env.registry.clear_cache()  # tma.sla.policy._tma_pause_stage_ids
+        return result
+
     @api.model
     def _tma_ask_rating_on_closing(self):
         """Closing a ticket asks its requester to rate it: the rating email

@@ -52,7 +52,14 @@ class HelpdeskTicket(models.Model):
         create_vals, create_plans = [], []
         replan = Timer
         obsolete = Timer
-        targets_of, terms_of = {}, {}
+        terms_of = {}
+        # The policies, targets, escalation rules and levels: one query.
+        policies = tickets.tma_contract_id.sla_policy_id
+        targets_of, rules_of = (
+            policies._tma_sla_terms(tickets.tma_support_level_id)
+            if policies
+            else ({}, None)
+        )
         for ticket in tickets:
             contract = ticket.tma_contract_id
             policy = contract.sla_policy_id
@@ -73,8 +80,6 @@ class HelpdeskTicket(models.Model):
                     },
                 )
             calendar, related = terms_of[contract]
-            if policy not in targets_of:
-                targets_of[policy] = policy._targets_by_key()
             criticality = ticket.tma_criticality
             ticket_level = ticket.tma_support_level_id
             begin = start or ticket.create_date or now
@@ -146,7 +151,7 @@ class HelpdeskTicket(models.Model):
                     replan |= timer
         obsolete.unlink()
         if create_vals:
-            Timer._create_planned(create_vals, create_plans)
+            Timer._create_planned(create_vals, create_plans, rules_of)
         (replan | (plan or Timer).sudo())._plan()
         return tickets._tma_sla_sync_clocks(now)
 
@@ -156,12 +161,14 @@ class HelpdeskTicket(models.Model):
         timers = self.tma_sla_timer_ids
         # (Ids in lists: a recordset grown one record at a time costs n².)
         to_pause, to_resume, to_reach = [], [], []
-        pause_stages_of = {}  # read once per contract
+        pause_stages_of = {}  # asked once per contract
         for ticket in self:
             contract = ticket.tma_contract_id
             if contract not in pause_stages_of:
-                pause_stages_of[contract] = contract.sla_policy_id.pause_stage_ids
-            pausing = ticket.stage_id in pause_stages_of[contract]
+                pause_stages_of[contract] = (
+                    contract.sla_policy_id._tma_pause_stage_ids()
+                )
+            pausing = ticket.stage_id.id in pause_stages_of[contract]
             for timer in ticket.tma_sla_timer_ids:
                 if ticket._tma_sla_metric_done(timer.metric):
                     to_reach.append(timer.id)

@@ -1,9 +1,18 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from odoo.addons.tma_contract.tools.fetch import search_fetch_many
+
+# What the timers read of a policy, its targets and its escalation rules.
+POLICY_TERMS = ["calendar_id", "ramp_up_weeks", "ramp_up_mode"]
+TARGET_TERMS = ["criticality", "metric", "support_level_id", "ramp_up", "minutes"]
+RULE_TERMS = ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"]
 
 
 class TmaSlaPolicy(models.Model):
@@ -115,7 +124,25 @@ class TmaSlaPolicy(models.Model):
                 added.extend(command[2])
         if added:
             self._raise_if_closing(self.env["helpdesk.ticket.stage"].browse(added))
-        return super().write(vals)
+        result = super().write(vals)
+        if "pause_stage_ids" in vals:
+            self.env.registry.clear_cache()  # _tma_pause_stage_ids
+        return result
+
+    def _tma_pause_stage_ids(self):
+        """The ids of the policy's pausing stages (active ones), kept in the
+        registry's cache: the tickets' timers ask them at each change of
+        stage. Writing the policy's pausing stages or archiving a stage
+        clears it (in every worker: the registry signals it)."""
+        if not self:
+            return frozenset()
+        self.ensure_one()
+        return self._tma_pause_stage_ids_cached(self.id)
+
+    @api.model
+    @tools.ormcache("policy_id")
+    def _tma_pause_stage_ids_cached(self, policy_id):
+        return frozenset(self.sudo().browse(policy_id).pause_stage_ids.ids)
 
     @api.constrains("calendar_id")
     def _check_calendar(self):
@@ -161,13 +188,67 @@ class TmaSlaPolicy(models.Model):
         False for the general target, ramp-up)."""
         self.ensure_one()
         targets = self.env["tma.sla.target"].search_fetch(
-            [("policy_id", "=", self.id)],
-            ["criticality", "metric", "support_level_id", "ramp_up", "minutes"],
+            [("policy_id", "=", self.id)], TARGET_TERMS
         )
+        return self._targets_keyed(targets)
+
+    @api.model
+    def _targets_keyed(self, targets):
         return {
             (t.criticality, t.metric, t.support_level_id.id, t.ramp_up): t
             for t in targets
         }
+
+    def _tma_sla_terms(self, levels):
+        """What the timers of tickets under these policies read, in one query
+        (``search_fetch_many``): the policies, their targets, their
+        escalation rules and the sequences of the rules' levels and of
+        ``levels`` (the tickets'). Returns ``({policy: targets by key, as
+        _targets_by_key}, {policy: rules, as
+        tma.sla.timer._rules_by_policy})``."""
+        Target = self.env["tma.sla.target"]
+        Rule = self.env["tma.sla.escalation.rule"]
+        rules_domain = [("policy_id", "in", self.ids)]
+        rule_levels = Rule._search(rules_domain).select(
+            SQL.identifier(Rule._table, "level_id")
+        )
+        found = search_fetch_many(
+            {
+                "policies": (
+                    self.with_context(active_test=False),
+                    [("id", "in", self.ids)],
+                    POLICY_TERMS,
+                    {},
+                ),
+                "targets": (
+                    Target,
+                    [("policy_id", "in", self.ids)],
+                    [*TARGET_TERMS, "policy_id"],
+                    {},
+                ),
+                "rules": (Rule, rules_domain, RULE_TERMS, {}),
+                "levels": (
+                    self.env["tma.support.level"].with_context(active_test=False),
+                    [
+                        "|",
+                        ("id", "in", levels.ids),
+                        ("id", "in", SQL("(%s)", rule_levels)),
+                    ],
+                    ["sequence"],
+                    {},
+                ),
+            }
+        )
+        targets_of = {
+            policy: self._targets_keyed(
+                found["targets"].filtered(lambda t, p=policy: t.policy_id == p)
+            )
+            for policy in self
+        }
+        rules_of = defaultdict(Rule.browse)
+        for rule in found["rules"]:
+            rules_of[rule.policy_id] |= rule
+        return targets_of, rules_of
 
     def _in_ramp_up(self, contract, moment):
         """Whether a commitment starting at ``moment`` on ``contract`` is in

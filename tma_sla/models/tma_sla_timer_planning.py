@@ -7,6 +7,8 @@ from odoo import api, fields, models
 
 from odoo.addons.tma_contract.tools.bulk_sql import create_rows, update_rows
 
+from .tma_sla_policy import RULE_TERMS
+
 _logger = logging.getLogger(__name__)
 
 
@@ -40,8 +42,7 @@ class TmaSlaTimer(models.Model):
         sequences of their levels and of ``levels`` or of the levels of
         ``tickets`` (read only when there are rules to compare them with)."""
         rules = self.env["tma.sla.escalation.rule"].search_fetch(
-            [("policy_id", "in", policies.ids)],
-            ["policy_id", "metric", "criticality", "trigger", "percent", "level_id"],
+            [("policy_id", "in", policies.ids)], RULE_TERMS
         )
         if rules:
             levels = levels or self.env["tma.support.level"]
@@ -180,7 +181,7 @@ class TmaSlaTimer(models.Model):
         self._write_rows(rows)
 
     @api.model
-    def _create_planned(self, vals_list, commitments):
+    def _create_planned(self, vals_list, commitments, rules_of=None):
         """Create timers already planned: ``commitments`` describe them as
         :meth:`_plan_values` reads them, and their planned moments are stored
         with them, so that a new timer is written once.
@@ -192,13 +193,17 @@ class TmaSlaTimer(models.Model):
         recomputation of the related fields. When another module overrides
         the timers' ``create`` (or the rows do not all give the same fields,
         or a field is not of a simple type), they go through it instead
-        (:func:`~odoo.addons.tma_contract.tools.bulk_sql.create_rows`)."""
-        rules_of = self._rules_by_policy(
-            self.policy_id.browse({c["policy_id"].id for c in commitments}),
-            self.env["tma.support.level"].browse(
-                {c["level"].id for c in commitments} - {False}
-            ),
-        )
+        (:func:`~odoo.addons.tma_contract.tools.bulk_sql.create_rows`).
+        ``rules_of``: the rules of the commitments' policies, as
+        :meth:`_rules_by_policy` gives them (read with their levels' sequences
+        by the caller), else read here."""
+        if rules_of is None:
+            rules_of = self._rules_by_policy(
+                self.policy_id.browse({c["policy_id"].id for c in commitments}),
+                self.env["tma.support.level"].browse(
+                    {c["level"].id for c in commitments} - {False}
+                ),
+            )
         plans = self._plan_values(list(enumerate(commitments)), rules_of)
         vals_list = [dict(vals, **plans[i]) for i, vals in enumerate(vals_list)]
         timers = create_rows(self, vals_list)

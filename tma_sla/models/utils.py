@@ -229,3 +229,11 @@ def report_period(month, frequency):
 # Days given to an improvement action born from a preventive finding, by the
 # finding's severity.
 FINDING_ACTION_DAYS = {"high": 15, "medium": 30, "low": 60}
+
+
+def trigger_cron(env, xmlid):
+    """``env.ref(xmlid)._trigger()`` without ``env.ref``'s query checking that
+    the cron exists: its id comes from the registry's cache of XML ids (a
+    deleted cron loses its XML id, and this raises as ``env.ref`` would)."""
+    cron_id = env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=True)
+    return env["ir.cron"].browse(cron_id)._trigger()

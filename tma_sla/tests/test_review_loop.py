@@ -46,6 +46,24 @@ class TestReviewLoop(TmaSlaCommon):
         self.assertFalse(ticket.rating_ids.consumed)
         self.assertEqual(ticket.rating_ids.partner_id, self.contact_a)
 
+    def test_a_tickets_stored_rating_figures_follow_its_ratings(self):
+        """A new ticket's figures are computed before its INSERT (no rating
+        yet); each rating given afterwards recomputes them."""
+        ticket = self._closed_ticket()
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.positive_rate_percentage, -1)
+        self.assertEqual(ticket.rating_last_value, 0)
+        self._rate(ticket, 5)
+        self.env.flush_all()
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.positive_rate_percentage, 100)
+        self.assertEqual(ticket.rating_last_value, 5)
+        self._rate(ticket, 1)
+        self.env.flush_all()
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.positive_rate_percentage, 50)
+        self.assertEqual(ticket.rating_last_value, 1)
+
     def test_satisfaction_and_response_rate_in_the_kpis(self):
         tickets = [self._closed_ticket(name=f"T{i}") for i in range(4)]
         self._rate(tickets[0], 5, "Parfait")

@@ -54,6 +54,22 @@ class TestTimer(TmaSlaCommon):
         # 420 minutes left from Wednesday 9:00: 3h30 + 3h30 → 17:00 Paris.
         self.assertEqual(resolution.deadline, utc("2026-11-25 16:00:00"))
 
+    def test_pausing_stages_changed_or_archived_apply_at_once(self):
+        """The pausing stages are kept in the registry's cache: changing the
+        policy's pausing stages or archiving one applies to the next change
+        of stage."""
+        first = self._ticket("3")
+        first.stage_id = self.stage_awaiting  # the cache is filled
+        self.assertEqual(self._timer(first, "resolution").status, "paused")
+        self.policy.pause_stage_ids = [Command.link(self.stage_progress.id)]
+        second = self._ticket("3")
+        second.stage_id = self.stage_progress
+        self.assertEqual(self._timer(second, "resolution").status, "paused")
+        self.stage_awaiting.active = False
+        third = self._ticket("3")
+        third.stage_id = self.stage_awaiting
+        self.assertEqual(self._timer(third, "resolution").status, "running")
+
     def test_priority_change_replans_running_timers_only(self):
         ticket = self._ticket("3", user_id=self.engineer.id)
         ticket.stage_id = self.stage_progress  # acknowledgement met
