@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import SQL
 
+from ..tools.replica import read_route
 from .portal import PARTY_ACT_ROUTE, TmaCustomerPortal
 
 
@@ -115,6 +116,7 @@ class TmaEvolutionPortal(TmaCustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=read_route,
     )
     def portal_tma_delivery_report(self, delivery_id, download=False, **kw):
         """The acceptance report (PDF) of a delivery the visitor may read."""
