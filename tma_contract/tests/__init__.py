@@ -32,3 +32,4 @@ from . import test_host_internals
 from . import test_register
 from . import test_phone
 from . import test_read_routes
+from . import test_mail_gateway
