@@ -9,6 +9,7 @@ import time
 import pytest
 from harness import (
     Database,
+    Mailbox,
     OdooServer,
     Rpc,
     Settings,
@@ -63,10 +64,28 @@ def offline(db):
 
 
 @pytest.fixture(scope="session")
-def server(settings):
+def mailbox(settings):
+    """The nodes' outgoing mail server: a real SMTP server in this process
+    (every message kept in memory and under artifacts/mail/)."""
+    mailbox = Mailbox(settings.artifacts / "mail").start()
+    settings.smtp_port = mailbox.port
+    yield mailbox
+    mailbox.stop()
+
+
+def no_mail_server_records(db):
+    """The nodes send through the SMTP server given on their command line:
+    an outgoing server recorded in the database would take precedence."""
+    db.rows("UPDATE ir_mail_server SET active = FALSE RETURNING id")
+
+
+@pytest.fixture(scope="session")
+def server(settings, mailbox):
     """One multi-process Odoo for the whole session (tests that must stop it,
-    such as the upgrade, start it again before they end)."""
+    such as the upgrade, start it again before they end), sending its mail to
+    ``mailbox``."""
     offline(Database(settings))
+    no_mail_server_records(Database(settings))
     if settings.replica_port:
         warm_assets(settings)
     server = OdooServer(settings)
@@ -171,6 +190,92 @@ def rpc(server, settings):
         return sessions[login]
 
     return get
+
+
+# ----------------------------------------------------------------------
+# What the provider prepares for Gamma (a French client) through JSON-RPC
+# ----------------------------------------------------------------------
+def gamma_contract(db):
+    return db.value(
+        "SELECT id FROM tma_contract WHERE partner_id = %s ORDER BY id LIMIT 1",
+        (db.xmlid("tma_contract.partner_gamma"),),
+    )
+
+
+def closed_incident_with_report(db, rpc, run):
+    """A closed incident of Gamma whose intervention report was sent (by
+    email, and on the ticket's portal page); ``run`` marks its texts."""
+    admin = rpc(ADMIN)
+    ticket_id = admin.call(
+        "helpdesk.ticket",
+        "create",
+        {
+            "name": f"Relances clients non envoyées [{run}]",
+            "description": "<p>Aucune relance partie ce matin.</p>",
+            "partner_id": db.xmlid("tma_contract.partner_gamma_contact"),
+            "team_id": db.xmlid("tma_contract.team_tma"),
+            "tma_contract_id": gamma_contract(db),
+            "tma_maintenance_type_id": db.xmlid(
+                "tma_contract.maintenance_type_corrective"
+            ),
+        },
+    )
+    admin.call(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {"stage_id": db.xmlid("helpdesk_mgmt.helpdesk_ticket_stage_done")},
+    )
+    report_id = db.value(
+        "SELECT id FROM tma_intervention_report WHERE ticket_id = %s", (ticket_id,)
+    )
+    assert report_id, "closing the incident drafted no intervention report"
+    admin.call(
+        "tma.intervention.report",
+        "write",
+        [report_id],
+        {
+            "diagnosis": f"<p>Serveur de messagerie saturé [{run}]</p>",
+            "actions_done": "<p>File d'attente purgée, relances renvoyées.</p>",
+            "fix_kind": "configuration",
+            "validated_by": "Léa Moreau",
+            "time_spent": 1.5,
+        },
+    )
+    admin.call("tma.intervention.report", "action_send", [report_id])
+    return ticket_id
+
+
+def submitted_minutes(db, rpc, run):
+    """A new review of Gamma, held, whose minutes were sent to Gamma's
+    contact for approval (by email with their PDF, and in the portal)."""
+    admin = rpc(ADMIN)
+    type_id = admin.call(
+        "tma.review.type",
+        "create",
+        {
+            "name": f"Comité e2e [{run}]",
+            "contract_id": gamma_contract(db),
+            "next_date": "2099-01-05 09:00:00",
+            "client_partner_ids": [
+                (6, 0, [db.xmlid("tma_contract.partner_gamma_contact")])
+            ],
+        },
+    )
+    review_id = admin.call(
+        "tma.review",
+        "create",
+        {
+            "type_id": type_id,
+            "date": "2026-01-05 09:00:00",
+            "date_from": "2025-12-01",
+            "date_to": "2025-12-31",
+        },
+    )
+    admin.call("tma.review", "action_held", [review_id])
+    admin.call("tma.review", "write", [review_id], {"minutes": "<p>RAS</p>"})
+    admin.call("tma.review", "action_submit_minutes", [review_id])
+    return review_id
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ anything.
 """
 
 import configparser
+import email
+import email.policy
 import json
 import os
 import re
@@ -19,10 +21,12 @@ import socket
 import subprocess
 import sys
 import time
+from html import unescape
 from pathlib import Path
 
 import psycopg2
 import requests
+from aiosmtpd.controller import Controller
 
 # An Odoo log record: "2026-11-23 06:18:56,481 6246 ERROR db logger: message".
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\d+) (\w+) ")
@@ -107,6 +111,9 @@ class Settings:
         replica_port = environ.get("TMA_E2E_REPLICA_PORT")
         self.replica_port = int(replica_port) if replica_port else None
         self.chromium = environ.get("TMA_E2E_CHROMIUM") or shutil.which("chromium")
+        # The port of the SMTP server the tests listen on (``Mailbox``), set
+        # by the fixture that starts it: the nodes send their mail there.
+        self.smtp_port = None
         parser = configparser.ConfigParser()
         parser.read(self.conf)
         options = parser["options"]
@@ -190,7 +197,8 @@ class Rpc:
         payload = response.json()
         if payload.get("error"):
             raise RpcError(payload["error"])
-        return payload["result"]
+        # Odoo leaves the result out of the answer when it is None.
+        return payload.get("result")
 
     def call(self, model, method, *args, **kwargs):
         result = self._post(
@@ -245,6 +253,13 @@ class OdooNode:
             "--logfile",
             str(self.log_path),
         ]
+        if self.settings.smtp_port:
+            command += [
+                "--smtp",
+                "127.0.0.1",
+                "--smtp-port",
+                str(self.settings.smtp_port),
+            ]
         if self.settings.replica_port:
             command += [
                 "--db_replica_host",
@@ -274,6 +289,98 @@ class OdooNode:
                 return f.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return ""
+
+
+class Mail:
+    """A message the SMTP server received: its envelope and its parsed
+    content (``email.message.EmailMessage``)."""
+
+    def __init__(self, mail_from, rcpt_tos, content):
+        self.mail_from = mail_from
+        self.rcpt_tos = [address.lower() for address in rcpt_tos]
+        self.raw = content
+        self.message = email.message_from_bytes(content, policy=email.policy.default)
+
+    @property
+    def subject(self):
+        return str(self.message["Subject"] or "")
+
+    @property
+    def html(self):
+        part = self.message.get_body(("html", "plain"))
+        return part.get_content() if part else ""
+
+    @property
+    def links(self):
+        """The addresses of the HTML body's links."""
+        return [unescape(link) for link in re.findall(r'href="([^"]+)"', self.html)]
+
+    @property
+    def attachments(self):
+        """{file name: (content type, bytes)}."""
+        return {
+            part.get_filename(): (part.get_content_type(), part.get_content())
+            for part in self.message.iter_attachments()
+        }
+
+    def __repr__(self):
+        return f"<Mail to {self.rcpt_tos}: {self.subject!r}>"
+
+
+class Mailbox:
+    """A real SMTP server on 127.0.0.1, in a thread of the test process (the
+    Odoo nodes' outgoing server): it keeps every message it receives, in
+    memory and as an ``.eml`` file in ``folder``."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.received = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook
+        mail = Mail(envelope.mail_from, envelope.rcpt_tos, envelope.content)
+        self.received.append(mail)
+        name = f"{len(self.received):04d}.eml"
+        (self.folder / name).write_bytes(envelope.content)
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    def to(self, address, since=0):
+        """The messages received for ``address`` (an envelope recipient)
+        after the first ``since`` ones."""
+        address = address.lower()
+        return [mail for mail in self.received[since:] if address in mail.rcpt_tos]
+
+    def wait(self, address, match="", since=0, timeout=90, send_queue=None):
+        """The first message for ``address`` received after the first
+        ``since`` ones whose subject contains ``match`` (or for which
+        ``match``, a function, is true). ``send_queue`` (a function) is
+        called first: it sends the mail queue, as its cron would
+        (notifications leave at once, after their transaction)."""
+        if send_queue is not None:
+            send_queue()
+        matches = match if callable(match) else lambda subject: match in subject
+        try:
+            return wait_for(
+                lambda: next(
+                    (m for m in self.to(address, since) if matches(m.subject)), None
+                ),
+                timeout=timeout,
+                interval=0.5,
+                message=f"a mail to {address} ({match or 'any subject'!r})",
+            )
+        except AssertionError as error:
+            raise AssertionError(
+                f"{error}; received since: {self.received[since:]}"
+            ) from None
 
 
 class OdooServer:

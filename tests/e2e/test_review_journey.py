@@ -9,101 +9,32 @@ database."""
 import uuid
 
 import pytest
-from conftest import ADMIN, CLIENT_GAMMA
+from conftest import (
+    CLIENT_GAMMA,
+    closed_incident_with_report,
+    gamma_contract,
+    submitted_minutes,
+)
 from playwright.sync_api import expect
 
 RUN = uuid.uuid4().hex[:6]
 
 
-def gamma_contract(db):
-    return db.value(
-        "SELECT id FROM tma_contract WHERE partner_id = %s ORDER BY id LIMIT 1",
-        (db.xmlid("tma_contract.partner_gamma"),),
-    )
-
-
 @pytest.fixture
 def reported_incident(db, rpc):
     """A closed incident of Gamma whose intervention report was sent."""
-    admin = rpc(ADMIN)
-    ticket_id = admin.call(
-        "helpdesk.ticket",
-        "create",
-        {
-            "name": f"Relances clients non envoyées [{RUN}]",
-            "description": "<p>Aucune relance partie ce matin.</p>",
-            "partner_id": db.xmlid("tma_contract.partner_gamma_contact"),
-            "team_id": db.xmlid("tma_contract.team_tma"),
-            "tma_contract_id": gamma_contract(db),
-            "tma_maintenance_type_id": db.xmlid(
-                "tma_contract.maintenance_type_corrective"
-            ),
-        },
-    )
-    admin.call(
-        "helpdesk.ticket",
-        "write",
-        [ticket_id],
-        {"stage_id": db.xmlid("helpdesk_mgmt.helpdesk_ticket_stage_done")},
-    )
-    report_id = db.value(
-        "SELECT id FROM tma_intervention_report WHERE ticket_id = %s", (ticket_id,)
-    )
-    assert report_id, "closing the incident drafted no intervention report"
-    admin.call(
-        "tma.intervention.report",
-        "write",
-        [report_id],
-        {
-            "diagnosis": f"<p>Serveur de messagerie saturé [{RUN}]</p>",
-            "actions_done": "<p>File d'attente purgée, relances renvoyées.</p>",
-            "fix_kind": "configuration",
-            "validated_by": "Léa Moreau",
-            "time_spent": 1.5,
-        },
-    )
-    admin.call("tma.intervention.report", "action_send", [report_id])
-    return ticket_id
+    return closed_incident_with_report(db, rpc, RUN)
 
 
 @pytest.fixture
 def submitted_review(db, rpc):
     """A review of Gamma whose minutes wait for the client's approval."""
-    contract_id = gamma_contract(db)
     review_id = db.value(
         """SELECT id FROM tma_review WHERE contract_id = %s
               AND state = 'submitted' ORDER BY id LIMIT 1""",
-        (contract_id,),
+        (gamma_contract(db),),
     )
-    if review_id:
-        return review_id
-    admin = rpc(ADMIN)
-    type_id = admin.call(
-        "tma.review.type",
-        "create",
-        {
-            "name": f"Comité e2e [{RUN}]",
-            "contract_id": contract_id,
-            "next_date": "2099-01-05 09:00:00",
-            "client_partner_ids": [
-                (6, 0, [db.xmlid("tma_contract.partner_gamma_contact")])
-            ],
-        },
-    )
-    review_id = admin.call(
-        "tma.review",
-        "create",
-        {
-            "type_id": type_id,
-            "date": "2026-01-05 09:00:00",
-            "date_from": "2025-12-01",
-            "date_to": "2025-12-31",
-        },
-    )
-    admin.call("tma.review", "action_held", [review_id])
-    admin.call("tma.review", "write", [review_id], {"minutes": "<p>RAS</p>"})
-    admin.call("tma.review", "action_submit_minutes", [review_id])
-    return review_id
+    return review_id or submitted_minutes(db, rpc, RUN)
 
 
 def test_client_reads_its_report_rates_the_ticket_and_approves_minutes(

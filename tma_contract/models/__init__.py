@@ -21,6 +21,7 @@ from . import tma_unit_book
 from . import tma_unit_entry
 from . import tma_unit_allocation
 from . import helpdesk_ticket
+from . import mail_thread
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import ir_attachment

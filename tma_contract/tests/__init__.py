@@ -37,3 +37,4 @@ from . import test_phone
 from . import test_read_routes
 from . import test_reader_language
 from . import test_letterhead
+from . import test_mail_gateway
