@@ -677,7 +677,13 @@ class History:
     # ------------------------------------------------------------------
     def open_ticket(self, contract, plan, state):
         contact = self.contact_of(contract)
-        types = contract.maintenance_type_ids
+        # Corrective work, assistance and the like: an evolution waits for
+        # its estimate's approval before work and for the client's
+        # acceptance before closing, a loop the demo data tells once in each
+        # state (tma_contract/demo/tma_evolutive_demo.xml).
+        types = contract.maintenance_type_ids.filtered(
+            lambda t: not (contract.estimate_approval and t.requires_estimate)
+        )
         vals = {
             "name": self.text(SUBJECTS[plan["subject"]], contact),
             "description": self.text(DESCRIPTIONS, contact),

@@ -43,8 +43,11 @@ def date_ticks(first, last):
             break
         months.append(day)
     stride = max(1, math.ceil(len(months) / (MAX_DATE_TICKS - 2)))
+    # A month's label too close to the first or the last date would print
+    # over it: keep a sixth of the axis clear at each end.
+    gap = max(7, (last - first).days / 6)
     inner = [
-        d for d in months[::stride] if (d - first).days > 6 and (last - d).days > 6
+        d for d in months[::stride] if (d - first).days > gap and (last - d).days > gap
     ]
     return [first, *inner, last]
 
