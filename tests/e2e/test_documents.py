@@ -42,7 +42,12 @@ def assert_styled(pdf, what):
 
 
 def attachment(rpc, attachment_id):
-    [record] = rpc(ADMIN).call("ir.attachment", "read", [attachment_id], ["datas"])
+    # A cron worker wrote it (another session): the replica that serves this
+    # read may not have it yet.
+    [record] = wait_for(
+        lambda: rpc(ADMIN).call("ir.attachment", "read", [attachment_id], ["datas"]),
+        message="the attachment readable",
+    )
     return base64.b64decode(record["datas"])
 
 
