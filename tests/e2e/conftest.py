@@ -8,6 +8,7 @@ import time
 
 import pytest
 from harness import (
+    SETTLED,
     Database,
     Mailbox,
     OdooServer,
@@ -94,11 +95,19 @@ def server(settings, mailbox):
     except RuntimeError as error:
         server.stop()
         pytest.fail(str(error), pytrace=False)
+    settle = None
     if settings.replica_port:
-        replica_caught_up(
-            Database(settings), Database(settings, port=settings.replica_port)
-        )
+        primary = Database(settings)
+        replica = Database(settings, port=settings.replica_port)
+
+        def settle():
+            replica_caught_up(primary, replica)
+
+        settle()
+        SETTLED.append(settle)
     yield server
+    if settle:
+        SETTLED.remove(settle)
     server.stop()
     if settings.replica_port:
         report_replica(server, settings)

@@ -686,11 +686,11 @@ def replica_caught_up(primary, replica, timeout=60):
     # The insert position: with synchronous_commit off, a commit just
     # acknowledged may not be written out yet (pg_current_wal_lsn is behind).
     lsn = primary.value("SELECT pg_current_wal_insert_lsn()::text")
-    wait_for(
+    _poll(
         lambda: replica.value("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)),
-        timeout=timeout,
-        interval=0.02,
-        message="the replica to catch up",
+        timeout,
+        0.02,
+        "the replica to catch up",
     )
 
 
@@ -721,8 +721,27 @@ def noon_clock():
     }
 
 
+# Called with no argument once wait_for() has seen its condition (conftest
+# registers the replica's catch-up when the nodes read from a replica).
+SETTLED = []
+
+
 def wait_for(check, timeout=30, interval=0.25, message="condition"):
-    """Poll ``check()`` until it returns something true; return that."""
+    """Poll ``check()`` until it returns something true; return that.
+
+    What a test waits for on the primary (a cron worker's package, a mail
+    queued by another session) a person then reads in a page, maybe served
+    by the replica: once seen, the ``SETTLED`` hooks run (the replica
+    catches up), as people are slower than a replica's lag. Read-your-writes
+    after a person's own write is tested with the replay paused
+    (test_replica.py), not through this."""
+    result = _poll(check, timeout, interval, message)
+    for hook in SETTLED:
+        hook()
+    return result
+
+
+def _poll(check, timeout, interval, message):
     deadline = time.monotonic() + timeout
     while True:
         result = check()

@@ -201,12 +201,6 @@ def timer_status(db, ticket_id, metric):
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="since the evolutive work and the replica met (2026-12-07), the ticket "
-    "form read right after 'Record units' showed 0.00 units consumed while the "
-    "ledger held the 8 units: to be found and fixed first",
-)
 def test_engineer_acknowledges_answers_escalates_records_and_resolves(
     pages, db, alpha_ticket
 ):

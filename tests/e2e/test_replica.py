@@ -16,8 +16,8 @@ import re
 import uuid
 
 import pytest
-from conftest import CLIENT_BETA, CLIENT_GAMMA
-from harness import Database, replica_caught_up, wait_for
+from conftest import ADMIN, CLIENT_BETA, CLIENT_GAMMA
+from harness import Database, Rpc, replica_caught_up, wait_for
 from playwright.sync_api import expect
 
 RUN = uuid.uuid4().hex[:6]
@@ -107,3 +107,70 @@ def test_a_client_reads_its_own_comment_while_the_replica_lags(
     gamma.reload()
     expect(gamma.locator(".o_tma_action_comments")).to_contain_text(comment)
     assert served(server, offset, action_url)["ro"] == 1
+
+
+def read_served(server, offset, path):
+    """How the POST requests to ``path`` since ``offset`` were served."""
+    return {
+        mode: sum(1 for method, p, _status in requests if method == "POST" and p == path)
+        for mode, requests in server.requests_by_mode(offset).items()
+    }
+
+
+def test_a_read_only_request_leaves_the_session_as_it_is(
+    server, db, replica, settings
+):
+    """Odoo saves a changed session whole, from the copy the request loaded:
+    a read that changed the session could save it over the mark a concurrent
+    write of the same session had just saved (the web client's chatter
+    fetch while the user clicks a button), and the user's next read would go
+    to a replica without that write. A read-only request leaves the session
+    unchanged (no session cookie set), before and after the replica replays
+    the session's write, and still reads that write."""
+    rpc = Rpc(server.url, settings.db, ADMIN, ADMIN)
+    [user] = rpc.call("res.users", "read", [rpc.uid], ["partner_id"])
+    partner_id = user["partner_id"][0]
+    path = "/web/dataset/call_kw/res.partner/read"
+
+    def read_comment():
+        response = rpc.http.post(
+            server.url + path,
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": "res.partner",
+                    "method": "read",
+                    "args": [[partner_id], ["comment"]],
+                    "kwargs": {},
+                },
+            },
+            timeout=60,
+        )
+        response.raise_for_status()
+        assert "session_id" not in response.headers.get("Set-Cookie", ""), (
+            "a read-only request saved the session"
+        )
+        return response.json()["result"][0]["comment"] or ""
+
+    try:
+        # The replica held: the read of the session's own write goes to the
+        # primary, and leaves the session as it is.
+        replica.rows("SELECT pg_wal_replay_pause()")
+        wait_for(
+            lambda: replica.value("SELECT pg_get_wal_replay_pause_state()") == "paused",
+            message="the replica's replay to pause",
+        )
+        rpc.call("res.partner", "write", [partner_id], {"comment": f"<p>{RUN}-1</p>"})
+        offset = server.log_offset()
+        assert f"{RUN}-1" in read_comment()
+        assert read_served(server, offset, path) == {"ro": 0, "rw": 1, "ro->rw": 0}
+    finally:
+        replica.rows("SELECT pg_wal_replay_resume()")
+    # Replayed: the replica serves the read, and the session stays unchanged.
+    replica_caught_up(db, replica)
+    offset = server.log_offset()
+    assert f"{RUN}-1" in read_comment()
+    assert f"{RUN}-1" in read_comment()
+    assert read_served(server, offset, path) == {"ro": 2, "rw": 0, "ro->rw": 0}

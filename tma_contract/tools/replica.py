@@ -9,14 +9,20 @@ there, runs it again on the primary. A replica lags behind the primary: a
 client who has just approved minutes, rated a ticket or signed an item, and
 is then sent to a page read on the replica, could read that it has not.
 
-So each session remembers the last transaction in which it wrote
+So each session remembers the last transactions in which it wrote
 (:func:`remember_write`, called once per read/write request when a replica
 is configured) and every read-only route, Odoo's own included
 (:func:`read_your_writes`, around each route's ``readonly`` by ``ir.http``),
-goes to the replica only when the session wrote nothing since the replica was
-last found up to date, or when the replica has replayed that transaction
-(no longer running nor future in a snapshot taken on the replica, once the
-transaction's end is replayed there). It waits for the replica at most
+goes to the replica only when the replica has replayed them (no longer
+running nor future in a snapshot taken on the replica, once the
+transaction's end is replayed there).
+
+A read-only request never changes the session. Odoo saves a changed
+session whole, from the copy the request loaded: a read that finished after
+a concurrent write (the chatter's fetch while the user clicks a button)
+would save its older copy over the write's mark, and the user's next read
+would go to a replica that has not replayed it. The read/write requests
+merge the marks already saved with their own (:data:`REMEMBERED` of them). It waits for the replica at most
 ``READ_YOUR_WRITES_WAIT`` seconds, then sends the request to the primary:
 a lagging replica costs that user one request on the primary, never a
 stale page.
@@ -38,12 +44,15 @@ commit and before the session is saved).
 import logging
 import time
 
-from odoo.http import request
+from odoo.http import request, root
 from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
 
-SESSION_KEY = "tma_last_write_xid"
+SESSION_KEY = "tma_last_write_xids"
+# How many of a session's last writing transactions it remembers (two
+# requests of one session that write at once each keep the other's).
+REMEMBERED = 4
 # How long a read-only request waits for the replica to replay the
 # session's last write before it goes to the primary instead.
 READ_YOUR_WRITES_WAIT = 1.0
@@ -59,7 +68,8 @@ def replica_configured():
 def remember_write(env):
     """In a read/write request that wrote, remember its transaction in the
     session (the session is saved after this, the transaction committed
-    after that). Does nothing without a replica, or in a read-only
+    after that), with the marks a concurrent request of the session saved
+    meanwhile. Does nothing without a replica, or in a read-only
     transaction."""
     if not replica_configured() or env.cr.readonly or not request:
         return
@@ -68,37 +78,48 @@ def remember_write(env):
     env.flush_all()
     env.cr.execute("SELECT pg_current_xact_id_if_assigned()::text")
     xid = env.cr.fetchone()[0]
-    if xid:
-        request.session[SESSION_KEY] = xid
+    if not xid:
+        return
+    session = request.session
+    saved = []
+    if not session.is_new:
+        saved = root.session_store.get(session.sid).get(SESSION_KEY) or []
+    xids = [x for x in [*saved, *(session.get(SESSION_KEY) or [])] if x != xid]
+    session[SESSION_KEY] = list(dict.fromkeys(xids))[-(REMEMBERED - 1) :] + [xid]
 
 
-def _replayed(cr, xid):
-    """Whether the replica behind ``cr`` has replayed the end of ``xid``: it
-    is neither running nor future in a snapshot taken there now (an xid the
-    replica has not heard of yet is at or past the snapshot's xmax)."""
-    cr.execute("SELECT pg_visible_in_snapshot(%s::xid8, pg_current_snapshot())", [xid])
+def _replayed(cr, xids):
+    """Whether the replica behind ``cr`` has replayed the end of every one
+    of ``xids``: each is neither running nor future in a snapshot taken
+    there now (an xid the replica has not heard of yet is at or past the
+    snapshot's xmax)."""
+    cr.execute(
+        """SELECT bool_and(pg_visible_in_snapshot(x::xid8, s))
+             FROM unnest(%s::text[]) x, pg_current_snapshot() s""",
+        [xids],
+    )
     return cr.fetchone()[0]
 
 
 def session_reads_its_writes():
     """Whether this request may read the replica as far as the session is
-    concerned: True when the session wrote nothing the replica has not
-    replayed (waiting up to ``READ_YOUR_WRITES_WAIT`` for it), False when
-    the request must go to the primary to see the session's last write."""
-    xid = request.session.get(SESSION_KEY)
-    if not xid or not replica_configured():
+    concerned: True when the replica has replayed the session's last writes
+    (waiting up to ``READ_YOUR_WRITES_WAIT`` for it), False when the
+    request must go to the primary to see them. Leaves the session as it
+    is (see the module's docstring)."""
+    xids = request.session.get(SESSION_KEY)
+    if not xids or not replica_configured():
         return True
     deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
     with request.registry.cursor(readonly=True) as cr:
         while True:
-            if _replayed(cr, xid):
-                request.session.pop(SESSION_KEY, None)
+            if _replayed(cr, xids):
                 return True
             if time.monotonic() >= deadline:
                 _logger.info(
-                    "replica behind the session's last write (%s): %s served by the "
-                    "primary",
-                    xid,
+                    "replica behind the session's last writes (%s): %s served by "
+                    "the primary",
+                    ", ".join(xids),
                     request.httprequest.path,
                 )
                 return False
