@@ -16,7 +16,8 @@
 #   pytest         pytest-odoo on <addon>/tests and tests/ against tma_test
 #   clock-ahead    PostgreSQL restarted and the date-sensitive tests run
 #                  again with both clocks moved ahead by libfaketime
-#                  (TMA_CLOCK_AHEAD, default +400d)
+#                  (TMA_CLOCK_AHEAD, default: 400 days ahead at 23:30 UTC,
+#                  when Paris is already on the next day)
 #   odoo-native    Odoo's runner (--test-enable --test-tags /<addon>,...) on a
 #                  second fresh database tma_test_native
 #   e2e            tests/e2e with pytest and Playwright against a real Odoo in
@@ -37,7 +38,8 @@
 #   TMA_SKIP_E2E=1       skip the end-to-end tests
 #   TMA_SKIP_CLOCK_AHEAD=1  skip the clock-ahead step
 #   TMA_CLOCK_AHEAD      offset of the clock-ahead step (libfaketime's syntax,
-#                        default +400d)
+#                        e.g. +400d; default: the offset that lands 400 days
+#                        ahead at 23:30 UTC)
 #   TMA_CLOCK_AHEAD_PATHS  pytest paths of the clock-ahead step (default: the
 #                        suite's test files that freeze a clock or name a date)
 #   TMA_E2E_ARGS         extra pytest arguments of the e2e step (like
@@ -428,9 +430,11 @@ run_pytest() {
 # The clocks moved ahead: the guard against tests that pass only on the day
 # they were written
 # ---------------------------------------------------------------------------
-# The date-sensitive test files of the suite: those that freeze a clock or
-# name a date, but the browser tours (Odoo does not find Chromium under a
-# moved clock; TMA_CLOCK_AHEAD_PATHS replaces them).
+# The date-sensitive test files of the suite: those that freeze a clock,
+# name a date or read today's (today, now, a delta of days), but the browser
+# tours (Odoo does not find Chromium under a moved clock) and the files that
+# start threads (parallel workers: libfaketime breaks Python's time.sleep,
+# EINVAL, and the retries sleep); TMA_CLOCK_AHEAD_PATHS replaces them.
 date_sensitive_paths() {
     if [ -n "${TMA_CLOCK_AHEAD_PATHS:-}" ]; then
         printf '%s\n' $TMA_CLOCK_AHEAD_PATHS
@@ -439,23 +443,40 @@ date_sensitive_paths() {
     local d
     for d in "${ADDON_DIRS[@]}"; do
         [ -d "$d/tests" ] || continue
-        grep -lE 'freeze_time|date\(20[0-9]{2}|"20[0-9]{2}-[0-9]{2}-[0-9]{2}' \
-            "$d"/tests/test_*.py | grep -v '/test_tours' || true
+        grep -lE 'freeze_time|date\(20[0-9]{2}|"20[0-9]{2}-[0-9]{2}-[0-9]{2}|today|Datetime\.now|relativedelta|timedelta' \
+            "$d"/tests/test_*.py |
+            grep -v '/test_tours' |
+            xargs -r grep -LE '^import threading|run_parallel' || true
     done
 }
 
+# The default offset of the clock-ahead step, in seconds: 400 days ahead (a
+# year and a month), at 23:30 UTC that day. At that hour the date in
+# Europe/Paris (the demo's and most contracts' time zone) is already the next
+# day, winter (UTC+1) and summer (UTC+2) alike, so a test or a method that
+# takes "today" in UTC where the business rule takes the contract's day fails
+# here, whatever the hour the suite runs at. The step lasts minutes, not half
+# an hour: the clock stays before midnight UTC.
+clock_ahead_default() {
+    local now target
+    now="$(date -u +%s)"
+    target="$(date -u -d "$(date -u -d '+400 days' +%F) 23:30:00 UTC" +%s)"
+    echo "+$((target - now))"
+}
+
 # PostgreSQL restarted with its clock moved ahead by TMA_CLOCK_AHEAD (a
-# libfaketime offset, default +400d: a year and a month ahead), and the
+# libfaketime offset, default clock_ahead_default), and the
 # date-sensitive tests run again in a Python whose clock is moved the same
 # way: a test that mixes a fixed date with the real one, or whose fixtures
-# expire, fails here long before the calendar catches up with it. Then
-# PostgreSQL is started again on the real clock.
+# expire, or that takes the UTC day for the contract's day, fails here long
+# before the calendar (or the clock) catches up with it. Then PostgreSQL is
+# started again on the real clock.
 step_clock_ahead() {
     if [ "${TMA_SKIP_CLOCK_AHEAD:-0}" = 1 ]; then
         tma_log "TMA_SKIP_CLOCK_AHEAD=1: skipped"
         return 3
     fi
-    local offset="${TMA_CLOCK_AHEAD:-+400d}" lib paths rc=0
+    local offset="${TMA_CLOCK_AHEAD:-$(clock_ahead_default)}" lib paths rc=0
     lib="$(tma_faketime_lib)"
     if [ -z "$lib" ]; then
         tma_warn "libfaketime not found (Debian package faketime)"

@@ -105,7 +105,9 @@ class TmaContractForecast(models.AbstractModel):
             else:
                 rate = estimate
             rate = max(rate, 0.0)
-            result[contract.id] = contract._forecast_books(today, rate)
+            result[contract.id] = dict(
+                contract._forecast_books(today, rate), today=today
+            )
         return result
 
     def _forecast_books(self, today, rate):
@@ -149,7 +151,6 @@ class TmaContractForecast(models.AbstractModel):
     def _compute_forecast(self):
         forecasts = self._get_forecast() if self.ids else {}
         alert_days = self._forecast_alert_days()
-        today = fields.Date.context_today(self)
         for contract in self:
             data = forecasts.get(contract.id)
             if not data:
@@ -165,7 +166,8 @@ class TmaContractForecast(models.AbstractModel):
                 )
                 continue
             exhausted = data["exhausted"]
-            days_left = (exhausted - today).days if exhausted else 0
+            # The contract's today, the one its forecast starts from.
+            days_left = (exhausted - data["today"]).days if exhausted else 0
             contract.update(
                 {
                     "forecast_monthly_rate": data["rate"],
@@ -195,7 +197,7 @@ class TmaContractForecast(models.AbstractModel):
     def _get_burndown_points(self):
         """([(date, balance)] of the last weeks, [(date, balance)] forecast)."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = self._tma_today()
         start = today - timedelta(weeks=BURNDOWN_WEEKS)
         self.env["tma.unit.entry"].flush_model(["contract_id", "date", "units"])
         self.env.cr.execute(
@@ -284,10 +286,10 @@ class TmaContractForecast(models.AbstractModel):
         alerting = contracts.filtered("forecast_alert")
         for contract in alerting:
             contract._forecast_raise_alert()
-        # The others are checked again tomorrow.
-        (contracts - alerting).write(
-            {"forecast_alert_date": today - timedelta(days=alert_days - 1)}
-        )
+        # The others are checked again tomorrow, their contract's tomorrow.
+        waiting = (contracts - alerting).grouped(lambda c: c._tma_today())
+        for day, group in waiting.items():
+            group.write({"forecast_alert_date": day - timedelta(days=alert_days - 1)})
         if len(ids) > batch_size:
             self.env["ir.cron"]._notify_progress(done=len(contracts), remaining=1)
             cron = self.env.ref(
@@ -319,4 +321,4 @@ class TmaContractForecast(models.AbstractModel):
         self.message_post(
             body=message, message_type="comment", subtype_xmlid="mail.mt_comment"
         )
-        self.forecast_alert_date = fields.Date.context_today(self)
+        self.forecast_alert_date = self._tma_today()

@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from freezegun import api as freezegun_api
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.sql_db import db_connect
 from odoo.tools import SQL
 from odoo.tools.image import image_data_uri
@@ -94,6 +94,13 @@ def assert_on_letterhead(case, report, records):
     for value in LETTERHEAD.values():
         case.assertIn(value, html)
     return html
+
+
+def contract_today(env):
+    """Today as a new contract of the company counts it: in the provider's
+    time zone (``_tma_today``), the business day, not the UTC one (at 23:30
+    UTC, Paris is on the next day)."""
+    return env["tma.contract"].new({"company_id": env.company.id})._tma_today()
 
 
 def follow_frozen_clock(case_class):
@@ -266,7 +273,7 @@ class TmaCommon(BaseCommon):
         values = {
             "partner_id": (partner or cls.client_a).id,
             "mode": mode,
-            "date_start": fields.Date.today(),
+            "date_start": contract_today(cls.env),
             "team_ids": [Command.set(cls.team.ids)],
             "valuation_rule_ids": [
                 Command.create({"complexity": "simple", "units": 1.0}),

@@ -2,19 +2,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.tma_contract.tools.burndown import nice_ticks
 
-from .common import TmaCommon
+from .common import TmaCommon, contract_today
 
 
 class ForecastCommon(TmaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        # The contracts' today, in their time zone (the provider's).
+        cls.today = contract_today(cls.env)
 
     @classmethod
     def _consume(cls, contract, count):

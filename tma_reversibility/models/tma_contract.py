@@ -201,10 +201,10 @@ class TmaContract(models.Model):
         from its template (``template_field``, else the field's default),
         the phase starting today. The items are signed by the client: they
         are in the client's language."""
-        today = fields.Date.context_today(self)
         default = self._fields[template_field].default
         values = []
         for contract in self:
+            today = contract._tma_today()
             template = contract[template_field] or default(contract)
             if contract[items_field] or not template:
                 continue

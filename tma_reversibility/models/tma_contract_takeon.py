@@ -91,10 +91,11 @@ class TmaContractTakeon(models.AbstractModel):
 
     def _takeon_start_service(self, user):
         """The client signed the service start: the contract becomes active
-        today, with its service levels and its fee from today."""
+        today (the contract's day, whoever signs and from wherever), with its
+        service levels and its fee from today."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
         contract = self.sudo()
+        today = contract._tma_today()
         contract.write({"date_start": today, "service_start_date": today})
         contract.action_activate()
         env = self._tma_reader_env()

@@ -72,7 +72,9 @@ class TestTakeon(TakeonCommon):
         self._sign_all_but_service_start()
         self.assertEqual(self.takeon.state, "transition")
         self._service_start()._sign(self.portal_a)
-        today = fields.Date.context_today(self.takeon)
+        # The contract's day, in the signer's time zone when the provider
+        # company has none (``_tma_tz``).
+        today = self.takeon.with_user(self.portal_a).sudo()._tma_today()
         self.assertEqual(self.takeon.state, "active")
         self.assertEqual(self.takeon.date_start, today)
         self.assertEqual(self.takeon.service_start_date, today)
@@ -89,7 +91,9 @@ class TestTakeon(TakeonCommon):
         self._sign_all_but_service_start(contract)
         self._service_start(contract)._sign(self.portal_a)
         line = contract.recurring_contract_id.contract_line_ids
-        self.assertEqual(line.date_start, fields.Date.context_today(contract))
+        self.assertEqual(
+            line.date_start, contract.with_user(self.portal_a).sudo()._tma_today()
+        )
 
     def test_service_start_signed_by_the_predecessor_is_refused(self):
         self._sign_all_but_service_start()

@@ -1,5 +1,7 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from pytz import UTC
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -117,7 +119,12 @@ class TmaImprovementAction(models.Model):
     @api.constrains("date_due")
     def _check_date_due(self):
         for action in self:
-            created = fields.Date.to_date(action.create_date or fields.Datetime.now())
+            # Created on the contract's day (in its time zone), as due.
+            created = (
+                UTC.localize(action.create_date or fields.Datetime.now())
+                .astimezone(action.contract_id._tma_tz())
+                .date()
+            )
             if action.date_due and action.date_due < created:
                 raise ValidationError(
                     _(

@@ -51,8 +51,9 @@ class TmaPreventiveFinding(models.Model):
             "finding_id": self.id,
             "ticket_id": self.ticket_id.id,
             "user_id": (contract.user_id or self.env.user).id,
+            # Due in the contract's days, whoever clicks and from wherever.
             "date_due": fields.Date.add(
-                fields.Date.context_today(self),
+                contract._tma_today(),
                 days=FINDING_ACTION_DAYS.get(self.severity, 30),
             ),
             "description": plaintext2html(self.recommendation or self.name),

@@ -154,7 +154,7 @@ class TestPartyActs(TmaSlaCommon):
         self.assertNotEqual(first, second)
         self.assertEqual(first.rating, 5)
         self.assertEqual(self._journal().mapped("sequence"), [1, 2])
-        today = fields.Date.today()
+        today = self.contract._tma_today()
         kpis = self.contract._tma_sla_kpis(today.replace(day=1), today)
         self.assertEqual(kpis["ratings"], 1)
         self.assertEqual(kpis["satisfaction_rate"], 0.0)

@@ -34,7 +34,7 @@ class TestReviewLoop(TmaSlaCommon):
         return ticket._tma_portal_rate(self.contact_a, rate, feedback=feedback)
 
     def _month(self):
-        today = fields.Date.today()
+        today = self.contract._tma_today()
         return today.replace(day=1), today
 
     # ------------------------------------------------------------------
@@ -128,7 +128,7 @@ class TestReviewLoop(TmaSlaCommon):
         values = {
             "name": "Sonde sur le batch de facturation",
             "contract_id": self.contract.id,
-            "date_due": fields.Date.today() + timedelta(days=10),
+            "date_due": self.contract._tma_today() + timedelta(days=10),
         }
         values.update(vals)
         return self.Action.create(values)
@@ -136,7 +136,7 @@ class TestReviewLoop(TmaSlaCommon):
     def test_action_due_before_its_creation_is_refused(self):
         count = self.Action.search_count([])
         with self.assertRaises(ValidationError):
-            self._action(date_due=fields.Date.today() - timedelta(days=1))
+            self._action(date_due=self.contract._tma_today() - timedelta(days=1))
         self.assertEqual(self.Action.search_count([]), count)
 
     def test_action_from_a_breached_ticket_in_one_click(self):
@@ -163,7 +163,7 @@ class TestReviewLoop(TmaSlaCommon):
         action.action_open()
         action.action_done()
         self.assertEqual(action.state, "done")
-        self.assertEqual(action.date_done, fields.Date.today())
+        self.assertEqual(action.date_done, self.contract._tma_today())
         with self.assertRaises(UserError):
             action.action_reset()
 
@@ -175,7 +175,7 @@ class TestReviewLoop(TmaSlaCommon):
             "UPDATE tma_improvement_action SET date_due = %s, create_date = %s "
             "WHERE id = %s",
             (
-                fields.Date.today() - timedelta(days=1),
+                self.contract._tma_today() - timedelta(days=1),
                 fields.Datetime.now() - timedelta(days=20),
                 action.id,
             ),
@@ -265,7 +265,7 @@ class TestReviewLoop(TmaSlaCommon):
         self._rate(self._closed_ticket(), 5)
         self._action(name="Automatiser la purge")
         review_type = self._review_type()
-        today = fields.Date.today()
+        today = self.contract._tma_today()
         review = self.Review.create(
             {
                 "type_id": review_type.id,

@@ -21,7 +21,7 @@ class TestReviewPreventive(TmaSlaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env["tma.review"])
+        cls.today = cls.contract._tma_today()
         cls.Action = cls.env["tma.improvement.action"]
         cls.Finding = cls.env["tma.preventive.finding"]
         cls.Occurrence = cls.env["tma.preventive.occurrence"]
