@@ -198,21 +198,22 @@ class TmaContractBilling(models.AbstractModel):
                         period_end, new_end or period_end
                     )
             line.write(values)
+            args = {
+                "product": line.product_id.with_env(env).display_name,
+                "contract": self.name,
+                "end": reader_date(env, new_end or old_end),
+            }
             if new_end:
                 name = env._(
                     "%(product)s - %(contract)s: fee prorated to the contract's "
                     "end on %(end)s",
-                    product=line.product_id.with_env(env).display_name,
-                    contract=self.name,
-                    end=reader_date(env, new_end),
+                    **args,
                 )
             else:
                 name = env._(
                     "%(product)s - %(contract)s: the contract's end on %(end)s "
                     "removed, its periods invoiced in full",
-                    product=line.product_id.with_env(env).display_name,
-                    contract=self.name,
-                    end=reader_date(env, old_end),
+                    **args,
                 )
             self._add_fee_adjustment(line, amount, name)
 

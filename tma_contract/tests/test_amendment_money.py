@@ -59,24 +59,28 @@ class TestAmendmentMoney(AmendmentCommon):
         self.assertEqual(amendment.state, "applied")
         return amendment
 
+    def _amend_end(self, contract, day, date_end):
+        return self._amend(contract, day, change_dates=True, date_end=date_end)
+
     def _fee_line(self, contract):
         return contract._get_fee_lines()
 
     def _amounts(self, invoice):
         return sorted(invoice.invoice_line_ids.mapped("price_subtotal"))
 
+    def _ended_in_march(self, day):
+        """A contract to the end of 2026, January and February invoiced, its
+        end amended on 10 February to March ``day``."""
+        contract = self._forfait(date_end=date(2026, 12, 31))
+        self._invoice_months(contract, JAN, FEB)
+        self._amend_end(contract, date(2026, 2, 10), date(2026, 3, day))
+        return contract
+
     # ------------------------------------------------------------------
     # The end date
     # ------------------------------------------------------------------
     def test_an_earlier_end_moves_the_lines_and_invoicing_stops_there(self):
-        contract = self._forfait(date_end=date(2026, 12, 31))
-        self._invoice_months(contract, JAN, FEB)
-        self._amend(
-            contract,
-            date(2026, 2, 10),
-            change_dates=True,
-            date_end=date(2026, 3, 31),
-        )
+        contract = self._ended_in_march(31)
         line = self._fee_line(contract)
         self.assertEqual(line.date_end, date(2026, 3, 31))
         self.assertEqual(contract.recurring_contract_id.date_end, date(2026, 3, 31))
@@ -88,25 +92,13 @@ class TestAmendmentMoney(AmendmentCommon):
 
     def test_a_later_end_moves_the_lines_and_invoicing_goes_on(self):
         contract = self._forfait(date_end=date(2026, 2, 28))
-        self._amend(
-            contract,
-            date(2026, 1, 20),
-            change_dates=True,
-            date_end=date(2026, 4, 30),
-        )
+        self._amend_end(contract, date(2026, 1, 20), date(2026, 4, 30))
         self.assertEqual(self._fee_line(contract).date_end, date(2026, 4, 30))
         self._invoice_months(contract, JAN, FEB, MAR, APR)
         self.assertFalse(self._invoice(contract, MAY))
 
     def test_an_end_inside_a_period_prorates_its_last_invoice(self):
-        contract = self._forfait(date_end=date(2026, 12, 31))
-        self._invoice_months(contract, JAN, FEB)
-        self._amend(
-            contract,
-            date(2026, 2, 10),
-            change_dates=True,
-            date_end=date(2026, 3, 20),
-        )
+        contract = self._ended_in_march(20)
         self.assertEqual(self._fee_line(contract).date_end, date(2026, 3, 20))
         # OCA contract invoices March's whole fee for 20 days of its 31: the
         # 11 days after the end are credited, 3,000.00 x 11 / 31.
@@ -116,21 +108,9 @@ class TestAmendmentMoney(AmendmentCommon):
         self.assertFalse(self._invoice(contract, APR))
 
     def test_an_end_moved_later_again_gives_the_credited_days_back(self):
-        contract = self._forfait(date_end=date(2026, 12, 31))
-        self._invoice_months(contract, JAN, FEB)
-        self._amend(
-            contract,
-            date(2026, 2, 10),
-            change_dates=True,
-            date_end=date(2026, 3, 20),
-        )
+        contract = self._ended_in_march(20)
         self._invoice_months(contract, MAR)
-        self._amend(
-            contract,
-            date(2026, 3, 25),
-            change_dates=True,
-            date_end=date(2026, 5, 31),
-        )
+        self._amend_end(contract, date(2026, 3, 25), date(2026, 5, 31))
         # The 11 days credited in March are invoiced again, with April's fee,
         # and the line keeps its calendar months.
         april = self._invoice(contract, APR)
@@ -143,12 +123,7 @@ class TestAmendmentMoney(AmendmentCommon):
     def test_an_end_moved_inside_an_invoiced_period_credits_the_days_after_it(self):
         contract = self._forfait(date_end=date(2026, 12, 31))
         self._invoice_months(contract, JAN, FEB, MAR)
-        self._amend(
-            contract,
-            date(2026, 3, 10),
-            change_dates=True,
-            date_end=date(2026, 3, 20),
-        )
+        self._amend_end(contract, date(2026, 3, 10), date(2026, 3, 20))
         # OCA contract ends a line no earlier than its last invoiced day; the
         # 11 days of March after the end are credited: 3,000.00 x 11 / 31.
         self.assertEqual(self._fee_line(contract).date_end, date(2026, 3, 31))
