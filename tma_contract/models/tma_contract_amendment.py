@@ -8,8 +8,6 @@ by a user of the client, or recorded on its behalf by a TMA manager with a
 reason and a piece of evidence; journaled; immutable afterwards. A refused
 amendment stays refused: a new amendment is a new act."""
 
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -520,7 +518,7 @@ class TmaContractAmendment(models.Model):
         previous = {name: self._field_to_json(contract, name) for name in new_values}
         contract.sudo()._tma_write_terms(self._json_to_write(contract, new_values))
         if "fee_amount" in new_values:
-            self._apply_fee(contract)
+            contract.sudo()._apply_fee_change(self.date_effective, self)
         self._set_workflow(
             {
                 "state": "applied",
@@ -538,61 +536,6 @@ class TmaContractAmendment(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-
-    def _apply_fee(self, contract):
-        """The recurring OCA contract invoices the new fee from its next
-        period on (the invoices issued stay as they are); the days between
-        the effective date and that period are prorated on a one-shot line
-        of the next invoice: a supplement when the fee rises from a date
-        inside an invoiced period, a credit when it falls (and the other
-        way round for days not invoiced yet before the effective date)."""
-        contract = contract.sudo()
-        env = contract._tma_reader_env()
-        effective = self.date_effective
-        new_fee = contract.fee_amount
-        for line in contract._get_fee_lines().filtered(
-            lambda line: line.product_id == contract.fee_product_id
-        ):
-            old_fee = line.price_unit
-            line.price_unit = new_fee
-            # The first day the line invoices at the new fee.
-            switch = (
-                line.last_date_invoiced + timedelta(days=1)
-                if line.last_date_invoiced
-                else line.date_start
-            )
-            if effective < switch:
-                date_from, date_to = effective, switch - timedelta(days=1)
-                amount = contract._prorate_fee_line(
-                    line, date_from, date_to, new_fee - old_fee
-                )
-            elif effective > switch:
-                date_from, date_to = switch, effective - timedelta(days=1)
-                amount = contract._prorate_fee_line(
-                    line, date_from, date_to, old_fee - new_fee
-                )
-            else:
-                continue
-            contract._add_fee_adjustment(
-                line,
-                amount,
-                env._(
-                    "%(product)s - %(contract)s: fee changed from %(old)s to "
-                    "%(new)s on %(date)s (amendment %(amendment)s), prorated "
-                    "over %(from)s to %(to)s",
-                    product=line.product_id.with_env(env).display_name,
-                    contract=contract.name,
-                    old=contract._format_fee(env, old_fee),
-                    new=contract._format_fee(env, new_fee),
-                    date=reader_date(env, effective),
-                    amendment=self.name,
-                    **{
-                        "from": reader_date(env, date_from),
-                        "to": reader_date(env, date_to),
-                    },
-                ),
-                amendment=self,
-            )
 
     # ------------------------------------------------------------------
     # Cron

@@ -154,6 +154,57 @@ class TmaContractBilling(models.AbstractModel):
             )
         )
 
+    def _apply_fee_change(self, effective, amendment=None):
+        """The fee changed from ``effective`` (by ``amendment``): the
+        recurring OCA contract invoices the new fee from its next period on
+        (the invoices issued stay as they are); the days between the
+        effective date and that period are prorated on a one-shot line of
+        the next invoice: a supplement when the fee rises from a date inside
+        an invoiced period, a credit when it falls (and the other way round
+        for days not invoiced yet before the effective date)."""
+        self.ensure_one()
+        env = self._tma_reader_env()
+        new_fee = self.fee_amount
+        for line in self._get_fee_lines().filtered(
+            lambda line: line.product_id == self.fee_product_id
+        ):
+            old_fee = line.price_unit
+            line.price_unit = new_fee
+            # The first day the line invoices at the new fee.
+            switch = (
+                line.last_date_invoiced + timedelta(days=1)
+                if line.last_date_invoiced
+                else line.date_start
+            )
+            if effective < switch:
+                date_from, date_to = effective, switch - timedelta(days=1)
+                difference = new_fee - old_fee
+            elif effective > switch:
+                date_from, date_to = switch, effective - timedelta(days=1)
+                difference = old_fee - new_fee
+            else:
+                continue
+            self._add_fee_adjustment(
+                line,
+                self._prorate_fee_line(line, date_from, date_to, difference),
+                env._(
+                    "%(product)s - %(contract)s: fee changed from %(old)s to "
+                    "%(new)s on %(date)s (amendment %(amendment)s), prorated "
+                    "over %(from)s to %(to)s",
+                    product=line.product_id.with_env(env).display_name,
+                    contract=self.name,
+                    old=format_amount(env, old_fee, self.currency_id),
+                    new=format_amount(env, new_fee, self.currency_id),
+                    date=reader_date(env, effective),
+                    amendment=amendment.name if amendment else "",
+                    **{
+                        "from": reader_date(env, date_from),
+                        "to": reader_date(env, date_to),
+                    },
+                ),
+                amendment=amendment,
+            )
+
     def _sync_recurring_end(self, old_end):
         """The contract's end moved from ``old_end``: its recurring lines
         that ran to the old end run to the new one, so invoicing neither goes
@@ -303,6 +354,3 @@ class TmaContractBilling(models.AbstractModel):
             "tma_adjustment": True,
             "tma_amendment_id": amendment and amendment.id,
         }
-
-    def _format_fee(self, env, amount):
-        return format_amount(env, amount, self.currency_id)
