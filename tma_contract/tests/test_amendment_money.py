@@ -120,6 +120,17 @@ class TestAmendmentMoney(AmendmentCommon):
         self.assertIn("05/31/2026", may.invoice_line_ids.name)
         self.assertFalse(self._invoice(contract, date(2026, 6, 1)))
 
+    def test_an_end_removed_invoices_the_credited_days_and_goes_on(self):
+        contract = self._ended_in_march(20)
+        self._invoice_months(contract, MAR)
+        self._amend_end(contract, date(2026, 3, 25), False)
+        self.assertFalse(self._fee_line(contract).date_end)
+        april = self._invoice(contract, APR)
+        self.assertEqual(self._amounts(april), [1064.52, 3000.0])
+        adjustment = april.invoice_line_ids.filtered("contract_line_id.tma_adjustment")
+        self.assertIn("end on 03/20/2026 removed", adjustment.name)
+        self.assertEqual(self._amounts(self._invoice(contract, MAY)), [3000.0])
+
     def test_an_end_moved_inside_an_invoiced_period_credits_the_days_after_it(self):
         contract = self._forfait(date_end=date(2026, 12, 31))
         self._invoice_months(contract, JAN, FEB, MAR)
