@@ -43,6 +43,15 @@ RETRY = re.compile(
     r"odoo\.service\.model: \w+, \d+ tries left, try again"
     r"|Reversibility package \d+ left for a later run"
 )
+# Odoo's mail queue (a cron worker) meeting a mail that the request which
+# queued it sent and deleted meanwhile (a notification is sent right after
+# its request commits, when the queue may have listed it already): the mail
+# went out; the queue's other mails go at its next run.
+MAIL_SENT_MEANWHILE = re.compile(
+    r"Failed processing mail queue.*MissingError: Record does not exist or has "
+    r"been deleted\.\n\(Record: mail\.mail\(\d+,\), User: \d+\)\s*$",
+    re.DOTALL,
+)
 # A scheduled action run, by a cron worker ("starting" ... "done in 0.1s") or
 # by hand ("started manually" ... "done").
 CRON_RUN = re.compile(
@@ -631,6 +640,8 @@ http {{
                 other_pid == pid and RETRY.search(other_text)
                 for other_pid, _level, other_text in records[index + 1 : index + 200]
             ):
+                continue
+            if MAIL_SENT_MEANWHILE.search(text):
                 continue
             problems.append(text)
         return problems

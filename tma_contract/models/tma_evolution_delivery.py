@@ -327,6 +327,12 @@ class TmaEvolutionDelivery(models.Model):
             )
         return super()._tma_act_on_behalf(act, on_behalf_reason, evidence, **details)
 
+    def _get_report_base_filename(self):
+        """The name of the acceptance report's file (the portal's download
+        names the PDF after it)."""
+        self.ensure_one()
+        return _("Acceptance report %(name)s", name=self.name)
+
     def action_print_acceptance(self):
         """The procès-verbal de recette, as PDF."""
         self.check_access("read")

@@ -3,6 +3,8 @@
 """The client approves estimates and accepts deliveries on the portal,
 through HTTP: its own only, by POST with the CSRF token."""
 
+import re
+
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
@@ -99,6 +101,20 @@ class TestEvolutionPortal(HttpCase, EvolutionCommon):
         report = self.url_open(f"/my/tma/deliveries/{delivery.id}/report")
         self.assertEqual(report.status_code, 200)
         self.assertIn(delivery.name, report.text)
+
+    def test_client_downloads_the_acceptance_report_as_a_file(self):
+        """The portal's link (``?download=true``) gives the PDF as a file
+        named after the delivery: the host's portal asks the record for the
+        name (it failed with a server error before)."""
+        delivery = self._deliver(self._approved(), 2.0)
+        self._post(f"/my/tma/deliveries/{delivery.id}/accept", self.portal_a)
+        response = self.url_open(
+            f"/my/tma/deliveries/{delivery.id}/report?download=true"
+        )
+        self.assertEqual(response.status_code, 200)
+        disposition = response.headers["Content-Disposition"]
+        self.assertTrue(disposition.startswith("attachment"), disposition)
+        self.assertIn(re.sub(r"\W+", "_", delivery.name), disposition)
 
     def test_client_rejects_with_its_anomalies(self):
         delivery = self._deliver(self._approved())

@@ -80,6 +80,21 @@ class HelpdeskTicket(models.Model):
             great, total = stats[ticket.id] if ticket.id else (0, 0)
             ticket.positive_rate_percentage = great * 100 / total if total else -1
 
+    def _rating_get_operator(self):
+        """The person the client rates, and whom the rating request of a
+        closed ticket comes from: the engineer who took the ticket, else the
+        contract's account manager, else the provider. A ticket nobody took
+        is closed all the same (without a sender the request, sent as the
+        ticket closes, refused the closing)."""
+        operator = super()._rating_get_operator()
+        if operator.email:
+            return operator
+        return (
+            self.tma_contract_id.user_id.partner_id.filtered("email")
+            or self.company_id.partner_id.filtered("email")
+            or operator
+        )
+
     def rating_apply(
         self,
         rate,

@@ -46,6 +46,23 @@ class TestReviewLoop(TmaSlaCommon):
         self.assertFalse(ticket.rating_ids.consumed)
         self.assertEqual(ticket.rating_ids.partner_id, self.contact_a)
 
+    def test_an_unassigned_ticket_closes_and_asks_for_its_rating(self):
+        """Nobody took the ticket: an engineer closes it all the same, and
+        the rating request comes from the contract's account manager (the
+        request had no sender, and the closing was refused)."""
+        ticket = self._ticket(user_id=False)
+        ticket.with_user(self.engineer).stage_id = self.stage_done
+        self.assertTrue(ticket.stage_id.closed)
+        self.assertEqual(len(ticket.rating_ids), 1)
+        self.assertEqual(ticket.rating_ids.rated_partner_id, self.manager.partner_id)
+        # The request is the manager's message on the ticket (the closing
+        # engineer wrote the others).
+        self.assertTrue(
+            ticket.message_ids.filtered(
+                lambda m: m.author_id == self.manager.partner_id
+            )
+        )
+
     def test_a_tickets_stored_rating_figures_follow_its_ratings(self):
         """A new ticket's figures are computed before its INSERT (no rating
         yet); each rating given afterwards recomputes them."""
