@@ -9,6 +9,8 @@ from . import tma_application
 from . import tma_application_environment
 from . import tma_act_journal
 from . import tma_party_act_mixin
+from . import tma_client_decision_mixin
+from . import tma_client_approval_mixin
 from . import tma_portal_mixin
 from . import tma_contract
 from . import tma_contract_units
