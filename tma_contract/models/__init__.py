@@ -50,6 +50,7 @@ from . import tma_contract_preventive
 from . import tma_application_component
 from . import tma_evolution_estimate
 from . import tma_evolution_estimate_line
+from . import tma_evolution_estimate_modes
 from . import tma_evolution_delivery
 from . import tma_contract_evolution
 from . import helpdesk_ticket_evolution
