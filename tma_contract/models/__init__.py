@@ -9,6 +9,8 @@ from . import tma_application
 from . import tma_application_environment
 from . import tma_act_journal
 from . import tma_party_act_mixin
+from . import tma_client_decision_mixin
+from . import tma_client_approval_mixin
 from . import tma_portal_mixin
 from . import tma_contract
 from . import tma_contract_units
@@ -50,6 +52,7 @@ from . import tma_contract_preventive
 from . import tma_application_component
 from . import tma_evolution_estimate
 from . import tma_evolution_estimate_line
+from . import tma_evolution_estimate_modes
 from . import tma_evolution_delivery
 from . import tma_contract_evolution
 from . import helpdesk_ticket_evolution

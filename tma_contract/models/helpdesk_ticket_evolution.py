@@ -33,6 +33,13 @@ class HelpdeskTicket(models.Model):
         compute="_compute_tma_evolution",
         help="The estimate the client approved, or awaits to decide on.",
     )
+    tma_quotation_id = fields.Many2one(
+        "sale.order",
+        compute="_compute_tma_evolution",
+        string="Quotation",
+        help="The quotation of the evolution, on a fixed price contract when "
+        "it is outside the fixed scope.",
+    )
     tma_needs_estimate = fields.Boolean(
         string="Needs an approved estimate",
         compute="_compute_tma_needs_estimate",
@@ -70,7 +77,11 @@ class HelpdeskTicket(models.Model):
                 and ticket.tma_maintenance_type_id.requires_estimate
             )
 
-    @api.depends("tma_estimate_ids.state", "tma_delivery_ids.state")
+    @api.depends(
+        "tma_estimate_ids.state",
+        "tma_estimate_ids.sale_order_id",
+        "tma_delivery_ids.state",
+    )
     def _compute_tma_evolution(self):
         for ticket in self:
             estimates = ticket.tma_estimate_ids
@@ -83,6 +94,7 @@ class HelpdeskTicket(models.Model):
                 or live[:1]
             )
             ticket.tma_estimate_id = current
+            ticket.tma_quotation_id = current.sale_order_id
             ticket.tma_estimate_count = len(estimates)
             if current.state == "accepted":
                 state = "accepted"

@@ -3,7 +3,7 @@
 """Amendments (avenants): a change of a contract's terms from an effective
 date, drafted by the provider, approved by the client, applied on its date.
 
-The client's approval or refusal is its act (``tma.party.act.mixin``): made
+The client's approval or refusal is its act (``tma.client.decision.mixin``): made
 by a user of the client, or recorded on its behalf by a TMA manager with a
 reason and a piece of evidence; journaled; immutable afterwards. A refused
 amendment stays refused: a new amendment is a new act."""
@@ -37,17 +37,12 @@ class TmaContractAmendment(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "tma.ledger.protected.mixin",
-        "tma.party.act.mixin",
+        "tma.client.approval.mixin",
     ]
     _order = "date_effective desc, id desc"
     _tma_protected_fields = WORKFLOW_FIELDS
-    _tma_act_fields = (
-        "approved_by_id",
-        "date_approved",
-        "date_refused",
-        "refusal_comment",
-    )
+    _tma_approval_code = "amendment"
+    _tma_decision_awaiting = "to_approve"
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     contract_id = fields.Many2one(
@@ -105,12 +100,7 @@ class TmaContractAmendment(models.Model):
         string="Changes", compute="_compute_terms_summary", store=True
     )
     # Workflow
-    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    date_approved = fields.Datetime(readonly=True, copy=False)
-    date_refused = fields.Datetime(readonly=True, copy=False)
-    refusal_comment = fields.Text(
-        readonly=True, copy=False, help="Why the client refused the amendment."
-    )
+    refusal_comment = fields.Text(help="Why the client refused the amendment.")
     date_applied = fields.Date(readonly=True, copy=False)
     previous_values = fields.Json(
         readonly=True,
@@ -358,131 +348,77 @@ class TmaContractAmendment(models.Model):
     # ------------------------------------------------------------------
     # The client's decision: a party's act
     # ------------------------------------------------------------------
-    def _tma_act_party(self):
-        return self.partner_id.commercial_partner_id
-
-    def _tma_act_contract(self):
-        return self.contract_id
-
     def _tma_act_label(self, code):
         if code == "amendment_refusal":
             return _("refuse the amendments of its contracts")
         return _("approve the amendments of its contracts")
 
-    def _decide(self, code, state, values, partner, on_behalf_reason, evidence):
-        """Record the client's decision ``code`` (moving the amendment to
-        ``state``): check who decides, lock the amendment, check it still
-        awaits the decision, move it and record the act, all or nothing.
-        Returns the partner the decision is attributed to."""
-        self.ensure_one()
-        act = {
-            "partner": partner,
-            "on_behalf_reason": on_behalf_reason,
-            "evidence": evidence,
-        }
-        actor = self._tma_check_act(code, **act)
-        # Two decisions at once: the second waits for the first, then finds
-        # the amendment decided.
-        self._tma_lock_awaiting(
-            "to_approve",
-            _("Amendment %(name)s does not await approval.", name=self.name),
+    def _tma_decision_not_awaiting(self):
+        return _("Amendment %(name)s does not await approval.", name=self.name)
+
+    def _tma_decision_message(self, decision, **params):
+        env = self.contract_id._tma_reader_env()
+        if decision == "approve":
+            return env._("Amendment %(name)s approved by %(partner)s.", **params)
+        return env._("Amendment %(name)s refused by %(partner)s. %(comment)s", **params)
+
+    def _tma_decision_announce(self, message):
+        """On the contract's thread, with who recorded it and the act's
+        journal entry."""
+        record = self.sudo()
+        if record.tma_act_reason:
+            record = record.with_env(record._tma_act_reader_env())
+            message = record.env._(
+                "%(body)s (%(recorded_as)s)",
+                body=message,
+                recorded_as=record.tma_act_recorded_as,
+            )
+        body = f"{message} {self._tma_act_receipt()}"
+        self.contract_id.sudo().message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
-        with self.env.cr.savepoint():
-            self._set_workflow({"state": state})
-            self._tma_record_act(code, values, **act)
-        return actor
+
+    def _tma_decision_done(self, decision):
+        """An approved amendment applies now when its effective date came."""
+        if decision == "approve" and self.date_effective <= fields.Date.context_today(
+            self
+        ):
+            self.contract_id.sudo()._apply_due_amendments()
 
     def _approve(self, partner, on_behalf_reason=None, evidence=None):
         """The client approves, through ``partner`` (one of its contacts):
         the amendment applies on its effective date (now, when that date has
-        come). Made by the current user when it is ``partner``'s, or recorded
-        on the client's behalf by a TMA manager with ``on_behalf_reason``
-        and ``evidence`` (an attachment)."""
-        self.ensure_one()
-        user = self._tma_act_user(partner)
-        actor = self._decide(
-            "amendment_approval",
-            "approved",
-            {"approved_by_id": user.id, "date_approved": fields.Datetime.now()},
-            partner,
-            on_behalf_reason,
-            evidence,
+        come). See :meth:`_tma_decide`."""
+        self._tma_decide(
+            "approve", partner, on_behalf_reason=on_behalf_reason, evidence=evidence
         )
-        self.contract_id.sudo().message_post(
-            body=self._decision_message(
-                self.contract_id._tma_reader_env()._(
-                    "Amendment %(name)s approved by %(partner)s.",
-                    name=self.name,
-                    partner=actor.name,
-                )
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        if self.date_effective <= fields.Date.context_today(self):
-            self.contract_id.sudo()._apply_due_amendments()
         return True
 
     def _refuse(self, partner, comment=None, on_behalf_reason=None, evidence=None):
         """The client refuses, through ``partner``, with an optional
         ``comment``; same rules as :meth:`_approve`."""
-        self.ensure_one()
-        comment = (comment or "").strip() or False
-        actor = self._decide(
-            "amendment_refusal",
-            "refused",
-            {"date_refused": fields.Datetime.now(), "refusal_comment": comment},
+        self._tma_decide(
+            "refuse",
             partner,
-            on_behalf_reason,
-            evidence,
-        )
-        self.contract_id.sudo().message_post(
-            body=self._decision_message(
-                self.contract_id._tma_reader_env()._(
-                    "Amendment %(name)s refused by %(partner)s. %(comment)s",
-                    name=self.name,
-                    partner=actor.name,
-                    comment=comment or "",
-                )
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+            comment,
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
         )
         return True
-
-    def _decision_message(self, body):
-        record = self.sudo()
-        if record.tma_act_reason:
-            record = record.with_env(record._tma_act_reader_env())
-            body = record.env._(
-                "%(body)s (%(recorded_as)s)",
-                body=body,
-                recorded_as=record.tma_act_recorded_as,
-            )
-        return f"{body} {self._tma_act_receipt()}"
 
     def action_approve(self, on_behalf_reason=None, evidence=None):
         """Record the client's approval on its behalf (given on paper, by
         email): a TMA manager only, with a reason and the evidence (an
         ``ir.attachment`` or its id)."""
-        for amendment in self:
-            amendment._approve(
-                None,
-                on_behalf_reason=on_behalf_reason,
-                evidence=self._evidence_record(evidence),
-            )
-        return True
+        return self._tma_act_on_behalf("approve", on_behalf_reason, evidence)
 
     def action_refuse(self, comment=None, on_behalf_reason=None, evidence=None):
         """Record the client's refusal on its behalf; see :meth:`action_approve`."""
-        for amendment in self:
-            amendment._refuse(
-                None,
-                comment,
-                on_behalf_reason=on_behalf_reason,
-                evidence=self._evidence_record(evidence),
-            )
-        return True
+        return self._tma_act_on_behalf(
+            "refuse", on_behalf_reason, evidence, comment=comment
+        )
 
     def action_open_decision_on_behalf(self):
         """Backend: the wizard where a TMA manager records the client's
@@ -494,20 +430,6 @@ class TmaContractAmendment(models.Model):
             "tma.amendment.decision",
             {"default_amendment_id": self.id, "default_decision": decision},
         )
-
-    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
-        """``act``: "approve" or "refuse" (with the client's ``comment``)."""
-        act_on_behalf = {"on_behalf_reason": on_behalf_reason, "evidence": evidence}
-        if act == "approve":
-            return self.action_approve(**act_on_behalf)
-        if act == "refuse":
-            return self.action_refuse(details.get("comment"), **act_on_behalf)
-        return super()._tma_act_on_behalf(act, on_behalf_reason, evidence, **details)
-
-    def _evidence_record(self, evidence):
-        if isinstance(evidence, int) and not isinstance(evidence, bool):
-            return self.env["ir.attachment"].browse(evidence)
-        return evidence or None
 
     def _apply(self):
         """Write the new terms on the contract and keep the old ones. Called

@@ -151,7 +151,91 @@ class TmaContract(models.Model):
                     )
                 self._check_overage(missing)
         elif self.mode == "regie":
-            self._check_regie_cap(units + reserved)
+            self._check_regie_reserve(units, reserved)
+
+    def _regie_hours_left(self, reserved=None):
+        """Capped time and materials: the hours left this month under the
+        cap (with the overrun the contract allows, :meth:`_get_regie_cap`),
+        less those consumed and those reserved for approved estimates
+        (``reserved`` units, read under the ledger's lock, or the computed
+        reservations)."""
+        self.ensure_one()
+        cap, consumed = self._get_regie_cap(self._tma_today())
+        if reserved is None:
+            reserved = self.units_reserved
+        return (cap - consumed - reserved) / (self.units_per_hour or 1.0)
+
+    def _check_regie_reserve(self, units, reserved):
+        """Capped time and materials: refuse to reserve ``units`` beyond the
+        month's remaining cap, in hours (the overdraft policy decides
+        whether the cap takes an overrun, up to its limit). Called under the
+        ledger's lock with the ``reserved`` units read under it."""
+        self.ensure_one()
+        if not self.monthly_volume:
+            return
+        hourly = self.units_per_hour or 1.0
+        digits = self._get_units_precision()
+        left = self._regie_hours_left(reserved)
+        hours = units / hourly
+        if float_compare(hours, left, precision_digits=digits) <= 0:
+            return
+        cap, consumed = self._get_regie_cap(self._tma_today())
+        raise UserError(
+            _(
+                "Contract %(name)s has %(left)s hours left this month under its "
+                "cap of %(cap)s hours (%(consumed)s consumed, %(reserved)s "
+                "reserved for approved estimates): the estimate needs "
+                "%(hours)s hours.",
+                name=self.display_name,
+                left=round(max(left, 0.0), digits),
+                cap=round(cap / hourly, digits),
+                consumed=round(consumed / hourly, digits),
+                reserved=round(reserved / hourly, digits),
+                hours=round(hours, digits),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Fixed price: quoted evolutions
+    # ------------------------------------------------------------------
+    def _get_quotation_product(self):
+        """The product that quotes an evolution outside the fixed scope: the
+        company's out-of-scope work product, else the units' product."""
+        self.ensure_one()
+        product = (
+            self._get_billing_product(out_of_scope=True) or self._get_billing_product()
+        )
+        if not product:
+            raise UserError(
+                _(
+                    "Set the product that invoices consumed units on contract "
+                    "%(name)s or in the settings.",
+                    name=self.display_name,
+                )
+            )
+        return product
+
+    def _get_unit_price(self, product):
+        """The contract's price of a unit of ``product``: the price of the
+        last confirmed line of the contract's orders that sells it (what
+        the client agreed to), or nothing (the pricelist's price)."""
+        self.ensure_one()
+        orders = (self.sale_order_id | self.sale_order_ids).ids
+        line = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "in", orders),
+                    ("product_id", "=", product.id),
+                    ("state", "=", "sale"),
+                    ("price_unit", ">", 0),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        return line.price_unit
 
     # ------------------------------------------------------------------
     # Scope: a defect of a delivered evolution under warranty
@@ -159,6 +243,9 @@ class TmaContract(models.Model):
     def _get_scope_treatment(self, ticket):
         if ticket and ticket.tma_warranty_of_id and ticket.tma_under_warranty:
             return "warranty"
+        if ticket and ticket.sudo().tma_quotation_id.state == "sale":
+            # Sold by its confirmed quotation: counted, never billed again.
+            return "counted"
         return super()._get_scope_treatment(ticket)
 
     def action_view_estimates(self):

@@ -24,8 +24,7 @@ class TmaEvolutionDelivery(models.Model):
     _description = "TMA Evolution Delivery"
     _inherit = [
         "mail.thread",
-        "tma.ledger.protected.mixin",
-        "tma.party.act.mixin",
+        "tma.client.decision.mixin",
     ]
     _order = "id desc"
     _tma_protected_fields = WORKFLOW_FIELDS
@@ -36,6 +35,21 @@ class TmaEvolutionDelivery(models.Model):
         "anomalies",
         "accepted_by_silence",
     )
+    _tma_decision_awaiting = "delivered"
+    _tma_decisions = {
+        "accept": {
+            "code": "delivery_acceptance",
+            "state": "accepted",
+            "user": "accepted_by_id",
+            "date": "date_accepted",
+        },
+        "reject": {
+            "code": "delivery_rejection",
+            "state": "rejected",
+            "date": "date_rejected",
+            "comment": "anomalies",
+        },
+    }
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     estimate_id = fields.Many2one(
@@ -208,12 +222,6 @@ class TmaEvolutionDelivery(models.Model):
     # ------------------------------------------------------------------
     # The client's acceptance: a party's act
     # ------------------------------------------------------------------
-    def _tma_act_party(self):
-        return self.partner_id.commercial_partner_id
-
-    def _tma_act_contract(self):
-        return self.contract_id
-
     def _tma_act_thread(self):
         return self.ticket_id
 
@@ -222,110 +230,74 @@ class TmaEvolutionDelivery(models.Model):
             return _("reject the deliveries of its evolutions")
         return _("accept the deliveries of its evolutions")
 
-    def _decide(self, code, values, partner, on_behalf_reason, evidence):
-        """Check who decides, lock the delivery, check it still awaits the
-        decision, then record the act; the caller does the rest in the
-        same savepoint."""
-        self.ensure_one()
-        act = {
-            "partner": partner,
-            "on_behalf_reason": on_behalf_reason,
-            "evidence": evidence,
-        }
-        actor = self._tma_check_act(code, **act)
-        self._tma_lock_awaiting(
-            "delivered",
-            _("Delivery %(name)s does not await acceptance.", name=self.name),
+    def _tma_decision_not_awaiting(self):
+        return _("Delivery %(name)s does not await acceptance.", name=self.name)
+
+    def _tma_check_decision(self, decision, comment):
+        if decision == "reject" and not comment:
+            raise UserError(_("Describe the anomalies you found."))
+
+    def _tma_decision_transaction(self):
+        return self.env["tma.contract"]._ledger_transaction()
+
+    def _tma_after_decision(self, decision):
+        """Acceptance consumes the delivered units (the reservation becomes
+        a ledger entry, through the ticket's posting) and the estimate is
+        done; a rejection sends the ticket back to work."""
+        if decision == "reject":
+            self.ticket_id.sudo()._tma_back_to_work()
+            return
+        entry = self.ticket_id.sudo()._tma_record_consumption(self.units)
+        self._tma_engine().write({"entry_id": entry[:1].id})
+        self.estimate_id._set_workflow(
+            {"state": "accepted", "date_done": fields.Date.context_today(self)}
         )
-        return act, actor
+
+    def _tma_decision_message(self, decision, **params):
+        if decision == "reject":
+            return _(
+                "Delivery %(name)s rejected by %(partner)s: %(anomalies)s",
+                anomalies=params["comment"],
+                **params,
+            )
+        if self.sudo().accepted_by_silence:
+            return _(
+                "Delivery %(name)s accepted by silence: %(units)s units consumed.",
+                units=self.units,
+                **params,
+            )
+        return _(
+            "Delivery %(name)s accepted by %(partner)s: %(units)s units consumed.",
+            units=self.units,
+            **params,
+        )
 
     def _accept(self, partner, on_behalf_reason=None, evidence=None, silence=False):
         """The client accepts the delivery, through ``partner``: the
-        delivered units are consumed on the contract (the reservation
-        becomes a ledger entry, through the ticket's posting), the rest of
-        the estimate is released and the warranty starts. ``silence``: the
-        contract's days passed without an answer (the system records it)."""
-        self.ensure_one()
-        partner = self._tma_partner(partner)
-        user = self._tma_act_user(partner)
-        with self.env["tma.contract"]._ledger_transaction():
-            act, actor = self._decide(
-                "delivery_acceptance", {}, partner, on_behalf_reason, evidence
-            )
-            self._tma_engine().write({"state": "accepted"})
-            self._tma_record_act(
-                "delivery_acceptance",
-                {
-                    "accepted_by_id": user.id,
-                    "date_accepted": fields.Datetime.now(),
-                    "accepted_by_silence": silence,
-                },
-                **act,
-            )
-            entry = self.ticket_id.sudo()._tma_record_consumption(self.units)
-            self._tma_engine().write({"entry_id": entry[:1].id})
-            self.estimate_id._set_workflow(
-                {"state": "accepted", "date_done": fields.Date.context_today(self)}
-            )
-        if silence:
-            message = _(
-                "Delivery %(name)s accepted by silence: %(units)s units consumed.",
-                name=self.name,
-                units=self.units,
-            )
-        else:
-            message = _(
-                "Delivery %(name)s accepted by %(partner)s: %(units)s units consumed.",
-                name=self.name,
-                partner=actor.name,
-                units=self.units,
-            )
-        self._tma_act_confirm(message)
+        delivered units are consumed on the contract, the rest of the
+        estimate is released and the warranty starts
+        (:meth:`_tma_decide`). ``silence``: the contract's days passed
+        without an answer (the system records it)."""
+        self._tma_decide(
+            "accept",
+            partner,
+            values={"accepted_by_silence": silence},
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
+        )
         return self
 
     def _reject(self, partner, anomalies, on_behalf_reason=None, evidence=None):
         """The client rejects the delivery with the ``anomalies`` it found:
         the ticket goes back to work, the units stay reserved."""
-        self.ensure_one()
-        anomalies = (anomalies or "").strip()
-        if not anomalies:
-            raise UserError(_("Describe the anomalies you found."))
-        with self.env["tma.contract"]._ledger_transaction():
-            act, actor = self._decide(
-                "delivery_rejection", {}, partner, on_behalf_reason, evidence
-            )
-            self._tma_engine().write({"state": "rejected"})
-            self._tma_record_act(
-                "delivery_rejection",
-                {"date_rejected": fields.Datetime.now(), "anomalies": anomalies},
-                **act,
-            )
-            self.ticket_id.sudo()._tma_back_to_work()
-        self._tma_act_confirm(
-            _(
-                "Delivery %(name)s rejected by %(partner)s: %(anomalies)s",
-                name=self.name,
-                partner=actor.name,
-                anomalies=anomalies,
-            )
+        self._tma_decide(
+            "reject",
+            partner,
+            anomalies,
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
         )
         return self
-
-    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
-        """``act``: "accept", or "reject" (the anomalies in ``comment``)."""
-        partner = details.get("partner")
-        if act == "accept":
-            return self._accept(
-                partner, on_behalf_reason=on_behalf_reason, evidence=evidence
-            )
-        if act == "reject":
-            return self._reject(
-                partner,
-                details.get("comment"),
-                on_behalf_reason=on_behalf_reason,
-                evidence=evidence,
-            )
-        return super()._tma_act_on_behalf(act, on_behalf_reason, evidence, **details)
 
     def _get_report_base_filename(self):
         """The name of the acceptance report's file (the portal's download

@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .tma_client_approval_mixin import APPROVAL_ACT_FIELDS
 from .utils import COMPLEXITY, ESTIMATE_STATES, ESTIMATE_TRANSITIONS
 
 # Fields only the estimate's own methods write (never over RPC).
@@ -23,18 +24,13 @@ class TmaEvolutionEstimate(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "tma.ledger.protected.mixin",
-        "tma.party.act.mixin",
+        "tma.client.approval.mixin",
     ]
     _order = "id desc"
     _tma_protected_fields = WORKFLOW_FIELDS
-    _tma_act_fields = (
-        "approved_by_id",
-        "date_approved",
-        "date_refused",
-        "refusal_comment",
-        "po_reference",
-    )
+    _tma_act_fields = (*APPROVAL_ACT_FIELDS, "po_reference")
+    _tma_approval_code = "estimate"
+    _tma_decision_awaiting = "sent"
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     ticket_id = fields.Many2one(
@@ -119,10 +115,6 @@ class TmaEvolutionEstimate(models.Model):
         "tma.evolution.delivery", "estimate_id", string="Deliveries"
     )
     # The client's decision: its act
-    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    date_approved = fields.Datetime(readonly=True, copy=False)
-    date_refused = fields.Datetime(readonly=True, copy=False)
-    refusal_comment = fields.Text(readonly=True, copy=False)
     po_reference = fields.Char(
         string="Purchase order",
         readonly=True,
@@ -346,12 +338,6 @@ class TmaEvolutionEstimate(models.Model):
     # ------------------------------------------------------------------
     # The client's decision: a party's act
     # ------------------------------------------------------------------
-    def _tma_act_party(self):
-        return self.partner_id.commercial_partner_id
-
-    def _tma_act_contract(self):
-        return self.contract_id
-
     def _tma_act_thread(self):
         return self.ticket_id
 
@@ -360,106 +346,56 @@ class TmaEvolutionEstimate(models.Model):
             return _("refuse the estimates of its evolutions")
         return _("approve the estimates of its evolutions")
 
-    def _decide(self, code, state, values, partner, on_behalf_reason, evidence):
-        """Record the client's decision ``code`` (moving the estimate to
-        ``state``): check who decides, lock the estimate, check it still
-        awaits the decision, move it and record the act, all or nothing.
-        An approval reserves the units under the contract's ledger lock,
-        within the available balance. Returns the person the decision is
-        attributed to."""
-        self.ensure_one()
-        act = {
-            "partner": partner,
-            "on_behalf_reason": on_behalf_reason,
-            "evidence": evidence,
-        }
-        actor = self._tma_check_act(code, **act)
-        self._tma_lock_awaiting(
-            "sent", _("Estimate %(name)s does not await approval.", name=self.name)
-        )
+    def _tma_decision_not_awaiting(self):
+        return _("Estimate %(name)s does not await approval.", name=self.name)
+
+    def _tma_decision_transaction(self):
+        return self.contract_id._ledger_transaction()
+
+    def _tma_before_decision(self, decision):
+        """An approval reserves the units under the contract's ledger lock,
+        within the available balance: parallel approvals and consumptions
+        reserve and draw one after the other."""
+        if decision != "approve":
+            return
         contract = self.contract_id
-        with contract._ledger_transaction():
-            if state == "approved":
-                # Under the ledger's lock: parallel approvals and
-                # consumptions reserve and draw one after the other.
-                contract._lock_ledger()
-                previous = self._others().filtered(lambda e: e.state == "approved")
-                contract._check_can_reserve(self.units, exclude_estimate=previous)
-                previous._set_workflow({"state": "superseded"})
-            self._set_workflow({"state": state})
-            self._tma_record_act(code, values, **act)
-        return actor
+        contract._lock_ledger()
+        previous = self._others().filtered(lambda e: e.state == "approved")
+        contract._check_can_reserve(self.units, exclude_estimate=previous)
+        previous._set_workflow({"state": "superseded"})
+
+    def _tma_decision_message(self, decision, **params):
+        if decision == "approve":
+            return _(
+                "Estimate %(name)s approved by %(partner)s: %(units)s units reserved.",
+                units=self.units,
+                **params,
+            )
+        return _("Estimate %(name)s refused by %(partner)s. %(comment)s", **params)
 
     def _approve(
         self, partner, po_reference=None, on_behalf_reason=None, evidence=None
     ):
         """The client approves, through ``partner`` (one of its contacts),
         with an optional purchase order reference: the units are reserved
-        and the work may start. Made by the current user when it is
-        ``partner``'s, or recorded on the client's behalf by a TMA manager
-        with ``on_behalf_reason`` and ``evidence``."""
-        self.ensure_one()
-        partner = self._tma_partner(partner)
-        user = self._tma_act_user(partner)
-        actor = self._decide(
-            "estimate_approval",
-            "approved",
-            {
-                "approved_by_id": user.id,
-                "date_approved": fields.Datetime.now(),
-                "po_reference": (po_reference or "").strip() or False,
-            },
+        and the work may start (:meth:`_tma_decide`)."""
+        self._tma_decide(
+            "approve",
             partner,
-            on_behalf_reason,
-            evidence,
-        )
-        self._tma_act_confirm(
-            _(
-                "Estimate %(name)s approved by %(partner)s: %(units)s units reserved.",
-                name=self.name,
-                partner=actor.name,
-                units=self.units,
-            )
+            values={"po_reference": (po_reference or "").strip() or False},
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
         )
         return self
 
     def _refuse(self, partner, comment=None, on_behalf_reason=None, evidence=None):
         """The client refuses, through ``partner``, with an optional
         ``comment``; same rules as :meth:`_approve`."""
-        self.ensure_one()
-        comment = (comment or "").strip() or False
-        actor = self._decide(
-            "estimate_refusal",
-            "refused",
-            {"date_refused": fields.Datetime.now(), "refusal_comment": comment},
+        self._tma_decide(
+            "refuse",
             partner,
-            on_behalf_reason,
-            evidence,
-        )
-        self._tma_act_confirm(
-            _(
-                "Estimate %(name)s refused by %(partner)s. %(comment)s",
-                name=self.name,
-                partner=actor.name,
-                comment=comment or "",
-            )
+            comment,
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
         )
         return self
-
-    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
-        """``act``: "approve" or "refuse" (with the client's ``comment``)."""
-        partner = details.get("partner")
-        if act == "approve":
-            return self._approve(
-                partner,
-                on_behalf_reason=on_behalf_reason,
-                evidence=evidence,
-            )
-        if act == "refuse":
-            return self._refuse(
-                partner,
-                details.get("comment"),
-                on_behalf_reason=on_behalf_reason,
-                evidence=evidence,
-            )
-        return super()._tma_act_on_behalf(act, on_behalf_reason, evidence, **details)

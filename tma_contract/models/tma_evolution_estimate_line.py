@@ -14,6 +14,9 @@ class TmaEvolutionEstimateLine(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Part of the work", required=True)
     units = fields.Float(digits="TMA Units")
+    hours = fields.Float(
+        digits="TMA Units", help="Capped time and materials: the part's hours."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,6 +2,7 @@ from . import test_contract
 from . import test_ledger
 from . import test_evolution
 from . import test_evolution_concurrency
+from . import test_evolution_modes
 from . import test_evolution_portal
 from . import test_ticket
 from . import test_invoicing

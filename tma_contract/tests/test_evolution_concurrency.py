@@ -1,7 +1,9 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Parallel approvals of estimates on the last units of a book, in real
-committed transactions: the reservations never exceed the books."""
+"""Parallel approvals of estimates on the last units of a book, or on the
+last hours of a capped time and materials contract's month, in real
+committed transactions: the reservations never exceed the books, or the
+cap."""
 
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
@@ -17,16 +19,27 @@ class TestEvolutionConcurrency(TransactionCase):
     BOOK = 5.0
     UNITS = 3.0
 
-    def _setup_committed(self):
+    def _setup_committed(self, hours=False, **contract_vals):
+        """A committed contract (a ticket book of ``BOOK`` units, or
+        ``contract_vals``) and ``APPROVALS`` estimates of ``UNITS`` units
+        (or hours, with ``hours``) sent to the client."""
         (contract_id,), partner_id = commit_contracts(
-            self.registry, "Parallel evolutions", 1, mode="ticket_book"
+            self.registry,
+            "Parallel evolutions",
+            1,
+            **(contract_vals or {"mode": "ticket_book"}),
         )
         with db_connect(self.env.cr.dbname).cursor() as cr:
             env = committed_env(self.registry, cr)
             contract = env["tma.contract"].browse(contract_id)
-            env["tma.unit.book"].create(
-                {"contract_id": contract.id, "name": "Last units", "units": self.BOOK}
-            )
+            if contract.mode == "ticket_book":
+                env["tma.unit.book"].create(
+                    {
+                        "contract_id": contract.id,
+                        "name": "Last units",
+                        "units": self.BOOK,
+                    }
+                )
             evolutive = env.ref("tma_contract.maintenance_type_evolutive")
             tickets = env["helpdesk.ticket"].create(
                 [
@@ -45,7 +58,7 @@ class TestEvolutionConcurrency(TransactionCase):
                     {
                         "ticket_id": ticket.id,
                         "method": "free",
-                        "units": self.UNITS,
+                        "hours" if hours else "units": self.UNITS,
                         "justification": "Parallel",
                     }
                     for ticket in tickets
@@ -87,8 +100,10 @@ class TestEvolutionConcurrency(TransactionCase):
             ("res.partner", [ids["partner"]]),
         )
 
-    def test_parallel_approvals_never_reserve_more_than_the_books(self):
-        ids = self._setup_committed()
+    def _approve_in_parallel(self, ids):
+        """Approve every estimate at once, each in its own transaction:
+        ``{state: (count, units)}`` of the estimates afterwards, the
+        contract's balance and the approvals journaled."""
 
         def approve(estimate_id):
             def run(env):
@@ -123,8 +138,29 @@ class TestEvolutionConcurrency(TransactionCase):
                 (ids["contract"],),
             )
             journaled = cr.fetchone()[0]
+        return states, balance, journaled
+
+    def test_parallel_approvals_never_reserve_more_than_the_books(self):
+        states, balance, journaled = self._approve_in_parallel(self._setup_committed())
         self.assertEqual(states["approved"], (1, self.UNITS))
         self.assertEqual(states["sent"][0], self.APPROVALS - 1)
         self.assertEqual(journaled, 1)
         self.assertEqual(balance, self.BOOK)
         self.assertLessEqual(states["approved"][1], balance)
+
+    def test_parallel_approvals_never_pass_the_regie_cap(self):
+        """A cap of 5 hours a month (10 units at 2 units an hour): of the
+        approvals of 3 hours each, one passes."""
+        ids = self._setup_committed(
+            hours=True,
+            mode="regie",
+            monthly_volume=self.BOOK,
+            volume_uom="hours",
+            units_per_hour=2.0,
+        )
+        states, balance, journaled = self._approve_in_parallel(ids)
+        self.assertEqual(states["approved"], (1, self.UNITS * 2.0))
+        self.assertEqual(states["sent"][0], self.APPROVALS - 1)
+        self.assertEqual(journaled, 1)
+        self.assertEqual(balance, 0.0)
+        self.assertLessEqual(states["approved"][1], self.BOOK * 2.0)

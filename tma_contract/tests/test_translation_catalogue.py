@@ -42,6 +42,39 @@ class TestTranslationCatalogue(TransactionCase):
             )
         self.assertGreater(extracted, 1000, "the reader extracted the suite's terms")
 
+    def test_every_code_term_is_marked_as_code_in_the_catalogue(self):
+        """Odoo applies a translation to a text of the code (``_()``) only
+        from an entry marked ``#. odoo-python``: unmarked, the entry is
+        taken for a record's term and the French reader sees English."""
+        installed = self.env["ir.module.module"].search(
+            [("name", "in", SUITE), ("state", "=", "installed")]
+        )
+        checked = 0
+        for module in installed.mapped("name"):
+            path = Path(get_module_path(module)) / "i18n"
+            reader = TranslationModuleReader(self.env.cr, modules=[module])
+            code = {
+                row[4]
+                for row in reader
+                if row[0] == module and "odoo-python" in (row[6] or ())
+            }
+            checked += len(code)
+            for name in ("fr.po", f"{module}.pot"):
+                if not (path / name).exists():
+                    continue
+                marked = {
+                    entry.msgid
+                    for entry in polib.pofile(str(path / name))
+                    if "odoo-python" in (entry.comment or "")
+                }
+                unmarked = sorted(code - marked)
+                self.assertFalse(
+                    unmarked,
+                    f"{module}/{name}: {len(unmarked)} code terms not marked "
+                    f"odoo-python: {unmarked[:5]}",
+                )
+        self.assertGreater(checked, 300, "the reader extracted the code's terms")
+
     def test_a_term_absent_from_the_catalogue_is_reported(self):
         """The check is not vacuous: a text the catalogue does not hold, or
         holds with other spacing, is missing."""
