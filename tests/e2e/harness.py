@@ -44,6 +44,7 @@ CONCURRENCY_ERROR = re.compile(
 RETRY = re.compile(
     r"odoo\.service\.model: \w+, \d+ tries left, try again"
     r"|Reversibility package \d+ left for a later run"
+    r"|[\w.]+ left for a later run"
 )
 # A scheduled action run, by a cron worker ("starting" ... "done in 0.1s") or
 # by hand ("started manually" ... "done").
