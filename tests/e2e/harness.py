@@ -744,32 +744,23 @@ def _as_cluster_owner(command):
     return command
 
 
+def _pg_ctl(settings, action, *options, timeout=60):
+    """``pg_ctl <action>`` on the database's cluster (its log where the test
+    command keeps it), waiting ``timeout`` seconds at most."""
+    if not settings.pg_data or not settings.pg_ctl:
+        raise RuntimeError(f"TMA_E2E_PG_DATA and TMA_E2E_PG_CTL unset: {ENV_HELP}")
+    data = settings.pg_data
+    command = [settings.pg_ctl, "-D", str(data)]
+    command += ["-l", str(data.parent / "postgresql.log"), *options]
+    command += ["-w", "-t", str(timeout), action]
+    _run(_as_cluster_owner(command), f"pg_ctl {action}", timeout=timeout + 30)
+
+
 def restart_primary(settings, timeout=60):
     """Restart the database's cluster with a fast shutdown (``pg_ctl restart
     -m fast``: open transactions rolled back, every connection closed), with
     the options it was started with; returns when it accepts connections."""
-    if not settings.pg_data or not settings.pg_ctl:
-        raise RuntimeError(f"TMA_E2E_PG_DATA and TMA_E2E_PG_CTL unset: {ENV_HELP}")
-    data = settings.pg_data
-    _run(
-        _as_cluster_owner(
-            [
-                settings.pg_ctl,
-                "-D",
-                str(data),
-                "-l",
-                str(data.parent / "postgresql.log"),
-                "-m",
-                "fast",
-                "-w",
-                "-t",
-                str(timeout),
-                "restart",
-            ]
-        ),
-        "pg_ctl restart",
-        timeout=timeout + 30,
-    )
+    _pg_ctl(settings, "restart", "-m", "fast", timeout=timeout)
 
 
 def ensure_primary_running(settings, timeout=60):
@@ -790,25 +781,7 @@ def ensure_primary_running(settings, timeout=60):
     args = shlex.split((data / "postmaster.opts").read_text(encoding="utf-8"))[1:]
     if args[:1] == ["-D"]:
         args = args[2:]
-    _run(
-        _as_cluster_owner(
-            [
-                settings.pg_ctl,
-                "-D",
-                str(data),
-                "-l",
-                str(data.parent / "postgresql.log"),
-                "-o",
-                shlex.join(args),
-                "-w",
-                "-t",
-                str(timeout),
-                "start",
-            ]
-        ),
-        "pg_ctl start",
-        timeout=timeout + 30,
-    )
+    _pg_ctl(settings, "start", "-o", shlex.join(args), timeout=timeout)
     return True
 
 
