@@ -24,8 +24,10 @@
 #                  multi-process mode (HTTP and cron workers) behind nginx, on
 #                  tma_e2e, a copy of tma_test taken right after its install:
 #                  the journeys in headless Chromium, the load test, the
-#                  update and the uninstall of the suite (they stop and start
-#                  the server); screenshots and logs of failures go to
+#                  faults under load (a node and cron workers killed, the
+#                  cluster restarted), the update and the uninstall of the
+#                  suite (they stop and start the server); screenshots and
+#                  logs of failures go to
 #                  .local/artifacts/e2e/
 # Logs and reports go to .local/artifacts/. The last two lines printed are
 #   TMA test suite: PASSED|FAILED (<failed steps>)
@@ -45,6 +47,8 @@
 #   TMA_E2E_ARGS         extra pytest arguments of the e2e step (like
 #                        TMA_PYTEST_ARGS), e.g. TMA_E2E_ARGS='-k journeys'
 #   TMA_E2E_LOAD_SECONDS how long the load test runs (default 90)
+#   TMA_E2E_FAULT_SECONDS how long the load of the fault test runs (default
+#                        110; its faults take about a minute)
 #   TMA_TEST_REPLICA_PORT  port of the e2e step's streaming replica (default:
 #                        a free port)
 #   TMA_SKIP_PIP=1       do not pip install requirements-test.txt (offline)
@@ -587,9 +591,11 @@ step_e2e() {
     replica_port="${TMA_TEST_REPLICA_PORT:-$(free_port)}"
     (tma_start_replica "$PG_DIR" "$PG_PORT" "$REPLICA_DIR" "$replica_port") || return 1
     # -p no:odoo: these tests drive a server of their own, not pytest-odoo's
-    # in-process registry.
+    # in-process registry. The cluster's data directory and pg_ctl: the
+    # fault tests restart it.
     TMA_E2E_CONF="$CONF" TMA_E2E_DB="$E2E_DB" TMA_E2E_ARTIFACTS="$ART/e2e" \
         TMA_E2E_ODOO="$(tma_odoo_cmd)" TMA_E2E_REPLICA_PORT="$replica_port" \
+        TMA_E2E_PG_DATA="$PG_DIR/data" TMA_E2E_PG_CTL="$(tma_pg_bindir)/pg_ctl" \
         "$TMA_PYTHON" -m pytest -p no:odoo --rootdir "$TMA_ROOT" \
         -o cache_dir="$LOCAL/pytest_cache" --junitxml="$report" -ra -s \
         "${extra[@]}" tests/e2e 2>&1 | tee "$ART/e2e.log"

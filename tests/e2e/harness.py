@@ -15,6 +15,7 @@ import email.policy
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -24,6 +25,7 @@ import time
 from html import unescape
 from pathlib import Path
 
+import psutil
 import psycopg2
 import requests
 from aiosmtpd.controller import Controller
@@ -42,6 +44,7 @@ CONCURRENCY_ERROR = re.compile(
 RETRY = re.compile(
     r"odoo\.service\.model: \w+, \d+ tries left, try again"
     r"|Reversibility package \d+ left for a later run"
+    r"|[\w.]+ left for a later run"
 )
 # Odoo's mail queue (a cron worker) meeting a mail that the request which
 # queued it sent and deleted meanwhile (a notification is sent right after
@@ -84,7 +87,9 @@ prepares the database and sets:
 and, optionally:
   TMA_E2E_REPLICA_PORT  port of a streaming replica of the database's
                      cluster on 127.0.0.1: the nodes send it the read-only
-                     routes (db_replica_host / db_replica_port)"""
+                     routes (db_replica_host / db_replica_port)
+  TMA_E2E_PG_DATA    data directory of the database's cluster, and
+  TMA_E2E_PG_CTL     its pg_ctl: the fault tests restart it"""
 
 
 def free_port():
@@ -119,6 +124,9 @@ class Settings:
         self.nodes = int(environ.get("TMA_E2E_NODES", "2"))
         replica_port = environ.get("TMA_E2E_REPLICA_PORT")
         self.replica_port = int(replica_port) if replica_port else None
+        pg_data = environ.get("TMA_E2E_PG_DATA")
+        self.pg_data = Path(pg_data) if pg_data else None
+        self.pg_ctl = environ.get("TMA_E2E_PG_CTL") or shutil.which("pg_ctl")
         self.chromium = environ.get("TMA_E2E_CHROMIUM") or shutil.which("chromium")
         # The port of the SMTP server the tests listen on (``Mailbox``), set
         # by the fixture that starts it: the nodes send their mail there.
@@ -154,7 +162,7 @@ class Database:
             psycopg2.extensions.register_type(DECIMAL_AS_FLOAT, conn)
             with conn.cursor() as cr:
                 cr.execute(query, params)
-                return cr.fetchall()
+                return cr.fetchall() if cr.description else []
         finally:
             conn.close()
 
@@ -231,9 +239,18 @@ class OdooNode:
         self.log_path = self.dir / "odoo-server.log"
         self.proc = None
         self.http_port = self.gevent_port = None
+        self.started_with = None
 
-    def start(self, db, workers, cron_workers):
-        self.http_port, self.gevent_port = free_port(), free_port()
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def start(self, db, workers, cron_workers, same_ports=False):
+        """Start the node; ``same_ports``: on the ports it had (a restart
+        behind the same balancer)."""
+        if not (same_ports and self.http_port):
+            self.http_port, self.gevent_port = free_port(), free_port()
+        self.started_with = (db, workers, cron_workers)
         command = [
             *self.settings.odoo,
             "-c",
@@ -284,6 +301,33 @@ class OdooNode:
             stderr=open(self.dir / "odoo-stderr.log", "ab"),  # noqa: SIM115
             start_new_session=True,
         )
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def processes(self):
+        """The node's processes: the main one and its descendants (HTTP
+        workers, cron workers, the gevent process, wkhtmltopdf)."""
+        try:
+            main = psutil.Process(self.proc.pid)
+            return [main, *main.children(recursive=True)]
+        except (psutil.NoSuchProcess, AttributeError):
+            return []
+
+    def kill(self):
+        """``kill -9`` every process of the node (its process group: the node
+        runs in a session of its own); returns how many there were."""
+        count = len(self.processes())
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(30)
+        return count
+
+    def restart(self):
+        """Start the node again as it was started, on the same ports."""
+        self.start(*self.started_with, same_ports=True)
 
     def log_size(self):
         try:
@@ -521,12 +565,25 @@ http {{
             start_new_session=True,
         )
 
-    def _wait_ready(self, timeout):
-        """Every node answers (directly), then the balancer."""
+    def restart_node(self, node, timeout=180):
+        """Start a node that was killed again, behind the same balancer, and
+        wait until it answers."""
+        node.restart()
+        self._wait_ready(timeout, [node])
+
+    def ensure_running(self, timeout=180):
+        """Start again every node that is not running (after a fault)."""
+        stopped = [node for node in self.nodes if not node.running()]
+        for node in stopped:
+            node.restart()
+        if stopped:
+            self._wait_ready(timeout, stopped)
+        return stopped
+
+    def _wait_ready(self, timeout, nodes=None):
+        """Every node (of ``nodes``) answers (directly), then the balancer."""
         deadline = time.monotonic() + timeout
-        pending = [f"http://127.0.0.1:{node.http_port}" for node in self.nodes] + [
-            self.url
-        ]
+        pending = [node.url for node in nodes or self.nodes] + [self.url]
         last = None
         while pending and time.monotonic() < deadline:
             for node in self.nodes:
@@ -689,6 +746,54 @@ http {{
             if name:
                 counts[name] += 1
         return counts
+
+
+def _as_cluster_owner(command):
+    """As root, PostgreSQL's commands run as the cluster's owner."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _pg_ctl(settings, action, *options, timeout=60):
+    """``pg_ctl <action>`` on the database's cluster (its log where the test
+    command keeps it), waiting ``timeout`` seconds at most."""
+    if not settings.pg_data or not settings.pg_ctl:
+        raise RuntimeError(f"TMA_E2E_PG_DATA and TMA_E2E_PG_CTL unset: {ENV_HELP}")
+    data = settings.pg_data
+    command = [settings.pg_ctl, "-D", str(data)]
+    command += ["-l", str(data.parent / "postgresql.log"), *options]
+    command += ["-w", "-t", str(timeout), action]
+    _run(_as_cluster_owner(command), f"pg_ctl {action}", timeout=timeout + 30)
+
+
+def restart_primary(settings, timeout=60):
+    """Restart the database's cluster with a fast shutdown (``pg_ctl restart
+    -m fast``: open transactions rolled back, every connection closed), with
+    the options it was started with; returns when it accepts connections."""
+    _pg_ctl(settings, "restart", "-m", "fast", timeout=timeout)
+
+
+def ensure_primary_running(settings, timeout=60):
+    """Start the database's cluster when a fault left it stopped, with the
+    options it last ran with (``postmaster.opts``); returns whether it had
+    to."""
+    if not settings.pg_data or not settings.pg_ctl:
+        return False
+    data = settings.pg_data
+    status = subprocess.run(
+        _as_cluster_owner([settings.pg_ctl, "-D", str(data), "status"]),
+        capture_output=True,
+        check=False,
+    )
+    if status.returncode == 0:
+        return False
+    # "/usr/lib/postgresql/15/bin/postgres" "-D" "<data>" "-p" "55445" ...
+    args = shlex.split((data / "postmaster.opts").read_text(encoding="utf-8"))[1:]
+    if args[:1] == ["-D"]:
+        args = args[2:]
+    _pg_ctl(settings, "start", "-o", shlex.join(args), timeout=timeout)
+    return True
 
 
 def replica_caught_up(primary, replica, timeout=60):

@@ -23,28 +23,44 @@ COMPLEXITIES = ("simple", "medium", "complex")
 
 
 class Outcome:
+    """What one person did and saw. Each request is also kept with its wall
+    clock times (start, end): the fault tests tell the requests in flight
+    during a fault from the others, and when service came back."""
+
     def __init__(self, who):
         self.who = who
         self.counts = Counter()
         self.errors = []
+        self.failures = []  # (start, end, error)
+        self.served = []  # (start, end) of every request answered
         self.recorded = {}  # ticket id -> successful recordings
         self.created = []
+
+    def fail(self, started, message):
+        self.errors.append(message)
+        self.failures.append((started, time.time(), message))
+
+    def answered(self, started, what=None):
+        self.served.append((started, time.time()))
+        if what:
+            self.counts[what] += 1
 
     def rpc(self, what, call, *args, **kwargs):
         """Run an RPC call; a business refusal is an outcome, anything else
         (or a refusal that speaks of concurrency) an error."""
+        started = time.time()
         try:
             result = call(*args, **kwargs)
         except RpcError as error:
             if error.name in REFUSALS and not CONCURRENCY.search(error.message):
-                self.counts[f"{what} refused"] += 1
+                self.answered(started, f"{what} refused")
                 return None
-            self.errors.append(f"{self.who} {what}: {error}")
+            self.fail(started, f"{self.who} {what}: {error}")
             return None
         except requests.RequestException as error:
-            self.errors.append(f"{self.who} {what}: {error}")
+            self.fail(started, f"{self.who} {what}: {error}")
             return None
-        self.counts[what] += 1
+        self.answered(started, what)
         return result if result is not None else True
 
     def result(self):
@@ -52,6 +68,8 @@ class Outcome:
             "who": self.who,
             "counts": dict(self.counts),
             "errors": self.errors,
+            "failures": self.failures,
+            "served": self.served,
             "recorded": self.recorded,
             "created": self.created,
         }
@@ -72,12 +90,15 @@ def client(base_url, db, login, contract_id, seconds, seed):
     number = 0
     while time.monotonic() < end:
         number += 1
+        started = time.time()
         try:
             form = http.get(base_url + "/new/ticket", timeout=120)
             token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
             if form.status_code != 200 or not token:
-                outcome.errors.append(f"{login} form: HTTP {form.status_code}")
+                outcome.fail(started, f"{login} form: HTTP {form.status_code}")
                 continue
+            outcome.answered(started)
+            started = time.time()
             response = http.post(
                 base_url + "/submitted/ticket",
                 data={
@@ -93,20 +114,22 @@ def client(base_url, db, login, contract_id, seconds, seed):
                 r"/my/ticket/(\d+)", response.headers.get("Location", "")
             )
             if response.status_code not in (302, 303) or not ticket:
-                outcome.errors.append(
+                outcome.fail(
+                    started,
                     f"{login} submit: HTTP {response.status_code} "
-                    f"{response.text[:300]!r}"
+                    f"{response.text[:300]!r}",
                 )
                 continue
             outcome.created.append(int(ticket.group(1)))
-            outcome.counts["ticket created"] += 1
+            outcome.answered(started, "ticket created")
+            started = time.time()
             page = http.get(f"{base_url}/my/tma/contracts/{contract_id}", timeout=120)
             if page.status_code != 200 or "tma_contract_card" not in page.text:
-                outcome.errors.append(f"{login} contract page: HTTP {page.status_code}")
+                outcome.fail(started, f"{login} contract page: HTTP {page.status_code}")
             else:
-                outcome.counts["contract page"] += 1
+                outcome.answered(started, "contract page")
         except requests.RequestException as error:
-            outcome.errors.append(f"{login}: {error}")
+            outcome.fail(started, f"{login}: {error}")
         time.sleep(rng.uniform(0.2, 1.0))
     return outcome.result()
 

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .utils import sql_local_month
+from .utils import later_on_conflict, sql_local_month
 
 MONTHS_BACK = 6
 MONTHS_AHEAD = 6
@@ -171,8 +171,12 @@ class TmaCapacityReport(models.Model):
         return rows
 
     @api.model
+    @later_on_conflict("tma_contract.ir_cron_tma_capacity_refresh")
     def _cron_refresh(self):
-        """Daily: rebuild the capacity report."""
+        """Daily: rebuild the capacity report. Its rows refer to every
+        contract: one another transaction wrote meanwhile (a consumption
+        changes its balance) stops the rebuild with a concurrency error; it
+        is then done a minute later."""
         return self._refresh()
 
     def action_open_report(self):

@@ -2,11 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Constants and small helpers of the suite (other addons import them)."""
 
+import functools
+import logging
 import threading
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_date, get_lang, posix_to_ldml
 from odoo.tools.misc import babel_locale_parse, format_datetime
 
@@ -74,6 +78,36 @@ def commit_unless_testing(env):
     is rolled back at the end."""
     if not getattr(threading.current_thread(), "testing", False):
         env.cr.commit()  # pylint: disable=invalid-commit
+
+
+_logger = logging.getLogger(__name__)
+
+
+def later_on_conflict(cron_xmlid, minutes=1):
+    """Decorator of a cron's method that does not commit on its way: a
+    concurrency error (under repeatable read, a row another transaction
+    wrote since this one began, even one ``SKIP LOCKED`` would skip) undoes
+    what the method did and leaves the work for a run of ``cron_xmlid``
+    ``minutes`` later, instead of failing the job (an ERROR, a failure
+    counted against the cron). Returns False then."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                with self.env.cr.savepoint():
+                    return method(self, *args, **kwargs)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                self.env.invalidate_all()
+                _logger.info("%s left for a later run: %s", cron_xmlid, error)
+                self.env.ref(cron_xmlid)._trigger(
+                    fields.Datetime.now() + timedelta(minutes=minutes)
+                )
+                return False
+
+        return wrapper
+
+    return decorate
 
 
 def sql_local_month(column, tz):

@@ -1,12 +1,15 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import TmaCommon
 
@@ -101,3 +104,31 @@ class TestCapacity(TmaCommon):
             self.Report.with_user(self.engineer).create(
                 {"month": MARCH, "kind": "team", "capacity_units": 1e6}
             )
+
+    def test_the_capacity_cron_meeting_a_concurrent_write_tries_again_later(self):
+        """Under load a contract written by another transaction while the
+        rebuild runs stops it with a concurrency error (the end-to-end fault
+        test met it): nothing is written, the run does not fail, and the cron
+        comes back a minute later, when the rebuild goes through."""
+        cron = self.env.ref("tma_contract.ir_cron_tma_capacity_refresh")
+        before = self.Report.search([])
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        concurrent = errors.SerializationFailure("could not serialize access")
+        with (
+            patch.object(
+                type(self.Report), "_prepare_team_rows", side_effect=concurrent
+            ),
+            mute_logger("odoo.addons.tma_contract.models.utils"),
+        ):
+            self.assertFalse(self.Report._cron_refresh())
+        self.assertEqual(self.Report.search([]), before)
+        self.assertTrue(before.exists())
+        rearmed = (
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        )
+        self.assertEqual(len(rearmed), 1)
+        self.assertGreater(rearmed.call_at, fields.Datetime.now())
+        # The next run rebuilds it.
+        self.assertTrue(self.Report._cron_refresh())
+        self.assertTrue(self._row(contract_id=self.contract.id))
+        self.assertFalse(self.Report.search([]) & before)

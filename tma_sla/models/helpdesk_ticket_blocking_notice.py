@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.tma_contract.models.utils import later_on_conflict
+
 from .utils import NOTICE_STEPS, trigger_cron
 
 # Steps of a blocking incident announced to the client, in order.
@@ -72,6 +74,7 @@ class HelpdeskTicket(models.Model):
             trigger_cron(self.env, "tma_sla.ir_cron_tma_blocking_notices")
 
     @api.model
+    @later_on_conflict("tma_sla.ir_cron_tma_blocking_notices")
     def _cron_blocking_notices(self, batch_size=100):
         """Send the pending notices of blocking tickets: one email to the
         client's contacts per step (the ticket's requester and the client),

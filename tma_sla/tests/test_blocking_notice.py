@@ -3,7 +3,13 @@
 """Immediate notices of blocking incidents: opened (or qualified),
 acknowledged, worked around, resolved; once each; banner in the portal."""
 
+from unittest.mock import patch
+
+from psycopg2 import errors
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import TmaSlaCommon
 
@@ -45,6 +51,32 @@ class TestBlockingNotice(HttpCase, TmaSlaCommon):
         for label in ("Opened", "Acknowledged", "Worked around", "Resolved"):
             self.assertEqual(sum(label in s for s in subjects), 1, label)
         self.assertEqual(ticket.tma_notice_sent, "resolved")
+        self.assertFalse(ticket.tma_notice_pending)
+
+    def test_notices_meeting_a_concurrent_write_are_sent_a_minute_later(self):
+        """Under load a ticket written by another transaction since the cron's
+        began stops its batch with a concurrency error (the end-to-end fault
+        test met it): nothing is sent, the job does not fail, and the cron
+        comes back a minute later and sends the notice."""
+        ticket = self._ticket(priority="3")
+        cron = self.env.ref("tma_sla.ir_cron_tma_blocking_notices")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        Ticket = type(self.env["helpdesk.ticket"])
+        concurrent = errors.SerializationFailure("could not serialize access")
+        with (
+            patch.object(Ticket, "message_post_with_source", side_effect=concurrent),
+            mute_logger("odoo.addons.tma_contract.models.utils"),
+        ):
+            self.assertFalse(self._send())
+        self.assertEqual(ticket.tma_notice_pending, "opened")
+        self.assertFalse(self._notices(ticket))
+        rearmed = (
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        )
+        self.assertEqual(len(rearmed), 1)
+        self.assertGreater(rearmed.call_at, fields.Datetime.now())
+        self._send()
+        self.assertEqual(len(self._notices(ticket)), 1)
         self.assertFalse(ticket.tma_notice_pending)
 
     def test_qualifying_a_ticket_as_blocking_announces_it(self):
