@@ -85,7 +85,9 @@ class TestFixedPriceQuotation(FixedPriceCommon):
         self.assertEqual(estimate.ticket_id.tma_quotation_id, order)
 
     def test_evolution_in_the_fixed_scope_is_not_quoted(self):
-        self.forfait.maintenance_type_ids = [Command.link(self.evolutive.id)]
+        self.forfait._tma_write_terms(
+            {"maintenance_type_ids": [Command.link(self.evolutive.id)]}
+        )
         estimate = self._quoted()
         self.assertFalse(estimate.needs_quotation)
         self.assertFalse(estimate.sale_order_id)
