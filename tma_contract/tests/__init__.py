@@ -3,6 +3,7 @@ from . import test_ledger
 from . import test_evolution
 from . import test_evolution_concurrency
 from . import test_evolution_portal
+from . import test_evolution_pipeline
 from . import test_ticket
 from . import test_invoicing
 from . import test_security
