@@ -112,14 +112,14 @@ def test_a_client_reads_its_own_comment_while_the_replica_lags(
 def read_served(server, offset, path):
     """How the POST requests to ``path`` since ``offset`` were served."""
     return {
-        mode: sum(1 for method, p, _status in requests if method == "POST" and p == path)
+        mode: sum(
+            1 for method, p, _status in requests if method == "POST" and p == path
+        )
         for mode, requests in server.requests_by_mode(offset).items()
     }
 
 
-def test_a_read_only_request_leaves_the_session_as_it_is(
-    server, db, replica, settings
-):
+def test_a_read_only_request_leaves_the_session_as_it_is(server, db, replica, settings):
     """Odoo saves a changed session whole, from the copy the request loaded:
     a read that changed the session could save it over the mark a concurrent
     write of the same session had just saved (the web client's chatter
