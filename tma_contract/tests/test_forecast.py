@@ -32,6 +32,25 @@ class ForecastCommon(TmaCommon):
         cls._consume(contract, consumed)
         return contract
 
+    def _approved_estimate(self, contract, units):
+        ticket = self._create_ticket(
+            contract,
+            tma_maintenance_type_id=self.env.ref(
+                "tma_contract.maintenance_type_evolutive"
+            ).id,
+        )
+        estimate = self.env["tma.evolution.estimate"].create(
+            {
+                "ticket_id": ticket.id,
+                "method": "free",
+                "units": units,
+                "justification": "Two screens and a report",
+            }
+        )
+        estimate.action_send()
+        estimate.with_user(self.portal_a).sudo()._approve(self.contact_a)
+        return estimate
+
 
 @tagged("post_install", "-at_install")
 class TestForecast(ForecastCommon):
@@ -192,25 +211,6 @@ class TestForecastReservations(ForecastCommon):
     """The forecast runs on the available balance: the units reserved for
     approved estimates are spoken for."""
 
-    def _approved_estimate(self, contract, units):
-        ticket = self._create_ticket(
-            contract,
-            tma_maintenance_type_id=self.env.ref(
-                "tma_contract.maintenance_type_evolutive"
-            ).id,
-        )
-        estimate = self.env["tma.evolution.estimate"].create(
-            {
-                "ticket_id": ticket.id,
-                "method": "free",
-                "units": units,
-                "justification": "Two screens and a report",
-            }
-        )
-        estimate.action_send()
-        estimate.with_user(self.portal_a).sudo()._approve(self.contact_a)
-        return estimate
-
     def test_a_reservation_brings_the_exhaustion_forward_and_its_release_back(self):
         contract = self._contract_with_history()
         book = contract.book_ids
@@ -317,3 +317,14 @@ class TestForecastPortal(HttpCase, ForecastCommon):
         refused = self.url_open(f"/my/tma/contracts/{other.id}", allow_redirects=False)
         self.assertIn(refused.status_code, (302, 303))
         self.assertNotIn("tma_burndown", refused.text)
+
+    def test_client_sees_the_forecast_on_the_available_balance(self):
+        contract = self._create_contract(monthly_volume=30.0)
+        self._add_book(contract, 50)
+        self._approved_estimate(contract, 25.0)
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        page = self.url_open(f"/my/tma/contracts/{contract.id}").text
+        self.assertIn("tma_forecast_reserved", page)
+        self.assertIn("Forecast on the available balance", page)
+        # 25 units available at one a day: the alert of the alert window.
+        self.assertIn("your unit books will run out", page)
