@@ -32,6 +32,8 @@ from . import sale_order_line
 from . import res_company
 from . import res_config_settings
 from . import tma_contract_amendment
+from . import contract_contract
+from . import contract_line
 from . import tma_contract_terms
 from . import tma_unit_book_forecast
 from . import tma_capacity_report

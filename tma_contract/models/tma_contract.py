@@ -397,6 +397,7 @@ class TmaContract(models.Model):
                     vals.get("date_start", contract.date_start),
                     vals.get("date_end", contract.date_end),
                 )
+        self._check_terms_by_amendment(vals)
         if "state" in vals and not self.env.context.get("tma_transition"):
             raise UserError(_("Use the contract's buttons to change its state."))
         if "partner_id" in vals and self.entry_ids:

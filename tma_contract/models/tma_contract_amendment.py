@@ -516,9 +516,9 @@ class TmaContractAmendment(models.Model):
         contract = self.contract_id
         new_values = self._get_new_values()
         previous = {name: self._field_to_json(contract, name) for name in new_values}
-        contract.sudo().write(self._json_to_write(contract, new_values))
+        contract.sudo()._tma_write_terms(self._json_to_write(contract, new_values))
         if "fee_amount" in new_values:
-            self._apply_fee(contract)
+            contract.sudo()._apply_fee_change(self.date_effective, self)
         self._set_workflow(
             {
                 "state": "applied",
@@ -536,14 +536,6 @@ class TmaContractAmendment(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-
-    def _apply_fee(self, contract):
-        """The recurring OCA contract invoices the new fee from now on (its
-        invoices already issued stay as they are)."""
-        lines = contract.sudo().recurring_contract_id.contract_line_ids.filtered(
-            lambda line: line.product_id == contract.fee_product_id
-        )
-        lines.write({"price_unit": contract.fee_amount})
 
     # ------------------------------------------------------------------
     # Cron

@@ -78,7 +78,9 @@ class TmaContract(models.Model):
         )
         # Checked before writing, so a refusal leaves the contract untouched.
         self._raise_if_early_termination(notice_date, termination_date)
-        self.write(
+        # A termination notice is the contract's own clause, not an
+        # amendment: it may move a running contract's end date.
+        self._tma_write_terms(
             {
                 "termination_reason": reason,
                 "termination_notice_date": notice_date,
@@ -123,7 +125,7 @@ class TmaContract(models.Model):
                 new_end = contract.date_end
                 while new_end < today:
                     new_end += relativedelta(months=contract.renewal_period)
-                contract.date_end = new_end
+                contract._tma_write_terms({"date_end": new_end})
                 env = contract._tma_reader_env()
                 contract.message_post(
                     body=env._(

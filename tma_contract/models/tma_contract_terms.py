@@ -6,7 +6,16 @@ date."""
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .utils import AMENDMENT_TERMS, TERMS_LOCKED_STATES
+
+# Only code running in this process can hold this object (a context that
+# comes over RPC never does): the paths that change a running contract's
+# terms (an amendment applied, a termination notified, a tacit renewal) pass
+# it; any other write of those terms on a running contract is refused.
+TERMS_SENTINEL = object()
 
 
 class TmaContract(models.Model):
@@ -39,6 +48,56 @@ class TmaContract(models.Model):
             contract.amendment_count, contract.amendment_pending_count = counts.get(
                 contract.id, (0, 0)
             )
+
+    # ------------------------------------------------------------------
+    # Terms change through amendments
+    # ------------------------------------------------------------------
+    def _get_locked_term_fields(self):
+        """Hook: the commercial terms (fee, volume, end date, scope) that
+        change on a running contract only through an amendment."""
+        return [name for _flag, names in AMENDMENT_TERMS.values() for name in names]
+
+    def _tma_write_terms(self, vals):
+        """Write ``vals``, commercial terms included, on running contracts:
+        the path of an applied amendment, a termination notice, a tacit
+        renewal. The recurring invoicing follows the new end date."""
+        return self.with_context(tma_terms_sentinel=TERMS_SENTINEL).write(vals)
+
+    def _check_terms_by_amendment(self, vals):
+        """Refuse a hand edit of a running contract's commercial terms, for
+        everybody (administrator and superuser included): they change
+        through an amendment the client approves. Data files loading
+        (install, update, demo: the registry is not ready yet, which no
+        request can fake, unlike a context key) and contracts not running
+        yet are free."""
+        if (
+            self.env.context.get("tma_terms_sentinel") is TERMS_SENTINEL
+            or not self.pool.ready
+        ):
+            return
+        locked = [name for name in self._get_locked_term_fields() if name in vals]
+        running = self.filtered(lambda c: c.state in TERMS_LOCKED_STATES)
+        if not locked or not running:
+            return
+        raise UserError(
+            _(
+                "%(field)s is a commercial term of contract %(contract)s, which "
+                "is running: it changes only through an amendment approved by "
+                "the client (Amendments tab, Draft an amendment).",
+                field=self._fields[locked[0]]._description_string(self.env),
+                contract=running[0].display_name,
+            )
+        )
+
+    def write(self, vals):
+        if "date_end" not in vals:
+            return super().write(vals)
+        old_ends = {contract.id: contract.date_end for contract in self}
+        result = super().write(vals)
+        for contract in self.filtered("recurring_contract_id"):
+            if contract.date_end != old_ends[contract.id]:
+                contract._sync_recurring_end(old_ends[contract.id])
+        return result
 
     def action_start_transition(self):
         """Take the contract on: the take-on phase before the service starts

@@ -229,6 +229,10 @@ AMENDMENT_TERMS = {
     "dates": ("change_dates", ("date_end",)),
 }
 
+# The states of a running contract: its commercial terms (above) change only
+# through an amendment.
+TERMS_LOCKED_STATES = ("active", "reversibility")
+
 # Preventive maintenance: the kinds of periodic audit and their recurrence.
 PREVENTIVE_KINDS = [
     ("security", "Security"),

@@ -19,6 +19,7 @@ from . import test_consume_on_close
 from . import test_scope
 from . import test_regie_cap
 from . import test_amendment
+from . import test_amendment_money
 from . import test_forecast
 from . import test_capacity
 from . import test_amendment_concurrency

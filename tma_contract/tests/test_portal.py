@@ -111,7 +111,7 @@ class TestPortal(HttpCase, TmaCommon):
                 {"name": "Recette", "application_id": erp.id, "sequence": 2},
             ]
         )
-        self.contract_a.write(
+        self.contract_a._tma_write_terms(
             {
                 "application_ids": [Command.link(erp.id)],
                 "maintenance_type_ids": [

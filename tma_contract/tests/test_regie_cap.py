@@ -5,7 +5,7 @@ volume carried over."""
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -74,8 +74,9 @@ class TestRegieCap(TmaCommon):
 
     def test_out_of_scope_billed_units_are_not_in_the_cap(self):
         contract = self._regie(monthly_volume=2.0, out_of_scope_policy="bill")
-        contract.maintenance_type_ids = self.env.ref(
-            "tma_contract.maintenance_type_corrective"
+        corrective = self.env.ref("tma_contract.maintenance_type_corrective")
+        contract._tma_write_terms(
+            {"maintenance_type_ids": [Command.set(corrective.ids)]}
         )
         question = self._create_ticket(
             contract,

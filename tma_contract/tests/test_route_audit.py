@@ -674,6 +674,13 @@ class TestRouteAudit(HttpCase, TmaAuditCommon):
                 },
             ),
             "sale.order": (self.order_b, {"client_order_ref": "A"}, None),
+            # The OCA recurring invoicing, extended for the money of amendments.
+            "contract.contract": (self.recurring_b, {"name": "A was here"}, None),
+            "contract.line": (
+                self.recurring_b.contract_line_ids,
+                {"price_unit": 0},
+                None,
+            ),
             "helpdesk.ticket.team": (
                 self.team_b,
                 {"name": "A was here"},

@@ -154,8 +154,14 @@ class TestScope(ScopeCommon):
             "count",
             support_level_ids=[Command.set(level.ids)],
         )
-        contract.application_ids = [Command.link(self.intranet.id)]
-        contract.application_ids = [Command.link(archived.id)]
+        contract._tma_write_terms(
+            {
+                "application_ids": [
+                    Command.link(self.intranet.id),
+                    Command.link(archived.id),
+                ]
+            }
+        )
         summary = contract._get_scope_summary()
         self.assertEqual(
             summary["applications"],

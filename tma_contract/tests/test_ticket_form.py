@@ -136,7 +136,9 @@ class TestPortalTicketForm(HttpCase, TmaCommon):
     def test_a_request_outside_a_refusing_scope_is_refused(self):
         corrective = self.env.ref("tma_contract.maintenance_type_corrective")
         assistance = self.env.ref("tma_contract.maintenance_type_assistance")
-        self.contract_a.maintenance_type_ids = corrective
+        self.contract_a._tma_write_terms(
+            {"maintenance_type_ids": [Command.set(corrective.ids)]}
+        )
         html = self.url_open("/new/ticket").text
         self.assertIn('name="tma_maintenance_type_id"', html)
         response = self._submit(

@@ -23,10 +23,10 @@ a concurrent write (the chatter's fetch while the user clicks a button)
 would save its older copy over the write's mark, and the user's next read
 would go to a replica that has not replayed it. The read/write requests
 merge the marks already saved with their own (:data:`REMEMBERED` of them).
-It waits for the replica at most ``READ_YOUR_WRITES_WAIT`` seconds, then
-sends the request to the primary:
-a lagging replica costs that user one request on the primary, never a
-stale page.
+
+A read waits for the replica at most ``READ_YOUR_WRITES_WAIT`` seconds,
+then goes to the primary: a lagging replica costs that user one request on
+the primary, never a stale page.
 
 Without a replica (``db_replica_host`` not set) nothing here runs a query:
 a read-only route then gets a read-only transaction on the primary, as

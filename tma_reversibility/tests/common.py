@@ -25,6 +25,35 @@ class TmaReversibilityCommon(TmaCommon):
             title="Handover", successor_id=cls.successor.id, consume_on_close=False
         )
 
+    @classmethod
+    def _built_package(cls, contract):
+        """The package of ``contract`` (in reversibility), built by the cron."""
+        Package = cls.env["tma.reversibility.package"]
+        Package._request(contract)
+        Package._cron_build_packages()
+        return Package.search([("contract_id", "=", contract.id)])
+
+    @classmethod
+    def _takeons(cls, *titles):
+        """An outgoing provider with its portal user (``cls.portal_predecessor``)
+        and one contract taken on from it per title, in transition."""
+        predecessor = cls.env["res.partner"].create(
+            {"name": "Outgoing Provider SA", "is_company": True}
+        )
+        cls.portal_predecessor = cls._create_portal_user(
+            "portal_predecessor_t",
+            cls.env["res.partner"].create(
+                {"name": "Paul Predecessor", "parent_id": predecessor.id}
+            ),
+        )
+        contracts = cls.env["tma.contract"]
+        for title in titles:
+            contracts |= cls._create_contract(
+                activate=False, title=title, predecessor_id=predecessor.id
+            )
+        contracts.action_start_transition()
+        return contracts
+
     def _sign_all(self, contract):
         users = {
             "provider": self.manager,

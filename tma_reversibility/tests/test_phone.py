@@ -21,25 +21,8 @@ class TestPhoneReversibility(PhoneWidthCase, HttpCase, TmaReversibilityCommon):
             title="Second handover", successor_id=cls.successor.id
         )
         (cls.contract | second).action_start_reversibility()
-        Package = cls.env["tma.reversibility.package"]
-        Package._request(cls.contract)
-        Package._cron_build_packages()
-        predecessor = cls.env["res.partner"].create(
-            {"name": "Outgoing Provider SA", "is_company": True}
-        )
-        cls.portal_predecessor = cls._create_portal_user(
-            "portal_predecessor_t",
-            cls.env["res.partner"].create(
-                {"name": "Paul Predecessor", "parent_id": predecessor.id}
-            ),
-        )
-        cls.takeon = cls._create_contract(
-            activate=False, title="Taken over", predecessor_id=predecessor.id
-        )
-        second = cls._create_contract(
-            activate=False, title="Second take-on", predecessor_id=predecessor.id
-        )
-        (cls.takeon | second).action_start_transition()
+        cls._built_package(cls.contract)
+        cls.takeon = cls._takeons("Taken over", "Second take-on")[0]
 
     def test_the_client_handover_and_take_on_pages_fit_a_phone(self):
         for contract in (self.contract, self.takeon):

@@ -17,23 +17,8 @@ class TestReadRoutesReversibility(ReadRouteCase, TmaReversibilityCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.contract.action_start_reversibility()
-        Package = cls.env["tma.reversibility.package"]
-        Package._request(cls.contract)
-        Package._cron_build_packages()
-        cls.package = Package.search([("contract_id", "=", cls.contract.id)])
-        predecessor = cls.env["res.partner"].create(
-            {"name": "Outgoing Provider SA", "is_company": True}
-        )
-        cls.portal_predecessor = cls._create_portal_user(
-            "portal_predecessor_t",
-            cls.env["res.partner"].create(
-                {"name": "Paul Predecessor", "parent_id": predecessor.id}
-            ),
-        )
-        cls.takeon = cls._create_contract(
-            activate=False, title="Taken over", predecessor_id=predecessor.id
-        )
-        cls.takeon.action_start_transition()
+        cls.package = cls._built_package(cls.contract)
+        cls.takeon = cls._takeons("Taken over")
 
     def test_the_successor_pages_read_only(self):
         for url in ("/my/tma/handover", f"/my/tma/handover/{self.contract.id}"):

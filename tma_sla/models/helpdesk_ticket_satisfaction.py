@@ -171,6 +171,23 @@ class HelpdeskTicket(models.Model):
             rating = rating.with_context(tma_act_sentinel=ACT_SENTINEL)
         return ticket.rating_apply(rate, rating=rating, feedback=feedback)
 
+    def action_tma_rate_on_behalf(self):
+        """Backend button: a TMA manager records the rating the client gave
+        outside the portal (on paper, by email), with the piece of evidence,
+        on the ticket's pending rating request (one is made for the ticket's
+        contact when there is none)."""
+        self.ensure_one()
+        if not self.stage_id.closed:
+            raise UserError(_("Only a closed ticket can be rated."))
+        ticket = self.sudo()
+        rating = ticket.rating_ids.filtered(lambda r: not r.consumed)[:1]
+        if not rating:
+            token = ticket._rating_get_access_token(partner=ticket.partner_id)
+            rating = (
+                self.env["rating.rating"].sudo().search([("access_token", "=", token)])
+            )
+        return rating.with_context(tma_act="rate").action_tma_act_on_behalf()
+
     # ------------------------------------------------------------------
     # Improvement actions
     # ------------------------------------------------------------------

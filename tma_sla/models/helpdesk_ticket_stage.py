@@ -23,7 +23,13 @@ class HelpdeskTicketStage(models.Model):
         stage = self.env.ref(
             "helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False
         )
-        if stage and not stage.rating_mail_template_id:
-            stage.rating_mail_template_id = self.env.ref(
-                "helpdesk_mgmt_rating.rating_ticket_email_template"
-            )
+        template = self.env.ref(
+            "helpdesk_mgmt_rating.rating_ticket_email_template",
+            raise_if_not_found=False,
+        )
+        if stage and template and not stage.rating_mail_template_id:
+            stage.rating_mail_template_id = template
+        if template and not template.lang:
+            # The host's template has no language: it would reach a French
+            # client in the language of whoever closes the ticket.
+            template.lang = "{{ object._rating_get_partner().lang }}"

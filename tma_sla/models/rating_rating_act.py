@@ -49,6 +49,22 @@ class RatingRating(models.Model):
     def _tma_act_thread(self):
         return self._tma_act_ticket()
 
+    def _tma_act_on_behalf(self, act, on_behalf_reason, evidence, **details):
+        """``act``: "rate", with the client's ``rate`` (1, 3 or 5) and its
+        ``comment``, given by ``partner`` (the rating's contact when
+        empty)."""
+        if act != "rate":
+            return super()._tma_act_on_behalf(
+                act, on_behalf_reason, evidence, **details
+            )
+        return self._tma_act_ticket()._tma_portal_rate(
+            details.get("partner") or self.partner_id,
+            int(details.get("rate") or 0),
+            feedback=details.get("comment"),
+            on_behalf_reason=on_behalf_reason,
+            evidence=evidence,
+        )
+
     def _tma_record_act(
         self, code, values, partner=None, on_behalf_reason=None, evidence=None
     ):

@@ -6,6 +6,8 @@ Friday, French public holidays) with targets in round minutes."""
 
 from datetime import date, datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 
 from odoo.addons.tma_contract.tests.common import TmaCommon
@@ -115,6 +117,36 @@ class TmaSlaCommon(TmaCommon):
         review.minutes = f"<p>Compte rendu {contract.partner_id.name}</p>"
         review.action_submit_minutes()
         return review
+
+    @classmethod
+    def _client_pages(cls, ticket_name, action_name):
+        """What the client's service-level pages show, on ``cls.contract``
+        (started on 1 January 2026): a ticket at L1, November's service
+        report, an improvement action, a review whose minutes await the
+        client, and the quarter's survey the cron opened."""
+        cls.contract.date_start = date(2026, 1, 1)
+        cls.ticket = cls._create_ticket(
+            cls.contract, name=ticket_name, tma_support_level_id=cls.l1.id
+        )
+        cls.report = cls.env["tma.sla.service.report"]._generate_for(
+            cls.contract, date(2026, 11, 1)
+        )
+        cls.action = cls.env["tma.improvement.action"].create(
+            {
+                "name": action_name,
+                "contract_id": cls.contract.id,
+                "date_due": fields.Date.today() + timedelta(days=15),
+            }
+        )
+        cls.review = cls._submitted_review(cls.contract, cls.contact_a)
+        with freeze_time("2026-10-02"):
+            # The cron opens the quarter's survey of every running contract
+            # (the demo's, started a year back, too): this one's.
+            cls.survey = (
+                cls.env["tma.satisfaction.survey"]
+                ._cron_open_surveys()
+                .filtered(lambda s: s.contract_id == cls.contract)
+            )
 
     def _ticket(self, priority="3", **vals):
         vals.setdefault("tma_support_level_id", self.l1.id)

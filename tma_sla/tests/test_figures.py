@@ -23,7 +23,7 @@ class TestFigures(TmaSlaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contract.monthly_volume = 7.5
+        cls.contract._tma_write_terms({"monthly_volume": 7.5})
         cls.app = cls.env["tma.application"].create(
             {"name": "ERP", "partner_id": cls.client_a.id}
         )

@@ -5,6 +5,7 @@ ticket closes, sent to the client, shown in its portal."""
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -27,7 +28,7 @@ class TestInterventionReport(HttpCase, TmaSlaCommon):
         cls.staging = cls.env["tma.application.environment"].create(
             {"name": "Recette", "application_id": cls.app.id}
         )
-        cls.contract.application_ids = cls.app
+        cls.contract._tma_write_terms({"application_ids": [Command.set(cls.app.ids)]})
 
     def _closed(self, maintenance_type=None, **vals):
         ticket = self._ticket(

@@ -8,7 +8,7 @@ nobody, administrator included, edits them afterwards."""
 import base64
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import TmaSlaCommon
@@ -120,6 +120,51 @@ class TestPartyActs(TmaSlaCommon):
         self.assertEqual(entry.actor_partner_id, self.contact_a)
         self.assertEqual(entry.on_behalf_reason, "Le client a noté par téléphone")
         self.assertEqual(entry.evidence_id, evidence)
+
+    def _rating_wizard(self, user, **values):
+        action = self.ticket.with_user(user).action_tma_rate_on_behalf()
+        self.assertEqual(action["res_model"], "tma.act.on.behalf")
+        Wizard = self.env["tma.act.on.behalf"].with_user(user)
+        return Wizard.with_context(**action["context"]).create(
+            {
+                "on_behalf_reason": "Note donnée par courriel",
+                "evidence": base64.b64encode(b"Note 5, merci"),
+                "evidence_name": "note.eml",
+                **values,
+            }
+        )
+
+    def test_the_ticket_form_records_a_rating_on_the_clients_behalf(self):
+        wizard = self._rating_wizard(self.manager, rate="5", comment="Très bien")
+        self.assertIn(self.ticket.display_name, wizard.act_label)
+        wizard.action_confirm()
+        rating = self.ticket.rating_ids.filtered("consumed")
+        self.assertEqual((rating.rating, rating.feedback), (5, "Très bien"))
+        self.assertEqual(rating.tma_act_evidence_id.name, "note.eml")
+        self.assertEqual(
+            rating.tma_act_recorded_as,
+            f"Recorded by {self.manager.name} on behalf of "
+            f"{self.ticket.partner_id.display_name}",
+        )
+        entry = self._journal()
+        self.assertEqual((entry.code, entry.user_id), ("ticket_rating", self.manager))
+        self.assertEqual(entry.on_behalf_reason, "Note donnée par courriel")
+
+    def test_the_ticket_forms_rating_refuses_what_is_no_clients_rating(self):
+        with self.assertRaisesRegex(UserError, "A rating is 1, 3 or 5"):
+            self._rating_wizard(self.manager).action_confirm()
+        with self.assertRaisesRegex(UserError, "needs a reason and an attached"):
+            self._rating_wizard(
+                self.manager, rate="1", evidence=False, evidence_name=False
+            ).action_confirm()
+        with self.assertRaises(AccessError):
+            self.ticket.with_user(self.engineer).action_tma_rate_on_behalf()
+        self.assertFalse(self.ticket.rating_ids.filtered("consumed"))
+        self.assertFalse(self._journal())
+        open_ticket = self._create_ticket(self.contract, name="Encore ouvert")
+        with self.assertRaisesRegex(UserError, "Only a closed ticket can be rated"):
+            open_ticket.with_user(self.manager).action_tma_rate_on_behalf()
+        self.assertFalse(open_ticket.rating_ids)
 
     def test_nobody_edits_a_given_rating(self):
         rating = self._rate_as(self.portal_a, 5, feedback="Merci")

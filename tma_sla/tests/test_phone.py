@@ -5,11 +5,6 @@ with its timers and rating, the contract page with its service reports,
 reviews, surveys and improvement actions, and each of these pages; nothing
 scrolls sideways, in a real headless Chromium."""
 
-from datetime import date, timedelta
-
-from freezegun import freeze_time
-
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.tma_contract.tests.phone import PhoneWidthCase
@@ -22,30 +17,10 @@ class TestPhoneSla(PhoneWidthCase, HttpCase, TmaSlaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contract.date_start = date(2026, 1, 1)
-        cls.ticket = cls._create_ticket(
-            cls.contract,
-            name="Nightly invoicing export stops on a long reference",
-            tma_support_level_id=cls.l1.id,
+        cls._client_pages(
+            "Nightly invoicing export stops on a long reference",
+            "Document the restore of the production database",
         )
-        # Its page is the contract page (where the reports are listed).
-        cls.env["tma.sla.service.report"]._generate_for(cls.contract, date(2026, 11, 1))
-        cls.action = cls.env["tma.improvement.action"].create(
-            {
-                "name": "Document the restore of the production database",
-                "contract_id": cls.contract.id,
-                "date_due": fields.Date.today() + timedelta(days=15),
-            }
-        )
-        cls.review = cls._submitted_review(cls.contract, cls.contact_a)
-        with freeze_time("2026-10-02"):
-            # The cron opens the quarter's survey of every running contract
-            # (the demo's, started a year back, too): this one's.
-            cls.survey = (
-                cls.env["tma.satisfaction.survey"]
-                ._cron_open_surveys()
-                .filtered(lambda s: s.contract_id == cls.contract)
-            )
 
     def test_the_ticket_page_fits_a_phone(self):
         self.assertFitsPhone(f"/my/ticket/{self.ticket.id}", self.portal_a)

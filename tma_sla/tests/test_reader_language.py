@@ -92,6 +92,25 @@ class TestSlaReaderLanguage(ReaderLanguageMixin, TmaSlaCommon):
 
         self._for_each_reader(check)
 
+    def test_the_rating_request_reads_in_the_clients_language(self):
+        def check(lang):
+            contract = self._contract(lang)
+            ticket = self._closed_ticket(contract, lang)
+            email = ticket.message_ids.filtered(
+                lambda m, t=ticket: (
+                    t.number in (m.subject or "")
+                    and ("Satisfaction" in m.subject or "satisfaction" in m.subject)
+                )
+            )
+            self.assertEqual(len(email), 1)
+            asked, other = "Merci de prendre", "Please take a moment"
+            if lang == "en_US":
+                asked, other = other, asked
+            self.assertIn(asked, str(email.body))
+            self.assertNotIn(other, str(email.body))
+
+        self._for_each_reader(check)
+
     def test_the_intervention_report_reads_in_the_clients_language(self):
         def check(lang):
             contract = self._contract(lang)

@@ -7,8 +7,9 @@ from ..models.utils import SURVEY_CRITERIA
 
 
 class TmaActOnBehalf(models.TransientModel):
-    """A survey's answers recorded on the client's behalf: the scores it
-    gave (on paper, by email) with the comment."""
+    """A survey's answers, or a ticket's rating, recorded on the client's
+    behalf: the scores or the rating it gave (on paper, by email) with the
+    comment."""
 
     _inherit = "tma.act.on.behalf"
 
@@ -16,6 +17,10 @@ class TmaActOnBehalf(models.TransientModel):
     score_responsiveness = fields.Selection(SCORES, string="Responsiveness")
     score_advice = fields.Selection(SCORES, string="Quality of advice")
     score_communication = fields.Selection(SCORES, string="Communication")
+    rate = fields.Selection(
+        [("5", "Satisfied"), ("3", "Okay"), ("1", "Dissatisfied")],
+        string="Rating",
+    )
 
     def _tma_act_details(self):
         details = super()._tma_act_details()
@@ -24,4 +29,6 @@ class TmaActOnBehalf(models.TransientModel):
                 key: self[f"score_{key}"] for key, _label in SURVEY_CRITERIA
             }
             details["answers"]["comment"] = details.pop("comment", False)
+        if self.res_model == "rating.rating":
+            details["rate"] = self.rate
         return details
