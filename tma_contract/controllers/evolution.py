@@ -44,6 +44,10 @@ class TmaEvolutionPortal(TmaCustomerPortal):
             contract, access_token, ledger_page, **kw
         )
         values["evolution_can_decide"] = self._tma_evolution_can_decide(contract)
+        # The forecast reads the units reserved the page's lists already read.
+        values["tma_contract"]._tma_cache_units_reserved(
+            float(values.get("units_reserved") or 0.0)
+        )
         return values
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):

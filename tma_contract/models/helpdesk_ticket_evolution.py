@@ -9,12 +9,16 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+# The evolutions pipeline, in its order: "under warranty" is an accepted
+# evolution with a defect reported within its warranty still open.
 EVOLUTION_STATES = [
     ("to_estimate", "To estimate"),
     ("awaiting", "Awaiting approval"),
     ("approved", "Approved"),
+    ("in_progress", "In progress"),
     ("in_acceptance", "In acceptance"),
     ("accepted", "Accepted"),
+    ("warranty", "Under warranty"),
 ]
 
 
@@ -45,7 +49,33 @@ class HelpdeskTicket(models.Model):
         compute="_compute_tma_needs_estimate",
     )
     tma_evolution_state = fields.Selection(
-        EVOLUTION_STATES, string="Evolution", compute="_compute_tma_evolution"
+        EVOLUTION_STATES,
+        string="Evolution",
+        compute="_compute_tma_evolution_state",
+        store=True,
+        index="btree_not_null",
+        group_expand=True,
+        help="Where the evolution stands: to estimate, awaiting the client's "
+        "approval, approved (its units reserved), in progress (in a work "
+        "stage), in acceptance (delivered), accepted, or under warranty (a "
+        "defect reported within its warranty is being fixed).",
+    )
+    tma_evolution_units_reserved = fields.Float(
+        string="Units reserved",
+        compute="_compute_tma_evolution_state",
+        store=True,
+        digits="TMA Units",
+        help="The units the approved estimate of the evolution sets aside on "
+        "the contract's books.",
+    )
+    tma_evolution_warranty_end = fields.Date(
+        string="Warranty ends on",
+        compute="_compute_tma_evolution_warranty_end",
+        store=True,
+        help="The last day a defect of the accepted evolution is fixed at no charge.",
+    )
+    tma_warranty_defect_ids = fields.One2many(
+        "helpdesk.ticket", "tma_warranty_of_id", string="Defects under warranty"
     )
     tma_estimate_count = fields.Integer(
         string="Number of estimates", compute="_compute_tma_evolution"
@@ -96,19 +126,51 @@ class HelpdeskTicket(models.Model):
             ticket.tma_estimate_id = current
             ticket.tma_quotation_id = current.sale_order_id
             ticket.tma_estimate_count = len(estimates)
+
+    @api.depends(
+        "tma_needs_estimate",
+        "stage_id.tma_work_stage",
+        "tma_estimate_ids.state",
+        "tma_estimate_ids.units_reserved",
+        "tma_delivery_ids.state",
+        "tma_warranty_defect_ids.closed",
+        "tma_warranty_defect_ids.tma_under_warranty",
+    )
+    def _compute_tma_evolution_state(self):
+        for ticket in self:
+            current = ticket.tma_estimate_id
             if current.state == "accepted":
-                state = "accepted"
-            elif current.state == "approved":
-                state = (
-                    "in_acceptance"
-                    if current.delivery_ids.filtered(lambda d: d.state == "delivered")
-                    else "approved"
+                fixing = ticket.tma_warranty_defect_ids.filtered(
+                    lambda d: not d.closed and d.tma_under_warranty
                 )
+                state = "warranty" if fixing else "accepted"
+            elif current.state == "approved":
+                if current.delivery_ids.filtered(lambda d: d.state == "delivered"):
+                    state = "in_acceptance"
+                elif ticket.stage_id.tma_work_stage:
+                    state = "in_progress"
+                else:
+                    state = "approved"
             elif current.state == "sent":
                 state = "awaiting"
             else:
                 state = "to_estimate" if ticket.tma_needs_estimate else False
             ticket.tma_evolution_state = state
+            ticket.tma_evolution_units_reserved = sum(
+                ticket.tma_estimate_ids.mapped("units_reserved")
+            )
+
+    @api.depends("tma_estimate_ids.date_done", "tma_contract_id.warranty_days")
+    def _compute_tma_evolution_warranty_end(self):
+        for ticket in self:
+            done = max(
+                ticket.tma_estimate_ids.filtered("date_done").mapped("date_done"),
+                default=False,
+            )
+            days = ticket.tma_contract_id.warranty_days
+            ticket.tma_evolution_warranty_end = (
+                done + timedelta(days=days) if done and days else False
+            )
 
     @api.depends(
         "tma_warranty_of_id.tma_estimate_ids.date_done",

@@ -74,6 +74,17 @@ class TmaContract(models.Model):
             contract.units_reserved = reserved.get(contract.id, 0.0)
             contract.units_available = contract.balance - contract.units_reserved
 
+    def _tma_cache_units_reserved(self, reserved):
+        """Put in the cache the units reserved for approved estimates that
+        a page read with its other figures (``reserved``, as
+        :meth:`_compute_units_reserved` counts them): the forecast and the
+        available balance then read them no more."""
+        self.ensure_one()
+        self.env.cache.update(self, self._fields["units_reserved"], [reserved])
+        self.env.cache.update(
+            self, self._fields["units_available"], [self.balance - reserved]
+        )
+
     # ------------------------------------------------------------------
     # Reservations, under the ledger's lock
     # ------------------------------------------------------------------

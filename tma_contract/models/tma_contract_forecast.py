@@ -85,8 +85,10 @@ class TmaContractForecast(models.AbstractModel):
         """{contract id: forecast dict}: ``rate`` (units a month),
         ``exhausted`` (date or False), ``period_end``, ``overage``,
         ``books`` ({book id: (date, reason)}, reason ``exhausted`` or
-        ``expires``). No query of its own: the window's consumption is one
-        of the ledger's figures (``units_window``), read with the others."""
+        ``expires``), all of them on the available balance (the units
+        reserved for approved estimates are spoken for). The window's
+        consumption is one of the ledger's figures (``units_window``), read
+        with the others; the reserved units, one read for the batch."""
         result = {}
         for contract in self:
             # The contract's today, as its window's consumption counts it.
@@ -117,6 +119,10 @@ class TmaContractForecast(models.AbstractModel):
         if self.mode != "ticket_book":
             month_end = today + relativedelta(day=31)
             projected = self.units_month + daily * (month_end - today).days
+            if self.mode == "regie":
+                # The month's cap counts the units reserved for approved
+                # estimates, as an approval does.
+                projected += self.units_reserved
             data["period_end"] = month_end
             data["overage"] = max(projected - (self.monthly_volume or 0.0), 0.0)
             return data
@@ -128,25 +134,48 @@ class TmaContractForecast(models.AbstractModel):
         books = self.book_ids.filtered(
             lambda b: b.state == "open" and b.units_remaining > 0
         ).sorted(lambda b: (b.date_expiry or date.max, b.id))
+        available, reserved = self._forecast_available_units(books)
         for book in books:
             if book.date_expiry and book.date_expiry < moment:
                 data["books"][book.id] = (book.date_expiry, "expires")
                 continue
-            end = moment + timedelta(days=book.units_remaining / daily)
+            end = moment + timedelta(days=available[book.id] / daily)
             if book.date_expiry and end > book.date_expiry:
                 data["books"][book.id] = (book.date_expiry, "expires")
                 moment = book.date_expiry
             else:
                 data["books"][book.id] = (end, "exhausted")
                 moment = end
-        # Overdraft and any negative balance run from the last book's end.
+        # Overdraft and any negative balance run from the last book's end;
+        # units reserved beyond the books are overage already.
         data["exhausted"] = moment
+        data["overage"] = reserved
         if moment < period_end:
-            data["overage"] = daily * (period_end - moment).days
+            data["overage"] += daily * (period_end - moment).days
         return data
 
+    def _forecast_available_units(self, books):
+        """({book id: units the consumption may draw}, units reserved that
+        no book holds) of the open ``books`` (earliest expiry first): the
+        units reserved for approved estimates stay in the latest books, as
+        a consumption leaves them (``_allocate_on_books``), so the forecast
+        runs on the available balance."""
+        self.ensure_one()
+        reserved = self.units_reserved
+        available = {}
+        for book in reversed(books):
+            held = min(reserved, book.units_remaining)
+            reserved -= held
+            available[book.id] = book.units_remaining - held
+        return available, reserved
+
     @api.depends(
-        "balance", "book_ids.units_remaining", "monthly_volume", "date_end", "mode"
+        "balance",
+        "units_reserved",
+        "book_ids.units_remaining",
+        "monthly_volume",
+        "date_end",
+        "mode",
     )
     def _compute_forecast(self):
         forecasts = self._get_forecast() if self.ids else {}
@@ -222,6 +251,10 @@ class TmaContractForecast(models.AbstractModel):
             actual.append((max(week + timedelta(days=6), actual[-1][0]), balance))
         actual = [p for p in actual if p[0] <= today] + [(today, self.balance)]
         forecast = [(today, self.balance)]
+        if self.units_reserved:
+            # The forecast runs on the available balance: the units reserved
+            # for approved estimates drop off at once.
+            forecast.append((today, self.units_available))
         daily = self.forecast_monthly_rate / DAYS_PER_MONTH
         end = self.forecast_period_end
         if daily > 0 and end and end > today:
@@ -231,7 +264,7 @@ class TmaContractForecast(models.AbstractModel):
             forecast.append((end, min(0.0, -self.forecast_overage)))
         return actual, forecast
 
-    @api.depends("forecast_monthly_rate", "balance")
+    @api.depends("forecast_monthly_rate", "balance", "units_reserved")
     def _compute_forecast_svg(self):
         labels = {"actual": _("Balance"), "forecast": _("Forecast")}
         for contract in self:

@@ -277,8 +277,8 @@ class TmaLedgerEngine(models.AbstractModel):
             }
             if scope == "warranty":
                 # A defect of a delivered evolution, fixed under warranty:
-                # recorded, worth no units.
-                vals.update(units=0.0, consumed_units=0.0)
+                # recorded, worth no units; what it was worth is waived.
+                vals.update(units=0.0, consumed_units=0.0, waived_units=units)
             elif scope == "billed":
                 vals.update(units=0.0, billable_units=units)
             elif self.mode == "ticket_book":

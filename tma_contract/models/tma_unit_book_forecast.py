@@ -1,6 +1,6 @@
 # Copyright 2026 TMA for Odoo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class TmaUnitBook(models.Model):
@@ -17,6 +17,9 @@ class TmaUnitBook(models.Model):
         compute="_compute_forecast_date_end",
     )
 
+    @api.depends(
+        "units_remaining", "date_expiry", "state", "contract_id.forecast_date_exhausted"
+    )
     def _compute_forecast_date_end(self):
         forecasts = self.contract_id._get_forecast() if self.contract_id else {}
         for book in self:

@@ -64,6 +64,12 @@ class TmaUnitEntry(models.Model):
         readonly=True,
         help="Units delivered on the sale order line and invoiced.",
     )
+    waived_units = fields.Float(
+        string="Units waived",
+        digits="TMA Units",
+        readonly=True,
+        help="What a fix under warranty was worth: recorded, not charged.",
+    )
     book_id = fields.Many2one("tma.unit.book", readonly=True, index="btree_not_null")
     ticket_id = fields.Many2one(
         "helpdesk.ticket", readonly=True, index="btree_not_null", ondelete="restrict"
@@ -270,6 +276,7 @@ class TmaUnitEntry(models.Model):
             "consumed_units": -self.consumed_units,
             "overage_units": -self.overage_units,
             "billable_units": -self.billable_units,
+            "waived_units": -self.waived_units,
             "sale_line_id": self.sale_line_id.id,
             "ticket_id": self.ticket_id.id,
             "book_id": self.book_id.id,

@@ -4,6 +4,7 @@ from . import test_evolution
 from . import test_evolution_concurrency
 from . import test_evolution_modes
 from . import test_evolution_portal
+from . import test_evolution_pipeline
 from . import test_ticket
 from . import test_invoicing
 from . import test_security

@@ -32,6 +32,25 @@ class ForecastCommon(TmaCommon):
         cls._consume(contract, consumed)
         return contract
 
+    def _approved_estimate(self, contract, units):
+        ticket = self._create_ticket(
+            contract,
+            tma_maintenance_type_id=self.env.ref(
+                "tma_contract.maintenance_type_evolutive"
+            ).id,
+        )
+        estimate = self.env["tma.evolution.estimate"].create(
+            {
+                "ticket_id": ticket.id,
+                "method": "free",
+                "units": units,
+                "justification": "Two screens and a report",
+            }
+        )
+        estimate.action_send()
+        estimate.with_user(self.portal_a).sudo()._approve(self.contact_a)
+        return estimate
+
 
 @tagged("post_install", "-at_install")
 class TestForecast(ForecastCommon):
@@ -188,6 +207,103 @@ class TestForecast(ForecastCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestForecastReservations(ForecastCommon):
+    """The forecast runs on the available balance: the units reserved for
+    approved estimates are spoken for."""
+
+    def test_a_reservation_brings_the_exhaustion_forward_and_its_release_back(self):
+        contract = self._contract_with_history()
+        book = contract.book_ids
+        # 14 units left at 2 a month: day 210.
+        self.assertEqual(
+            contract.forecast_date_exhausted, self.today + timedelta(days=210)
+        )
+        estimate = self._approved_estimate(contract, 4.0)
+        self.assertEqual(contract.units_available, 10.0)
+        # 10 units available at one every 15 days: day 150.
+        self.assertEqual(
+            contract.forecast_date_exhausted, self.today + timedelta(days=150)
+        )
+        self.assertEqual(book.forecast_date_end, self.today + timedelta(days=150))
+        estimate.action_cancel()
+        self.assertEqual(contract.units_available, 14.0)
+        self.assertEqual(
+            contract.forecast_date_exhausted, self.today + timedelta(days=210)
+        )
+        self.assertEqual(book.forecast_date_end, self.today + timedelta(days=210))
+
+    def test_reserved_units_stay_in_the_latest_book(self):
+        """As a consumption leaves them: the book expiring first keeps its
+        units for the consumption."""
+        contract = self._contract_with_history()
+        short = self._add_book(
+            contract, 10, expiry=self.today + timedelta(days=30), name="Short"
+        )
+        self._approved_estimate(contract, 12.0)
+        self.assertEqual(short.forecast_date_end, self.today + timedelta(days=30))
+        self.assertEqual(short.forecast_end_reason, "expires")
+        # 2 units of the short book used in 30 days, then the 2 units of the
+        # first book left available (14 less 12 reserved): 30 more days.
+        self.assertEqual(
+            contract.forecast_date_exhausted, self.today + timedelta(days=60)
+        )
+
+    def test_a_reservation_raises_the_alert_and_its_refusal_clears_it(self):
+        contract = self._create_contract(monthly_volume=30.0)
+        self._add_book(contract, 50)
+        # One unit a day: 50 days, beyond the 30 days of the alert window.
+        self.assertFalse(contract.forecast_alert)
+        estimate = self._approved_estimate(contract, 25.0)
+        self.assertEqual(
+            contract.forecast_date_exhausted, self.today + timedelta(days=25)
+        )
+        self.assertTrue(contract.forecast_alert)
+        self.assertIn(
+            contract, self.env["tma.contract"].search([("forecast_alert", "=", True)])
+        )
+        estimate.action_cancel()
+        self.assertFalse(contract.forecast_alert)
+        self.assertEqual(
+            contract.forecast_date_exhausted, self.today + timedelta(days=50)
+        )
+
+    def test_reserved_units_beyond_the_books_are_overage(self):
+        contract = self._create_contract(
+            monthly_volume=30.0,
+            overdraft_policy="allow",
+            overdraft_limit=20.0,
+            date_end=self.today + timedelta(days=20),
+        )
+        self._add_book(contract, 10)
+        self._approved_estimate(contract, 15.0)
+        self.assertEqual(contract.forecast_date_exhausted, self.today)
+        # 5 units reserved beyond the books, then one a day for 20 days.
+        self.assertAlmostEqual(contract.forecast_overage, 25.0)
+
+    def test_regie_forecast_counts_the_reserved_units_in_the_month(self):
+        # No estimate and no consumption: the month's overage is what the
+        # approved estimates reserve.
+        contract = self._create_contract(
+            mode="regie",
+            monthly_volume=0.0,
+            overdraft_policy="allow",
+            overdraft_limit=10.0,
+        )
+        self.assertEqual(contract.forecast_overage, 0.0)
+        estimate = self._approved_estimate(contract, 6.0)
+        self.assertAlmostEqual(contract.forecast_overage, 6.0)
+        estimate.action_cancel()
+        self.assertEqual(contract.forecast_overage, 0.0)
+
+    def test_burndown_forecast_starts_from_the_available_balance(self):
+        contract = self._contract_with_history()
+        self._approved_estimate(contract, 4.0)
+        _actual, forecast = contract._get_burndown_points()
+        self.assertEqual(forecast[:2], [(self.today, 14.0), (self.today, 10.0)])
+        self.assertEqual(forecast[2], (self.today + timedelta(days=150), 0.0))
+
+
+@tagged("post_install", "-at_install")
 class TestForecastPortal(HttpCase, ForecastCommon):
     def test_client_sees_the_burndown_and_the_alert(self):
         contract = self._create_contract(monthly_volume=30.0)
@@ -201,3 +317,14 @@ class TestForecastPortal(HttpCase, ForecastCommon):
         refused = self.url_open(f"/my/tma/contracts/{other.id}", allow_redirects=False)
         self.assertIn(refused.status_code, (302, 303))
         self.assertNotIn("tma_burndown", refused.text)
+
+    def test_client_sees_the_forecast_on_the_available_balance(self):
+        contract = self._create_contract(monthly_volume=30.0)
+        self._add_book(contract, 50)
+        self._approved_estimate(contract, 25.0)
+        self.authenticate(self.portal_a.login, self.portal_a.login)
+        page = self.url_open(f"/my/tma/contracts/{contract.id}").text
+        self.assertIn("tma_forecast_reserved", page)
+        self.assertIn("Forecast on the available balance", page)
+        # 25 units available at one a day: the alert of the alert window.
+        self.assertIn("your unit books will run out", page)

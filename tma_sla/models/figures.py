@@ -177,9 +177,66 @@ FIGURE_PARTS = {
                JOIN period_windows w ON w.contract_id = u.contract_id"""
         ),
         counts={},
-        measures={"units_consumed": SQL("sum(u.consumed_units)")},
+        measures={
+            "units_consumed": SQL("sum(u.consumed_units)"),
+            # What the fixes under warranty were worth: not charged.
+            "units_warranty": SQL("sum(u.waived_units)"),
+        },
         column=SQL("u.date"),
         where=SQL("u.scope != 'billed'"),
+    ),
+    # Evolutions accepted in the period (the client's acceptance of their
+    # delivery, by silence too): the units consumed at acceptance against
+    # the first estimate the client approved for the ticket (a new estimate
+    # approved later does not hide the gap), and those accepted without any
+    # delivery of the ticket rejected.
+    "evolutions": FigurePart(
+        SQL(
+            """tma_evolution_delivery d
+               JOIN helpdesk_ticket t ON t.id = d.ticket_id AND t.active
+               JOIN period_windows w ON w.contract_id = d.contract_id
+               LEFT JOIN LATERAL (
+                 SELECT f.units FROM tma_evolution_estimate f
+                  WHERE f.ticket_id = d.ticket_id
+                    AND f.date_approved IS NOT NULL
+                  ORDER BY f.date_approved, f.id LIMIT 1) e ON TRUE"""
+        ),
+        counts={
+            "evolutions_accepted": COUNT,
+            "evolutions_first_delivery": count_where(
+                """NOT EXISTS (SELECT 1 FROM tma_evolution_delivery r
+                                WHERE r.ticket_id = d.ticket_id
+                                  AND r.state = 'rejected')"""
+            ),
+        },
+        measures={
+            "units_accepted": SQL("sum(d.units)"),
+            "units_estimated": SQL("sum(e.units)"),
+        },
+        column=SQL("d.date_accepted"),
+        where=SQL("d.state = 'accepted'"),
+    ),
+    # Time to estimate: from the ticket's creation to the first estimate
+    # sent to the client, in calendar days, counted in the period the
+    # estimate was sent.
+    "estimates": FigurePart(
+        SQL(
+            """tma_evolution_estimate e
+               JOIN helpdesk_ticket t ON t.id = e.ticket_id AND t.active
+               JOIN period_windows w ON w.contract_id = e.contract_id"""
+        ),
+        counts={"estimates_sent": COUNT},
+        measures={
+            "estimate_days": SQL(
+                "avg(extract(epoch FROM e.date_sent - t.create_date) / 86400)"
+            )
+        },
+        column=SQL("e.date_sent"),
+        where=SQL(
+            """NOT EXISTS (SELECT 1 FROM tma_evolution_estimate p
+                            WHERE p.ticket_id = e.ticket_id
+                              AND (p.date_sent, p.id) < (e.date_sent, e.id))"""
+        ),
     ),
     # Ratings of the contract's tickets given in the period (the latest of
     # each ticket), on the moment they were given (``tma_rated_on``, the

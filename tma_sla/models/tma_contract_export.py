@@ -92,4 +92,8 @@ class TmaContract(models.Model):
                 rows.append(
                     (month, _("Rating response rate (%)"), kpis["response_rate"])
                 )
+            rows += [
+                (month, label, value)
+                for label, value, _definition in self._tma_evolution_kpi_rows(kpis)
+            ]
         return rows

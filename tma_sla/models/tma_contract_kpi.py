@@ -163,7 +163,10 @@ class TmaContract(models.Model):
         ``_tma_figures``): tickets, durations and compliance of the
         commitments, escalations, recurring incidents, units, satisfaction
         (ratings of the contract's tickets: average, share of ratings at 4
-        or more, requests answered) and the improvement actions."""
+        or more, requests answered), the improvement actions and the
+        evolutive work (estimate accuracy, time to estimate in calendar
+        days, acceptance at first delivery, units under warranty; None
+        where the period has nothing to measure)."""
         self.ensure_one()
         f = figures
         durations = {}
@@ -196,6 +199,7 @@ class TmaContract(models.Model):
             key=lambda item: (item[1]["sequence"] is None, item[1]["sequence"] or 0),
         )
         rated = f["rated"]
+        accepted = f["evolutions_accepted"]
         return {
             "contract": self.display_name,
             "date_from": fields.Date.to_string(f["date_from"]),
@@ -217,6 +221,20 @@ class TmaContract(models.Model):
             "recurring": f["recurring"],
             "units_consumed": round(f["units_consumed"] or 0.0, 2),
             "units_estimate": f["units_estimate"],
+            "units_warranty": round(f["units_warranty"] or 0.0, 2),
+            "evolutions_accepted": accepted,
+            "estimate_accuracy": percent(
+                f["units_accepted"] or 0.0, f["units_estimated"] or 0.0, None
+            )
+            if accepted
+            else None,
+            "first_delivery_rate": percent(
+                f["evolutions_first_delivery"], accepted, None
+            ),
+            "estimates_sent": f["estimates_sent"],
+            "estimate_days": round(f["estimate_days"], 1)
+            if f["estimates_sent"]
+            else None,
             "satisfaction": round(f["rating_average"], 2) if rated else None,
             "ratings": rated,
             "satisfaction_rate": percent(f["satisfied"], rated, None),
@@ -229,6 +247,62 @@ class TmaContract(models.Model):
                 "done": f["actions_done"],
             },
         }
+
+    def _tma_evolution_kpi_rows(self, kpis):
+        """(label, value, definition) of the evolutive work's figures in
+        ``kpis`` (of ``_tma_sla_kpis_of``) that the period measures: the
+        service report's rows and the package's indicators."""
+        _ = self.env._
+        rows = []
+        if kpis.get("estimate_accuracy") is not None:
+            rows.append(
+                (
+                    _("Estimate accuracy (%)"),
+                    kpis["estimate_accuracy"],
+                    _(
+                        "Units consumed at the acceptance of the evolutions "
+                        "accepted in the period per 100 units of the first "
+                        "estimate the client approved for them."
+                    ),
+                )
+            )
+        if kpis.get("first_delivery_rate") is not None:
+            rows.append(
+                (
+                    _("Acceptance at first delivery (%)"),
+                    kpis["first_delivery_rate"],
+                    _(
+                        "Evolutions accepted in the period that the client "
+                        "accepted without rejecting any of their deliveries, "
+                        "per 100 evolutions accepted in the period."
+                    ),
+                )
+            )
+        if kpis.get("estimate_days") is not None:
+            rows.append(
+                (
+                    _("Mean time to estimate (calendar days)"),
+                    kpis["estimate_days"],
+                    _(
+                        "Calendar days from the creation of an evolutive "
+                        "ticket to its first estimate sent to the client, for "
+                        "the estimates sent in the period."
+                    ),
+                )
+            )
+        if kpis.get("units_warranty"):
+            rows.append(
+                (
+                    _("Units under warranty"),
+                    kpis["units_warranty"],
+                    _(
+                        "What the defects of delivered evolutions fixed under "
+                        "warranty in the period were worth: recorded on the "
+                        "ledger, not charged to the client."
+                    ),
+                )
+            )
+        return rows
 
     def _tma_sla_trends(self, date_to, months=TREND_MONTHS):
         """{"months": ["2026-01", ...], series: [value per month]} for the

@@ -273,6 +273,7 @@ class TmaSlaServiceReport(models.Model):
                 _("The contract's estimated monthly volume times the months."),
             ),
         ]
+        rows += self.contract_id._tma_evolution_kpi_rows(k)
         if k.get("satisfaction") is not None:
             rows.append(
                 (

@@ -33,3 +33,4 @@ from . import test_phone
 from . import test_read_routes
 from . import test_reader_language
 from . import test_demo_history
+from . import test_evolution_figures
