@@ -321,15 +321,17 @@ class HelpdeskTicket(models.Model):
                 )
             else:
                 reason = env._("Ticket detached from its contract.")
+            # What the entry stands for, valued again by the new contract's
+            # rules: a fix under warranty there only if the evolution it
+            # fixes is that contract's and its warranty runs.
+            units = entry._tma_worth()
             entry._reverse(reason)
             if contract:
-                contract._post_consumption(
-                    entry.consumed_units, ticket=ticket, note=reason
-                )
+                contract._post_consumption(units, ticket=ticket, note=reason)
             ticket.message_post(
                 body=_(
                     "%(units)s units of work moved from contract %(old)s to %(new)s.",
-                    units=entry.consumed_units,
+                    units=units,
                     old=entry.contract_id.display_name,
                     new=contract.display_name or _("no contract"),
                 ),
@@ -432,7 +434,7 @@ class HelpdeskTicket(models.Model):
             if (
                 len(live) == 1
                 and live.contract_id == contract
-                and float_compare(live.consumed_units, target, precision_digits=digits)
+                and float_compare(live._tma_worth(), target, precision_digits=digits)
                 == 0
             ):
                 return self.env["tma.unit.entry"]
