@@ -325,8 +325,17 @@ class HelpdeskTicket(models.Model):
             # rules: a fix under warranty there only if the evolution it
             # fixes is that contract's and its warranty runs.
             units = entry._tma_worth()
+            if contract and not units:
+                # A fix under warranty posted before its worth was kept.
+                units = ticket._tma_get_valuation()
             entry._reverse(reason)
-            if contract:
+            if (
+                contract
+                and float_compare(
+                    units, 0.0, precision_digits=contract._get_units_precision()
+                )
+                > 0
+            ):
                 contract._post_consumption(units, ticket=ticket, note=reason)
             ticket.message_post(
                 body=_(

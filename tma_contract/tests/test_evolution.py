@@ -505,6 +505,26 @@ class TestEvolution(EvolutionCommon):
             (self._ledger_state(self.contract), self._ledger_state(poor)), before
         )
 
+    def test_a_warranty_fix_posted_before_its_worth_was_kept_moves(self):
+        other = self._create_contract(title="Other", low_balance_threshold=0.0)
+        self._add_book(other, 10)
+        defect = self._warranty_fix()
+        old = defect._tma_live_consumptions()
+        # Posted before the units waived were kept: they read as none.
+        self.env.cr.execute(
+            "UPDATE tma_unit_entry SET waived_units = NULL WHERE id = %s", (old.id,)
+        )
+        self.env.invalidate_all()
+        defect.tma_contract_id = other
+        self.assertTrue(old.is_reversed)
+        live = defect._tma_live_consumptions()
+        self.assertEqual(
+            (live.contract_id, live.scope, live.consumed_units), (other, "in", 8.0)
+        )
+        self.assertEqual(other.balance, 2.0)
+        self.assertLedgerConsistent(self.contract)
+        self.assertLedgerConsistent(other)
+
     def test_contract_evolution_days_cannot_be_negative(self):
         with self.assertRaises(ValidationError):
             self.contract.warranty_days = -1
