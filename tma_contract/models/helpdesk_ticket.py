@@ -321,15 +321,26 @@ class HelpdeskTicket(models.Model):
                 )
             else:
                 reason = env._("Ticket detached from its contract.")
+            # What the entry stands for, valued again by the new contract's
+            # rules: a fix under warranty there only if the evolution it
+            # fixes is that contract's and its warranty runs.
+            units = entry._tma_worth()
+            if contract and not units:
+                # A fix under warranty posted before its worth was kept.
+                units = ticket._tma_get_valuation()
             entry._reverse(reason)
-            if contract:
-                contract._post_consumption(
-                    entry.consumed_units, ticket=ticket, note=reason
+            if (
+                contract
+                and float_compare(
+                    units, 0.0, precision_digits=contract._get_units_precision()
                 )
+                > 0
+            ):
+                contract._post_consumption(units, ticket=ticket, note=reason)
             ticket.message_post(
                 body=_(
                     "%(units)s units of work moved from contract %(old)s to %(new)s.",
-                    units=entry.consumed_units,
+                    units=units,
                     old=entry.contract_id.display_name,
                     new=contract.display_name or _("no contract"),
                 ),
@@ -432,7 +443,7 @@ class HelpdeskTicket(models.Model):
             if (
                 len(live) == 1
                 and live.contract_id == contract
-                and float_compare(live.consumed_units, target, precision_digits=digits)
+                and float_compare(live._tma_worth(), target, precision_digits=digits)
                 == 0
             ):
                 return self.env["tma.unit.entry"]

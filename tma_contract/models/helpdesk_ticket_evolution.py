@@ -174,18 +174,24 @@ class HelpdeskTicket(models.Model):
 
     @api.depends(
         "tma_warranty_of_id.tma_estimate_ids.date_done",
+        "tma_warranty_of_id.tma_contract_id",
         "tma_contract_id.warranty_days",
         "create_date",
     )
     def _compute_tma_warranty(self):
         for ticket in self:
-            accepted = ticket.tma_warranty_of_id.tma_estimate_ids.filtered(
-                "date_done"
-            ).sorted("date_done", reverse=True)[:1]
+            evolution = ticket.tma_warranty_of_id
+            accepted = evolution.tma_estimate_ids.filtered("date_done").sorted(
+                "date_done", reverse=True
+            )[:1]
             days = ticket.tma_contract_id.warranty_days
+            # The warranty is the one of the contract the evolution was
+            # delivered on: a defect moved to another contract has none there.
             until = (
                 accepted.date_done + timedelta(days=days)
-                if accepted and days
+                if accepted
+                and days
+                and evolution.tma_contract_id == ticket.tma_contract_id
                 else False
             )
             ticket.tma_warranty_until = until

@@ -228,6 +228,14 @@ class TmaUnitEntry(models.Model):
             ):
                 raise UserError(_("Only TMA managers can reverse an adjustment."))
 
+    def _tma_worth(self):
+        """The units this consumption stands for: what the ticket was valued
+        at. A fix under warranty consumes none; its worth is what it waived."""
+        self.ensure_one()
+        if self.scope == "warranty":
+            return self.waived_units
+        return self.consumed_units
+
     def _reverse(self, reason):
         """Post one reversal per entry; returns the reversals."""
         if not (reason or "").strip():

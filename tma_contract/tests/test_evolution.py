@@ -412,6 +412,119 @@ class TestEvolution(EvolutionCommon):
         self.assertEqual(entry.scope, "in")
         self.assertEqual(entry.consumed_units, 1.0)
 
+    def _warranty_fix(self, complexity="complex"):
+        """A defect of an accepted evolution, its fix recorded under warranty."""
+        defect = self._create_ticket(
+            self.contract,
+            complexity=complexity,
+            tma_maintenance_type_id=self.corrective.id,
+            tma_warranty_of_id=self._accepted_evolution().id,
+        )
+        defect._tma_record_consumption()
+        return defect
+
+    def _entries(self, ticket):
+        self.env.invalidate_all()
+        return self.env["tma.unit.entry"].search([("ticket_id", "=", ticket.id)])
+
+    def test_recording_a_warranty_fix_again_posts_nothing(self):
+        defect = self._warranty_fix()
+        entries = self._entries(defect)
+        state = self._ledger_state(self.contract)
+        self.assertEqual(entries.waived_units, 8.0)
+        # "Record units" clicked again, the same units given, the ticket
+        # closed: the valuation did not change, nothing is posted.
+        self.assertFalse(defect._tma_record_consumption())
+        self.assertFalse(defect._tma_record_consumption(8.0))
+        defect.stage_id = self.stage_done
+        self.assertEqual(self._entries(defect), entries)
+        self.assertEqual(self._ledger_state(self.contract), state)
+
+    def test_a_warranty_fix_valued_again_is_reversed_and_posted_once(self):
+        defect = self._warranty_fix()
+        first = self._entries(defect)
+        balance = self.contract.balance
+        defect.tma_complexity = "medium"
+        entry = defect._tma_record_consumption()
+        self.assertEqual(
+            (entry.scope, entry.units, entry.consumed_units, entry.waived_units),
+            ("warranty", 0.0, 0.0, 3.0),
+        )
+        self.assertTrue(first.is_reversed)
+        self.assertEqual(first.reversal_entry_ids.waived_units, -8.0)
+        # Valued the same again: nothing more.
+        self.assertFalse(defect._tma_record_consumption())
+        self.assertEqual(len(self._entries(defect)), 3)
+        self.assertEqual(self.contract.balance, balance)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_a_warranty_fix_moved_to_another_contract_is_billed_there(self):
+        other = self._create_contract(title="Other", low_balance_threshold=0.0)
+        self._add_book(other, 10)
+        defect = self._warranty_fix()
+        evolution = defect.tma_warranty_of_id
+        self.assertEqual(evolution.tma_evolution_state, "warranty")
+        balance = self.contract.balance
+        defect.tma_contract_id = other
+        # The evolution it fixes is not the other contract's: no warranty
+        # there, the fix is worth its units as any other ticket.
+        self.assertFalse(defect.tma_under_warranty)
+        self.assertEqual(evolution.tma_evolution_state, "accepted")
+        live = defect._tma_live_consumptions()
+        self.assertEqual(live.contract_id, other)
+        self.assertEqual(
+            (live.scope, live.units, live.consumed_units, live.waived_units),
+            ("in", -8.0, 8.0, 0.0),
+        )
+        self.assertEqual((self.contract.balance, other.balance), (balance, 2.0))
+        self.assertLedgerConsistent(self.contract)
+        self.assertLedgerConsistent(other)
+        # Back on the evolution's contract, within its warranty: free again.
+        defect.tma_contract_id = self.contract
+        live = defect._tma_live_consumptions()
+        self.assertEqual(
+            (live.contract_id, live.scope, live.units, live.waived_units),
+            (self.contract, "warranty", 0.0, 8.0),
+        )
+        self.assertEqual((self.contract.balance, other.balance), (balance, 10.0))
+        self.assertLedgerConsistent(self.contract)
+        self.assertLedgerConsistent(other)
+
+    def test_a_warranty_fix_the_other_contract_cannot_take_does_not_move(self):
+        poor = self._create_contract(title="Poor", low_balance_threshold=0.0)
+        self._add_book(poor, 1)
+        defect = self._warranty_fix()
+        live = defect._tma_live_consumptions()
+        before = (self._ledger_state(self.contract), self._ledger_state(poor))
+        with self.assertRaisesRegex(UserError, "not enough units left"):
+            defect.tma_contract_id = poor
+        self.env.invalidate_all()
+        self.assertEqual(defect.tma_contract_id, self.contract)
+        self.assertEqual(defect._tma_live_consumptions(), live)
+        self.assertEqual(
+            (self._ledger_state(self.contract), self._ledger_state(poor)), before
+        )
+
+    def test_a_warranty_fix_posted_before_its_worth_was_kept_moves(self):
+        other = self._create_contract(title="Other", low_balance_threshold=0.0)
+        self._add_book(other, 10)
+        defect = self._warranty_fix()
+        old = defect._tma_live_consumptions()
+        # Posted before the units waived were kept: they read as none.
+        self.env.cr.execute(
+            "UPDATE tma_unit_entry SET waived_units = NULL WHERE id = %s", (old.id,)
+        )
+        self.env.invalidate_all()
+        defect.tma_contract_id = other
+        self.assertTrue(old.is_reversed)
+        live = defect._tma_live_consumptions()
+        self.assertEqual(
+            (live.contract_id, live.scope, live.consumed_units), (other, "in", 8.0)
+        )
+        self.assertEqual(other.balance, 2.0)
+        self.assertLedgerConsistent(self.contract)
+        self.assertLedgerConsistent(other)
+
     def test_contract_evolution_days_cannot_be_negative(self):
         with self.assertRaises(ValidationError):
             self.contract.warranty_days = -1
