@@ -39,14 +39,19 @@ class ForecastCommon(TmaCommon):
                 "tma_contract.maintenance_type_evolutive"
             ).id,
         )
+        values = {"units": units}
+        if contract.mode == "regie":
+            # Capped time and materials: estimated in hours.
+            values = {"hours": units / (contract.units_per_hour or 1.0)}
         estimate = self.env["tma.evolution.estimate"].create(
             {
                 "ticket_id": ticket.id,
                 "method": "free",
-                "units": units,
                 "justification": "Two screens and a report",
+                **values,
             }
         )
+        self.assertEqual(estimate.units, units)
         estimate.action_send()
         estimate.with_user(self.portal_a).sudo()._approve(self.contact_a)
         return estimate
