@@ -51,7 +51,10 @@ class ReaderLanguageMixin:
         # Odoo's runner builds its database without French: load it.
         cls.env["res.lang"]._activate_lang("fr_FR")
         modules = cls.env["ir.module.module"].search(
-            [("name", "in", (*SUITE, "helpdesk_mgmt")), ("state", "=", "installed")]
+            [
+                ("name", "in", (*SUITE, "helpdesk_mgmt", "helpdesk_mgmt_rating")),
+                ("state", "=", "installed"),
+            ]
         )
         cls.env["ir.module.module"]._load_module_terms(
             modules.mapped("name"), ["fr_FR"]

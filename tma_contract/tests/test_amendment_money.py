@@ -12,13 +12,14 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .reader_language import ReaderLanguageMixin
 from .test_amendment import AmendmentCommon
 
 JAN, FEB, MAR, APR, MAY = (date(2026, month, 1) for month in range(1, 6))
 
 
 @tagged("post_install", "-at_install")
-class TestAmendmentMoney(AmendmentCommon):
+class TestAmendmentMoney(ReaderLanguageMixin, AmendmentCommon):
     def _forfait(self, date_end=False, fee=3000.0, **vals):
         """A fixed price contract from 1 January 2026, its fee invoiced
         monthly, in advance, by its OCA recurring contract."""
@@ -271,6 +272,7 @@ class TestAmendmentMoney(AmendmentCommon):
         self.assertEqual(self._db_terms(contract)["monthly_volume"], 0.0)
 
     def test_the_refusal_is_in_the_users_language(self):
+        self._load_french()
         contract = self._forfait()
         with self.assertRaisesRegex(UserError, "avenant"):
             contract.with_user(self.manager).with_context(lang="fr_FR").write(
