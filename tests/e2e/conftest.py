@@ -172,7 +172,10 @@ def report_replica(server, settings):
     (settings.artifacts / "replica.txt").write_text(report + "\n", encoding="utf-8")
     print("\n" + report)
     suite_retried = [path for _m, path, _s in served["ro->rw"] if "/my/tma" in path]
-    assert not suite_retried, (
+    # A read whose replica snapshot lacked the session's last writes runs
+    # again on the primary on purpose (tma_contract/tools/replica.py).
+    for_writes = server.log_since(0).count("lacks the session's last writes")
+    assert len(suite_retried) <= for_writes, (
         f"suite routes wrote in a read-only request: {suite_retried}"
     )
 
@@ -416,3 +419,16 @@ def pytest_runtest_makereport(item, call):
         log.write_text(server.log_since(offset), encoding="utf-8")
         saved.append(f"{log} (the server log of this test)")
     report.sections.append(("e2e artefacts", "\n".join(saved) or "none"))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The faults (a node killed, the primary restarted) run after the
+    journeys and before the upgrade, which stops the server: the journeys
+    start on a system nobody has just broken."""
+    faults = [item for item in items if item.fspath.basename == "test_faults.py"]
+    rest = [item for item in items if item not in faults]
+    upgrade = next(
+        (i for i, item in enumerate(rest) if item.fspath.basename == "test_upgrade.py"),
+        len(rest),
+    )
+    items[:] = rest[:upgrade] + faults + rest[upgrade:]

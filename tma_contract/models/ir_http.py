@@ -4,7 +4,7 @@
 from odoo import models
 from odoo.http import request
 
-from ..tools.replica import read_your_writes, remember_write
+from ..tools.replica import check_request_snapshot, read_your_writes, remember_write
 
 
 class IrHttp(models.AbstractModel):
@@ -18,6 +18,13 @@ class IrHttp(models.AbstractModel):
                 endpoint.routing.get("readonly")
             )
             yield url, endpoint
+
+    @classmethod
+    def _pre_dispatch(cls, rule, args):
+        # A read-only request reads in a snapshot that holds the session's
+        # last writes, or runs again on the primary (tools/replica.py).
+        check_request_snapshot(request.env.cr)
+        return super()._pre_dispatch(rule, args)
 
     @classmethod
     def _post_dispatch(cls, response):

@@ -45,6 +45,8 @@ commit and before the session is saved).
 import logging
 import time
 
+import psycopg2.errors
+
 from odoo.http import request, root
 from odoo.tools import config
 
@@ -126,6 +128,22 @@ def session_reads_its_writes():
                 return False
             cr.rollback()  # a new snapshot for the next look
             time.sleep(POLL_INTERVAL)
+
+
+def check_request_snapshot(cr):
+    """In a read-only request on the replica, check that the request's own
+    snapshot (``cr``'s transaction, the one its reads use) holds the
+    session's last writes: the wait of :func:`session_reads_its_writes`
+    looked through another cursor. When it does not, raise Odoo's
+    read-only error: Odoo then runs the request again on the primary
+    ("ro->rw" in the log)."""
+    if not cr.readonly or not replica_configured() or not request:
+        return
+    xids = request.session.get(SESSION_KEY)
+    if xids and not _replayed(cr, xids):
+        raise psycopg2.errors.ReadOnlySqlTransaction(
+            "the replica's snapshot lacks the session's last writes"
+        )
 
 
 def read_your_writes(readonly):
