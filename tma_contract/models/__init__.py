@@ -23,6 +23,7 @@ from . import tma_unit_book
 from . import tma_unit_entry
 from . import tma_unit_allocation
 from . import helpdesk_ticket
+from . import helpdesk_ticket_portal
 from . import mail_thread
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
