@@ -21,8 +21,10 @@ A read-only request never changes the session. Odoo saves a changed
 session whole, from the copy the request loaded: a read that finished after
 a concurrent write (the chatter's fetch while the user clicks a button)
 would save its older copy over the write's mark, and the user's next read
-would go to a replica that has not replayed it. The read/write requests
-merge the marks already saved with their own (:data:`REMEMBERED` of them).
+would go to a replica that has not replayed it. Every request that saves
+the session (a write, or a request that changes the session for its own
+reasons: Odoo's home page, the websocket's handshake) merges the marks
+already saved with its own (:data:`REMEMBERED` of them).
 
 A read waits for the replica at most ``READ_YOUR_WRITES_WAIT`` seconds,
 then goes to the primary: a lagging replica costs that user one request on
@@ -69,26 +71,36 @@ def replica_configured():
 
 
 def remember_write(env):
-    """In a read/write request that wrote, remember its transaction in the
-    session (the session is saved after this, the transaction committed
-    after that), with the marks a concurrent request of the session saved
-    meanwhile. Does nothing without a replica, or in a read-only
-    transaction."""
-    if not replica_configured() or env.cr.readonly or not request:
-        return
-    # The ORM writes its pending changes at the commit, after this: write
-    # them now, so that the transaction has its id if it writes at all.
-    env.flush_all()
-    env.cr.execute("SELECT pg_current_xact_id_if_assigned()::text")
-    xid = env.cr.fetchone()[0]
-    if not xid:
+    """Before the session is saved (the transaction is committed after
+    that): in a read/write request that wrote, remember its transaction in
+    the session; in any request about to save the session, keep the marks a
+    concurrent request of the session saved meanwhile. Odoo saves a changed
+    session whole, from the copy the request loaded: a request that changes
+    it for its own reasons (the web client's home page refreshes its
+    lifetime, the websocket's handshake forces its save) would otherwise
+    drop the mark of a write made while it ran. Does nothing without a
+    replica."""
+    if not replica_configured() or not request:
         return
     session = request.session
+    xid = None
+    if not env.cr.readonly:
+        # The ORM writes its pending changes at the commit, after this:
+        # write them now, so that the transaction has its id if it writes.
+        env.flush_all()
+        env.cr.execute("SELECT pg_current_xact_id_if_assigned()::text")
+        xid = env.cr.fetchone()[0]
+    if not xid and not session.is_dirty:
+        return
     saved = []
     if not session.is_new:
         saved = root.session_store.get(session.sid).get(SESSION_KEY) or []
-    xids = [x for x in [*saved, *(session.get(SESSION_KEY) or [])] if x != xid]
-    session[SESSION_KEY] = list(dict.fromkeys(xids))[-(REMEMBERED - 1) :] + [xid]
+    marks = [*saved, *(session.get(SESSION_KEY) or [])]
+    if xid:
+        marks = [mark for mark in marks if mark != xid] + [xid]
+    marks = list(dict.fromkeys(reversed(marks)))[:REMEMBERED][::-1]
+    if marks:
+        session[SESSION_KEY] = marks
 
 
 def _replayed(cr, xids):
