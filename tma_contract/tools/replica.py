@@ -88,7 +88,12 @@ def remember_write(env):
         # The ORM writes its pending changes at the commit, after this:
         # write them now, so that the transaction has its id if it writes.
         env.flush_all()
-        env.cr.execute("SELECT pg_current_xact_id_if_assigned()::text")
+        # The mark: the transaction's id, and the primary's WAL position
+        # past its data (its commit comes after).
+        env.cr.execute(
+            """SELECT pg_current_xact_id_if_assigned()::text || ':'
+                      || pg_current_wal_insert_lsn()::text"""
+        )
         xid = env.cr.fetchone()[0]
     if not xid and not session.is_dirty:
         return
@@ -103,15 +108,19 @@ def remember_write(env):
         session[SESSION_KEY] = marks
 
 
-def _replayed(cr, xids):
-    """Whether the replica behind ``cr`` has replayed the end of every one
-    of ``xids``: each is neither running nor future in a snapshot taken
-    there now (an xid the replica has not heard of yet is at or past the
-    snapshot's xmax)."""
+def _replayed(cr, marks):
+    """Whether the replica behind ``cr`` has replayed the end of every
+    transaction of ``marks`` (``"xid:lsn"``): it has replayed the WAL up to
+    the transaction's data (so it knows the transaction), and the
+    transaction is neither running nor future in a snapshot taken there
+    now."""
     cr.execute(
-        """SELECT bool_and(pg_visible_in_snapshot(x::xid8, s))
-             FROM unnest(%s::text[]) x, pg_current_snapshot() s""",
-        [xids],
+        """SELECT bool_and(
+                      (NOT pg_is_in_recovery()
+                       OR pg_last_wal_replay_lsn() >= split_part(m, ':', 2)::pg_lsn)
+                      AND pg_visible_in_snapshot(split_part(m, ':', 1)::xid8, s))
+             FROM unnest(%s::text[]) m, pg_current_snapshot() s""",
+        [[mark if ":" in mark else f"{mark}:0/0" for mark in marks]],
     )
     return cr.fetchone()[0]
 
