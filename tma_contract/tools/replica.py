@@ -54,7 +54,7 @@ from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
 
-SESSION_KEY = "tma_last_write_xids"
+SESSION_KEY = "tma_last_write_marks"
 # How many of a session's last writing transactions it remembers (two
 # requests of one session that write at once each keep the other's).
 REMEMBERED = 4
@@ -83,7 +83,7 @@ def remember_write(env):
     if not replica_configured() or not request:
         return
     session = request.session
-    xid = None
+    mark = None
     if not env.cr.readonly:
         # The ORM writes its pending changes at the commit, after this:
         # write them now, so that the transaction has its id if it writes.
@@ -94,15 +94,14 @@ def remember_write(env):
             """SELECT pg_current_xact_id_if_assigned()::text || ':'
                       || pg_current_wal_insert_lsn()::text"""
         )
-        xid = env.cr.fetchone()[0]
-    if not xid and not session.is_dirty:
+        mark = env.cr.fetchone()[0]
+    if not mark and not session.is_dirty:
         return
     saved = []
     if not session.is_new:
         saved = root.session_store.get(session.sid).get(SESSION_KEY) or []
-    marks = [*saved, *(session.get(SESSION_KEY) or [])]
-    if xid:
-        marks = [mark for mark in marks if mark != xid] + [xid]
+    marks = [*saved, *(session.get(SESSION_KEY) or []), *([mark] if mark else [])]
+    # The last REMEMBERED distinct marks, in their order.
     marks = list(dict.fromkeys(reversed(marks)))[:REMEMBERED][::-1]
     if marks:
         session[SESSION_KEY] = marks
@@ -120,7 +119,7 @@ def _replayed(cr, marks):
                        OR pg_last_wal_replay_lsn() >= split_part(m, ':', 2)::pg_lsn)
                       AND pg_visible_in_snapshot(split_part(m, ':', 1)::xid8, s))
              FROM unnest(%s::text[]) m, pg_current_snapshot() s""",
-        [[mark if ":" in mark else f"{mark}:0/0" for mark in marks]],
+        [marks],
     )
     return cr.fetchone()[0]
 
@@ -131,19 +130,19 @@ def session_reads_its_writes():
     (waiting up to ``READ_YOUR_WRITES_WAIT`` for it), False when the
     request must go to the primary to see them. Leaves the session as it
     is (see the module's docstring)."""
-    xids = request.session.get(SESSION_KEY)
-    if not xids or not replica_configured():
+    marks = request.session.get(SESSION_KEY)
+    if not marks or not replica_configured():
         return True
     deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
     with request.registry.cursor(readonly=True) as cr:
         while True:
-            if _replayed(cr, xids):
+            if _replayed(cr, marks):
                 return True
             if time.monotonic() >= deadline:
                 _logger.info(
                     "replica behind the session's last writes (%s): %s served by "
                     "the primary",
-                    ", ".join(xids),
+                    ", ".join(marks),
                     request.httprequest.path,
                 )
                 return False
@@ -160,8 +159,8 @@ def check_request_snapshot(cr):
     ("ro->rw" in the log)."""
     if not cr.readonly or not replica_configured() or not request:
         return
-    xids = request.session.get(SESSION_KEY)
-    if xids and not _replayed(cr, xids):
+    marks = request.session.get(SESSION_KEY)
+    if marks and not _replayed(cr, marks):
         raise psycopg2.errors.ReadOnlySqlTransaction(
             "the replica's snapshot lacks the session's last writes"
         )
