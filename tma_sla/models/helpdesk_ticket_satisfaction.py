@@ -169,12 +169,7 @@ class HelpdeskTicket(models.Model):
         if not client or partner.commercial_partner_id != client:
             raise UserError(_("Only the client's contacts rate its tickets."))
         ticket = self.sudo()
-        rating = ticket.rating_ids.filtered(lambda r: not r.consumed)[:1]
-        if not rating:
-            token = ticket._rating_get_access_token(partner=partner)
-            rating = (
-                self.env["rating.rating"].sudo().search([("access_token", "=", token)])
-            )
+        rating = ticket._tma_pending_rating(partner)
         if rating._tma_act_applies():
             rating._tma_record_act(
                 "ticket_rating",
@@ -195,13 +190,20 @@ class HelpdeskTicket(models.Model):
         if not self.stage_id.closed:
             raise UserError(_("Only a closed ticket can be rated."))
         ticket = self.sudo()
-        rating = ticket.rating_ids.filtered(lambda r: not r.consumed)[:1]
+        rating = ticket._tma_pending_rating(ticket.partner_id)
+        return rating.with_context(tma_act="rate").action_tma_act_on_behalf()
+
+    def _tma_pending_rating(self, partner):
+        """The ticket's rating request not answered yet, or a new one for
+        ``partner`` (as superuser)."""
+        self.ensure_one()
+        rating = self.rating_ids.filtered(lambda r: not r.consumed)[:1]
         if not rating:
-            token = ticket._rating_get_access_token(partner=ticket.partner_id)
+            token = self._rating_get_access_token(partner=partner)
             rating = (
                 self.env["rating.rating"].sudo().search([("access_token", "=", token)])
             )
-        return rating.with_context(tma_act="rate").action_tma_act_on_behalf()
+        return rating
 
     # ------------------------------------------------------------------
     # Improvement actions
