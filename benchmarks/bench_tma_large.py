@@ -28,14 +28,17 @@ How each budget is measured, on both databases:
   list), and the ``read_group`` calls of the timers' pivot view (rows
   contract, columns metric and status); the HTTP layer is not included;
 - a month's service reports: last month's report of every contract under a
-  policy (``_generate_for``: KPIs, XLSX and PDF; wkhtmltopdf prints without
-  a web server to fetch styles from);
+  policy, as the month-end cron makes them: KPIs and workbook
+  (``_generate_for``), then the PDFs (``_print_pdfs``: wkhtmltopdf, which
+  fetches the styles from Odoo's HTTP server, started in a thread of this
+  process on the configured ``http_port``);
 - breach, preventive, forecast and review crons: what is due first run
   through (untimed), then a run with nothing due, then ``--due`` items made
   due (timers past their deadline, plans due today, contracts to check,
   review types within the horizon) and a run over them;
-- reversibility package of the contract with the most tickets (``_build``)
-  against PostgreSQL's ``COPY (…) TO STDOUT`` of the same rows;
+- reversibility package of the contract with the most tickets (``_build``,
+  its PDF summary printed as above) against PostgreSQL's
+  ``COPY (…) TO STDOUT`` of the same rows;
 - SLA deadlines against OCA helpdesk_mgmt_sla on the large database's own
   tickets and timers (functions of bench_tma_sla.py): tma_sla's ``_plan()`` on
   every timer, helpdesk_mgmt_sla's ``set_sla()`` then ``_compute_deadline()``
@@ -156,6 +159,37 @@ def as_under_tests():
         thread.testing = before
 
 
+class PdfServer:
+    """Odoo's HTTP server in a thread of this process, on the configured
+    ``http_port``: wkhtmltopdf fetches the reports' styles from it, as from
+    the server that prints them in production."""
+
+    def __init__(self):
+        self.server = None
+
+    @contextmanager
+    def serving(self, env):
+        """Serve ``env``'s database (alone: wkhtmltopdf's requests carry no
+        session) and point ``report.url`` at it, in ``env``'s transaction."""
+        config = odoo.tools.config
+        if self.server is None:
+            self.server = odoo.service.server.ThreadedServer(odoo.http.root)
+            self.server.http_spawn()
+        databases = config["db_name"]
+        config["db_name"] = env.cr.dbname
+        env["ir.config_parameter"].set_param(
+            "report.url",
+            f"http://{config['http_interface'] or '127.0.0.1'}:{config['http_port']}",
+        )
+        try:
+            yield
+        finally:
+            config["db_name"] = databases
+
+
+PDF_SERVER = PdfServer()
+
+
 class Measure:
     """A budget's figure on one database: seconds, queries, the statements
     of its (last) run, and what it counted."""
@@ -179,12 +213,14 @@ class Database:
 
     @contextmanager
     def env(self, uid=SUPERUSER_ID):
-        """An environment in a transaction rolled back at the end."""
+        """An environment in a transaction rolled back at the end; mail
+        queued, as the crons queue it (no mail server answers here)."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            context = {"mail_notify_force_send": False}
             if uid != SUPERUSER_ID:
-                user = env["res.users"].browse(uid)
-                env = api.Environment(cr, uid, dict(user.context_get()))
+                context.update(env["res.users"].browse(uid).context_get())
+            env = api.Environment(cr, uid, context)
             try:
                 with as_under_tests():
                     yield env
@@ -360,14 +396,21 @@ class Database:
                     ("date_start", "<=", month),
                 ]
             )
-            Report = env["tma.sla.service.report"]
+            # As the month-end cron: figures and workbook, then the PDF.
+            Report = env["tma.sla.service.report"].with_context(tma_sla_pdf_later=True)
+            reports = Report.browse()
 
             def build():
+                nonlocal reports
                 for contract in contracts:
-                    Report._generate_for(contract, month)
-                return len(contracts)
+                    reports |= Report._generate_for(contract, month)
+                return len(reports)
 
-            return self.timed(env, build)
+            def pdfs():
+                return len(reports._print_pdfs())
+
+            with PDF_SERVER.serving(env):
+                return self.timed(env, build), self.timed(env, pdfs)
 
     # -- crons ----------------------------------------------------------
     def crons(self, due):
@@ -389,7 +432,8 @@ class Database:
             package = env["tma.reversibility.package"].create(
                 {"contract_id": contract_id}
             )
-            measure = self.timed(env, package._build)
+            with PDF_SERVER.serving(env):
+                measure = self.timed(env, package._build)
             measure.count = (copy_s, copy_bytes, package.size)
             return measure
 
@@ -747,14 +791,29 @@ class Budgets:
             self.add(label, "≤ 1 s", request_cell(d), request_cell(g), status, g)
 
     def reports(self):
-        d, g = self.both(lambda db: db.monthly_reports())
+        demo, large = self.both(lambda db: db.monthly_reports())
+        for index, label in (
+            (0, "a month's service reports, all contracts: KPIs and XLSX"),
+            (1, "the same reports' PDFs"),
+        ):
+            d, g = demo[index], large[index]
+            self.rows.append(
+                [
+                    label,
+                    "",
+                    f"{d.count} reports, {seconds(d.seconds)}",
+                    f"{g.count} reports, {seconds(g.seconds)}",
+                    "",
+                ]
+            )
+        total = sum(m.seconds for m in large)
         self.add(
-            "a month's service reports, all contracts (KPIs, XLSX, PDF)",
+            "a month's service reports, all contracts: total",
             "≤ 2 min",
-            f"{d.count} reports, {seconds(d.seconds)}",
-            f"{g.count} reports, {seconds(g.seconds)}",
-            limit_status(g.seconds, REPORTS_LIMIT),
-            g,
+            seconds(sum(m.seconds for m in demo)),
+            seconds(total),
+            limit_status(total, REPORTS_LIMIT),
+            large[0],
         )
 
     def crons(self):
