@@ -42,8 +42,9 @@ How each budget is measured, on both databases:
   ``COPY (…) TO STDOUT`` of the same rows;
 - SLA deadlines against OCA helpdesk_mgmt_sla on the large database's own
   tickets and timers (the first ``--sla-tickets`` tickets with timers, as the
-  engine's comparison took 10,000; functions of bench_tma_sla.py): tma_sla's ``_plan()`` on
-  every timer, helpdesk_mgmt_sla's ``set_sla()`` then ``_compute_deadline()``
+  engine's comparison took 10,000; functions of bench_tma_sla.py): tma_sla's
+  ``_plan()`` on their timers, helpdesk_mgmt_sla's ``set_sla()`` then
+  ``_compute_deadline()``
   on the same tickets (a 16-hour SLA per team).
 
 For a budget over its limit, the slowest queries of its large-database run
