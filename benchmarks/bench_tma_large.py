@@ -44,8 +44,7 @@ How each budget is measured, on both databases:
   tickets and timers (the first ``--sla-tickets`` tickets with timers, as the
   engine's comparison took 10,000; functions of bench_tma_sla.py): tma_sla's
   ``_plan()`` on their timers, helpdesk_mgmt_sla's ``set_sla()`` then
-  ``_compute_deadline()``
-  on the same tickets (a 16-hour SLA per team).
+  ``_compute_deadline()`` on the same tickets (a 16-hour SLA per team).
 
 For a budget over its limit, the slowest queries of its large-database run
 are printed with ``EXPLAIN (ANALYZE, BUFFERS)``; for a request whose query
