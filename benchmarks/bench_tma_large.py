@@ -16,8 +16,10 @@ measures the same data again.
 
 How each budget is measured, on both databases:
 
-- portal contract page (the contract with the most tickets) and portal
-  ticket list (``/my/tickets``), as a portal user of that contract's client:
+- portal contract page (the demo's contract with the most tickets, and the
+  large database's largest of the same mode, with or without a policy
+  alike) and portal ticket list (``/my/tickets``), as a portal user of that
+  contract's client (the benchmark's own, created once on each database):
   through Odoo's WSGI application in this process (``odoo.http.root``, the
   whole HTTP stack but the socket), the median of ``--runs`` requests after
   one warm-up; queries counted by ``odoo.sql_db.sql_counter``;
@@ -48,7 +50,7 @@ How each budget is measured, on both databases:
 
 For a budget over its limit, the slowest queries of its large-database run
 are printed with ``EXPLAIN (ANALYZE, BUFFERS)``; for a request whose query
-count grows with the size, the statements it runs more often.
+count differs between the sizes, the statements it runs more often on either.
 """
 
 import argparse
@@ -259,35 +261,42 @@ class Database:
                 counts[label] = cr.fetchone()[0]
             return counts
 
-    def largest_contract(self):
+    def largest_contract(self, like=None):
+        """The running contract with the most tickets; with ``like`` (a
+        (mode, has a policy) pair), the largest of that kind, so that both
+        sizes show pages of the same contents."""
         with self.env() as env:
             env.cr.execute(
-                """SELECT c.id FROM tma_contract c
-                     JOIN helpdesk_ticket t ON t.tma_contract_id = c.id
-                    WHERE c.state IN ('active', 'reversibility')
-                    GROUP BY c.id ORDER BY COUNT(*) DESC, c.id LIMIT 1"""
+                SQL(
+                    """SELECT c.id, c.mode, c.sla_policy_id IS NOT NULL
+                         FROM tma_contract c
+                         JOIN helpdesk_ticket t ON t.tma_contract_id = c.id
+                        WHERE c.state IN ('active', 'reversibility') %s
+                        GROUP BY c.id ORDER BY COUNT(*) DESC, c.id LIMIT 1""",
+                    SQL(
+                        "AND c.mode = %s AND (c.sla_policy_id IS NOT NULL) = %s",
+                        *like,
+                    )
+                    if like
+                    else SQL(),
+                )
             )
             row = env.cr.fetchone()
-            return row and row[0]
+            return row and (row[0], (row[1], row[2]))
 
     # -- portal ---------------------------------------------------------
     def portal_user(self, contract_id):
-        """A portal user of the contract's client: one there is, or one
-        created (and committed) under a login of the benchmark's."""
+        """A portal user of the contract's client, the benchmark's own on
+        both sizes (the demo's users differ from one another): created (and
+        committed) once."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             client = env["tma.contract"].browse(contract_id).partner_id
             client = client.commercial_partner_id
-            user = env["res.users"].search(
-                [
-                    ("share", "=", True),
-                    ("partner_id", "child_of", client.id),
-                    ("groups_id", "in", env.ref("base.group_portal").id),
-                ],
-                limit=1,
-            )
+            login = f"budget.portal.{contract_id}"
+            user = env["res.users"].search([("login", "=", login)])
             if not user:
-                contact = client.child_ids[:1] or env["res.partner"].create(
+                contact = env["res.partner"].create(
                     {"name": "Budget portal contact", "parent_id": client.id}
                 )
                 user = (
@@ -295,7 +304,7 @@ class Database:
                     .with_context(no_reset_password=True)
                     .create(
                         {
-                            "login": f"budget.portal.{contract_id}",
+                            "login": login,
                             "partner_id": contact.id,
                             "groups_id": [
                                 Command.set([env.ref("base.group_portal").id])
@@ -722,13 +731,19 @@ def print_explains(database, label, measure):
 
 
 def print_growing(label, demo, large):
-    """The statements a request runs more often on the large database."""
-    normal = Counter(q for _s, q, _p in demo.statements)
-    grown = Counter(q for _s, q, _p in large.statements)
-    more = [(n - normal[q], q) for q, n in grown.items() if n > normal[q]]
-    print(f"\n### Queries that grow: {label}")
-    for extra, query in sorted(more, reverse=True)[:5]:
-        print(f"\n{extra} more:\n```sql\n{query.strip()[:600]}\n```")
+    """The statements a request runs more often on one database than on the
+    other."""
+    print(f"\n### Queries that differ: {label}")
+    for name, more, less in (
+        ("large", large, demo),
+        ("demo", demo, large),
+    ):
+        fewer = Counter(q for _s, q, _p in less.statements)
+        counted = Counter(q for _s, q, _p in more.statements)
+        extra = [(n - fewer[q], q) for q, n in counted.items() if n > fewer[q]]
+        for count, query in sorted(extra, reverse=True)[:5]:
+            print(f"\n{count} more on the {name} database:")
+            print(f"```sql\n{query.strip()[:600]}\n```")
 
 
 class Budgets:
@@ -738,7 +753,11 @@ class Budgets:
         self.args = args
         self.demo = demo
         self.large = large
-        self.largest = {db.dbname: db.largest_contract() for db in (demo, large)}
+        contract_id, kind = demo.largest_contract()
+        self.largest = {
+            demo.dbname: contract_id,
+            large.dbname: large.largest_contract(like=kind)[0],
+        }
         self.rows = []  # budget, limit, demo, large, status
         self.cron_rows = []
         self.over = []  # (database, label, measure) to EXPLAIN
@@ -781,7 +800,7 @@ class Budgets:
             )
             if in_time == OVER:
                 self.over.append((self.large, label, g))
-            if flat == OVER:
+            if d.queries != g.queries:
                 self.grown.append((label, d, g))
 
     def backend(self):
