@@ -57,7 +57,6 @@ import argparse
 import logging
 import os
 import statistics
-import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -152,17 +151,13 @@ class Recorder:
 RECORDER = Recorder()
 
 
-@contextmanager
 def as_under_tests():
     """The suite's crons commit between their units unless under tests
     (``commit_unless_testing``): mark the thread so, for a run rolled back."""
-    thread = threading.current_thread()
-    before = getattr(thread, "testing", False)
-    thread.testing = True
-    try:
-        yield
-    finally:
-        thread.testing = before
+    # Importable once a registry has set the addons path up.
+    from odoo.addons.tma_contract.tools.workers import thread_testing
+
+    return thread_testing(True)
 
 
 class PdfServer:
