@@ -24,8 +24,9 @@
 # generator's large size, or the generator options of --dataset-args, e.g.
 # --dataset-args "--contracts 20 --months 12"), then prints each budget of
 # benchmarks/bench_tma_large.py on both. --reuse keeps the databases that
-# exist already (building the large one takes up to 30 minutes): without it
-# both are built again.
+# exist already (building the large one takes up to 30 minutes; the figures
+# are labelled with the generator options it was built with): without it both
+# are built again.
 set -euo pipefail
 
 # shellcheck source=setup/lib.sh
@@ -54,11 +55,13 @@ large_build() {
     shift 2
     if tma_db_exists "$PG_DIR" "$PG_PORT" "$db"; then
         if [ "$REUSE" = 1 ]; then
-            tma_log "--reuse: keeping $db"
+            tma_log "--reuse: keeping $db (generator options: $(cat "$LOCAL/bench-$db.args" 2>/dev/null))"
             return 0
         fi
         tma_drop_db "$PG_DIR" "$PG_PORT" "$db" "$DATA_DIR"
     fi
+    # What the database was made with, for the figures' label when reused.
+    echo "$*" >"$LOCAL/bench-$db.args"
     tma_log "creating $db with $MODULES and demo data, then its $size history (log: $log)"
     {
         tma_odoo -c "$CONF" -d "$db" -i base,web --load-language en_US,fr_FR \
@@ -103,7 +106,8 @@ large_main() {
     large_build tma_budget_large large "${large_args[@]}"
     "$TMA_PYTHON" benchmarks/bench_tma_large.py -c "$CONF" \
         --demo tma_budget_demo --large tma_budget_large \
-        --large-label "${large_args[*]}" "${rest[@]}" 2> >(grep -v " INFO " >&2)
+        --large-label "$(cat "$LOCAL/bench-tma_budget_large.args" 2>/dev/null)" \
+        "${rest[@]}" 2> >(grep -v " INFO " >&2)
 }
 
 BENCH=contract
