@@ -2,8 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A year of history for the demo, made by the suite's own business flows:
 
-    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE [--months 12]
-        [--contracts N] [--tickets-per-month K] [--seed S]
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE [--size demo]
+        [--months 12] [--contracts N] [--tickets-per-month K] [--seed S]
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE --size large
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE --bulk
+        --contracts N --months M --tickets-per-month K
 
 Run by ``setup/demo.sh`` once the demo database is installed. For each active
 demo contract (Alpha and Gamma: Beta is in reversibility from the install
@@ -264,12 +267,12 @@ class History:
     an event may add later ones (a review the cron scheduled is held, its
     minutes approved)."""
 
-    def __init__(self, env, args, phases):
+    def __init__(self, env, args, phases, today=None):
         self.env = env
         self.args = args
         self.rng = random.Random(args.seed)
         self.phases = phases
-        self.today = datetime.now().date()
+        self.today = today or datetime.now().date()
         self.first_month = (self.today - relativedelta(months=args.months)).replace(
             day=1
         )
@@ -814,7 +817,7 @@ SIZES = {
         "bulk": True,
         "sample_contracts": 4,
         "sample_months": 3,
-        "sample_tickets_per_month": 8,
+        "sample_tickets_per_month": 6,
     },
 }
 
@@ -824,8 +827,8 @@ class SampleHistory(History):
     months played through the flows, with their daily crons until a month
     after (the tickets opened late in the window close then)."""
 
-    def __init__(self, env, args, phases):
-        super().__init__(env, args, phases)
+    def __init__(self, env, args, phases, today=None):
+        super().__init__(env, args, phases, today=today)
         self.window_end = self.first_month + relativedelta(months=args.sample_months)
 
     def months(self):
@@ -954,6 +957,19 @@ class Multiplier:
             table,
         )
         return dict(self.cr.fetchall())
+
+    def drop_indexes(self, table):
+        """Drop ``table``'s plain indexes (not the unique ones, which hold
+        invariants); return the statements that build them again."""
+        self.execute(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                WHERE i.tablename = %s AND i.indexdef NOT LIKE 'CREATE UNIQUE%%'""",
+            table,
+        )
+        indexes = self.cr.fetchall()
+        for name, _definition in indexes:
+            self.execute(f'DROP INDEX "{name}"')
+        return [definition for _name, definition in indexes]
 
     def relation_tables(self, table):
         """The many2many tables with a column referencing ``table``:
@@ -1157,7 +1173,18 @@ class Multiplier:
         """The columns of ``table`` whose copy is not the generic rule's."""
         if table == "helpdesk_ticket":
             prefix, padding = self.ticket_number
-            return {"number": f"'{prefix}' || lpad(m.extra::text, {padding}, '0')"}
+            # The contact's fields (filled by the form's onchange), read from
+            # the target's contact where the sample's has them.
+            contact = (
+                "CASE WHEN x.partner_{0} IS NULL THEN NULL ELSE "
+                "(SELECT p.{0} FROM res_partner p "
+                "WHERE p.id = COALESCE(p_partner_id.new_id, x.partner_id)) END"
+            )
+            return {
+                "number": f"'{prefix}' || lpad(m.extra::text, {padding}, '0')",
+                "partner_name": contact.format("name"),
+                "partner_email": contact.format("email"),
+            }
         if table == "mail_message":
             return {
                 "message_id": "CASE WHEN x.message_id IS NULL THEN NULL ELSE "
@@ -1261,12 +1288,26 @@ class Multiplier:
         self.execute("ANALYZE tma_bulk_map")
         tables = list(dict.fromkeys(table for table, *_rest in CLONED))
         tables = [*FIRST, *(t for t in tables if t not in FIRST)]
+        # The copies reference rows that exist (copied from rows that do,
+        # mapped to rows inserted before them): the foreign keys' triggers,
+        # one lookup per key and row, are skipped for the transaction
+        # (``session_replication_role``, a superuser's setting, as
+        # ``pg_restore --disable-triggers`` does); the plain indexes of the
+        # large tables are built again once their rows are in.
+        self.execute("SET LOCAL session_replication_role = replica")
+        self.execute("SET LOCAL work_mem = '256MB'")
         for table in tables:
             with self.phases(f"copy {table}"):
+                large = counts[f"{table} (mapped)"] > 50000
+                indexes = self.drop_indexes(table) if large else []
                 counts[table] += self.copy_rows(table)
                 relations = self.copy_relations(table)
                 if relations:
                     counts[f"{table} relations"] += relations
+            with self.phases(f"index {table}"):
+                for definition in indexes:
+                    self.execute(definition)
+        self.execute("SET LOCAL session_replication_role = origin")
         return counts
 
 
@@ -1321,7 +1362,9 @@ class BulkHistory:
         start = datetime.combine(history.first_month, datetime.min.time())
         with self.phases("contracts"):
             samples = history.new_contracts(templates, samples_count)
-        sample = SampleHistory(self.env, self.sample_args(), self.phases)
+        sample = SampleHistory(
+            self.env, self.sample_args(), self.phases, today=history.today
+        )
         with self.phases("plan"):
             sample.plan(samples)
         sample.play(clock)
@@ -1335,9 +1378,7 @@ class BulkHistory:
             if "tma.review.type" in self.env:
                 # Their review types (the copies of the reviews are of their
                 # kinds), the next reviews planned from last month on.
-                clock.move_to(
-                    datetime.combine(history.last_month, datetime.min.time())
-                )
+                clock.move_to(datetime.combine(history.last_month, datetime.min.time()))
                 for contract in others.filtered(lambda c: not c.review_type_ids):
                     contract.action_tma_setup_reviews()
         contracts = samples | others
@@ -1351,8 +1392,7 @@ class BulkHistory:
         limit = datetime.combine(history.today, datetime.min.time())
         copied = multiplier.run(limit)
         self.stats.update(copied)
-        with self.phases("invariants"):
-            self.restore_invariants(contracts)
+        self.restore_invariants(contracts)
         self.stats["contracts"] = len(contracts)
         return contracts
 
@@ -1379,6 +1419,7 @@ class BulkHistory:
         per_block = sum(tickets.values()) / max(1, len(samples) * len(window))
         ratio = self.args.tickets_per_month / max(per_block, 0.1)
         full_months = [m for m in history.months() if m <= history.last_month]
+        tail_end = window_end + relativedelta(months=2)
         targets = []
         pairs = set()
         for index, contract in enumerate(contracts):
@@ -1387,6 +1428,10 @@ class BulkHistory:
                 if contract in samples and month < window_end:
                     continue
                 wanted = int(ratio) + (self.rng.random() < ratio - int(ratio))
+                # A sample contract's two months after its sample hold what
+                # its cron planned then (its reviews): they take tickets,
+                # not the month's rows.
+                whole = contract not in samples or month >= tail_end
                 for number in range(max(1, wanted)):
                     src_contract, src_month = self.rng.choice(sources)
                     shift = (month - src_month).days // 7 * 7
@@ -1397,7 +1442,7 @@ class BulkHistory:
                             src_month,
                             contract.id,
                             shift,
-                            number == 0,
+                            whole and number == 0,
                             month,
                         )
                     )
@@ -1414,6 +1459,14 @@ class BulkHistory:
         return targets, partners
 
     def restore_invariants(self, contracts):
+        with self.phases("invariants: ledgers"):
+            self.number_ledgers(contracts)
+        with self.phases("invariants: journals"):
+            self.chain_journals(contracts)
+        with self.phases("invariants: names, statistics"):
+            self.refresh(contracts)
+
+    def number_ledgers(self, contracts):
         cr = self.env.cr
         ids = contracts.ids
         # The ledger: entries numbered 1..n per contract in date order (the
@@ -1447,6 +1500,10 @@ class BulkHistory:
                 WHERE c.id = s.contract_id""",
             [ids],
         )
+
+    def chain_journals(self, contracts):
+        cr = self.env.cr
+        ids = contracts.ids
         # The journal of acts: numbered 1..n per contract in the acts'
         # order, then each hash computed again from the first.
         cr.execute(
@@ -1484,16 +1541,10 @@ class BulkHistory:
                     WHERE j.id = h.id""",
                 [[h[0] for h in hashes], [h[1] for h in hashes]],
             )
-        # The tickets' contact fields, read from their (mapped) partner.
-        cr.execute(
-            """UPDATE helpdesk_ticket t
-                  SET partner_name = p.name, partner_email = p.email
-                 FROM res_partner p
-                WHERE p.id = t.partner_id AND t.tma_contract_id = ANY(%s)
-                  AND (t.partner_name IS DISTINCT FROM p.name
-                       OR t.partner_email IS DISTINCT FROM p.email)""",
-            [ids],
-        )
+
+    def refresh(self, contracts):
+        cr = self.env.cr
+        ids = contracts.ids
         # The reports' names (their month), computed again.
         Report = self.env["tma.sla.service.report"]
         reports = Report.search([("contract_id", "in", ids)])
@@ -1562,15 +1613,14 @@ def generate(env, args, phases=None, contracts=None):
     # each commit of a cron (no mail server answers while the demo is built).
     env = env(context=dict(env.context, mail_notify_force_send=False))
     history = History(env, args, phases)
-    bulk = None
+    bulk = BulkHistory(env, args, phases) if args.bulk else None
     start = datetime.combine(history.first_month, datetime.min.time())
     registry = env.registry
     ready = registry.ready
     registry.ready = False
     try:
         with Clock(env.cr, start) as clock:
-            if args.bulk:
-                bulk = BulkHistory(env, args, phases)
+            if bulk:
                 contracts = bulk.run(clock, templates=contracts)
             else:
                 with phases("contracts"):
