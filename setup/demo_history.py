@@ -65,7 +65,29 @@ in this process (registry loading included) and 3.5 min of wall time on the
 maybe paused, resolved, rated, with its timers, emails and units) costs about
 1.4 s of that wall time, most of it the closing (OCA SLA, intervention
 report, consumption, rating request). The phases' times are printed at the
-end; ``--contracts 300 --months 36`` makes the benchmarks' datasets.
+end.
+
+A large provider (``--size large``; ``--bulk`` with ``--contracts``,
+``--months`` and ``--tickets-per-month`` for other sizes): 300 contracts
+made from the demo contracts, 36 months, about 28 tickets a month each
+(300,000 tickets), played event by event would take days. The batched mode
+(``BulkHistory``) plays a sample through the flows above (4 contracts, their
+first 3 months, 6 tickets a month), then multiplies it in SQL
+(``Multiplier``): each contract's month takes as many sample months of a
+contract of its template as its tickets need, shifted by whole weeks, with
+their tickets and everything a ticket's life wrote (messages and tracking
+values, notifications, followers, SLA timers and escalations, intervention
+reports, ratings, ledger entries and their allocations, the books bought,
+the journal of acts), and once a month the month's service report, penalty
+period, review with its improvement actions, survey. New ids come from the
+tables' sequences, ticket numbers from theirs. Then the invariants are made
+true again in bulk: ledgers numbered 1..n per contract in date order and
+balances their sums, journals of acts numbered and their hash chains
+computed again, the reports' names. Not copied: outages and preventive
+occurrences (the copies share their template's applications and
+environments, whose outages would pile up; the sample plays no preventive
+plan, see above), invoices (account moves), mails queued. Measured: see the
+README's benchmarks (a large provider's history).
 """
 
 import argparse
