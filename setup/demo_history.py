@@ -1203,7 +1203,9 @@ class Multiplier:
                 "WHERE p.id = COALESCE(p_partner_id.new_id, x.partner_id)) END"
             )
             return {
-                "number": f"'{prefix}' || lpad(m.extra::text, {padding}, '0')",
+                # Padded as ``ir.sequence`` pads: never cut (lpad would).
+                "number": f"'{prefix}' || lpad(m.extra::text, "
+                f"greatest({padding}, length(m.extra::text)), '0')",
                 "partner_name": contact.format("name"),
                 "partner_email": contact.format("email"),
             }
@@ -1502,13 +1504,14 @@ class BulkHistory:
                 WHERE e.id = n.id""",
             [ids],
         )
+        number = "(-e.sequence_number - 1000000000)::text"
         cr.execute(
-            """UPDATE tma_unit_entry e
-                  SET sequence_number = -e.sequence_number - 1000000000,
-                      name = c.name || '-' || lpad(
-                          (-e.sequence_number - 1000000000)::text, 5, '0')
-                 FROM tma_contract c
-                WHERE c.id = e.contract_id AND e.contract_id = ANY(%s)""",
+            f"""UPDATE tma_unit_entry e
+                   SET sequence_number = -e.sequence_number - 1000000000,
+                       name = c.name || '-' || lpad(
+                           {number}, greatest(5, length({number})), '0')
+                  FROM tma_contract c
+                 WHERE c.id = e.contract_id AND e.contract_id = ANY(%s)""",
             [ids],
         )
         cr.execute(
