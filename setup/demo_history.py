@@ -86,8 +86,14 @@ balances their sums, journals of acts numbered and their hash chains
 computed again, the reports' names. Not copied: outages and preventive
 occurrences (the copies share their template's applications and
 environments, whose outages would pile up; the sample plays no preventive
-plan, see above), invoices (account moves), mails queued. Measured: see the
-README's benchmarks (a large provider's history).
+plan, see above), invoices (account moves), mails queued.
+
+Measured once (2026-12-07, load average 9 to 12 on the 2 cores): 302,115
+tickets, 3.56 million messages, 1.02 million timers, 318,765 ledger
+entries, 262,516 acts, 4.4 GB, in 32 min 51 s of wall time (55 s of CPU
+here, 818 s in PostgreSQL), of which 883 s computing the last month's 300
+reports again ("figures of now") and 570 s the copies; the README's
+benchmarks give the phases and the rows per table.
 """
 
 import argparse

@@ -25,21 +25,27 @@ def load_generator():
     return module
 
 
+def book_contract(case, start):
+    """A ticket book contract of the tests' client, under the tests' SLA
+    policy, started on ``start``."""
+    return case._create_contract(
+        partner=case.client_a,
+        mode="ticket_book",
+        date_start=start,
+        sla_policy_id=case.policy.id,
+        user_id=case.manager.id,
+        monthly_volume=10.0,
+        support_level_ids=[Command.set((case.l1 | case.l2 | case.l3).ids)],
+    )
+
+
 @freeze_time("2026-11-20 10:00:00")
 class TestDemoHistory(TmaSlaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.generator = load_generator()
-        cls.book_contract = cls._create_contract(
-            partner=cls.client_a,
-            mode="ticket_book",
-            date_start=date(2026, 9, 1),
-            sla_policy_id=cls.policy.id,
-            user_id=cls.manager.id,
-            monthly_volume=10.0,
-            support_level_ids=[Command.set((cls.l1 | cls.l2 | cls.l3).ids)],
-        )
+        cls.book_contract = book_contract(cls, date(2026, 9, 1))
 
     def _generate(self, **values):
         return self.generator.generate(
@@ -115,15 +121,7 @@ class TestDemoHistoryBulk(TmaSlaCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.generator = load_generator()
-        cls.template = cls._create_contract(
-            partner=cls.client_a,
-            mode="ticket_book",
-            date_start=date(2026, 8, 1),
-            sla_policy_id=cls.policy.id,
-            user_id=cls.manager.id,
-            monthly_volume=10.0,
-            support_level_ids=[Command.set((cls.l1 | cls.l2 | cls.l3).ids)],
-        )
+        cls.template = book_contract(cls, date(2026, 8, 1))
         cls.args = cls.generator.options(
             bulk=True,
             contracts=3,
@@ -307,24 +305,28 @@ class TestDemoHistoryBulk(TmaSlaCommon):
         self.assertIn("invalid choice: 'huge'", stderr.getvalue())
         self.assertEqual(raised.exception.code, 2)
         count = self.env["helpdesk.ticket"].search_count([])
-        too_few = self.generator.options(
-            bulk=True,
-            contracts=1,
-            months=3,
-            sample_contracts=2,
-            sample_months=1,
-            sample_tickets_per_month=3,
-        )
-        with self.assertRaisesRegex(SystemExit, "at least 2 contracts"):
-            self.generator.generate(self.env, too_few, contracts=self.template)
-        too_long = self.generator.options(
-            bulk=True,
-            contracts=3,
-            months=2,
-            sample_contracts=1,
-            sample_months=2,
-            sample_tickets_per_month=3,
-        )
-        with self.assertRaisesRegex(SystemExit, "shorter than the 2 months"):
-            self.generator.generate(self.env, too_long, contracts=self.template)
+        refusals = [
+            (
+                {"contracts": 1, "months": 3, "sample_contracts": 2},
+                "at least 2 contracts",
+            ),
+            (
+                {"contracts": 3, "months": 2, "sample_months": 2},
+                "shorter than the 2 months",
+            ),
+        ]
+        for values, message in refusals:
+            args = self.generator.options(
+                **(
+                    {
+                        "bulk": True,
+                        "sample_contracts": 1,
+                        "sample_months": 1,
+                        "sample_tickets_per_month": 3,
+                    }
+                    | values
+                )
+            )
+            with self.assertRaisesRegex(SystemExit, message):
+                self.generator.generate(self.env, args, contracts=self.template)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)
