@@ -61,6 +61,31 @@ class Sink(io.RawIOBase):
         return len(data)
 
 
+def copy_package_rows(env, contract_id):
+    """PostgreSQL's ``COPY (…) TO STDOUT`` of the rows the package of
+    ``contract_id`` holds (the queries of its workbook's sheets), into a sink
+    that keeps nothing: (seconds, bytes)."""
+    from odoo.addons.tma_reversibility.models.tma_reversibility_package_writer import (  # noqa: E501
+        PackageWriter,
+    )
+
+    package = env["tma.reversibility.package"].new({"contract_id": contract_id})
+    start = time.perf_counter()
+    size = 0
+    for _title, _header, query in PackageWriter(package).sheets():
+        if not isinstance(query, SQL):
+            continue  # rows a method gives (register, KPIs): no COPY
+        sink = Sink()
+        env.cr._obj.copy_expert(
+            env.cr._obj.mogrify(
+                f"COPY ({query.code}) TO STDOUT", query.params
+            ).decode(),
+            sink,
+        )
+        size += sink.size
+    return time.perf_counter() - start, size
+
+
 class Bench:
     def __init__(self, dbname):
         self.dbname = dbname
@@ -137,25 +162,7 @@ class Bench:
         return contract.id
 
     def copy_out(self, env, contract_id):
-        from odoo.addons.tma_reversibility.models.tma_reversibility_package_writer import (  # noqa: E501
-            PackageWriter,
-        )
-
-        package = env["tma.reversibility.package"].new({"contract_id": contract_id})
-        start = time.perf_counter()
-        size = 0
-        for _title, _header, query in PackageWriter(package).sheets():
-            if not isinstance(query, SQL):
-                continue  # rows a method gives (register, KPIs): no COPY
-            sink = Sink()
-            env.cr._obj.copy_expert(
-                env.cr._obj.mogrify(
-                    f"COPY ({query.code}) TO STDOUT", query.params
-                ).decode(),
-                sink,
-            )
-            size += sink.size
-        return time.perf_counter() - start, size
+        return copy_package_rows(env, contract_id)
 
     def build(self, env, contract_id):
         """Build the package twice: timed, then under tracemalloc (which

@@ -48,6 +48,30 @@ from odoo import Command, fields
 from odoo.sql_db import db_connect
 
 
+def deadlines_oca_create(env, team_ids, ticket_ids):
+    """helpdesk_mgmt_sla's deadlines of the tickets: SLA on for their teams,
+    ``set_sla()`` on them; return how many ticket SLAs they have."""
+    env["helpdesk.ticket.team"].browse(team_ids).write({"use_sla": True})
+    env["helpdesk.ticket"].browse(ticket_ids).set_sla()
+    return env["helpdesk.ticket.sla"].search_count([("ticket_id", "in", ticket_ids)])
+
+
+def deadlines_tma_recompute(env, ticket_ids):
+    """tma_sla's deadlines of the tickets computed again (``_plan()`` on
+    their timers); return how many timers."""
+    timers = env["tma.sla.timer"].search([("ticket_id", "in", ticket_ids)])
+    timers._plan()
+    return len(timers)
+
+
+def deadlines_oca_recompute(env, ticket_ids):
+    """helpdesk_mgmt_sla's deadlines of the tickets computed again
+    (``_compute_deadline()`` on their ticket SLAs); return how many."""
+    records = env["helpdesk.ticket.sla"].search([("ticket_id", "in", ticket_ids)])
+    records._compute_deadline()
+    return len(records)
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
@@ -220,23 +244,13 @@ class Bench:
             )
 
         def oca_create(env):
-            env["helpdesk.ticket.team"].browse(ids["teams"]).write({"use_sla": True})
-            env["helpdesk.ticket"].browse(ids["tickets"]).set_sla()
-            return env["helpdesk.ticket.sla"].search_count(
-                [("ticket_id", "in", ids["tickets"])]
-            )
+            return deadlines_oca_create(env, ids["teams"], ids["tickets"])
 
         def tma_recompute(env):
-            timers = env["tma.sla.timer"].search([("ticket_id", "in", ids["tickets"])])
-            timers._plan()
-            return len(timers)
+            return deadlines_tma_recompute(env, ids["tickets"])
 
         def oca_recompute(env):
-            records = env["helpdesk.ticket.sla"].search(
-                [("ticket_id", "in", ids["tickets"])]
-            )
-            records._compute_deadline()
-            return len(records)
+            return deadlines_oca_recompute(env, ids["tickets"])
 
         rows = []
         for label, tma, oca in (

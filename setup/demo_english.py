@@ -135,6 +135,30 @@ RECORDS = {
         "notes": "The ERP's production database: the upgrade to version 16 is "
         "to be planned with the client."
     },
+    # tma_contract/demo/tma_evolution_modes_demo.xml
+    "tma_contract.app_gamma_b2b": {"name": "Gamma B2B shop"},
+    "tma_contract.ticket_gamma_b2b_stock": {
+        "name": "Show the available stock on the B2B shop",
+        "description": p(
+            "Resellers want to see each item's available stock before they "
+            "order, updated every hour."
+        ),
+    },
+    "tma_contract.ticket_gamma_b2b_prices": {
+        "name": "Negotiated prices per customer on the B2B shop",
+        "description": p(
+            "Each reseller must see the prices of its negotiated price list on "
+            "the shop, not the public prices."
+        ),
+    },
+    "tma_contract.ticket_beta_teleconsultation": {
+        "name": "Online booking of teleconsultations",
+        "description": p(
+            "Patients must be able to choose a teleconsultation when they book "
+            "an appointment online, and receive the video call's link in their "
+            "confirmation."
+        ),
+    },
     # tma_reversibility/demo/tma_takeon_demo.xml
     "tma_reversibility.app_epsilon_shipping": {"name": "Shipping management"},
     "tma_reversibility.contract_epsilon": {
@@ -245,6 +269,15 @@ Monitoring      supervision.beta-sante.example.com  service account tma-beta
 4. Customer statement: invoicing address and balance.
 """
     },
+    "tma_contract.attachment_gamma_b2b_purchase_order": {
+        "datas": """Purchase order BC-GD-2026-0457 - Gamma Distribution
+
+Subject: negotiated prices per customer on the B2B shop, as quoted by the
+provider (3 units of work at EUR 105.00 excluding taxes).
+
+Approved, signed by Léa Moreau for Gamma Distribution.
+"""
+    },
     "tma_reversibility.attachment_beta_data_attestation": {
         "datas": """Data return attestation
 
@@ -266,6 +299,22 @@ TEXTS = {
     "Corrigé : le relevé reprend désormais l'adresse de facturation.": (
         "Fixed: the statement now shows the invoicing address."
     ),
+    # tma_contract/demo/tma_evolution_modes_demo.xml: the reason of an
+    # approval recorded on the client's behalf (written in the reader's
+    # language at install: the journal of acts keeps it)
+    "Bon pour accord signé sur le bon de commande, reçu par courrier.": (
+        "Approval signed on the purchase order, received by post."
+    ),
+    # ... and Beta's estimate in hours: its justification and its parts
+    "Un choix du type de consultation à la prise de rendez-vous, le lien de "
+    "visio dans la confirmation et la recette avec le secrétariat.": (
+        "A choice of the kind of consultation when booking, the video call's "
+        "link in the confirmation and acceptance testing with the front desk."
+    ),
+    "Choix de la téléconsultation et lien de visio": (
+        "Choice of a teleconsultation and video call link"
+    ),
+    "Recette avec le secrétariat": "Acceptance testing with the front desk",
     # tma_reversibility/demo/tma_reversibility_demo.xml: a note on the contract
     "Clôture refusée : des tickets sont encore ouverts et des points "
     "obligatoires de la liste de réversibilité ne sont pas encore validés.": (
@@ -367,6 +416,9 @@ TEXT_MODELS = (
     "contract.line",
     "account.move",
     "account.move.line",
+    # An evolution's quotation names its ticket and its estimate's parts.
+    "sale.order",
+    "sale.order.line",
 )
 # HTML escapes of an apostrophe and a quote: message_post escapes a plain
 # text body.

@@ -74,6 +74,7 @@
         "demo/tma_preventive_demo.xml",
         "demo/tma_document_demo.xml",
         "demo/tma_evolutive_demo.xml",
+        "demo/tma_evolution_modes_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

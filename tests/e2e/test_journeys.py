@@ -31,18 +31,6 @@ RUN = uuid.uuid4().hex[:6]
 TICKET_SUBJECT = f"Label printer prints blank pages [{RUN}]"
 
 
-# Under load, a backend form re-read right after a button was seen, now and
-# then, to show the state before the button, from the replica (README, known
-# limits): the marks of read-your-writes were made stronger since
-# (tma_contract/tools/replica.py); the journeys that met it stay marked until
-# full runs show it gone.
-STALE_READ_SEEN = pytest.mark.xfail(
-    strict=False,
-    reason="a form re-read after a button has been seen stale on the replica "
-    "under load (2026-12-07)",
-)
-
-
 def number(text):
     """The first number in ``text`` ("1,234.50 units" -> 1234.5)."""
     match = re.search(r"-?[\d,]*\d(?:\.\d+)?", text)
@@ -213,7 +201,6 @@ def timer_status(db, ticket_id, metric):
     )
 
 
-@STALE_READ_SEEN
 def test_engineer_acknowledges_answers_escalates_records_and_resolves(
     pages, db, alpha_ticket
 ):
@@ -425,7 +412,6 @@ def invoice_order(page, db, order_id):
     return dict(lines), move_id
 
 
-@STALE_READ_SEEN
 def test_finance_invoices_consumed_units_and_overage(pages, db, alpha_overage):
     alpha, overage = alpha_overage
     page = pages.open("finance", login=FINANCE, backend=True)
@@ -524,7 +510,6 @@ def close_contract(page):
     expect(confirm).to_have_count(0)
 
 
-@STALE_READ_SEEN
 def test_contract_goes_through_reversibility_to_closure_and_client_gets_package(
     pages, db
 ):

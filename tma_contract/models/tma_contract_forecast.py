@@ -95,7 +95,8 @@ class TmaContractForecast(models.AbstractModel):
             today = contract._tma_today()
             start = contract.date_start or today
             days = min(FORECAST_WINDOW_DAYS, max((today - start).days, 0))
-            estimate = contract.monthly_volume or 0.0
+            # The client's estimate in units (a volume in hours converted).
+            estimate = contract._get_monthly_volume_units() or 0.0
             if days:
                 observed = contract.units_window / days * DAYS_PER_MONTH
                 weight = days / FORECAST_WINDOW_DAYS
@@ -124,7 +125,9 @@ class TmaContractForecast(models.AbstractModel):
                 # estimates, as an approval does.
                 projected += self.units_reserved
             data["period_end"] = month_end
-            data["overage"] = max(projected - (self.monthly_volume or 0.0), 0.0)
+            data["overage"] = max(
+                projected - (self._get_monthly_volume_units() or 0.0), 0.0
+            )
             return data
         period_end = self.date_end or today + relativedelta(years=1)
         data["period_end"] = period_end

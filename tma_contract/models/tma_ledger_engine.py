@@ -101,6 +101,11 @@ class TmaLedgerEngine(models.AbstractModel):
         self.invalidate_recordset(["entry_seq", "balance"])
         return number, float(balance)
 
+    def _tma_entry_name(self, number):
+        """The name of this contract's ledger entry numbered ``number``."""
+        self.ensure_one()
+        return f"{self.name}-{number:05d}"
+
     def _ledger_post(self, prepare, after=None):
         """Post one entry in this contract's ledger: the one place where a
         balance changes (consumption, credit, expiry, adjustment, reversal).
@@ -125,9 +130,8 @@ class TmaLedgerEngine(models.AbstractModel):
             # The entry's number and the balance in one statement.
             number, new_balance = self._write_entry_row(vals.get("units") or 0.0)
             vals.update(contract_id=self.id, sequence_number=number)
-            entry = self.env["tma.unit.entry"]._tma_engine().create(vals)
-            if vals.get("allocation_ids"):
-                entry.allocation_ids._apply_to_books()
+            entry, allocations = self.env["tma.unit.entry"]._tma_insert(self, vals)
+            allocations._apply_to_books()
             if after:
                 after(entry)
         self._ledger_alerts(entry, balance, new_balance)
@@ -139,6 +143,34 @@ class TmaLedgerEngine(models.AbstractModel):
         self._after_balance_change(old_balance, new_balance)
         if entry.entry_type == "consumption":
             self._check_volume_deviation()
+
+    def _tma_posting_fields(self):
+        """The contract's fields a posting reads: fetched alone when the
+        contract is not in the cache yet, instead of its whole row (most of
+        which a posting never reads; a field missing here is still read, with
+        the rest of the row, when asked for). Modules that read more extend
+        the list."""
+        return [
+            "state",
+            "name",
+            "partner_id",
+            "company_id",
+            "company_tz",
+            "mode",
+            "overdraft_policy",
+            "overdraft_limit",
+            "low_balance_threshold",
+            "monthly_volume",
+            "volume_uom",
+            "units_per_hour",
+            "volume_carryover_months",
+            "volume_alert_month",
+            "volume_alert_deviation",
+            "date_start",
+            "user_id",
+            "out_of_scope_policy",
+            "out_of_scope_free_count",
+        ]
 
     def _get_units_precision(self):
         return self.env["decimal.precision"].precision_get("TMA Units")
@@ -256,6 +288,7 @@ class TmaLedgerEngine(models.AbstractModel):
             raise ValidationError(
                 _("A consumption must be a positive number of units.")
             )
+        self.fetch(self._tma_posting_fields())
         self._check_can_consume(ticket)
 
         def prepare(_balance):

@@ -6,6 +6,8 @@ from collections import Counter
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.bulk_sql import create_rows
+from .tma_unit_allocation import TmaUnitAllocation
 from .utils import ENTRY_SCOPES, ENTRY_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -184,8 +186,60 @@ class TmaUnitEntry(models.Model):
                 next_number[contract.id] += 1
                 vals["sequence_number"] = number
             if vals.get("name", "/") == "/":
-                vals["name"] = f"{contract.name}-{number:05d}"
+                vals["name"] = contract._tma_entry_name(number)
         return super().create(vals_list)
+
+    @api.model
+    def _tma_insert(self, contract, vals):
+        """Write one entry of ``contract``'s ledger, numbered by the engine
+        (``sequence_number`` given), and its allocations (``allocation_ids``:
+        create commands), as the ledger's engine posts them: one ``INSERT``
+        each (``bulk_sql.create_rows``), every column given, so the ORM
+        neither asks for defaults (which reads the user's company) nor
+        precomputes the contract's related fields, already in the cache. The
+        record cache is left as after ``create``, whose work this does (the
+        engine's call, the number, the name); a module that overrides the
+        creation of entries or allocations has them created through the ORM.
+
+        :return: (the entry, its allocations)
+        """
+        allocations = [command[2] for command in vals.get("allocation_ids") or ()]
+        row = dict.fromkeys(self._tma_insert_columns(), False)
+        row.update(
+            name=contract._tma_entry_name(vals["sequence_number"]),
+            date=fields.Datetime.now(),
+            scope="in",
+            user_id=self.env.uid,
+            partner_id=contract.partner_id.id,
+            company_id=contract.company_id.id,
+            mode=contract.mode,
+            is_reversed=False,
+        )
+        row.update((key, value) for key, value in vals.items() if key in row)
+        entry = create_rows(self, [row], override=TmaUnitEntry)
+        if entry is None:
+            entry = self._tma_engine().create(vals)
+            return entry, entry.allocation_ids
+        Allocation = self.env["tma.unit.allocation"]
+        rows = [
+            {**alloc, "entry_id": entry.id, "company_id": row["company_id"]}
+            for alloc in allocations
+        ]
+        if not rows:
+            return entry, Allocation
+        done = create_rows(Allocation, rows, override=TmaUnitAllocation)
+        return entry, done or Allocation._tma_engine().create(rows)
+
+    def _tma_insert_columns(self):
+        """The entry's columns an engine's ``INSERT`` gives, every one."""
+        return [
+            fname
+            for fname, field in self._fields.items()
+            if field.store
+            and field.column_type
+            and fname != "id"
+            and fname not in models.LOG_ACCESS_COLUMNS
+        ]
 
     def write(self, vals):
         # Only the stored compute of is_reversed may change, by the engine.

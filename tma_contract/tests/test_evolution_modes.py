@@ -5,9 +5,11 @@ outside the fixed scope is quoted as a sale order the client's approval
 confirms; on capped time and materials the estimate is in hours, within the
 month's remaining cap."""
 
+from unittest import SkipTest
+
 from odoo import Command, http
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .reader_language import ReaderLanguageMixin
 from .test_evolution import EvolutionCommon
@@ -257,3 +259,72 @@ class TestRegieHours(ReaderLanguageMixin, EvolutionCommon):
         self.env.invalidate_all()
         self.assertEqual(self.regie.units_reserved, 0.0)
         self._approve(self._hours(10.0))
+
+
+@tagged("post_install", "-at_install")
+class TestDemoEvolutionModes(TransactionCase):
+    """The demo's evolutions on the two other modes
+    (demo/tma_evolution_modes_demo.xml), as its methods left them: Gamma's
+    quotations at its order's unit price, one awaiting approval and one
+    confirmed by the approval the manager recorded on the client's behalf;
+    Beta's hours reserved within its cap."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref(
+            "tma_contract.estimate_beta_teleconsultation", raise_if_not_found=False
+        ):
+            raise SkipTest("the database holds no demo data")
+
+    def test_gamma_sent_estimate_has_a_draft_quotation_at_the_unit_price(self):
+        estimate = self.env.ref("tma_contract.estimate_gamma_b2b_stock")
+        gamma = self.env.ref("tma_contract.contract_gamma")
+        self.assertEqual(estimate.state, "sent")
+        self.assertTrue(estimate.needs_quotation, "the B2B shop is out of scope")
+        order = estimate.sale_order_id
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.tma_contract_id, gamma)
+        self.assertEqual(order.partner_id, gamma.partner_id)
+        self.assertEqual(set(order.order_line.mapped("price_unit")), {105.0})
+        self.assertEqual(sum(order.order_line.mapped("product_uom_qty")), 8.0)
+        self.assertEqual(estimate.ticket_id.tma_quotation_id, order)
+
+    def test_gamma_approval_on_behalf_confirms_the_quotation_with_the_po(self):
+        estimate = self.env.ref("tma_contract.estimate_gamma_b2b_prices")
+        self.assertEqual(estimate.state, "approved")
+        self.assertEqual(estimate.po_reference, "BC-GD-2026-0457")
+        order = estimate.sale_order_id
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.client_order_ref, "BC-GD-2026-0457")
+        self.assertEqual(set(order.order_line.mapped("price_unit")), {105.0})
+        act = self.env["tma.act.journal"].search(
+            [
+                ("res_model", "=", estimate._name),
+                ("res_id", "=", estimate.id),
+                ("code", "=", "estimate_approval"),
+            ]
+        )
+        self.assertEqual(len(act), 1)
+        self.assertEqual(act.user_id, self.env.ref("base.user_admin"))
+        self.assertEqual(act.partner_id, self.env.ref("tma_contract.partner_gamma"))
+        self.assertEqual(
+            act.actor_partner_id, self.env.ref("tma_contract.partner_gamma_contact")
+        )
+        self.assertTrue(act.on_behalf_reason)
+        self.assertEqual(
+            act.evidence_id,
+            self.env.ref("tma_contract.attachment_gamma_b2b_purchase_order"),
+        )
+
+    def test_beta_hours_are_reserved_within_the_cap(self):
+        estimate = self.env.ref("tma_contract.estimate_beta_teleconsultation")
+        beta = self.env.ref("tma_contract.contract_beta")
+        self.assertEqual(estimate.state, "approved")
+        self.assertTrue(estimate.in_hours)
+        self.assertEqual((estimate.hours, estimate.units), (6.0, 12.0))
+        self.assertFalse(estimate.sale_order_id, "time and materials: no quotation")
+        self.assertEqual(beta.units_reserved, 12.0)
+        cap, consumed = beta._get_regie_cap(beta._tma_today())
+        self.assertLessEqual(consumed + beta.units_reserved, cap)
+        self.assertGreaterEqual(beta._regie_hours_left(), 0.0)

@@ -300,6 +300,29 @@ class TestForecastReservations(ForecastCommon):
         estimate.action_cancel()
         self.assertEqual(contract.forecast_overage, 0.0)
 
+    def test_regie_forecast_reads_a_volume_in_hours_as_units(self):
+        # 10 hours a month at 2 units an hour: 20 units. A young contract
+        # follows the client's estimate, in units.
+        young = self._create_contract(
+            mode="regie", monthly_volume=10.0, volume_uom="hours", units_per_hour=2.0
+        )
+        self.assertAlmostEqual(young.forecast_monthly_rate, 20.0)
+        # A full window without consumption: the month's projection is what
+        # the approved estimates reserve, against the 20 units.
+        contract = self._create_contract(
+            mode="regie",
+            date_start=self.today - timedelta(days=90),
+            monthly_volume=10.0,
+            volume_uom="hours",
+            units_per_hour=2.0,
+            overdraft_policy="allow",
+            overdraft_limit=10.0,
+        )
+        self._approved_estimate(contract, 15.0)
+        self.assertEqual(contract.forecast_overage, 0.0, "15 units of 20")
+        self._approved_estimate(contract, 8.0)
+        self.assertAlmostEqual(contract.forecast_overage, 3.0)
+
     def test_burndown_forecast_starts_from_the_available_balance(self):
         contract = self._contract_with_history()
         self._approved_estimate(contract, 4.0)

@@ -18,6 +18,8 @@ from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_http import IrHttp as BaseIrHttp
 
+from ..models.tma_unit_allocation import TmaUnitAllocation
+from ..models.tma_unit_entry import TmaUnitEntry
 from ..tools import bulk_sql
 from .common import TmaCommon
 
@@ -79,6 +81,7 @@ class TestHostInternals(TmaCommon):
                 "validate",
             ],
             fields.Field.convert_to_cache: ["self", "value", "record", "validate"],
+            fields.Float.get_digits: ["self", "env"],
             # tools/replica.py
             BaseIrHttp._generate_routing_rules: ["self", "modules", "converters"],
             BaseIrHttp._post_dispatch: ["response"],
@@ -147,6 +150,47 @@ class TestHostInternals(TmaCommon):
         Check = self.env["tma.preventive.check"]
         self.assertFalse(
             bulk_sql.can_create_rows(Check, [{"name": "a"}, {"name": "b", "done": 1}])
+        )
+
+    def test_a_create_override_is_passed_only_by_the_caller_doing_its_work(self):
+        """The ledger's engine writes entries and allocations in SQL, naming
+        the override whose work it does; any other override (another class,
+        or a module overriding after it) sends the rows through the ORM."""
+        Entry = self.env["tma.unit.entry"]
+        Allocation = self.env["tma.unit.allocation"]
+        self.assertTrue(
+            bulk_sql.can_create_rows(Entry, [{"name": "x"}], override=TmaUnitEntry)
+        )
+        self.assertFalse(
+            bulk_sql.can_create_rows(Entry, [{"name": "x"}], override=TmaUnitAllocation)
+        )
+        self.assertFalse(
+            bulk_sql.can_create_rows(
+                Allocation, [{"units": 1.0}], override=TmaUnitEntry
+            )
+        )
+        # The class the registry builds resolves ``create`` to the suite's.
+        self.assertIs(type(Entry).create, TmaUnitEntry.create)
+        self.assertIs(type(Allocation).create, TmaUnitAllocation.create)
+
+    def test_float_columns_are_rounded_as_the_orm_rounds_them(self):
+        """``column_values`` and the cache round floats as
+        ``Float.convert_to_column`` and ``convert_to_cache`` do, the
+        precision asked once per decimal precision."""
+        Entry = self.env["tma.unit.entry"]
+        field = Entry._fields["units"]
+        self.assertIsInstance(field._digits, str)
+        scales = bulk_sql.float_scales(Entry, ["units", "consumed_units", "name"])
+        self.assertEqual(set(scales), {"units", "consumed_units"})
+        self.assertEqual(scales["units"], field.get_digits(self.env)[1])
+        values = [1.23456, -2, None, False]
+        self.assertEqual(
+            bulk_sql.column_values(field, Entry, values, scales),
+            [field.convert_to_column(value, Entry) for value in values],
+        )
+        self.assertEqual(
+            bulk_sql.column_values(field, Entry, values),
+            [field.convert_to_column(value, Entry) for value in values],
         )
 
     def test_rows_updated_in_bulk_are_read_again_and_their_dependents_follow(self):

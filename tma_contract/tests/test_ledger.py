@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -42,6 +42,56 @@ class TestLedger(TmaCommon):
         self.assertEqual(self.early_book.state, "exhausted")
         self.assertEqual(self.late_book.units_remaining, 8.0)
         self.assertEqual(self.contract.balance, 8.0)
+        self.assertLedgerConsistent(self.contract)
+
+    def test_a_posted_entry_reads_the_same_from_the_cache_and_the_database(self):
+        """The engine writes its entries and allocations in SQL and fills the
+        cache itself: what a posting leaves in the cache is the row, its
+        name, number, date, author and the contract's partner, company and
+        mode included."""
+        ticket = self._create_ticket(self.contract)
+        entry = self.contract._post_consumption(5.0, ticket=ticket)
+        names = [
+            name
+            for name, field in entry._fields.items()
+            if field.store and name not in models.LOG_ACCESS_COLUMNS
+        ]
+        with self.assertQueryCount(0):
+            cached = {name: entry[name] for name in names}
+            allocations = [
+                (a.book_id, a.units, a.company_id) for a in entry.allocation_ids
+            ]
+        self.env.invalidate_all()
+        self.assertEqual({name: entry[name] for name in names}, cached)
+        self.assertEqual(
+            [(a.book_id, a.units, a.company_id) for a in entry.allocation_ids],
+            allocations,
+        )
+        self.assertEqual(
+            entry.name, f"{self.contract.name}-{entry.sequence_number:05d}"
+        )
+        self.assertEqual(entry.sequence_number, self.contract.entry_seq)
+        self.assertEqual(
+            (entry.partner_id, entry.company_id, entry.mode, entry.user_id),
+            (
+                self.contract.partner_id,
+                self.contract.company_id,
+                "ticket_book",
+                self.env.user,
+            ),
+        )
+        self.assertEqual((entry.scope, entry.is_reversed), ("in", False))
+        self.assertEqual(
+            sorted(allocations, key=lambda a: a[0].id),
+            sorted(
+                [
+                    (self.early_book, -4.0, self.contract.company_id),
+                    (self.late_book, -1.0, self.contract.company_id),
+                ],
+                key=lambda a: a[0].id,
+            ),
+        )
+        self.assertEqual(self.contract.entry_ids.filtered("ticket_id"), entry)
         self.assertLedgerConsistent(self.contract)
 
     def test_a_second_consumption_of_a_ticket_is_refused(self):

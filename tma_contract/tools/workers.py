@@ -31,18 +31,25 @@ def committed_env(registry, cr):
 
 
 @contextmanager
-def production_commits():
-    """Within the block, code that commits between units of work outside
-    tests (``tma_contract.models.utils.commit_unless_testing``, the crons)
-    commits: for a test that drives such code on a cursor of its own
-    (``committed_env``) and checks its transactions."""
+def thread_testing(testing):
+    """Within the block, the current thread counts as under tests or not
+    (``testing``), as code that commits between units of work outside tests
+    reads it (``tma_contract.models.utils.commit_unless_testing``, the
+    crons, Odoo's mail queue)."""
     thread = threading.current_thread()
-    testing = getattr(thread, "testing", False)
-    thread.testing = False
+    before = getattr(thread, "testing", False)
+    thread.testing = testing
     try:
         yield
     finally:
-        thread.testing = testing
+        thread.testing = before
+
+
+def production_commits():
+    """Within the block, code that commits between units of work outside
+    tests commits: for a test that drives such code on a cursor of its own
+    (``committed_env``) and checks its transactions."""
+    return thread_testing(False)
 
 
 def run_committed(registry, func, tries=10, backoff=0.05, on_retry=None):

@@ -185,6 +185,10 @@ class TmaContract(models.Model):
             return self.env["resource.calendar"]
         return self.sla_calendar_id or self.sla_policy_id.calendar_id
 
+    def _tma_posting_fields(self):
+        # What _tma_tz reads.
+        return [*super()._tma_posting_fields(), "sla_calendar_id", "sla_policy_id"]
+
     def _tma_tz(self):
         """The contract's time zone is the one of its SLA calendar (the
         client's business hours) when it has one: its months are the ones
