@@ -2,8 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A year of history for the demo, made by the suite's own business flows:
 
-    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE [--months 12]
-        [--contracts N] [--tickets-per-month K] [--seed S]
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE [--size demo]
+        [--months 12] [--contracts N] [--tickets-per-month K] [--seed S]
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE --size large
+    python3 setup/demo_history.py -c ODOO_CONF -d DATABASE --bulk
+        --contracts N --months M --tickets-per-month K
 
 Run by ``setup/demo.sh`` once the demo database is installed. For each active
 demo contract (Alpha and Gamma: Beta is in reversibility from the install
@@ -62,7 +65,35 @@ in this process (registry loading included) and 3.5 min of wall time on the
 maybe paused, resolved, rated, with its timers, emails and units) costs about
 1.4 s of that wall time, most of it the closing (OCA SLA, intervention
 report, consumption, rating request). The phases' times are printed at the
-end; ``--contracts 300 --months 36`` makes the benchmarks' datasets.
+end.
+
+A large provider (``--size large``; ``--bulk`` with ``--contracts``,
+``--months`` and ``--tickets-per-month`` for other sizes): 300 contracts
+made from the demo contracts, 36 months, about 28 tickets a month each
+(300,000 tickets), played event by event would take days. The batched mode
+(``BulkHistory``) plays a sample through the flows above (4 contracts, their
+first 3 months, 6 tickets a month), then multiplies it in SQL
+(``Multiplier``): each contract's month takes as many sample months of a
+contract of its template as its tickets need, shifted by whole weeks, with
+their tickets and everything a ticket's life wrote (messages and tracking
+values, notifications, followers, SLA timers and escalations, intervention
+reports, ratings, ledger entries and their allocations, the books bought,
+the journal of acts), and once a month the month's service report, penalty
+period, review with its improvement actions, survey. New ids come from the
+tables' sequences, ticket numbers from theirs. Then the invariants are made
+true again in bulk: ledgers numbered 1..n per contract in date order and
+balances their sums, journals of acts numbered and their hash chains
+computed again, the reports' names. Not copied: outages and preventive
+occurrences (the copies share their template's applications and
+environments, whose outages would pile up; the sample plays no preventive
+plan, see above), invoices (account moves), mails queued.
+
+Measured once (2026-12-07, load average 9 to 12 on the 2 cores): 302,115
+tickets, 3.56 million messages, 1.02 million timers, 318,765 ledger
+entries, 262,516 acts, 4.4 GB, in 32 min 51 s of wall time (55 s of CPU
+here, 818 s in PostgreSQL), of which 883 s computing the last month's 300
+reports again ("figures of now") and 570 s the copies; the README's
+benchmarks give the phases and the rows per table.
 """
 
 import argparse
@@ -264,12 +295,12 @@ class History:
     an event may add later ones (a review the cron scheduled is held, its
     minutes approved)."""
 
-    def __init__(self, env, args, phases):
+    def __init__(self, env, args, phases, today=None):
         self.env = env
         self.args = args
         self.rng = random.Random(args.seed)
         self.phases = phases
-        self.today = datetime.now().date()
+        self.today = today or datetime.now().date()
         self.first_month = (self.today - relativedelta(months=args.months)).replace(
             day=1
         )
@@ -328,7 +359,7 @@ class History:
                 contracts |= contract
         return contracts
 
-    def new_contracts(self, templates, count):
+    def new_contracts(self, templates, count, first=0):
         """``count`` contracts of as many new clients, made from the demo
         contracts in turn (their terms copied), started on the first month
         and activated then (the benchmarks' datasets)."""
@@ -339,7 +370,7 @@ class History:
             )
         Partner = self.env["res.partner"]
         contracts = self.env["tma.contract"]
-        for index in range(count):
+        for index in range(first, first + count):
             template = templates[index % len(templates)]
             client = Partner.create(
                 {
@@ -797,10 +828,806 @@ class History:
             self.invoice_orders(contract.sale_order_id)
 
 
+# ----------------------------------------------------------------------
+# Sizes, and the batched mode for the large ones
+# ----------------------------------------------------------------------
+# The sizes of ``--size``: the generator's options. ``demo`` is the demo's
+# year played event by event; a size with ``bulk`` plays a sample of
+# ``sample_contracts`` contracts for ``sample_months`` months through the
+# flows, then multiplies it in SQL up to ``contracts`` x ``months`` x
+# ``tickets_per_month`` (see ``BulkHistory``).
+SIZES = {
+    "demo": {"months": 12, "contracts": 0, "tickets_per_month": 3, "bulk": False},
+    "large": {
+        "months": 36,
+        "contracts": 300,
+        "tickets_per_month": 28,
+        "bulk": True,
+        "sample_contracts": 4,
+        "sample_months": 3,
+        "sample_tickets_per_month": 6,
+    },
+}
+
+
+class SampleHistory(History):
+    """The history of the sample contracts: their first ``sample_months``
+    months played through the flows, with their daily crons until a month
+    after (the tickets opened late in the window close then)."""
+
+    def __init__(self, env, args, phases, today=None):
+        super().__init__(env, args, phases, today=today)
+        self.window_end = self.first_month + relativedelta(months=args.sample_months)
+
+    def months(self):
+        for month in super().months():
+            if month < self.window_end:
+                yield month
+
+    def at(self, when, name, func, *args):
+        if when.date() < self.window_end + relativedelta(months=1):
+            super().at(when, name, func, *args)
+
+
+# What the batched mode copies, in order (a row's parents before it): the
+# table, how its sample rows are found, and a filter on them (``x``).
+#   ticket: the sample's tickets, copied in each block that takes them
+#       (when their last date, shifted, falls before today);
+#   child (table, column): rows of a copied row of ``table``;
+#   record (table, model column): rows whose (model, res_id) names a
+#       copied record of ``table`` (messages, followers, ratings, acts);
+#   block (contract column, date column, every): rows of a sample
+#       contract's month, copied in every block (``every``: the books bought
+#       with the tickets' units) or once per target month (the month's
+#       report, review, outages).
+CLONED = (
+    ("helpdesk_ticket", "ticket", None, None),
+    ("tma_unit_book", "block", ("x.contract_id", "x.create_date", True), None),
+    ("tma_unit_entry", "child", ("helpdesk_ticket", "ticket_id"), None),
+    (
+        "tma_unit_entry",
+        "block",
+        ("x.contract_id", "x.date", True),
+        "x.ticket_id IS NULL",
+    ),
+    ("tma_unit_allocation", "child", ("tma_unit_entry", "entry_id"), None),
+    ("tma_sla_timer", "child", ("helpdesk_ticket", "ticket_id"), None),
+    ("tma_sla_escalation", "child", ("tma_sla_timer", "timer_id"), None),
+    ("tma_intervention_report", "child", ("helpdesk_ticket", "ticket_id"), None),
+    ("tma_sla_service_report", "block", ("x.contract_id", "x.date_from", False), None),
+    ("tma_sla_penalty_period", "block", ("x.contract_id", "x.date_from", False), None),
+    ("tma_sla_penalty_line", "child", ("tma_sla_penalty_period", "period_id"), None),
+    ("tma_review", "block", ("x.contract_id", "x.date", False), None),
+    ("tma_improvement_action", "child", ("tma_review", "review_id"), None),
+    (
+        "tma_satisfaction_survey",
+        "block",
+        ("x.contract_id", "x.create_date", False),
+        None,
+    ),
+    ("rating_rating", "record", ("helpdesk_ticket", "res_model"), None),
+    ("tma_act_journal", "record", ("rating_rating", "res_model"), None),
+    ("tma_act_journal", "record", ("helpdesk_ticket", "res_model"), None),
+    ("tma_act_journal", "record", ("tma_review", "res_model"), None),
+    ("tma_act_journal", "record", ("tma_satisfaction_survey", "res_model"), None),
+    ("mail_message", "record", ("helpdesk_ticket", "model"), None),
+    ("mail_message", "record", ("tma_review", "model"), None),
+    ("mail_message", "record", ("tma_satisfaction_survey", "model"), None),
+    ("mail_message", "record", ("tma_intervention_report", "model"), None),
+    ("mail_message", "record", ("tma_improvement_action", "model"), None),
+    ("mail_message", "record", ("tma_sla_penalty_period", "model"), None),
+    ("mail_tracking_value", "child", ("mail_message", "mail_message_id"), None),
+    ("mail_notification", "child", ("mail_message", "mail_message_id"), None),
+    ("mail_followers", "record", ("helpdesk_ticket", "res_model"), None),
+    ("mail_followers", "record", ("tma_review", "res_model"), None),
+    ("mail_followers", "record", ("tma_satisfaction_survey", "res_model"), None),
+)
+# The order of the inserts, where it is not ``CLONED``'s: the acts' journal
+# before the records that name their entry.
+FIRST = ("helpdesk_ticket", "tma_act_journal", "mail_message")
+# Columns set to NULL in the copies: rows the copy does not make (the
+# queued mails of the sample, its printed PDFs).
+NULLED = {
+    "mail_notification": ("mail_mail_id",),
+    "tma_sla_penalty_period": ("move_id",),
+    "tma_review": ("calendar_event_id", "minutes_attachment_id"),
+    "tma_sla_service_report": ("pdf_attachment_id", "xlsx_attachment_id"),
+}
+
+
+class Multiplier:
+    """The sample multiplied in SQL: each sample contract's month (a block)
+    copied into the months of the contracts made from the same demo
+    contract, shifted by whole weeks (a Monday stays a Monday, a night a
+    night).
+
+    One statement per table and kind: ``tma_bulk_map`` gives each copied
+    row its new id (taken from the table's sequence, in the order of the
+    copy's dates: ids grow with time as they do in production), then
+    ``INSERT ... SELECT`` writes the copies, every column by a rule read
+    from the catalog: the id and the references to copied rows (the
+    ``(model, res_id)`` pairs too) mapped, the contract and its client's
+    partners replaced by the target's, the dates shifted, the rest copied.
+    The many2many tables of a copied table follow it."""
+
+    def __init__(self, env, phases):
+        self.env = env
+        self.cr = env.cr
+        self.phases = phases
+        self.copied = {}
+
+    def execute(self, query, *params):
+        self.cr.execute(query, params)
+
+    # ------------------------------------------------------------------
+    # Catalog
+    # ------------------------------------------------------------------
+    def columns(self, table):
+        self.execute(
+            """SELECT attname, format_type(atttypid, atttypmod)
+                 FROM pg_attribute
+                WHERE attrelid = %s::regclass AND attnum > 0
+                  AND NOT attisdropped
+                ORDER BY attnum""",
+            table,
+        )
+        return self.cr.fetchall()
+
+    def foreign_keys(self, table):
+        """{column: referenced table} of ``table``'s one-column keys."""
+        self.execute(
+            """SELECT a.attname, c.confrelid::regclass::text
+                 FROM pg_constraint c
+                 JOIN pg_attribute a
+                   ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                WHERE c.conrelid = %s::regclass AND c.contype = 'f'
+                  AND array_length(c.conkey, 1) = 1""",
+            table,
+        )
+        return dict(self.cr.fetchall())
+
+    def drop_indexes(self, table):
+        """Drop ``table``'s plain indexes (not the unique ones, which hold
+        invariants); return the statements that build them again."""
+        self.execute(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                WHERE i.tablename = %s AND i.indexdef NOT LIKE 'CREATE UNIQUE%%'""",
+            table,
+        )
+        indexes = self.cr.fetchall()
+        for name, _definition in indexes:
+            self.execute(f'DROP INDEX "{name}"')
+        return [definition for _name, definition in indexes]
+
+    def relation_tables(self, table):
+        """The many2many tables with a column referencing ``table``:
+        [(relation, column, other column)]."""
+        self.execute(
+            """SELECT c.conrelid::regclass::text, a.attname
+                 FROM pg_constraint c
+                 JOIN pg_attribute a
+                   ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                WHERE c.confrelid = %s::regclass AND c.contype = 'f'
+                  AND NOT EXISTS (
+                        SELECT 1 FROM pg_attribute i
+                         WHERE i.attrelid = c.conrelid AND i.attname = 'id'
+                           AND NOT i.attisdropped)""",
+            table,
+        )
+        relations = []
+        for relation, column in self.cr.fetchall():
+            names = [name for name, _type in self.columns(relation)]
+            if len(names) == 2:
+                other = names[1] if names[0] == column else names[0]
+                relations.append((relation, column, other))
+        return relations
+
+    # ------------------------------------------------------------------
+    # Plan
+    # ------------------------------------------------------------------
+    def prepare(self, targets, partners):
+        """``targets``: [(target, source contract, source month, contract,
+        shift in days, primary, month)]; ``partners``: [(source contract,
+        contract, source partner, partner)]."""
+        for table in ("tma_bulk_target", "tma_bulk_partner", "tma_bulk_map"):
+            self.execute(f"DROP TABLE IF EXISTS {table}")
+        self.execute(
+            """CREATE TEMP TABLE tma_bulk_target (
+                   target int PRIMARY KEY, src_contract int, src_month date,
+                   dst_contract int, shift interval, shift_days int,
+                   is_primary bool, dst_month date)"""
+        )
+        self.execute(
+            """INSERT INTO tma_bulk_target
+               SELECT t, sc, sm, dc, make_interval(days => d), d, p, dm
+                 FROM unnest(%s::int[], %s::int[], %s::date[], %s::int[],
+                             %s::int[], %s::bool[], %s::date[])
+                      AS r(t, sc, sm, dc, d, p, dm)""",
+            *[list(column) for column in zip(*targets, strict=True)],
+        )
+        self.execute(
+            """CREATE TEMP TABLE tma_bulk_partner (
+                   src_contract int, dst_contract int, old_id int, new_id int,
+                   PRIMARY KEY (src_contract, dst_contract, old_id))"""
+        )
+        self.execute(
+            """INSERT INTO tma_bulk_partner
+               SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])""",
+            *[list(column) for column in zip(*partners, strict=True)],
+        )
+        self.execute(
+            """CREATE TEMP TABLE tma_bulk_map (
+                   tbl text, old_id int, target int, new_id int, extra bigint)"""
+        )
+        self.execute("CREATE INDEX ON tma_bulk_map (old_id, target, tbl)")
+        self.execute("ANALYZE tma_bulk_target")
+        self.execute("ANALYZE tma_bulk_partner")
+
+    def map_rows(self, table, kind, how, where, limit):
+        """Give the sample rows of ``table`` their new ids, per block."""
+        where = f"AND {where}" if where else ""
+        seq = f"{table}_id_seq"
+        # The copies' ids in the order of their (shifted) creation.
+        names = {name for name, _type in self.columns(table)}
+        at = "x.create_date + b.shift" if "create_date" in names else "NULL::timestamp"
+        extra = "NULL"
+        if kind == "ticket":
+            extra = f"nextval('{self.ticket_sequence}')"
+            source = f"""
+                SELECT x.id, b.target, x.create_date + b.shift AS at
+                  FROM helpdesk_ticket x
+                  JOIN tma_bulk_target b
+                    ON b.src_contract = x.tma_contract_id
+                   AND b.src_month = date_trunc('month', x.create_date)::date
+                  JOIN tma_bulk_last l ON l.ticket_id = x.id
+                 WHERE l.last_at + b.shift < '{limit}' {where}"""
+        elif kind == "child":
+            parent, column = how
+            source = f"""
+                SELECT x.id, p.target, {at} AS at
+                  FROM {table} x
+                  JOIN tma_bulk_map p
+                    ON p.tbl = '{parent}' AND p.old_id = x.{column}
+                  JOIN tma_bulk_target b ON b.target = p.target
+                 WHERE true {where}"""
+        elif kind == "record":
+            parent, model_column = how
+            model = self.models[parent]
+            source = f"""
+                SELECT x.id, p.target, {at} AS at
+                  FROM {table} x
+                  JOIN tma_bulk_map p
+                    ON p.tbl = '{parent}' AND p.old_id = x.res_id
+                  JOIN tma_bulk_target b ON b.target = p.target
+                 WHERE x.{model_column} = '{model}' {where}"""
+        else:
+            contract, date_column, every = how
+            primary = "" if every else "AND b.is_primary"
+            source = f"""
+                SELECT x.id, b.target, {at} AS at
+                  FROM {table} x
+                  JOIN tma_bulk_target b
+                    ON b.src_contract = {contract}
+                   AND b.src_month = date_trunc('month', {date_column})::date
+                       {primary}
+                 WHERE x.id <= {self.sample_max[table]} {where}"""
+        self.execute(
+            f"""INSERT INTO tma_bulk_map
+                SELECT '{table}', id, target, nextval('{seq}'), {extra}
+                  FROM ({source} ORDER BY at, id) s"""
+        )
+        return self.cr.rowcount
+
+    # ------------------------------------------------------------------
+    # Copy
+    # ------------------------------------------------------------------
+    def copy_rows(self, table):
+        """Insert the copies of ``table``'s rows mapped last."""
+        keys = self.foreign_keys(table)
+        joins = []
+        exprs = []
+        names = []
+        overrides = self.overrides(table)
+        columns = self.columns(table)
+        present = {name for name, _type in columns}
+        # The (model, id) references: mapped when they name a copied row.
+        poly = {
+            "res_id": "model" if "model" in present else "res_model",
+            "parent_res_id": "parent_res_model",
+        }
+        poly = {name: model for name, model in poly.items() if {name, model} <= present}
+        for name, sql_type in columns:
+            names.append(name)
+            ref = keys.get(name)
+            if name in overrides:
+                exprs.append(overrides[name])
+            elif name == "id":
+                exprs.append("m.new_id")
+            elif name in NULLED.get(table, ()):
+                exprs.append("NULL")
+            elif ref == "tma_contract":
+                exprs.append(
+                    f"CASE WHEN x.{name} = b.src_contract THEN b.dst_contract "
+                    f"ELSE x.{name} END"
+                )
+            elif ref == "res_partner":
+                alias = f"p_{name}"
+                joins.append(
+                    f"LEFT JOIN tma_bulk_partner {alias} "
+                    f"ON {alias}.src_contract = b.src_contract "
+                    f"AND {alias}.dst_contract = b.dst_contract "
+                    f"AND {alias}.old_id = x.{name}"
+                )
+                exprs.append(f"COALESCE({alias}.new_id, x.{name})")
+            elif ref in self.copied:
+                alias = f"f_{name}"
+                joins.append(
+                    f"LEFT JOIN tma_bulk_map {alias} ON {alias}.tbl = '{ref}' "
+                    f"AND {alias}.old_id = x.{name} AND {alias}.target = m.target"
+                )
+                exprs.append(f"COALESCE({alias}.new_id, x.{name})")
+            elif name in poly:
+                alias = f"r_{name}"
+                joins.append(
+                    f"LEFT JOIN tma_bulk_map {alias} "
+                    f"ON {alias}.tbl = replace(x.{poly[name]}, '.', '_') "
+                    f"AND {alias}.old_id = x.{name} AND {alias}.target = m.target"
+                )
+                exprs.append(f"COALESCE({alias}.new_id, x.{name})")
+            elif sql_type.startswith("timestamp"):
+                exprs.append(f"x.{name} + b.shift")
+            elif sql_type == "date":
+                exprs.append(f"(x.{name} + b.shift_days)")
+            elif name == "access_token":
+                exprs.append(
+                    f"CASE WHEN x.{name} IS NULL THEN NULL "
+                    "ELSE md5(random()::text || m.new_id) END"
+                )
+            else:
+                exprs.append(f"x.{name}")
+        self.execute(
+            f"""INSERT INTO {table} ({", ".join(f'"{n}"' for n in names)})
+                SELECT {", ".join(exprs)}
+                  FROM tma_bulk_map m
+                  JOIN {table} x ON x.id = m.old_id
+                  JOIN tma_bulk_target b ON b.target = m.target
+                  {" ".join(joins)}
+                 WHERE m.tbl = '{table}' AND m.new_id > {self.sample_max[table]}
+"""
+        )
+        return self.cr.rowcount
+
+    def overrides(self, table):
+        """The columns of ``table`` whose copy is not the generic rule's."""
+        if table == "helpdesk_ticket":
+            prefix, padding = self.ticket_number
+            # The contact's fields (filled by the form's onchange), read from
+            # the target's contact where the sample's has them.
+            contact = (
+                "CASE WHEN x.partner_{0} IS NULL THEN NULL ELSE "
+                "(SELECT p.{0} FROM res_partner p "
+                "WHERE p.id = COALESCE(p_partner_id.new_id, x.partner_id)) END"
+            )
+            return {
+                # Padded as ``ir.sequence`` pads: never cut (lpad would).
+                "number": f"'{prefix}' || lpad(m.extra::text, "
+                f"greatest({padding}, length(m.extra::text)), '0')",
+                "partner_name": contact.format("name"),
+                "partner_email": contact.format("email"),
+            }
+        if table == "mail_message":
+            return {
+                "message_id": "CASE WHEN x.message_id IS NULL THEN NULL ELSE "
+                "'<' || m.new_id || '.tma-history@localhost>' END"
+            }
+        if table == "tma_unit_entry":
+            # Numbered once all are in (``restore_invariants``).
+            return {"sequence_number": "-m.new_id"}
+        if table == "tma_act_journal":
+            return {"sequence": "-m.new_id"}
+        if table == "tma_review":
+            # The target contract's review type of the same kind.
+            return {
+                "type_id": "(SELECT t.id FROM tma_review_type t "
+                "JOIN tma_review_type st ON st.kind = t.kind "
+                "WHERE st.id = x.type_id AND t.contract_id = b.dst_contract "
+                "ORDER BY t.id LIMIT 1)"
+            }
+        if table in ("tma_sla_service_report", "tma_sla_penalty_period"):
+            return {
+                "date_from": "b.dst_month",
+                "date_to": "(b.dst_month + interval '1 month - 1 day')::date",
+            }
+        return {}
+
+    def copy_relations(self, table):
+        """The many2many rows of ``table``'s copies."""
+        total = 0
+        for relation, column, other in self.relation_tables(table):
+            target = self.foreign_keys(relation).get(other)
+            if target in self.copied and target != table:
+                other_expr = (
+                    f"COALESCE((SELECT o.new_id FROM tma_bulk_map o "
+                    f"WHERE o.tbl = '{target}' AND o.old_id = r.{other} "
+                    f"AND o.target = m.target), r.{other})"
+                )
+            elif target == "res_partner":
+                other_expr = (
+                    f"COALESCE((SELECT o.new_id FROM tma_bulk_partner o "
+                    f"WHERE o.src_contract = b.src_contract "
+                    f"AND o.dst_contract = b.dst_contract "
+                    f"AND o.old_id = r.{other}), r.{other})"
+                )
+            else:
+                other_expr = f"r.{other}"
+            self.execute(
+                f"""INSERT INTO {relation} ({column}, {other})
+                    SELECT m.new_id, {other_expr}
+                      FROM tma_bulk_map m
+                      JOIN {relation} r ON r.{column} = m.old_id
+                      JOIN tma_bulk_target b ON b.target = m.target
+                     WHERE m.tbl = '{table}' AND m.new_id > {self.sample_max[table]}
+                    ON CONFLICT DO NOTHING"""
+            )
+            total += self.cr.rowcount
+        return total
+
+    def run(self, limit):
+        """Copy every table of ``CLONED``; return {table: rows copied}."""
+        self.models = {
+            model._table: name
+            for name, model in self.env.registry.models.items()
+            if not model._abstract and model._auto
+        }
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "helpdesk.ticket.sequence")], limit=1
+        )
+        if sequence.implementation != "standard" or "%(" in (sequence.prefix or ""):
+            raise SystemExit(
+                "the batched mode numbers tickets with a standard sequence "
+                "of a plain prefix"
+            )
+        self.ticket_sequence = f"ir_sequence_{sequence.id:03d}"
+        self.ticket_number = (sequence.prefix or "", sequence.padding)
+        self.sample_max = {}
+        for table, *_rest in CLONED:
+            self.execute(f"SELECT COALESCE(max(id), 0) FROM {table}")
+            self.sample_max[table] = self.cr.fetchone()[0]
+        # The last date of each sample ticket's story: a copy is made only
+        # when all of it, shifted, falls before today.
+        self.execute("DROP TABLE IF EXISTS tma_bulk_last")
+        self.execute(
+            """CREATE TEMP TABLE tma_bulk_last AS
+               SELECT t.id AS ticket_id, greatest(
+                        t.write_date,
+                        (SELECT max(m.date) FROM mail_message m
+                          WHERE m.model = 'helpdesk.ticket' AND m.res_id = t.id),
+                        (SELECT max(r.write_date) FROM rating_rating r
+                          WHERE r.res_model = 'helpdesk.ticket' AND r.res_id = t.id),
+                        (SELECT max(s.write_date) FROM tma_sla_timer s
+                          WHERE s.ticket_id = t.id)) AS last_at
+                 FROM helpdesk_ticket t"""
+        )
+        counts = defaultdict(int)
+        for table, kind, how, where in CLONED:
+            with self.phases(f"map {table}"):
+                counts[f"{table} (mapped)"] += self.map_rows(
+                    table, kind, how, where, limit
+                )
+                self.copied[table] = True
+        self.execute("ANALYZE tma_bulk_map")
+        tables = list(dict.fromkeys(table for table, *_rest in CLONED))
+        tables = [*FIRST, *(t for t in tables if t not in FIRST)]
+        # The copies reference rows that exist (copied from rows that do,
+        # mapped to rows inserted before them): the foreign keys' triggers,
+        # one lookup per key and row, are skipped for the transaction
+        # (``session_replication_role``, a superuser's setting, as
+        # ``pg_restore --disable-triggers`` does); the plain indexes of the
+        # large tables are built again once their rows are in.
+        self.execute("SET LOCAL session_replication_role = replica")
+        self.execute("SET LOCAL work_mem = '256MB'")
+        for table in tables:
+            with self.phases(f"copy {table}"):
+                large = counts[f"{table} (mapped)"] > 50000
+                indexes = self.drop_indexes(table) if large else []
+                counts[table] += self.copy_rows(table)
+                relations = self.copy_relations(table)
+                if relations:
+                    counts[f"{table} relations"] += relations
+            with self.phases(f"index {table}"):
+                for definition in indexes:
+                    self.execute(definition)
+        self.execute("SET LOCAL session_replication_role = origin")
+        return counts
+
+
+class BulkHistory:
+    """The batched mode: ``args.contracts`` contracts over ``args.months``
+    months, about ``args.tickets_per_month`` tickets a month each.
+
+    1. The sample: ``sample_contracts`` contracts (made from the demo
+       contracts in turn, so each template has its own) live their first
+       ``sample_months`` months through the flows, as in the demo mode, with
+       ``sample_tickets_per_month`` tickets a month: every row the copies
+       are made of is one the product wrote.
+    2. The other contracts are made (as in the demo mode's ``--contracts``).
+    3. The copies (``Multiplier``): each contract's month takes as many
+       sample months of a contract of its template as its ticket count
+       needs, shifted by whole weeks; the month's report comes with the
+       first of them.
+    4. The invariants made true again, in bulk: each contract's ledger
+       numbered 1..n in date order and its balance its sum; each journal
+       of acts numbered 1..n and its hash chain computed again; the
+       tickets' contact fields read from their partner; the statistics of
+       the planner refreshed (``ANALYZE``)."""
+
+    def __init__(self, env, args, phases):
+        self.env = env
+        self.args = args
+        self.phases = phases
+        self.history = History(env, args, phases)
+        self.rng = random.Random(args.seed)
+        self.stats = defaultdict(int)
+
+    def sample_args(self):
+        return options(
+            **(
+                vars(self.args)
+                | {"tickets_per_month": self.args.sample_tickets_per_month}
+            )
+        )
+
+    def run(self, clock, templates=None):
+        """Build the history; return the contracts. ``templates``: the
+        contracts the new ones copy (default: the demo's)."""
+        history = self.history
+        templates = templates or history.demo_contracts()
+        if not templates:
+            raise SystemExit(
+                "the batched mode copies the demo contracts: run it on a "
+                "database with the suite's demo data"
+            )
+        count = self.args.contracts
+        samples_count = self.args.sample_contracts
+        start = datetime.combine(history.first_month, datetime.min.time())
+        with self.phases("contracts"):
+            samples = history.new_contracts(templates, samples_count)
+        sample = SampleHistory(
+            self.env, self.sample_args(), self.phases, today=history.today
+        )
+        with self.phases("plan"):
+            sample.plan(samples)
+        sample.play(clock)
+        for key, value in sample.stats.items():
+            self.stats[f"sample {key}"] = value
+        clock.move_to(start)
+        with self.phases("contracts"):
+            others = history.new_contracts(
+                templates, count - samples_count, first=samples_count
+            )
+            if "tma.review.type" in self.env:
+                # Their review types (the copies of the reviews are of their
+                # kinds), the next reviews planned from last month on.
+                clock.move_to(datetime.combine(history.last_month, datetime.min.time()))
+                for contract in others.filtered(lambda c: not c.review_type_ids):
+                    contract.action_tma_setup_reviews()
+        contracts = samples | others
+        self.env.flush_all()
+        with self.phases("copy plan"):
+            targets, partners = self.plan(
+                templates, samples, contracts, sample.window_end
+            )
+        multiplier = Multiplier(self.env, self.phases)
+        multiplier.prepare(targets, partners)
+        limit = datetime.combine(history.today, datetime.min.time())
+        copied = multiplier.run(limit)
+        self.stats.update(copied)
+        self.restore_invariants(contracts)
+        self.stats["contracts"] = len(contracts)
+        return contracts
+
+    def plan(self, templates, samples, contracts, window_end):
+        """The blocks to copy: ``(target, source contract, source month,
+        contract, shift in days, first of its month, month)``, and the
+        partners each pair of contracts maps."""
+        history = self.history
+        cr = self.env.cr
+        cr.execute(
+            """SELECT tma_contract_id, date_trunc('month', create_date)::date,
+                      count(*)
+                 FROM helpdesk_ticket
+                WHERE tma_contract_id = ANY(%s)
+                GROUP BY 1, 2""",
+            [samples.ids],
+        )
+        tickets = {(contract, month): n for contract, month, n in cr.fetchall()}
+        window = [m for m in history.months() if m < window_end]
+        blocks = defaultdict(list)
+        for index, sample in enumerate(samples):
+            for month in window:
+                blocks[index % len(templates)].append((sample.id, month))
+        per_block = sum(tickets.values()) / max(1, len(samples) * len(window))
+        ratio = self.args.tickets_per_month / max(per_block, 0.1)
+        full_months = [m for m in history.months() if m <= history.last_month]
+        tail_end = window_end + relativedelta(months=2)
+        targets = []
+        pairs = set()
+        for index, contract in enumerate(contracts):
+            sources = blocks[index % len(templates)]
+            for month in full_months:
+                if contract in samples and month < window_end:
+                    continue
+                wanted = int(ratio) + (self.rng.random() < ratio - int(ratio))
+                # A sample contract's two months after its sample hold what
+                # its cron planned then (its reviews): they take tickets,
+                # not the month's rows.
+                whole = contract not in samples or month >= tail_end
+                for number in range(max(1, wanted)):
+                    src_contract, src_month = self.rng.choice(sources)
+                    shift = (month - src_month).days // 7 * 7
+                    targets.append(
+                        (
+                            len(targets) + 1,
+                            src_contract,
+                            src_month,
+                            contract.id,
+                            shift,
+                            whole and number == 0,
+                            month,
+                        )
+                    )
+                    pairs.add((src_contract, contract.id))
+        Contract = self.env["tma.contract"]
+        partners = []
+        for src_id, dst_id in sorted(pairs):
+            src, dst = Contract.browse(src_id), Contract.browse(dst_id)
+            partners.append((src_id, dst_id, src.partner_id.id, dst.partner_id.id))
+            old, new = history.contact_of(src), history.contact_of(dst)
+            if old != src.partner_id:
+                partners.append((src_id, dst_id, old.id, new.id))
+        self.stats["blocks"] = len(targets)
+        return targets, partners
+
+    def restore_invariants(self, contracts):
+        with self.phases("invariants: ledgers"):
+            self.number_ledgers(contracts)
+        with self.phases("invariants: journals"):
+            self.chain_journals(contracts)
+        with self.phases("invariants: names, statistics"):
+            self.refresh(contracts)
+
+    def number_ledgers(self, contracts):
+        cr = self.env.cr
+        ids = contracts.ids
+        # The ledger: entries numbered 1..n per contract in date order (the
+        # order the history posted them), named after their number, and the
+        # balance their sum. Two steps: the numbers are unique per contract.
+        cr.execute(
+            """UPDATE tma_unit_entry e SET sequence_number = -n.rn - 1000000000
+                 FROM (SELECT id, row_number() OVER (
+                                  PARTITION BY contract_id ORDER BY date, id) AS rn
+                         FROM tma_unit_entry WHERE contract_id = ANY(%s)) n
+                WHERE e.id = n.id""",
+            [ids],
+        )
+        number = "(-e.sequence_number - 1000000000)::text"
+        cr.execute(
+            f"""UPDATE tma_unit_entry e
+                   SET sequence_number = -e.sequence_number - 1000000000,
+                       name = c.name || '-' || lpad(
+                           {number}, greatest(5, length({number})), '0')
+                  FROM tma_contract c
+                 WHERE c.id = e.contract_id AND e.contract_id = ANY(%s)""",
+            [ids],
+        )
+        cr.execute(
+            """UPDATE tma_contract c
+                  SET balance = s.total, entry_seq = s.n,
+                      ledger_seq = greatest(COALESCE(c.ledger_seq, 0), s.n)
+                 FROM (SELECT contract_id, round(sum(units)::numeric, 6) AS total,
+                              count(*) AS n
+                         FROM tma_unit_entry WHERE contract_id = ANY(%s)
+                        GROUP BY contract_id) s
+                WHERE c.id = s.contract_id""",
+            [ids],
+        )
+
+    def chain_journals(self, contracts):
+        cr = self.env.cr
+        ids = contracts.ids
+        # The journal of acts: numbered 1..n per contract in the acts'
+        # order, then each hash computed again from the first.
+        cr.execute(
+            """UPDATE tma_act_journal j SET sequence = -n.rn - 1000000000
+                 FROM (SELECT id, row_number() OVER (
+                                  PARTITION BY contract_id ORDER BY recorded_on, id)
+                                  AS rn
+                         FROM tma_act_journal WHERE contract_id = ANY(%s)) n
+                WHERE j.id = n.id""",
+            [ids],
+        )
+        cr.execute(
+            """UPDATE tma_act_journal SET sequence = -sequence - 1000000000
+                WHERE contract_id = ANY(%s)""",
+            [ids],
+        )
+        Journal = self.env["tma.act.journal"]
+        Journal.invalidate_model()
+        hashes = []
+        for contract in contracts:
+            previous = ""
+            last = 0
+            for entry_id, _stored, values in Journal._tma_stored_rows(contract):
+                previous = Journal._compute_entry_hash(values, previous)
+                hashes.append((entry_id, previous))
+                last = values["sequence"]
+            cr.execute(
+                "UPDATE tma_contract SET act_seq = %s WHERE id = %s",
+                [last, contract.id],
+            )
+        if hashes:
+            cr.execute(
+                """UPDATE tma_act_journal j SET inalterable_hash = h.hash
+                     FROM unnest(%s::int[], %s::text[]) AS h(id, hash)
+                    WHERE j.id = h.id""",
+                [[h[0] for h in hashes], [h[1] for h in hashes]],
+            )
+
+    def refresh(self, contracts):
+        cr = self.env.cr
+        ids = contracts.ids
+        # The reports' names (their month), computed again.
+        Report = self.env["tma.sla.service.report"]
+        reports = Report.search([("contract_id", "in", ids)])
+        self.env.add_to_compute(Report._fields["name"], reports)
+        reports.flush_recordset()
+        self.env.invalidate_all()
+        for table in (
+            "helpdesk_ticket",
+            "mail_message",
+            "mail_tracking_value",
+            "tma_unit_entry",
+            "tma_sla_timer",
+            "rating_rating",
+            "tma_act_journal",
+            "mail_followers",
+            "mail_notification",
+        ):
+            cr.execute(f"ANALYZE {table}")
+
+
 def options(**values):
     """The generator's options (``main``'s defaults, ``values`` over them)."""
-    defaults = {"months": 12, "contracts": 0, "tickets_per_month": 3, "seed": 22}
+    defaults = SIZES["demo"] | {
+        "seed": 22,
+        "sample_contracts": 0,
+        "sample_months": 0,
+        "sample_tickets_per_month": 0,
+    }
     return argparse.Namespace(**(defaults | values))
+
+
+def check_options(args):
+    """Refuse options the generator cannot make a history of (a clear
+    message, nothing written)."""
+    if args.months < 1 or args.tickets_per_month < 1 or args.contracts < 0:
+        raise SystemExit(
+            "--months and --tickets-per-month must be at least 1, "
+            "--contracts at least 0"
+        )
+    if args.bulk:
+        if args.sample_contracts < 1 or args.contracts < args.sample_contracts:
+            raise SystemExit(
+                f"the batched mode needs at least {args.sample_contracts or 1} "
+                f"contracts (its sample's), got {args.contracts}"
+            )
+        if not 1 <= args.sample_months < args.months:
+            raise SystemExit(
+                f"the batched mode's sample of {args.sample_months} months "
+                f"must be shorter than the {args.months} months of the history"
+            )
+        if args.sample_tickets_per_month < 1:
+            raise SystemExit("the sample needs at least a ticket a month")
 
 
 def generate(env, args, phases=None, contracts=None):
@@ -811,25 +1638,30 @@ def generate(env, args, phases=None, contracts=None):
     While it plays, the registry counts as not ready, as while the demo data
     is installed: no web server answers wkhtmltopdf yet, so the suite leaves
     the PDFs to its crons and its portal (printed on demand)."""
+    check_options(args)
     phases = phases or Phases()
     # Notifications queued, as the crons queue them, rather than sent at
     # each commit of a cron (no mail server answers while the demo is built).
     env = env(context=dict(env.context, mail_notify_force_send=False))
     history = History(env, args, phases)
+    bulk = BulkHistory(env, args, phases) if args.bulk else None
     start = datetime.combine(history.first_month, datetime.min.time())
     registry = env.registry
     ready = registry.ready
     registry.ready = False
     try:
         with Clock(env.cr, start) as clock:
-            with phases("contracts"):
-                if contracts is None:
-                    contracts = history.demo_contracts()
-                if args.contracts:
-                    contracts = history.new_contracts(contracts, args.contracts)
-            with phases("plan"):
-                history.plan(contracts)
-            history.play(clock)
+            if bulk:
+                contracts = bulk.run(clock, templates=contracts)
+            else:
+                with phases("contracts"):
+                    if contracts is None:
+                        contracts = history.demo_contracts()
+                    if args.contracts:
+                        contracts = history.new_contracts(contracts, args.contracts)
+                with phases("plan"):
+                    history.plan(contracts)
+                history.play(clock)
     finally:
         registry.ready = ready
     with phases("figures of now"):
@@ -845,18 +1677,45 @@ def generate(env, args, phases=None, contracts=None):
             [("contract_id", "in", contracts.ids), ("state", "=", "draft")]
         ).action_compute()
         env["tma.capacity.report"]._refresh()
-    return history.stats
+    return bulk.stats if bulk else history.stats
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-c", dest="conf", required=True)
     parser.add_argument("-d", dest="db", required=True)
-    parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--contracts", type=int, default=0)
-    parser.add_argument("--tickets-per-month", type=int, default=3)
+    parser.add_argument(
+        "--size",
+        choices=sorted(SIZES),
+        default="demo",
+        help="demo: the demo's year, played event by event (the default); "
+        "large: 300 contracts over 36 months, 28 tickets a month each, "
+        "a sample played then multiplied in SQL",
+    )
+    parser.add_argument("--months", type=int)
+    parser.add_argument("--contracts", type=int)
+    parser.add_argument("--tickets-per-month", type=int)
+    parser.add_argument(
+        "--bulk",
+        action="store_true",
+        default=None,
+        help="the large size's batched mode at the sizes given (--contracts, "
+        "--months, --tickets-per-month; the others the large size's)",
+    )
     parser.add_argument("--seed", type=int, default=22)
-    args = parser.parse_args(argv)
+    given = vars(parser.parse_args(argv))
+    # --bulk: the large size's batched mode, at the sizes given.
+    values = dict(SIZES["large" if given["bulk"] else given["size"]])
+    values |= {
+        key: value
+        for key, value in given.items()
+        if value is not None and key not in ("size", "bulk")
+    }
+    args = options(**values)
+    try:
+        check_options(args)
+    except SystemExit as error:
+        parser.error(str(error))
     import odoo
     from odoo import SUPERUSER_ID, api
 
