@@ -65,44 +65,48 @@ class TmaSlaTimer(models.Model):
         and runs again while timers are due (``_trigger`` when called outside
         the cron runner)."""
         now = fields.Datetime.now()
+        # What is due, in the words of the timers' partial indexes (init):
+        # the claims and the count of what is left read only what is due,
+        # whatever the number of timers.
+        breach_due = SQL(
+            """s.breach_notified IS NOT TRUE
+               AND (s.status = 'breached'
+                    OR (s.status = 'running' AND s.deadline <= %s))""",
+            now,
+        )
+        escalation_due = SQL(
+            "s.next_escalation_date <= %s AND s.reached_date IS NULL", now
+        )
         breached = self._claim(
             SQL(
                 """breach_notified = TRUE,
                    status = 'breached',
                    breach_date = COALESCE(t.breach_date, t.deadline)"""
             ),
-            SQL(
-                """s.breach_notified IS NOT TRUE
-                   AND (s.status = 'breached'
-                        OR (s.status = 'running' AND s.deadline <= %s))""",
-                now,
-            ),
+            breach_due,
             SQL("s.deadline"),
             batch_size,
         )
         run_isolated(breached, "_notify_breach")
         due = self._claim(
             SQL("next_escalation_date = NULL"),
-            SQL("s.next_escalation_date <= %s AND s.reached_date IS NULL", now),
+            escalation_due,
             SQL("s.next_escalation_date"),
             batch_size,
         )
         run_isolated(due, "_apply_escalation_rules")
-        remaining = self.search_count(
-            [
-                "|",
-                "&",
-                ("breach_notified", "=", False),
-                "|",
-                ("status", "=", "breached"),
-                "&",
-                ("status", "=", "running"),
-                ("deadline", "<=", now),
-                "&",
-                ("next_escalation_date", "<=", now),
-                ("reached_date", "=", False),
-            ]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM (
+                       SELECT s.id FROM tma_sla_timer s WHERE %s
+                        UNION
+                       SELECT s.id FROM tma_sla_timer s WHERE %s) AS left_due""",
+                breach_due,
+                escalation_due,
+            )
         )
+        remaining = self.env.cr.fetchone()[0]
         done = len(breached) + len(due)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if remaining and not self.env.context.get("ir_cron_progress_id"):
