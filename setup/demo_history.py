@@ -101,14 +101,17 @@ import base64
 import heapq
 import random
 import sys
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
+from odoo.sql_db import connection_info_for
 
 # Ticket subjects, per language: (French, English). The demo's French clients
 # read French, Alpha (and every client of an English-only demo) English.
@@ -1582,18 +1585,44 @@ class BulkHistory:
         self.env.add_to_compute(Report._fields["name"], reports)
         reports.flush_recordset()
         self.env.invalidate_all()
-        for table in (
-            "helpdesk_ticket",
-            "mail_message",
-            "mail_tracking_value",
-            "tma_unit_entry",
-            "tma_sla_timer",
-            "rating_rating",
-            "tma_act_journal",
-            "mail_followers",
-            "mail_notification",
-        ):
+        for table in BIG_TABLES:
             cr.execute(f"ANALYZE {table}")
+
+    def settle(self):
+        """Outside tests, once everything is copied: commit, then ``VACUUM
+        (ANALYZE)`` the big tables, as after any bulk load (``pg_restore``'s
+        advice), in a connection of its own (VACUUM runs outside a
+        transaction). Millions of rows written by one transaction full of
+        savepoints are otherwise slow to read until each row has been checked
+        once (its transaction's status and hint bits): the figures computed
+        next, and the first readers of the database, would pay for it."""
+        if getattr(threading.current_thread(), "testing", False):
+            return
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        _dbname, info = connection_info_for(self.env.cr.dbname)
+        connection = psycopg2.connect(**info)
+        try:
+            connection.autocommit = True
+            with connection.cursor() as cr:
+                for table in BIG_TABLES:
+                    with self.phases(f"vacuum {table}"):
+                        cr.execute(f"VACUUM (ANALYZE) {table}")
+        finally:
+            connection.close()
+
+
+# The tables the batched mode fills by the million (or near).
+BIG_TABLES = (
+    "helpdesk_ticket",
+    "mail_message",
+    "mail_tracking_value",
+    "tma_unit_entry",
+    "tma_sla_timer",
+    "rating_rating",
+    "tma_act_journal",
+    "mail_followers",
+    "mail_notification",
+)
 
 
 def options(**values):
@@ -1664,6 +1693,8 @@ def generate(env, args, phases=None, contracts=None):
                 history.play(clock)
     finally:
         registry.ready = ready
+    if bulk:
+        bulk.settle()
     with phases("figures of now"):
         # What the demo data computed at install, computed again with the
         # history behind it, as the crons and buttons would: the recent
