@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.tma_contract.models.utils import reader_datetime
+from odoo.addons.tma_contract.models.utils import later_on_conflict, reader_datetime
 
 from .utils import run_isolated
 
@@ -52,6 +52,7 @@ class TmaSlaTimer(models.Model):
         return timers
 
     @api.model
+    @later_on_conflict("tma_sla.ir_cron_tma_sla_check")
     def _cron_check(self, batch_size=500):
         """Notify new breaches (once each) and apply due escalation rules.
 
@@ -63,7 +64,10 @@ class TmaSlaTimer(models.Model):
         A timer whose notification or escalation fails stays claimed and is
         logged: it never blocks the next ones. The cron reports its progress
         and runs again while timers are due (``_trigger`` when called outside
-        the cron runner)."""
+        the cron runner). A timer written by another transaction since this
+        one began makes the claim fail (repeatable read, ``SKIP LOCKED`` or
+        not): the run is undone and left for a run a minute later
+        (``later_on_conflict``), instead of failing the job."""
         now = fields.Datetime.now()
         # What is due, in the words of the timers' partial indexes (init):
         # the claims and the count of what is left read only what is due,
