@@ -78,16 +78,23 @@ def fault_world(rpc, db):
 def odoo_pids_locking(server, db, table, condition, params=()):
     """The Odoo processes whose open transaction holds a lock on rows of
     ``table`` (``t``) matching ``condition``: {pid: (backend pid, row ids)}.
-    pgrowlocks tells which backends lock a row; a backend's client port,
-    which process of a node holds its connection (not the connection's name:
-    a worker names its connections after the node's main process)."""
+    pgrowlocks tells which transaction locks a row (its ``pids`` only when
+    that is a top-level transaction: a cron that locks its batch inside a
+    savepoint locks it with the savepoint's transaction id, whose lock in
+    ``pg_locks`` names the backend); a backend's client port, which process
+    of a node holds its connection (not the connection's name: a worker
+    names its connections after the node's main process)."""
     backends = {
         port: (backend, ids)
         for port, backend, ids in db.rows(
-            f"""SELECT a.client_port, a.pid, array_agg(t.id)
+            f"""SELECT a.client_port, a.pid, array_agg(DISTINCT t.id)
                   FROM {table} t
                   JOIN pgrowlocks(%s) l ON l.locked_row = t.ctid
-                  JOIN pg_stat_activity a ON a.pid = ANY(l.pids)
+                  LEFT JOIN pg_locks k
+                    ON k.locktype = 'transactionid' AND k.transactionid = l.locker
+                   AND k.mode = 'ExclusiveLock' AND k.granted
+                  JOIN pg_stat_activity a
+                    ON a.pid = ANY(l.pids) OR a.pid = k.pid
                  WHERE {condition}
                  GROUP BY a.client_port, a.pid""",
             (table, *params),
