@@ -267,6 +267,14 @@ class Phases:
         print(f"  {'total':<24} {total:7.2f} s", file=out)
 
 
+def sql_padded(text, width):
+    """SQL of the number ``text`` (SQL giving text) padded with zeros to
+    ``width``, as ``ir.sequence`` and the ledger's entry names
+    (``tma.contract._tma_entry_name``) pad it: never cut (``lpad`` alone
+    would cut a longer number)."""
+    return f"lpad({text}, greatest({width}, length({text})), '0')"
+
+
 def work_hour(rng, day, start=7, end=15):
     """A time of day (naive UTC) in the provider's working hours."""
     return datetime.combine(day, datetime.min.time()) + timedelta(
@@ -1215,9 +1223,7 @@ class Multiplier:
                 "WHERE p.id = COALESCE(p_partner_id.new_id, x.partner_id)) END"
             )
             return {
-                # Padded as ``ir.sequence`` pads: never cut (lpad would).
-                "number": f"'{prefix}' || lpad(m.extra::text, "
-                f"greatest({padding}, length(m.extra::text)), '0')",
+                "number": f"'{prefix}' || {sql_padded('m.extra::text', padding)}",
                 "partner_name": contact.format("name"),
                 "partner_email": contact.format("email"),
             }
@@ -1520,8 +1526,7 @@ class BulkHistory:
         cr.execute(
             f"""UPDATE tma_unit_entry e
                    SET sequence_number = -e.sequence_number - 1000000000,
-                       name = c.name || '-' || lpad(
-                           {number}, greatest(5, length({number})), '0')
+                       name = c.name || '-' || {sql_padded(number, 5)}
                   FROM tma_contract c
                  WHERE c.id = e.contract_id AND e.contract_id = ANY(%s)""",
             [ids],
